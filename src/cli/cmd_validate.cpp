@@ -1,0 +1,178 @@
+// istd validate: XSD and level-2 validation of messages, in one streaming pass each.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "cli/commands.hpp"
+#include "cli/inputs.hpp"
+#include "cli/parallel.hpp"
+#include "core/errors.hpp"
+#include "core/report/report.hpp"
+#include "core/report/rapport.hpp"
+#include "core/validator.hpp"
+#include "core/xml/schema_bundle.hpp"
+
+namespace istd::cli {
+namespace {
+
+class CommandValidate : public Command {
+ public:
+  void setup(CLI::App& app) override {
+    app.description(
+        "Validate iWmo 3.2 messages against the XSD schemas and the message-level rules "
+        "(CD/CS/TR) of the standard.\n"
+        "Each message is read in one streaming pass; nothing is changed or stored.\n\n"
+        "Exit status: 0 all messages valid, 1 some message invalid, 2 usage or configuration "
+        "error, 3 runtime failure.");
+    app.add_option("paths", paths_,
+                   "Message files, directories (all *.xml below them, in path order) or - for "
+                   "standard input")
+        ->required();
+    app.add_option("--format", format_,
+                   "Output: text (one line per finding, then a summary), json (JSON Lines, one "
+                   "object per message) or rapport (the official validation report XML per "
+                   "message)")
+        ->check(CLI::IsMember({"text", "json", "rapport"}))
+        ->capture_default_str();
+    app.add_option("--schemas", schemas_,
+                   "Directory with the XSD bundle (WMOnnn.xsd + basisschema.xsd, laid out like "
+                   "the official download). Default: the bundled iWmo 3.2 schemas")
+        ->check(CLI::ExistingDirectory);
+    app.add_option("--checks", checks_,
+                   "xsd: schema validation only; all: also the message-level rules (CD/CS/TR)")
+        ->check(CLI::IsMember({"xsd", "all"}))
+        ->capture_default_str();
+    app.add_option("-j,--jobs", jobs_, "Number of worker threads (0 = one per core)")
+        ->check(CLI::Range(0, 256))
+        ->capture_default_str();
+    app.add_option("--max-size", max_size_,
+                   "Largest message accepted; larger files are refused without being parsed "
+                   "(examples: 25M, 512K)")
+        ->capture_default_str();
+    app.add_option("--bom", bom_,
+                   "A UTF-8 byte-order mark: warn (default; the message is still validated) or "
+                   "reject")
+        ->check(CLI::IsMember({"warn", "reject"}))
+        ->capture_default_str();
+    app.add_flag("-q,--quiet", quiet_, "Text format: print only the summary");
+  }
+
+  int run() override {
+    ValidateOptions opt;
+    opt.checks = checks_ == "xsd" ? Checks::xsd : Checks::all;
+    opt.max_message_bytes = parse_size(max_size_);
+    opt.bom = bom_ == "reject" ? BomPolicy::reject : BomPolicy::warn;
+
+    auto bundle = std::make_shared<const SchemaBundle>(
+        SchemaBundle::load(schemas_.empty() ? SchemaBundle::default_dir() : std::filesystem::path(schemas_)));
+    // Compile once up front so a broken bundle is a configuration error (exit 2), not N
+    // failures later.
+    { Validator probe(bundle, opt); }
+
+    const auto inputs = collect_inputs(paths_);
+    unsigned jobs = jobs_ == 0 ? std::max(1u, std::thread::hardware_concurrency())
+                               : static_cast<unsigned>(jobs_);
+    jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, inputs.size())));
+
+    std::size_t n_valid = 0, n_invalid = 0, n_warn = 0;
+    std::map<std::string, std::pair<std::size_t, std::size_t>> by_type;  // valid, invalid
+    std::map<std::string, std::size_t> by_rule;
+    const bool progress = format_ == "text" && isatty(STDERR_FILENO) && inputs.size() > 200;
+    auto started = std::chrono::steady_clock::now();
+    auto last_progress = started;
+
+    ordered_parallel<ValidationResult>(
+        inputs.size(), jobs, [&] { return std::make_unique<Validator>(bundle, opt); },
+        [&](std::unique_ptr<Validator>& v, std::size_t i) {
+          const Input& in = inputs[i];
+          if (!in.error.empty()) {
+            ValidationResult r;
+            r.source = in.name();
+            Finding f;
+            f.rule = "XML";
+            f.text = in.error;
+            r.findings.push_back(std::move(f));
+            return r;
+          }
+          if (in.is_stdin) return v->validate(read_stdin(opt.max_message_bytes), "-");
+          return v->validate_file(in.path);
+        },
+        [&](std::size_t i, ValidationResult&& r) {
+          const bool ok = r.valid();
+          ok ? ++n_valid : ++n_invalid;
+          if (std::any_of(r.findings.begin(), r.findings.end(),
+                          [](const Finding& f) { return f.severity == Severity::warning; }))
+            ++n_warn;
+          auto& t = by_type[r.type == model::MessageType::unknown
+                                ? std::string("unknown")
+                                : std::string(model::to_string(r.type))];
+          ok ? ++t.first : ++t.second;
+          for (const auto& f : r.findings)
+            if (f.severity == Severity::error) ++by_rule[f.rule];
+          if (format_ == "json") {
+            std::string line = report::to_json(r).dump(-1, ' ', false,
+                                                       nlohmann::ordered_json::error_handler_t::replace);
+            line += '\n';
+            std::fwrite(line.data(), 1, line.size(), stdout);
+          } else if (format_ == "rapport") {
+            std::string xml = report::to_rapport(r);
+            std::fwrite(xml.data(), 1, xml.size(), stdout);
+          } else if (!quiet_) {
+            std::string text = report::to_text(r);
+            std::fwrite(text.data(), 1, text.size(), stdout);
+          }
+          if (progress) {
+            auto now = std::chrono::steady_clock::now();
+            if (now - last_progress > std::chrono::seconds(2)) {
+              last_progress = now;
+              std::fprintf(stderr, "istd: validated %zu of %zu messages\r", i + 1, inputs.size());
+            }
+          }
+        });
+    if (progress) std::fprintf(stderr, "\n");
+    std::fflush(stdout);
+    if (std::ferror(stdout)) throw RuntimeError("writing the output failed");
+
+    if (format_ == "text") {
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      std::string s = fmt::format("{} message{} checked ({}): {} valid, {} invalid", inputs.size(),
+                                  inputs.size() == 1 ? "" : "s",
+                                  checks_ == "xsd" ? "XSD only" : "XSD and message rules",
+                                  n_valid, n_invalid);
+      if (n_warn) s += fmt::format(", {} with warnings", n_warn);
+      s += fmt::format(" in {:.2f} s\n", secs);
+      for (const auto& [type, counts] : by_type)
+        s += fmt::format("  {:<8} {:>7} valid {:>7} invalid\n", type, counts.first, counts.second);
+      if (!by_rule.empty()) {
+        s += "  errors by rule:";
+        for (const auto& [rule, n] : by_rule) s += fmt::format(" {} {}", rule, n);
+        s += '\n';
+      }
+      std::fwrite(s.data(), 1, s.size(), stdout);
+    }
+    return n_invalid ? kFindings : kOk;
+  }
+
+ private:
+  std::vector<std::string> paths_;
+  std::string format_ = "text";
+  std::string schemas_;
+  std::string checks_ = "all";
+  int jobs_ = 1;
+  std::string max_size_ = "25M";
+  std::string bom_ = "warn";
+  bool quiet_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_validate() { return std::make_unique<CommandValidate>(); }
+
+}  // namespace istd::cli

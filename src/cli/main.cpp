@@ -1,0 +1,70 @@
+// istd: the iStandaarden (iWmo 3.2) message processor. Dispatches to one command per file.
+#include <cstdio>
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "cli/commands.hpp"
+#include "core/errors.hpp"
+#include "core/xml/platform.hpp"
+
+namespace istd::cli {
+
+const std::vector<CommandInfo>& commands() {
+  static const std::vector<CommandInfo> list = {
+      {"validate", "Check messages against the iWmo 3.2 schemas and message-level rules",
+       &make_validate},
+  };
+  return list;
+}
+
+}  // namespace istd::cli
+
+int main(int argc, char** argv) {
+  using namespace istd::cli;
+  CLI::App app{
+      "istd: iStandaarden message processor for the Wmo (iWmo 3.2).\n"
+      "Validates, routes and reconciles the messages municipalities and care providers "
+      "exchange."};
+  app.name("istd");
+  app.set_version_flag("--version", "istd 0.1.0 (iWmo 3.2)");
+  app.require_subcommand(1);
+  std::vector<std::unique_ptr<Command>> cmds;
+  std::vector<std::pair<CLI::App*, Command*>> subs;
+  for (const auto& info : commands()) {
+    auto cmd = info.make();
+    CLI::App* sub = app.add_subcommand(info.name, info.description);
+    cmd->setup(*sub);
+    subs.emplace_back(sub, cmd.get());
+    cmds.push_back(std::move(cmd));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "istd: error: %s\nRun 'istd --help' or 'istd <command> --help'.\n",
+                 e.what());
+    return kUsage;
+  }
+  istd::xml::Platform xerces;
+  try {
+    for (auto& [sub, cmd] : subs)
+      if (sub->parsed()) return cmd->run();
+    return kUsage;
+  } catch (const CLI::ValidationError& e) {
+    std::fprintf(stderr, "istd: error: %s\n", e.what());
+    return kUsage;
+  } catch (const istd::ConfigError& e) {
+    std::fprintf(stderr, "istd: error: %s\n", e.what());
+    return kUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "istd: error: %s\n", e.what());
+    return kRuntime;
+  }
+}

@@ -1,0 +1,589 @@
+// Validator: the Xerces-C SAX2 glue. One pass per message: the parser validates against the
+// cached grammar of the root element's namespace while the handler feeds the ModelBuilder.
+//
+// Hardening (a message is untrusted input):
+// * size is checked before anything is read or parsed;
+// * only UTF-8 is accepted (UTF-16/32 and other declared encodings are refused up front);
+// * any DOCTYPE is refused (LexicalHandler::startDTD), so no entity can be declared, expanded or
+//   fetched; external DTD loading and default entity resolution are off, and the entity resolver
+//   serves only files of the schema bundle (used while compiling grammars, never for instances);
+// * schemas named by xsi:schemaLocation are never loaded (cached grammars only, pool locked);
+// * nesting depth, text node size and the number of findings are bounded.
+#include "core/validator.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <xercesc/framework/MemBufInputSource.hpp>
+#include <xercesc/util/BinInputStream.hpp>
+#include <xercesc/framework/XMLGrammarPoolImpl.hpp>
+#include <xercesc/sax/Locator.hpp>
+#include <xercesc/sax/SAXParseException.hpp>
+#include <xercesc/sax2/Attributes.hpp>
+#include <xercesc/sax2/DefaultHandler.hpp>
+#include <xercesc/sax2/SAX2XMLReader.hpp>
+#include <xercesc/sax2/XMLReaderFactory.hpp>
+#include <xercesc/util/OutOfMemoryException.hpp>
+#include <xercesc/util/SecurityManager.hpp>
+#include <xercesc/sax/EntityResolver.hpp>
+#include <xercesc/util/XMLException.hpp>
+#include <xercesc/util/XMLUni.hpp>
+#include <xercesc/validators/common/Grammar.hpp>
+
+#include "core/errors.hpp"
+#include "core/rules/rules.hpp"
+#include "core/xml/model_builder.hpp"
+#include "core/xml/schema_bundle.hpp"
+
+namespace istd {
+
+using namespace xercesc;
+
+namespace {
+
+/// UTF-16 (Xerces XMLCh) to UTF-8. Unpaired surrogates become U+FFFD.
+void append_utf8(std::string& out, const XMLCh* s, std::size_t n) {
+  out.reserve(out.size() + n);
+  for (std::size_t i = 0; i < n; ++i) {
+    char32_t c = s[i];
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+      continue;
+    }
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
+      c = 0x10000 + ((c - 0xD800) << 10) + (s[i + 1] - 0xDC00);
+      ++i;
+    } else if (c >= 0xD800 && c <= 0xDFFF) {
+      c = 0xFFFD;
+    }
+    if (c < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+}
+
+std::string utf8(const XMLCh* s) {
+  std::string out;
+  if (s) append_utf8(out, s, XMLString::stringLen(s));
+  return out;
+}
+
+/// Xerces wants XMLCh strings; a small owning conversion for ASCII/UTF-8 names.
+std::u16string to_xmlch(std::string_view s) {
+  std::u16string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) out.push_back(static_cast<char16_t>(c));  // names are ASCII
+  return out;
+}
+const XMLCh* xc(const std::u16string& s) { return reinterpret_cast<const XMLCh*>(s.c_str()); }
+
+/// An input stream over memory that returns at most `chunk` bytes per read (grind tests).
+class ChunkedStream : public BinInputStream {
+ public:
+  ChunkedStream(std::string_view data, std::size_t chunk) : data_(data), chunk_(chunk) {}
+  XMLFilePos curPos() const override { return pos_; }
+  XMLSize_t readBytes(XMLByte* const to_fill, const XMLSize_t max_to_read) override {
+    std::size_t n = std::min<std::size_t>({max_to_read, chunk_, data_.size() - pos_});
+    std::memcpy(to_fill, data_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+  const XMLCh* getContentType() const override { return nullptr; }
+
+ private:
+  std::string_view data_;
+  std::size_t chunk_;
+  std::size_t pos_ = 0;
+};
+
+class ChunkedSource : public InputSource {
+ public:
+  ChunkedSource(std::string_view data, std::size_t chunk, const XMLCh* system_id)
+      : InputSource(system_id), data_(data), chunk_(chunk) {}
+  BinInputStream* makeStream() const override { return new ChunkedStream(data_, chunk_); }
+
+ private:
+  std::string_view data_;
+  std::size_t chunk_;
+};
+
+/// Thrown from handler callbacks to stop parsing this message (the finding is recorded first).
+struct StopParsing {};
+
+/// Serves the bundle's schema files to Xerces while grammars are compiled; refuses everything
+/// else (no file or network access on behalf of an instance document).
+class BundleResolver : public EntityResolver {
+ public:
+  explicit BundleResolver(const SchemaBundle& b) : bundle_(b) {}
+  InputSource* resolveEntity(const XMLCh* const, const XMLCh* const system_id) override {
+    if (!serving_) return refuse();
+    std::string sys = utf8(system_id);
+    auto slash = sys.find_last_of("/\\");
+    std::string name = slash == std::string::npos ? sys : sys.substr(slash + 1);
+    const auto* f = bundle_.find(name);
+    if (!f) return refuse();
+    return new MemBufInputSource(reinterpret_cast<const XMLByte*>(f->bytes.data()),
+                                 f->bytes.size(), xc(to_xmlch(f->name)), false);
+  }
+  void serving(bool on) { serving_ = on; }
+
+ private:
+  InputSource* refuse() {
+    // An empty document: an import or include that is not in the bundle fails to compile.
+    static const char kEmpty[] = "";
+    return new MemBufInputSource(reinterpret_cast<const XMLByte*>(kEmpty), 0, u"refused", false);
+  }
+  const SchemaBundle& bundle_;
+  bool serving_ = false;
+};
+
+/// Collects errors while grammars are compiled.
+class GrammarErrors : public DefaultHandler {
+ public:
+  void error(const SAXParseException& e) override { add(e); }
+  void fatalError(const SAXParseException& e) override { add(e); }
+  void warning(const SAXParseException&) override {}
+  std::string text;
+
+ private:
+  void add(const SAXParseException& e) {
+    if (!text.empty()) text += "; ";
+    text += fmt::format("{}:{}:{}: {}", utf8(e.getSystemId()), e.getLineNumber(),
+                        e.getColumnNumber(), utf8(e.getMessage()));
+  }
+};
+
+}  // namespace
+
+bool ValidationResult::valid() const {
+  return std::none_of(findings.begin(), findings.end(),
+                      [](const Finding& f) { return f.severity == Severity::error; });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct Validator::Impl : public DefaultHandler {
+  std::shared_ptr<const SchemaBundle> bundle;
+  const ValidateOptions& options;
+  XMLGrammarPoolImpl pool;
+  BundleResolver resolver;
+  SecurityManager security;
+  std::unique_ptr<SAX2XMLReader> reader;
+
+  // Per-message state.
+  model::Message* msg = nullptr;
+  std::unique_ptr<xml::ModelBuilder> builder;
+  std::vector<Finding>* findings = nullptr;
+  std::vector<model::NodeId> finding_nodes;  // parallel to *findings while parsing
+  std::size_t xsd_errors = 0;
+  bool fatal = false;
+  bool root_seen = false;
+  const Locator* locator = nullptr;
+  std::string name_buf;
+
+  Impl(std::shared_ptr<const SchemaBundle> b, const ValidateOptions& o)
+      : bundle(std::move(b)), options(o), pool(XMLPlatformUtils::fgMemoryManager), resolver(*bundle) {
+    reader.reset(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, &pool));
+    SAX2XMLReader& r = *reader;
+    r.setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
+    r.setFeature(XMLUni::fgSAX2CoreNameSpacePrefixes, false);
+    r.setFeature(XMLUni::fgSAX2CoreValidation, true);
+    r.setFeature(XMLUni::fgXercesDynamic, false);
+    r.setFeature(XMLUni::fgXercesSchema, true);
+    r.setFeature(XMLUni::fgXercesSchemaFullChecking, false);
+    r.setFeature(XMLUni::fgXercesHandleMultipleImports, true);
+    r.setFeature(XMLUni::fgXercesLoadExternalDTD, false);
+    r.setFeature(XMLUni::fgXercesDisableDefaultEntityResolution, true);
+    r.setFeature(XMLUni::fgXercesIdentityConstraintChecking, false);  // iWmo XSDs declare none
+    security.setEntityExpansionLimit(100);
+    r.setProperty(XMLUni::fgXercesSecurityManager, &security);
+    r.setEntityResolver(&resolver);
+
+    // Compile every schema of the bundle into this worker's pool, then lock it.
+    GrammarErrors errs;
+    r.setErrorHandler(&errs);
+    resolver.serving(true);
+    r.setFeature(XMLUni::fgXercesCacheGrammarFromParse, true);
+    for (const auto& f : bundle->files()) {
+      if (f.type == model::MessageType::unknown) continue;  // imported by the message schemas
+      MemBufInputSource src(reinterpret_cast<const XMLByte*>(f.bytes.data()), f.bytes.size(),
+                            xc(to_xmlch(f.name)), false);
+      Grammar* g = nullptr;
+      try {
+        g = r.loadGrammar(src, Grammar::SchemaGrammarType, true);
+      } catch (const XMLException& e) {
+        errs.text += utf8(e.getMessage());
+      } catch (const SAXException& e) {
+        errs.text += utf8(e.getMessage());
+      }
+      if (!g || !errs.text.empty())
+        throw ConfigError(fmt::format("schema {} in bundle {} does not compile: {}", f.name,
+                                      bundle->dir().string(), errs.text.empty() ? "unknown error" : errs.text));
+    }
+    resolver.serving(false);
+    pool.lockPool();
+    r.setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
+    r.setFeature(XMLUni::fgXercesLoadSchema, false);
+    r.setFeature(XMLUni::fgXercesCacheGrammarFromParse, false);
+    r.setContentHandler(this);
+    r.setErrorHandler(this);
+    r.setLexicalHandler(this);
+    r.setDeclarationHandler(this);
+  }
+
+  ~Impl() override = default;
+
+  // -- helpers ---------------------------------------------------------------------------------
+
+  void add(std::string rule, std::string text, std::uint32_t line, std::uint32_t col,
+           model::NodeId node, Severity sev = Severity::error) {
+    Finding f;
+    f.rule = std::move(rule);
+    f.text = std::move(text);
+    f.line = line;
+    f.column = col;
+    f.severity = sev;
+    findings->push_back(std::move(f));
+    finding_nodes.push_back(node);
+  }
+  std::uint32_t cur_line() const {
+    return locator ? static_cast<std::uint32_t>(locator->getLineNumber()) : 0;
+  }
+  std::uint32_t cur_col() const {
+    return locator ? static_cast<std::uint32_t>(locator->getColumnNumber()) : 0;
+  }
+  [[noreturn]] void stop(std::string rule, std::string text) {
+    add(std::move(rule), std::move(text), cur_line(), cur_col(), builder->current());
+    fatal = true;
+    throw StopParsing{};
+  }
+
+  // -- ContentHandler --------------------------------------------------------------------------
+
+  void setDocumentLocator(const Locator* const l) override { locator = l; }
+
+  void startElement(const XMLCh* const uri, const XMLCh* const localname, const XMLCh* const,
+                    const Attributes&) override {
+    if (builder->depth() >= options.max_depth)
+      stop("XML", fmt::format("elements are nested more than {} levels deep; no iWmo message "
+                              "nests that deep, so the file is refused",
+                              options.max_depth));
+    name_buf.clear();
+    append_utf8(name_buf, localname, XMLString::stringLen(localname));
+    const std::string& name = name_buf;
+    if (!root_seen) {
+      root_seen = true;
+      std::string ns = utf8(uri);
+      const auto type = model::type_from_namespace(ns);
+      msg->type = type;
+      // Whatever Xerces said about an undeclared root is superseded by a clearer finding.
+      findings->clear();
+      finding_nodes.clear();
+      xsd_errors = 0;
+      if (type == model::MessageType::unknown) {
+        if (ns.find("istandaarden.nl/ijw/") != std::string::npos)
+          stop("XSD", fmt::format("namespace '{}' is an iJw (Jeugdwet) message, not an iWmo 3.2 "
+                                  "message; send it to the iJw process",
+                                  ns));
+        if (ns.find("istandaarden.nl/iwmo/") != std::string::npos)
+          stop("XSD", fmt::format("namespace '{}' is not an iWmo 3.2 message namespace (another "
+                                  "release of iWmo?); expected "
+                                  "http://www.istandaarden.nl/iwmo/3_2/wmoNNN/schema",
+                                  ns));
+        stop("XSD", fmt::format("root element '{}' in namespace '{}' is not an iWmo 3.2 message; "
+                                "expected 'Bericht' in http://www.istandaarden.nl/iwmo/3_2/"
+                                "wmoNNN/schema",
+                                name, ns.empty() ? "(none)" : ns));
+      }
+      if (!model::is_supported(type))
+        stop("XSD", fmt::format("{} ({}) is an iWmo 3.2 message that istd does not handle yet; "
+                                "istd handles WMO301, 302, 305, 306, 307, 308, 323 and 325",
+                                model::to_string(type), model::description(type)));
+      if (!bundle->message_schema(type))
+        stop("XSD", fmt::format("the schema bundle {} has no schema for {}",
+                                bundle->dir().string(), model::to_string(type)));
+      if (name != "Bericht")
+        stop("XSD", fmt::format("root element is '{}'; an iWmo message's root element is "
+                                "'Bericht'",
+                                name));
+    }
+    builder->start_element(name, cur_line(), cur_col());
+    // Errors Xerces reported for this start tag (before this callback) belong to this element.
+    for (std::size_t i = finding_nodes.size(); i-- > 0;) {
+      const Finding& f = (*findings)[i];
+      if (f.line != cur_line() || f.column != cur_col()) break;
+      finding_nodes[i] = builder->current();
+    }
+  }
+
+  void endElement(const XMLCh* const, const XMLCh* const, const XMLCh* const) override {
+    builder->end_element();
+  }
+
+  void characters(const XMLCh* const chars, const XMLSize_t length) override {
+    if (builder->text_size() + length > options.max_text_bytes ||
+        (length > options.max_text_bytes))
+      stop("XML", fmt::format("a text value is longer than {} bytes; no iWmo element holds that "
+                              "much text, so the file is refused",
+                              options.max_text_bytes));
+    if (std::string* sink = builder->text_sink()) append_utf8(*sink, chars, length);
+  }
+
+  // -- LexicalHandler / DeclHandler ------------------------------------------------------------
+
+  void startDTD(const XMLCh* const, const XMLCh* const, const XMLCh* const) override {
+    stop("XML", "the document has a DOCTYPE declaration; iWmo messages may not have one "
+                "(DTDs and entity declarations are refused for safety)");
+  }
+  void startEntity(const XMLCh* const) override {
+    stop("XML", "the document uses an entity reference; iWmo messages may not declare or use "
+                "entities");
+  }
+
+  // -- ErrorHandler ----------------------------------------------------------------------------
+
+  void warning(const SAXParseException&) override {}
+
+  void error(const SAXParseException& e) override {
+    add("XSD", utf8(e.getMessage()), static_cast<std::uint32_t>(e.getLineNumber()),
+        static_cast<std::uint32_t>(e.getColumnNumber()), builder->current());
+    if (++xsd_errors >= options.max_findings) {
+      add("XSD",
+          fmt::format("more than {} schema errors; validation of this file stopped here",
+                      options.max_findings),
+          static_cast<std::uint32_t>(e.getLineNumber()),
+          static_cast<std::uint32_t>(e.getColumnNumber()), builder->current());
+      throw StopParsing{};
+    }
+  }
+
+  void fatalError(const SAXParseException& e) override {
+    add("XML", fmt::format("not well-formed XML: {}", utf8(e.getMessage())),
+        static_cast<std::uint32_t>(e.getLineNumber()),
+        static_cast<std::uint32_t>(e.getColumnNumber()), builder->current());
+    fatal = true;
+    throw StopParsing{};
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+/// Byte-level checks before parsing: encoding and the BOM. Returns false when the input must be
+/// refused (a finding was added).
+bool precheck(std::string_view b, const ValidateOptions& opt, std::vector<Finding>& out) {
+  auto refuse = [&](std::string text) {
+    Finding f;
+    f.rule = "XML";
+    f.text = std::move(text);
+    f.line = 1;
+    f.column = 1;
+    out.push_back(std::move(f));
+    return false;
+  };
+  if (b.empty()) return refuse("the file is empty");
+  auto starts = [&](std::string_view p) { return b.substr(0, p.size()) == p; };
+  using namespace std::string_view_literals;
+  if (starts("\x00\x00\xFE\xFF"sv) || starts("\xFF\xFE\x00\x00"sv))
+    return refuse("the file is encoded as UTF-32; iWmo messages must be UTF-8");
+  if (starts("\xFE\xFF"sv) || starts("\xFF\xFE"sv) || starts("\x00<"sv) || starts("<\x00"sv))
+    return refuse("the file is encoded as UTF-16; iWmo messages must be UTF-8 (without a "
+                  "byte-order mark)");
+  std::size_t start = 0;
+  if (starts("\xEF\xBB\xBF"sv)) {
+    start = 3;
+    Finding f;
+    f.rule = "XML";
+    f.line = 1;
+    f.column = 1;
+    f.text = "the file starts with a UTF-8 byte-order mark; the standard asks for UTF-8 without "
+             "one (OP192)";
+    f.severity = opt.bom == BomPolicy::reject ? Severity::error : Severity::warning;
+    out.push_back(f);
+    if (opt.bom == BomPolicy::reject) return false;
+  }
+  // The encoding named in the XML declaration, if any, must be UTF-8.
+  std::string_view rest = b.substr(start);
+  if (rest.substr(0, 5) == "<?xml") {
+    auto end = rest.find("?>");
+    std::string_view decl = rest.substr(0, end == std::string_view::npos ? 200 : end);
+    auto pos = decl.find("encoding");
+    if (pos != std::string_view::npos) {
+      auto q = decl.find_first_of("\"'", pos);
+      if (q != std::string_view::npos) {
+        auto q2 = decl.find(decl[q], q + 1);
+        std::string enc(decl.substr(q + 1, q2 == std::string_view::npos ? 0 : q2 - q - 1));
+        std::string lower = enc;
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (lower != "utf-8" && lower != "utf8")
+          return refuse(fmt::format("the XML declaration names encoding '{}'; iWmo messages "
+                                    "must be UTF-8",
+                                    enc));
+      }
+    }
+  }
+  // Any DOCTYPE in the prolog is refused before the parser sees it (no DTD, no entities). The
+  // LexicalHandler refuses it as well; this check does not depend on the scanner in use.
+  std::size_t pos = rest.substr(0, 5) == "<?xml" ? rest.find("?>") : 0;
+  if (pos == std::string_view::npos) pos = rest.size();
+  while (pos < rest.size()) {
+    const char c = rest[pos];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '?' || c == '>') {
+      ++pos;
+      continue;
+    }
+    if (rest.substr(pos, 4) == "<!--") {
+      auto end = rest.find("-->", pos + 4);
+      pos = end == std::string_view::npos ? rest.size() : end + 3;
+      continue;
+    }
+    if (rest.substr(pos, 2) == "<?") {
+      auto end = rest.find("?>", pos + 2);
+      pos = end == std::string_view::npos ? rest.size() : end + 2;
+      continue;
+    }
+    if (rest.substr(pos, 2) == "<!")
+      return refuse("the document has a DOCTYPE declaration; iWmo messages may not have one "
+                    "(DTDs and entity declarations are refused for safety)");
+    break;
+  }
+  return true;
+}
+
+}  // namespace
+
+Validator::Validator(std::shared_ptr<const SchemaBundle> schemas, ValidateOptions options)
+    : options_(options) {
+  impl_ = std::make_unique<Impl>(std::move(schemas), options_);
+}
+
+Validator::~Validator() = default;
+
+ValidationResult Validator::validate(std::string_view bytes, std::string source) {
+  ValidationResult res;
+  res.source = std::move(source);
+  if (bytes.size() > options_.max_message_bytes) {
+    Finding f;
+    f.rule = "LIMIT";
+    f.text = fmt::format("the file is {} bytes, more than the maximum message size of {} bytes "
+                         "(--max-size); it was not parsed",
+                         bytes.size(), options_.max_message_bytes);
+    res.findings.push_back(std::move(f));
+    return res;
+  }
+  if (!precheck(bytes, options_, res.findings)) return res;
+
+  model::Message msg;
+  Impl& im = *impl_;
+  im.msg = &msg;
+  im.builder = std::make_unique<xml::ModelBuilder>(msg);
+  std::vector<Finding> parse_findings;
+  im.findings = &parse_findings;
+  im.finding_nodes.clear();
+  im.xsd_errors = 0;
+  im.fatal = false;
+  im.root_seen = false;
+  im.locator = nullptr;
+
+  const std::u16string sys = to_xmlch(res.source);
+  MemBufInputSource mem_src(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(), xc(sys),
+                            false);
+  ChunkedSource chunked_src(bytes, options_.input_chunk, xc(sys));
+  const InputSource& src =
+      options_.input_chunk > 0 ? static_cast<const InputSource&>(chunked_src) : mem_src;
+  try {
+    im.reader->parse(src);
+  } catch (const StopParsing&) {
+  } catch (const SAXParseException& e) {
+    im.add("XML", fmt::format("not well-formed XML: {}", utf8(e.getMessage())),
+           static_cast<std::uint32_t>(e.getLineNumber()),
+           static_cast<std::uint32_t>(e.getColumnNumber()), im.builder->current());
+    im.fatal = true;
+  } catch (const XMLException& e) {
+    im.add("XML", fmt::format("the file cannot be read as UTF-8 XML: {}", utf8(e.getMessage())),
+           static_cast<std::uint32_t>(e.getSrcLine()), 0, im.builder->current());
+    im.fatal = true;
+  } catch (const SAXException& e) {
+    im.add("XML", fmt::format("parse error: {}", utf8(e.getMessage())), im.cur_line(),
+           im.cur_col(), im.builder->current());
+    im.fatal = true;
+  } catch (const OutOfMemoryException&) {
+    im.add("LIMIT", "the parser ran out of memory on this file", im.cur_line(), im.cur_col(),
+           model::kNoNode);
+    im.fatal = true;
+  }
+  if (!im.root_seen && parse_findings.empty())
+    im.add("XML", "the document has no root element", 1, 1, model::kNoNode);
+
+  // Paths can only be computed now: [n] depends on siblings seen later.
+  for (std::size_t i = 0; i < parse_findings.size(); ++i) {
+    const std::string p = msg.path(im.finding_nodes[i]);
+    if (!p.empty()) parse_findings[i].paths.push_back(p);
+  }
+  im.builder.reset();
+  im.msg = nullptr;
+  im.findings = nullptr;
+
+  res.type = msg.type;
+  res.identificatie = msg.header.identificatie.value;
+  const bool had_errors = std::any_of(parse_findings.begin(), parse_findings.end(),
+                                      [](const Finding& f) { return f.severity == Severity::error; });
+  for (auto& f : parse_findings) res.findings.push_back(std::move(f));
+  res.xsd_valid = !had_errors && !im.fatal && im.root_seen;
+  if (res.xsd_valid) {
+    if (options_.checks == Checks::all) {
+      auto rule_findings = rules::check(msg);
+      for (auto& f : rule_findings) res.findings.push_back(std::move(f));
+    }
+    res.message = std::move(msg);
+  }
+  return res;
+}
+
+ValidationResult Validator::validate_file(const std::filesystem::path& file) {
+  ValidationResult res;
+  res.source = file.string();
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  auto fail = [&](std::string text) {
+    Finding f;
+    f.rule = "XML";
+    f.text = std::move(text);
+    res.findings.push_back(std::move(f));
+    return std::move(res);
+  };
+  if (ec) return fail(fmt::format("cannot read the file: {}", ec.message()));
+  if (size > options_.max_message_bytes) {
+    Finding f;
+    f.rule = "LIMIT";
+    f.text = fmt::format("the file is {} bytes, more than the maximum message size of {} bytes "
+                         "(--max-size); it was not parsed",
+                         size, options_.max_message_bytes);
+    res.findings.push_back(std::move(f));
+    return res;
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return fail(fmt::format("cannot open the file: {}", std::strerror(errno)));
+  std::string bytes(size, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(size));
+  if (static_cast<std::size_t>(in.gcount()) != size)
+    return fail("the file could not be read completely (changed while reading?)");
+  return validate(bytes, file.string());
+}
+
+}  // namespace istd

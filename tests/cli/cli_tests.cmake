@@ -1,0 +1,29 @@
+# CLI tests: every command answers --help with exit 0 and empty stderr; golden tests compare
+# stdout exactly and require empty stderr (tests/cli/run_cli_test.cmake).
+set(ISTD_COMMANDS validate)
+foreach(cmd ${ISTD_COMMANDS})
+  add_test(NAME cli_${cmd}_help
+    COMMAND ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd> "-DARGS=${cmd};--help"
+            -DEXPECT_RC=0 -DEXPECT_CONTAINS=Usage
+            -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
+endforeach()
+add_test(NAME cli_no_command_is_usage_error
+  COMMAND ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd> "-DARGS=" -DEXPECT_RC=2 -DALLOW_STDERR=1
+          -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
+add_test(NAME cli_validate_bad_flag_is_usage_error
+  COMMAND ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd> "-DARGS=validate;--format;yaml;x.xml"
+          -DEXPECT_RC=2 -DALLOW_STDERR=1 -DEXPECT_STDERR_CONTAINS=--format
+          -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
+add_test(NAME cli_validate_bad_schema_dir_is_config_error
+  COMMAND ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd>
+          "-DARGS=validate;--schemas;${CMAKE_CURRENT_LIST_DIR};${PROJECT_SOURCE_DIR}/fixtures"
+          -DEXPECT_RC=2 -DALLOW_STDERR=1 -DEXPECT_STDERR_CONTAINS=schema
+          -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
+add_test(NAME cli_validate_golden_sample
+  COMMAND ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd>
+          "-DARGS=validate;--format;json;fixtures/messages"
+          -DWORKDIR=${PROJECT_SOURCE_DIR}
+          -DEXPECT_RC=0 -DEXPECT_FILE=${CMAKE_CURRENT_LIST_DIR}/validate/messages.jsonl
+          -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
+set_tests_properties(cli_validate_golden_sample PROPERTIES
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The main job on the bundled sample month (fixtures/sample): install, build, then
+#   1. validate every sample message (XSD + message rules),
+#   2. ingest them into a fresh ledger (routing, 306/308 retours),
+#   3. reconcile the month's declarations (325 answers, signals, abonnementstarief check),
+# and print the summaries. Output goes to ./out/ (recreated on every run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash tools/install-deps.sh >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"${ISTD_JOBS:-2}" >/dev/null
+
+ISTD=./build/src/istd
+SAMPLE=fixtures/sample
+OUT=out
+rm -rf "$OUT"
+mkdir -p "$OUT"
+
+echo "== 1. istd validate $SAMPLE"
+"$ISTD" validate "$SAMPLE" || true
+
+if "$ISTD" ingest --help >/dev/null 2>&1; then
+  echo
+  echo "== 2. istd ingest --db $OUT/ledger.db --out $OUT/routed $SAMPLE"
+  "$ISTD" ingest --db "$OUT/ledger.db" --out "$OUT/routed" --today 2025-07-10 "$SAMPLE" || true
+fi
+
+if "$ISTD" reconcile --help >/dev/null 2>&1; then
+  month=$(cat "$SAMPLE/MONTH" 2>/dev/null || echo 2025-06)
+  billing=()
+  [[ -f "$SAMPLE/billing.csv" ]] && billing=(--billing "$SAMPLE/billing.csv")
+  echo
+  echo "== 3. istd reconcile --db $OUT/ledger.db --month $month ${billing[*]} --out $OUT/reconcile"
+  "$ISTD" reconcile --db "$OUT/ledger.db" --month "$month" "${billing[@]}" --out "$OUT/reconcile" --today 2025-07-10 || true
+fi
+echo
+echo "Outputs are in $OUT/."
