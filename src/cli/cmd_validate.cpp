@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -15,6 +16,7 @@
 #include "core/errors.hpp"
 #include "core/report/report.hpp"
 #include "core/report/rapport.hpp"
+#include "core/util/atomic_file.hpp"
 #include "core/validator.hpp"
 #include "core/xml/schema_bundle.hpp"
 
@@ -61,9 +63,15 @@ class CommandValidate : public Command {
         ->check(CLI::IsMember({"warn", "reject"}))
         ->capture_default_str();
     app.add_flag("-q,--quiet", quiet_, "Text format: print only the summary");
+    app.add_option("--out", out_dir_,
+                   "With --format rapport: write one report per message to DIR/<file "
+                   "name>.rapport.xml (-2, -3, ... appended when names repeat; stdin gives "
+                   "stdin.rapport.xml) instead of printing them all to standard output");
   }
 
   int run() override {
+    if (!out_dir_.empty() && format_ != "rapport")
+      throw CLI::ValidationError("--out", "--out is only used with --format rapport");
     ValidateOptions opt;
     opt.checks = checks_ == "xsd" ? Checks::xsd : Checks::all;
     opt.max_message_bytes = parse_size(max_size_);
@@ -122,7 +130,12 @@ class CommandValidate : public Command {
             std::fwrite(line.data(), 1, line.size(), stdout);
           } else if (format_ == "rapport") {
             std::string xml = report::to_rapport(r);
-            std::fwrite(xml.data(), 1, xml.size(), stdout);
+            if (out_dir_.empty()) {
+              std::fwrite(xml.data(), 1, xml.size(), stdout);
+            } else {
+              util::write_file_atomic(std::filesystem::path(out_dir_) / rapport_name(inputs[i]),
+                                      xml);
+            }
           } else if (!quiet_) {
             std::string text = report::to_text(r);
             std::fwrite(text.data(), 1, text.size(), stdout);
@@ -161,7 +174,19 @@ class CommandValidate : public Command {
   }
 
  private:
+  /// A report file name for an input, unique within this run.
+  std::string rapport_name(const Input& in) {
+    std::string stem = in.is_stdin ? std::string("stdin") : in.path.stem().string();
+    if (stem.empty()) stem = "message";
+    std::string name = stem + ".rapport.xml";
+    for (int n = 2; !rapport_names_.insert(name).second; ++n)
+      name = stem + "-" + std::to_string(n) + ".rapport.xml";
+    return name;
+  }
+
   std::vector<std::string> paths_;
+  std::string out_dir_;
+  std::set<std::string> rapport_names_;
   std::string format_ = "text";
   std::string schemas_;
   std::string checks_ = "all";

@@ -8,5 +8,9 @@
 namespace istd::cli {
 
 std::unique_ptr<Command> make_validate();
+std::unique_ptr<Command> make_reconcile();
+std::unique_ptr<Command> make_ingest();
+std::unique_ptr<Command> make_timeline();
+std::unique_ptr<Command> make_serve();
 
 }  // namespace istd::cli

@@ -15,6 +15,13 @@ const std::vector<CommandInfo>& commands() {
   static const std::vector<CommandInfo> list = {
       {"validate", "Check messages against the iWmo 3.2 schemas and message-level rules",
        &make_validate},
+      {"ingest", "Take in messages: judge them against the ledger, record, answer and route",
+       &make_ingest},
+      {"timeline", "Show one client's allocations, starts, stops and delivery periods",
+       &make_timeline},
+      {"serve", "Serve validation and ingest over HTTPS with mutual TLS", &make_serve},
+      {"reconcile", "Judge a month's claims (323 -> 325), report signals and check the "
+       "abonnementstarief", &make_reconcile},
   };
   return list;
 }

@@ -1,6 +1,6 @@
 # CLI tests: every command answers --help with exit 0 and empty stderr; golden tests compare
 # stdout exactly and require empty stderr (tests/cli/run_cli_test.cmake).
-set(ISTD_COMMANDS validate)
+set(ISTD_COMMANDS validate ingest timeline serve reconcile)
 foreach(cmd ${ISTD_COMMANDS})
   add_test(NAME cli_${cmd}_help
     COMMAND ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd> "-DARGS=${cmd};--help"

@@ -12,7 +12,11 @@ namespace istd::test {
 inline std::filesystem::path source_dir() { return ISTD_SOURCE_DIR; }
 inline std::filesystem::path fixture(const std::string& rel) { return source_dir() / "fixtures" / rel; }
 inline std::filesystem::path test_data(const std::string& rel) { return std::filesystem::path(ISTD_TEST_DATA_DIR) / rel; }
-inline std::filesystem::path schema_dir() { return source_dir() / "schemas" / "iwmo-3.2"; }
+/// Our schema bundle ($ISTD_SCHEMAS overrides it, e.g. to try another bundle).
+inline std::filesystem::path schema_dir() {
+  const char* e = std::getenv("ISTD_SCHEMAS");
+  return e && *e ? std::filesystem::path(e) : source_dir() / "schemas" / "iwmo-3.2";
+}
 
 /// $ISTD_REFERENCE_DIR, or empty when unset.
 inline std::filesystem::path reference_dir() {

@@ -323,7 +323,7 @@ TEST_SUITE("validator") {
     const auto& f = only_finding(r);
     CHECK(f.rule == "XSD");
     CHECK(f.path() == "/Bericht/Client/StartProducten/StartProduct/Begindatum");
-    CHECK(f.line == 41);
+    CHECK(f.line == 38);
     CHECK(f.text.find("2025-02-30") != std::string::npos);
     CHECK(r.type == MessageType::WMO305);
     CHECK(r.identificatie == "START-0001");

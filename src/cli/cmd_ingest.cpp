@@ -1,0 +1,278 @@
+// istd ingest: validate, judge against the ledger, record, answer (306/308/302) and route.
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "cli/commands.hpp"
+#include "cli/inputs.hpp"
+#include "cli/parallel.hpp"
+#include "core/errors.hpp"
+#include "core/ingest/ingest.hpp"
+#include "core/ledger/ledger.hpp"
+#include "core/report/report.hpp"
+#include "core/validator.hpp"
+#include "core/xml/schema_bundle.hpp"
+
+namespace istd::cli {
+namespace {
+
+/// Today's calendar date in Europe/Amsterdam (the receiver's date of TR135).
+model::Date amsterdam_today() {
+  ::setenv("TZ", "Europe/Amsterdam", 1);
+  ::tzset();
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+struct Item {
+  std::string bytes;
+  ValidationResult result;
+  std::string error;  // input could not be read at all
+};
+
+class CommandIngest : public Command {
+ public:
+  void setup(CLI::App& app) override {
+    app.description(
+        "Take in iWmo 3.2 messages: validate each one (XSD and message rules), judge it "
+        "against the ledger (cross-message rules for 301/305/307, DOMAIN §4), record it, "
+        "answer every 305/307 with a 306/308 (and a received 301 with a 302 at a provider), "
+        "and route inputs and retours to DIR/<party>/<WMOxxx>/. Invalid input goes to "
+        "DIR/quarantine/ with a .reason file. 323s are recorded for `istd reconcile`.\n"
+        "Messages are processed in the order given (directories: their *.xml files in path "
+        "order). Rerunning the same command after a crash completes the work without "
+        "doubling anything; an exact re-delivery is reported as a duplicate.\n\n"
+        "Exit status: 0 every message accepted, 1 some message rejected or quarantined, 2 "
+        "usage or configuration error, 3 runtime failure (I/O, database).");
+    app.add_option("paths", paths_,
+                   "Message files, directories (all *.xml below them, in path order) or - for "
+                   "standard input")
+        ->required();
+    app.add_option("--db", db_, "The ledger (SQLite file; created on first use)")->required();
+    app.add_option("--out", out_,
+                   "Output tree: inputs and retours are written to DIR/<party>/<WMOxxx>/, "
+                   "rejected input to DIR/quarantine/. Without it nothing is written (the "
+                   "ledger remembers the routes; a later run with --out writes them)");
+    app.add_option("--format", format_,
+                   "Output: text (one line per message and its findings, then a summary) or "
+                   "json (JSON Lines: validate's fields plus accepted, duplicate, quarantined, "
+                   "route and retour)")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    app.add_option("--side", side_,
+                   "Where istd runs: gemeente (own 301s are recorded, 305/307 get 306/308) or "
+                   "aanbieder (a received 301 gets a 302)")
+        ->check(CLI::IsMember({"gemeente", "aanbieder"}))
+        ->capture_default_str();
+    app.add_option("--today", today_,
+                   "The date of receipt, YYYY-MM-DD, for testing or back-dating (TR135, "
+                   "DagtekeningRetour). Default: $ISTD_TODAY, else today in Europe/Amsterdam");
+    app.add_option("--schemas", schemas_,
+                   "Directory with the XSD bundle. Default: the bundled iWmo 3.2 schemas")
+        ->check(CLI::ExistingDirectory);
+    app.add_option("-j,--jobs", jobs_,
+                   "Validation threads working ahead of the single ledger writer (0 = one per "
+                   "core)")
+        ->check(CLI::Range(0, 256))
+        ->capture_default_str();
+    app.add_option("--batch", batch_,
+                   "Messages per ledger transaction (a crash loses at most one uncommitted "
+                   "batch, which a rerun redoes)")
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
+    app.add_option("--max-size", max_size_, "Largest message accepted (examples: 25M, 512K)")
+        ->capture_default_str();
+    app.add_flag("-q,--quiet", quiet_, "Text format: print only the summary");
+  }
+
+  int run() override {
+    ValidateOptions vopt;
+    vopt.max_message_bytes = parse_size(max_size_);
+
+    ingest::Options iopt;
+    iopt.side = side_ == "aanbieder" ? ingest::Side::aanbieder : ingest::Side::gemeente;
+    std::string today = today_;
+    if (today.empty()) {
+      const char* e = std::getenv("ISTD_TODAY");
+      if (e && *e) today = e;
+    }
+    if (!today.empty()) {
+      auto d = model::parse_date(today);
+      if (!d) throw CLI::ValidationError("--today", "expected a date YYYY-MM-DD, got " + today);
+      iopt.today = *d;
+    } else {
+      iopt.today = amsterdam_today();
+    }
+    iopt.out_dir = out_;
+    iopt.batch_size = static_cast<std::size_t>(batch_);
+    // Fault injection for the crash tests: end the process at the N-th durability point. Files
+    // are then written in line so the points come in a reproducible order.
+    if (const char* f = std::getenv("ISTD_FAULT_AFTER"); f && *f) {
+      const long n = std::strtol(f, nullptr, 10);
+      auto count = std::make_shared<std::atomic<long>>(0);
+      iopt.background_files = false;
+      iopt.durability_point = [n, count](std::string_view) {
+        if (++*count == n) {
+          std::fflush(stdout);
+          ::_exit(99);
+        }
+      };
+    }
+
+    auto bundle = std::make_shared<const SchemaBundle>(SchemaBundle::load(
+        schemas_.empty() ? SchemaBundle::default_dir() : std::filesystem::path(schemas_)));
+    { Validator probe(bundle, vopt); }
+
+    ledger::Ledger ledger(db_);
+    ingest::Ingestor ingestor(ledger, bundle, iopt);
+    ingestor.recover();
+
+    const auto inputs = collect_inputs(paths_);
+    unsigned jobs = jobs_ == 0 ? std::max(1u, std::thread::hardware_concurrency())
+                               : static_cast<unsigned>(jobs_);
+    jobs = static_cast<unsigned>(
+        std::min<std::size_t>(jobs, std::max<std::size_t>(1, inputs.size())));
+
+    std::size_t n_acc = 0, n_rej = 0, n_quar = 0, n_dup = 0, n_err = 0, n_retour = 0;
+    const auto started = std::chrono::steady_clock::now();
+    const std::size_t limit = vopt.max_message_bytes;
+
+    ordered_parallel<Item>(
+        inputs.size(), jobs, [&] { return std::make_unique<Validator>(bundle, vopt); },
+        [&](std::unique_ptr<Validator>& v, std::size_t i) {
+          const Input& in = inputs[i];
+          Item it;
+          if (!in.error.empty()) {
+            it.error = in.error;
+            it.result.source = in.name();
+            return it;
+          }
+          if (in.is_stdin) {
+            it.bytes = read_stdin(limit);
+          } else {
+            std::error_code ec;
+            const auto size = std::filesystem::file_size(in.path, ec);
+            if (!ec && size > limit) {
+              it.result = v->validate_file(in.path);  // refuses without reading
+              return it;
+            }
+            std::ifstream f(in.path, std::ios::binary);
+            if (!f) {
+              it.error = fmt::format("cannot read {}", in.name());
+              it.result.source = in.name();
+              return it;
+            }
+            std::ostringstream ss;
+            ss << f.rdbuf();
+            it.bytes = std::move(ss).str();
+          }
+          it.result = v->validate(it.bytes, in.name());
+          return it;
+        },
+        [&](std::size_t, Item&& it) {
+          if (!it.error.empty()) {
+            ++n_err;
+            emit_error(it.result.source, it.error);
+            return;
+          }
+          ingest::Outcome o = ingestor.process(it.bytes, std::move(it.result));
+          if (o.duplicate) ++n_dup;
+          if (o.quarantined) ++n_quar;
+          else if (o.accepted) ++n_acc;
+          else ++n_rej;
+          if (!o.retour.empty() && !o.duplicate) ++n_retour;
+          emit(o);
+        });
+    ingestor.flush();
+    std::fflush(stdout);
+    if (std::ferror(stdout)) throw RuntimeError("writing the output failed");
+
+    if (format_ == "text") {
+      const double secs =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      std::string s = fmt::format(
+          "{} message{} ingested: {} accepted, {} rejected, {} quarantined, {} duplicate{}, {} "
+          "retour{} written in {:.2f} s\n",
+          inputs.size(), inputs.size() == 1 ? "" : "s", n_acc, n_rej, n_quar, n_dup,
+          n_dup == 1 ? "" : "s", n_retour, n_retour == 1 ? "" : "s", secs);
+      if (n_err) s += fmt::format("{} input{} could not be read\n", n_err, n_err == 1 ? "" : "s");
+      std::fwrite(s.data(), 1, s.size(), stdout);
+    }
+    return (n_rej || n_quar || n_err) ? kFindings : kOk;
+  }
+
+ private:
+  std::string path_of(const std::string& route) const {
+    if (route.empty()) return {};
+    return out_.empty() ? route : (std::filesystem::path(out_) / route).string();
+  }
+
+  void emit_error(const std::string& source, const std::string& error) {
+    if (format_ == "json") {
+      nlohmann::ordered_json j;
+      j["source"] = source;
+      j["error"] = error;
+      j["accepted"] = false;
+      j["duplicate"] = false;
+      std::string line = j.dump() + "\n";
+      std::fwrite(line.data(), 1, line.size(), stdout);
+    } else {
+      std::string line = fmt::format("{}: error: {}\n", source, error);
+      std::fwrite(line.data(), 1, line.size(), stdout);
+    }
+  }
+
+  void emit(const ingest::Outcome& o) {
+    if (format_ == "json") {
+      auto j = report::to_json(o.result);
+      j["accepted"] = o.accepted;
+      j["duplicate"] = o.duplicate;
+      j["quarantined"] = o.quarantined;
+      j["route"] = path_of(o.route);
+      if (o.retour.empty()) j["retour"] = nullptr;
+      else j["retour"] = path_of(o.retour);
+      std::string line =
+          j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+      std::fwrite(line.data(), 1, line.size(), stdout);
+      return;
+    }
+    if (quiet_) return;
+    const char* verdict = o.duplicate    ? "duplicate"
+                          : o.quarantined ? "quarantined"
+                          : o.accepted    ? "accepted"
+                                          : "rejected";
+    std::string type = o.result.type == model::MessageType::unknown
+                           ? std::string("unknown")
+                           : std::string(model::to_string(o.result.type));
+    std::string line = fmt::format("{}: {} {}", o.result.source, type, verdict);
+    if (!o.route.empty()) line += fmt::format(" -> {}", path_of(o.route));
+    if (!o.retour.empty()) line += fmt::format("; retour {}", path_of(o.retour));
+    line += '\n';
+    if (!o.duplicate) line += report::to_text(o.result);
+    std::fwrite(line.data(), 1, line.size(), stdout);
+  }
+
+  std::vector<std::string> paths_;
+  std::string db_, out_, format_ = "text", side_ = "gemeente", today_, schemas_;
+  int jobs_ = 1;
+  int batch_ = 256;
+  std::string max_size_ = "25M";
+  bool quiet_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_ingest() { return std::make_unique<CommandIngest>(); }
+
+}  // namespace istd::cli

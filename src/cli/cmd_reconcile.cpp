@@ -1,0 +1,147 @@
+// istd reconcile: judge the month's 323s against the ledger (DOMAIN.md §4.5), answer each with a
+// 325, report signals (§4.8) and check the abonnementstarief (§7.6).
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "cli/commands.hpp"
+#include "core/errors.hpp"
+#include "core/reconcile/billing.hpp"
+#include "core/reconcile/csv.hpp"
+#include "core/reconcile/policy.hpp"
+#include "core/reconcile/reconcile.hpp"
+#include "core/reconcile/tariffs.hpp"
+#include "core/xml/schema_bundle.hpp"
+
+namespace istd::cli {
+namespace {
+
+model::Date amsterdam_today() {
+  ::setenv("TZ", "Europe/Amsterdam", 1);
+  ::tzset();
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+class CommandReconcile : public Command {
+ public:
+  void setup(CLI::App& app) override {
+    app.description(
+        "Reconcile one claim month: judge every 323 in the ledger whose DeclaratiePeriode is "
+        "--month against the allocations, starts/stops and earlier claims (DOMAIN §4.5: TR304, "
+        "TR307, TR308, TR314, TR318, TR319, TR321, TR322, TR323, TR333, TR338-TR341, TR346, "
+        "TR369, TR384, TR387-TR390, TR418 with --tariffs; credits before debits), answer each "
+        "with a 325 (recorded in the ledger, written to DIR/325/<agb>/), report signals "
+        "(before-start, in-pause, after-stop, partial-pause; never a rejection, OP364) and "
+        "check the abonnementstarief (§7.6) against --billing.\n"
+        "Outputs in DIR (each file written atomically): findings.jsonl, findings.csv, "
+        "abonnementstarief.csv, summary.json, 325/. These files show full BSNs; the text "
+        "summary on stdout masks them. A declaration is judged once; a rerun reports the "
+        "stored verdicts and recomputes signals and the abonnementstarief check.\n\n"
+        "Policy file (--policy): `key = value` lines, # comments. Keys and defaults:\n" +
+        reconcile::Policy::defaults_text() +
+        "Billing CSV: header bsn,month,amount[,household]; month YYYY-MM, amount in cents.\n"
+        "Tariffs CSV: header gemeente,agb,product_code,eenheid,tarief,begindatum[,einddatum]; "
+        "tarief in cents. See docs/reconcile.md.\n\n"
+        "Exit status: 0 nothing rejected and no refund, 1 some claim line rejected or an "
+        "abonnementstarief refund found, 2 usage or configuration error (bad policy, billing "
+        "or tariffs file: nothing is written), 3 runtime failure (I/O, database).");
+    app.add_option("--db", db_, "The ledger (SQLite file written by istd ingest)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    app.add_option("--month", month_, "The claim month YYYY-MM (DeclaratiePeriode)")->required();
+    app.add_option("--billing", billing_,
+                   "Abonnementstarief billing list (CSV: bsn,month,amount[,household]); every "
+                   "line up to --month is compared");
+    app.add_option("--policy", policy_, "Policy file (key = value; defaults above)");
+    app.add_option("--tariffs", tariffs_,
+                   "Contract tariffs (CSV) for TR418, TR346 and TR341 without Omvang");
+    app.add_option("--out", out_, "Output directory")->required();
+    app.add_option("--format", format_,
+                   "stdout: text (summary, BSNs masked) or json (the findings as JSON Lines, "
+                   "the same objects as findings.jsonl)")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    app.add_option("--today", today_,
+                   "Dagtekening of the 325s, YYYY-MM-DD. Default: $ISTD_TODAY, else today in "
+                   "Europe/Amsterdam");
+    app.add_option("--schemas", schemas_,
+                   "Schema bundle (XsdVersie of the 325 from WMO325.xsd's appinfo). Default: "
+                   "the bundled iWmo 3.2 schemas");
+  }
+
+  int run() override {
+    reconcile::Options opt;
+    // --month
+    if (month_.size() != 7 || month_[4] != '-')
+      throw CLI::ValidationError("--month", "expected YYYY-MM, got " + month_);
+    {
+      auto d = model::parse_date(month_ + "-01");
+      if (!d) throw CLI::ValidationError("--month", "expected YYYY-MM, got " + month_);
+      opt.year = d->year;
+      opt.month = d->month;
+    }
+    // --today
+    std::string today = today_;
+    if (today.empty())
+      if (const char* e = std::getenv("ISTD_TODAY"); e && *e) today = e;
+    if (!today.empty()) {
+      auto d = model::parse_date(today);
+      if (!d) throw CLI::ValidationError("--today", "expected a date YYYY-MM-DD, got " + today);
+      opt.today = *d;
+    } else {
+      opt.today = amsterdam_today();
+    }
+    // All inputs are read and checked before anything is written.
+    if (!policy_.empty())
+      opt.policy = reconcile::Policy::parse(reconcile::csv::read_file(policy_), policy_);
+    if (!billing_.empty())
+      opt.billing = reconcile::parse_billing(reconcile::csv::read_file(billing_), billing_);
+    std::optional<reconcile::Tariffs> tariffs;
+    if (!tariffs_.empty()) {
+      tariffs = reconcile::Tariffs::parse(reconcile::csv::read_file(tariffs_), tariffs_);
+      opt.tariffs = &*tariffs;
+    }
+    try {
+      const auto dir = schemas_.empty() ? SchemaBundle::default_dir() : std::filesystem::path(schemas_);
+      if (std::filesystem::exists(dir / "WMO325.xsd")) {
+        auto bundle = SchemaBundle::load(dir);
+        if (const auto* f = bundle.message_schema(model::MessageType::WMO325)) {
+          if (!f->bericht_xsd_versie.empty()) opt.xsd_bericht = f->bericht_xsd_versie;
+          if (!f->basisschema_xsd_versie.empty()) opt.xsd_basis = f->basisschema_xsd_versie;
+        }
+      }
+    } catch (const ConfigError&) {
+      if (!schemas_.empty()) throw;
+    }
+
+    auto result = reconcile::run(db_, opt);
+    reconcile::write_outputs(result, out_);
+    if (format_ == "json") {
+      std::fputs(reconcile::findings_jsonl(result).c_str(), stdout);
+    } else {
+      std::fputs(reconcile::summary_text(result, out_).c_str(), stdout);
+    }
+    bool findings = false;
+    for (const auto& d : result.declarations)
+      for (const auto& l : d.judgement.lines) findings = findings || !l.approved;
+    for (const auto& f : result.at.findings) findings = findings || f.refund;
+    return findings ? kFindings : kOk;
+  }
+
+ private:
+  std::string db_, month_, billing_, policy_, tariffs_, out_, today_, schemas_;
+  std::string format_ = "text";
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_reconcile() { return std::make_unique<CommandReconcile>(); }
+
+}  // namespace istd::cli

@@ -1,0 +1,42 @@
+// Cross-message rules (DOMAIN.md §4.2–§4.4) for 301, 305 and 307, evaluated against the ledger
+// and applied to it class by class. The caller wraps a call in a Ledger::Savepoint and rolls it
+// back when `rejected()`.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "core/ledger/ledger.hpp"
+#include "core/model.hpp"
+
+namespace istd::ingest {
+
+struct CrossResult {
+  /// Errors (with rule and retourcode) and warnings (OP087, TR019 notes, version clashes).
+  std::vector<Finding> findings;
+  /// Per class in document order (StartProduct / StopProduct / ToegewezenProduct): its codes,
+  /// empty when fine.
+  std::vector<std::vector<std::string>> class_codes;
+  bool rejected() const;
+};
+
+/// Header rules: TR056 (9056: same BerichtCode, Afzender, Identificatie as an earlier input with
+/// other bytes) and TR135 (8848: Dagtekening after `today`). Reads only.
+std::vector<Finding> check_header(const ledger::Ledger& ledger, const model::Message& m,
+                                  model::Date today);
+
+/// 305 / 307: TR019, TR063, TR069, TR071, TR074, TR326, TR413, TR414, TR415. Status-3 classes
+/// first, then status-1 classes, each in document order; every clean class is applied at once
+/// (later classes see it). `id` is the message's ledger row.
+CrossResult apply_startstop(ledger::Ledger& ledger, const model::Message& m,
+                            ledger::MessageId id);
+
+/// 301: TR332 per ToegewezenProduct; when clean, stores the versions (a version with the same
+/// date/time as a stored one is not stored again: warning when its content differs) and warns
+/// about OP087 (a still valid allocation of this client at this provider missing from the 301).
+CrossResult apply_allocations(ledger::Ledger& ledger, const model::Message& m,
+                              ledger::MessageId id);
+
+}  // namespace istd::ingest

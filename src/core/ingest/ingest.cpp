@@ -1,0 +1,699 @@
+// The ingest driver (design in ingest.hpp).
+#include "core/ingest/ingest.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <cstdio>
+#include <cstring>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
+#include "core/ingest/cross_rules.hpp"
+#include "core/ingest/retour.hpp"
+#include "core/report/report.hpp"
+#include "core/xml/schema_bundle.hpp"
+
+namespace istd::ingest {
+
+using ledger::Ledger;
+using ledger::MessageId;
+using ledger::NewMessage;
+using ledger::Verdict;
+using model::MessageType;
+
+namespace {
+
+constexpr const char* kTmpSuffix = ".istd-tmp";
+
+bool is_retour_type(MessageType t) {
+  return t == MessageType::WMO302 || t == MessageType::WMO306 || t == MessageType::WMO308 ||
+         t == MessageType::WMO325;
+}
+bool is_heen_type(MessageType t) {
+  return t == MessageType::WMO301 || t == MessageType::WMO305 || t == MessageType::WMO307 ||
+         t == MessageType::WMO323;
+}
+
+std::string basename_of(const std::string& source) {
+  if (source.empty() || source == "-") return "stdin.xml";
+  std::string b = std::filesystem::path(source).filename().string();
+  return b.empty() ? std::string("input.xml") : b;
+}
+
+/// Party a message is delivered to (DOMAIN.md §1.4): retours go to their header Afzender.
+std::string party_of(const model::Message& m) {
+  const std::string& p = m.type == MessageType::WMO302 || m.type == MessageType::WMO306 ||
+                                 m.type == MessageType::WMO308
+                             ? m.header.afzender.value
+                             : m.header.ontvanger.value;
+  // Header values are XSD-checked digits; guard the path anyway.
+  for (char c : p)
+    if (c == '/' || c == '\0' || c == '.') return "unknown";
+  return p.empty() ? std::string("unknown") : p;
+}
+
+std::string findings_json(const ValidationResult& r) {
+  return report::to_json(r)["findings"].dump(-1, ' ', false,
+                                             nlohmann::ordered_json::error_handler_t::replace);
+}
+
+bool has_error(const std::vector<Finding>& fs) {
+  for (const auto& f : fs)
+    if (f.severity == Severity::error) return true;
+  return false;
+}
+
+std::vector<std::string> header_codes(const std::vector<Finding>& fs) {
+  std::vector<std::string> out;
+  for (const auto& f : fs)
+    if (f.severity == Severity::error && !f.retourcode.empty()) out.push_back(f.retourcode);
+  return out;
+}
+
+struct PendingFile {
+  MessageId id;
+  std::string route;
+  std::string bytes;
+  std::optional<std::string> reason;
+};
+
+}  // namespace
+
+// -------------------------------------------------------------------------------------------
+// Files
+
+namespace {
+
+bool write_all(int fd, std::string_view bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+/// Writes `target` through O_TMPFILE + linkat when it does not exist yet. False when that is not
+/// possible (file exists, directory missing, file system without O_TMPFILE): use tmp + rename.
+bool write_new_file(const std::filesystem::path& target, std::string_view bytes) {
+#ifdef O_TMPFILE
+  const auto dir = target.parent_path();
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  bool ok = write_all(fd, bytes);
+  if (ok) {
+    char proc[64];
+    std::snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    ok = ::linkat(AT_FDCWD, proc, AT_FDCWD, target.c_str(), AT_SYMLINK_FOLLOW) == 0;
+  }
+  ::close(fd);
+  return ok;
+#else
+  (void)target;
+  (void)bytes;
+  return false;
+#endif
+}
+
+}  // namespace
+
+void write_routed(const std::filesystem::path& out_dir, const std::string& route,
+                  std::string_view bytes) {
+  const auto target = out_dir / route;
+  // The temporary file sits next to the target under a deterministic name, so a rerun after a
+  // crash overwrites (and renames) any leftover instead of leaving it behind.
+  const auto tmp = target.parent_path() / ("." + target.filename().string() + kTmpSuffix);
+  // Usual case, a new file: an unnamed O_TMPFILE inode linked in under its name when complete
+  // (no temporary directory entry to create and rename). A reader sees all of it or nothing.
+  if (write_new_file(target, bytes)) return;
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == ENOENT) {
+    std::error_code ec;
+    std::filesystem::create_directories(target.parent_path(), ec);
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  }
+  if (fd < 0)
+    throw RuntimeError(fmt::format("cannot create {}: {}", tmp.string(), std::strerror(errno)));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw RuntimeError(fmt::format("cannot write {}: {}", target.string(), std::strerror(err)));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0 || ::rename(tmp.c_str(), target.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    throw RuntimeError(fmt::format("cannot write {}: {}", target.string(), std::strerror(err)));
+  }
+}
+
+void sync_tree(const std::filesystem::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::syncfs(fd);
+  ::close(fd);
+}
+
+std::size_t materialise(Ledger& ledger, const std::filesystem::path& out_dir, bool sync) {
+  auto rows = ledger.unmaterialised();
+  if (rows.empty()) return 0;
+  std::vector<MessageId> ids;
+  for (const auto& r : rows) {
+    write_routed(out_dir, r.route_path, r.bytes);
+    if (r.reason) write_routed(out_dir, r.route_path + ".reason", *r.reason);
+    ids.push_back(r.id);
+  }
+  if (sync) sync_tree(out_dir);
+  auto tx = ledger.begin();
+  ledger.mark_materialised(ids);
+  tx.commit();
+  return ids.size();
+}
+
+// -------------------------------------------------------------------------------------------
+
+// Writes the files of committed batches on a thread of its own (so file creation overlaps the
+// ledger work of the next batch), syncs once per batch, and reports the ids then durable.
+class FileWriter {
+ public:
+  FileWriter(std::filesystem::path out_dir, bool sync,
+             std::function<void(std::string_view)> point)
+      : out_dir_(std::move(out_dir)), sync_(sync), point_(std::move(point)) {
+    thread_ = std::thread([this] { loop(); });
+  }
+  ~FileWriter() {
+    {
+      std::lock_guard lk(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+  /// Queues a committed batch; waits while two batches are already queued (bounded memory).
+  void push(std::vector<PendingFile> batch) {
+    std::unique_lock lk(mu_);
+    cv_.wait(lk, [&] { return queue_.size() < 2 || error_; });
+    rethrow_locked();
+    queue_.push_back(std::move(batch));
+    cv_.notify_all();
+  }
+  /// Ids written and synced since the last call.
+  std::vector<MessageId> take_done() {
+    std::lock_guard lk(mu_);
+    rethrow_locked();
+    return std::exchange(done_, {});
+  }
+  /// Waits until every queued batch is written.
+  void drain() {
+    std::unique_lock lk(mu_);
+    cv_.wait(lk, [&] { return (queue_.empty() && !busy_) || error_; });
+    rethrow_locked();
+  }
+
+ private:
+  void rethrow_locked() {
+    if (error_) std::rethrow_exception(error_);
+  }
+  void loop() {
+    for (;;) {
+      std::vector<PendingFile> batch;
+      {
+        std::unique_lock lk(mu_);
+        cv_.wait(lk, [&] { return stop_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        batch = std::move(queue_.front());
+        queue_.pop_front();
+        busy_ = true;
+      }
+      std::vector<MessageId> ids;
+      try {
+        for (const auto& f : batch) {
+          write_routed(out_dir_, f.route, f.bytes);
+          if (f.reason) write_routed(out_dir_, f.route + ".reason", *f.reason);
+          if (point_) point_("file");
+          ids.push_back(f.id);
+        }
+        if (sync_ && !ids.empty()) {
+          sync_tree(out_dir_);
+          if (point_) point_("sync");
+        }
+      } catch (...) {
+        std::lock_guard lk(mu_);
+        error_ = std::current_exception();
+      }
+      {
+        std::lock_guard lk(mu_);
+        if (!error_) done_.insert(done_.end(), ids.begin(), ids.end());
+        busy_ = false;
+      }
+      cv_.notify_all();
+    }
+  }
+
+  std::filesystem::path out_dir_;
+  bool sync_;
+  std::function<void(std::string_view)> point_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::vector<PendingFile>> queue_;
+  std::vector<MessageId> done_;
+  std::exception_ptr error_;
+  bool busy_ = false;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+struct Ingestor::Impl {
+  Ledger& ledger;
+  std::shared_ptr<const SchemaBundle> schemas;
+  Options opt;
+  std::optional<Ledger::Transaction> tx;
+  std::size_t in_batch = 0;
+  std::vector<PendingFile> pending;   // files of the open (uncommitted) batch
+  std::vector<MessageId> to_mark;     // written and synced, to flag in the next transaction
+  std::unique_ptr<FileWriter> writer; // background file writing (Options::background_files)
+
+  Impl(Ledger& l, std::shared_ptr<const SchemaBundle> s, Options o)
+      : ledger(l), schemas(std::move(s)), opt(std::move(o)) {
+    if (!opt.out_dir.empty() && opt.background_files)
+      writer = std::make_unique<FileWriter>(opt.out_dir, opt.sync_files, opt.durability_point);
+  }
+
+  void point(std::string_view where) {
+    if (opt.durability_point) opt.durability_point(where);
+  }
+
+  void ensure_tx() {
+    if (tx) return;
+    if (writer) {
+      auto done = writer->take_done();
+      to_mark.insert(to_mark.end(), done.begin(), done.end());
+    }
+    tx.emplace(ledger);
+    if (!to_mark.empty()) {
+      ledger.mark_materialised(to_mark);
+      to_mark.clear();
+    }
+  }
+
+  void commit_batch() {
+    if (!tx) return;
+    tx->commit();
+    tx.reset();
+    in_batch = 0;
+    point("commit");
+    if (opt.out_dir.empty()) {
+      pending.clear();
+      return;
+    }
+    if (writer) {
+      writer->push(std::exchange(pending, {}));
+      return;
+    }
+    std::size_t written = 0;
+    for (const auto& f : pending) {
+      write_routed(opt.out_dir, f.route, f.bytes);
+      if (f.reason) write_routed(opt.out_dir, f.route + ".reason", *f.reason);
+      point("file");
+      ++written;
+    }
+    if (opt.sync_files && written) {
+      sync_tree(opt.out_dir);
+      point("sync");
+    }
+    for (const auto& f : pending) to_mark.push_back(f.id);
+    pending.clear();
+  }
+
+  /// Commits, waits for the files, flags them.
+  void finish() {
+    commit_batch();
+    if (writer) {
+      writer->drain();
+      auto done = writer->take_done();
+      to_mark.insert(to_mark.end(), done.begin(), done.end());
+    }
+    if (!to_mark.empty()) {
+      auto t = ledger.begin();
+      ledger.mark_materialised(to_mark);
+      t.commit();
+      to_mark.clear();
+      point("marked");
+    }
+  }
+
+  void stage(MessageId id, const std::string& route, std::string bytes,
+             std::optional<std::string> reason = std::nullopt) {
+    pending.push_back({id, route, std::move(bytes), std::move(reason)});
+  }
+
+  std::pair<std::string, std::string> retour_versions(MessageType rt) const {
+    std::pair<std::string, std::string> v{"1.0.0", "1.0.0"};
+    if (!schemas) return v;
+    if (const auto* f = schemas->message_schema(rt)) {
+      if (!f->basisschema_xsd_versie.empty()) v.first = f->basisschema_xsd_versie;
+      if (!f->bericht_xsd_versie.empty()) v.second = f->bericht_xsd_versie;
+    }
+    return v;
+  }
+
+  NewMessage input_row(const model::Message& m, std::string_view bytes, const std::string& source) {
+    NewMessage n;
+    n.role = ledger::Role::input;
+    n.type = std::string(model::to_string(m.type));
+    n.berichtcode = m.header.berichtcode.value;
+    n.afzender = m.header.afzender.value;
+    n.ontvanger = m.header.ontvanger.value;
+    n.identificatie = m.header.identificatie.value;
+    n.dagtekening = m.header.dagtekening.value;
+    n.xsd_basis = m.header.basisschema_xsd_versie.value;
+    n.xsd_bericht = m.header.bericht_xsd_versie.value;
+    n.source = source;
+    n.bytes = std::string(bytes);
+    return n;
+  }
+
+  /// Adds the retour row of input `heen_id` and stages its file. Returns its route.
+  std::string add_retour(const model::Message& m, std::string_view bytes, MessageId heen_id,
+                         RetourContent content) {
+    const MessageType rt = retour_type(m.type);
+    const MessageId predicted = heen_id + 1;
+    const std::string rname(model::to_string(rt));
+    NewMessage n;
+    n.role = ledger::Role::output;
+    n.type = rname;
+    n.berichtcode = std::string(model::bericht_code(rt));
+    n.afzender = m.header.afzender.value;
+    n.ontvanger = m.header.ontvanger.value;
+    n.identificatie = ledger::output_identificatie(predicted);
+    n.dagtekening = opt.today.to_string();
+    auto [xb, xm] = retour_versions(rt);
+    n.xsd_basis = xb;
+    n.xsd_bericht = xm;
+    n.verdict = Verdict::recorded;
+    n.reply_to = heen_id;
+    // A retour goes to the heenbericht's Afzender (DOMAIN.md §1.4).
+    n.route_path = ledger.unique_route(
+        fmt::format("{}/{}/{}.xml", m.header.afzender.value, rname, n.identificatie));
+    content.identificatie_retour = n.identificatie;
+    content.dagtekening_retour = n.dagtekening;
+    content.xsd_basis = xb;
+    content.xsd_bericht = xm;
+    n.bytes = build_retour(m, bytes, content);
+    const MessageId id = ledger.add_message(n);
+    if (id != predicted)
+      throw RuntimeError(fmt::format("ledger: retour id {} is not the expected {}", id, predicted));
+    stage(id, n.route_path, n.bytes);
+    return n.route_path;
+  }
+
+  void quarantine(Outcome& o, std::string_view bytes, const std::string& source,
+                  std::string_view why, int level, Verdict verdict,
+                  const model::Message* m = nullptr) {
+    NewMessage n;
+    if (m) n = input_row(*m, bytes, source);
+    else {
+      n.type = o.result.type == MessageType::unknown ? std::string()
+                                                     : std::string(model::to_string(o.result.type));
+      n.identificatie = o.result.identificatie;
+      n.source = source;
+      n.bytes = std::string(bytes);
+    }
+    n.verdict = verdict;
+    n.level = level;
+    n.findings_json = findings_json(o.result);
+    n.route_path = ledger.unique_route("quarantine/" + basename_of(source));
+    std::string reason = fmt::format("{}: {}\n", source, why);
+    reason += report::to_text(o.result);
+    n.reason = reason;
+    o.message_id = ledger.add_message(n);
+    o.quarantined = true;
+    o.route = n.route_path;
+    stage(o.message_id, n.route_path, n.bytes, n.reason);
+  }
+
+  void take_in_323(Outcome& o, const model::Message& m, std::string_view bytes,
+                   const std::string& source, const std::vector<std::string>& intake, int level) {
+    auto n = input_row(m, bytes, source);
+    n.verdict = intake.empty() ? Verdict::accepted : Verdict::rejected;
+    n.level = level;
+    n.findings_json = findings_json(o.result);
+    n.route_path = ledger.unique_route(
+        fmt::format("{}/{}/{}", party_of(m), model::to_string(m.type), basename_of(source)));
+    o.message_id = ledger.add_message(n);
+    o.route = n.route_path;
+    o.accepted = intake.empty();
+    stage(o.message_id, n.route_path, n.bytes);
+    const auto& d = m.declaratie;
+    ledger::DeclarationRecord rec;
+    rec.message_id = o.message_id;
+    rec.agb = m.header.afzender.value;
+    rec.gemeente = m.header.ontvanger.value;
+    rec.declaratie_nummer = d.declaratie_nummer.value;
+    rec.periode_begin = d.declaratie_periode.begindatum.value;
+    rec.periode_eind = d.declaratie_periode.einddatum.value;
+    rec.declaratie_dagtekening = d.declaratie_dagtekening.value;
+    rec.totaal_bedrag = model::parse_int(d.totaal_ingediend.bedrag.value).value_or(0);
+    rec.totaal_dc = d.totaal_ingediend.debet_credit.value;
+    rec.identificatie = m.header.identificatie.value;
+    rec.dagtekening = m.header.dagtekening.value;
+    rec.xsd_basis = m.header.basisschema_xsd_versie.value;
+    rec.xsd_bericht = m.header.bericht_xsd_versie.value;
+    rec.intake_codes = intake;
+    const auto decl_id = ledger.add_declaration(rec);
+    if (!intake.empty()) return;  // treated as not sent: no lines
+    int pos = 0;
+    for (const auto& c : d.clienten) {
+      for (const auto& p : c.prestaties) {
+        ledger::PrestatieRecord pr;
+        pr.declaration_id = decl_id;
+        pr.position = pos++;
+        pr.agb = rec.agb;
+        pr.gemeente = rec.gemeente;
+        pr.bsn = c.bsn.value;
+        pr.referentie_nummer = p.referentie_nummer.value;
+        if (p.vorig_referentie_nummer.present())
+          pr.vorig_referentie_nummer = p.vorig_referentie_nummer.value;
+        pr.toewijzing_nummer = model::parse_int(p.toewijzing_nummer.value).value_or(-1);
+        pr.product_categorie = p.product_categorie.value;
+        pr.product_code = p.product_code.value;
+        pr.periode_begin = p.product_periode.begindatum.value;
+        pr.periode_eind = p.product_periode.einddatum.value;
+        pr.geleverd_volume = model::parse_int(p.geleverd_volume.value).value_or(0);
+        pr.eenheid = p.eenheid.value;
+        if (p.product_tarief.present()) pr.product_tarief = model::parse_int(p.product_tarief.value);
+        pr.bedrag = model::parse_int(p.ingediend_bedrag.bedrag.value).value_or(0);
+        pr.debet_credit = p.ingediend_bedrag.debet_credit.value;
+        ledger.add_prestatie(pr);
+      }
+    }
+  }
+
+  Outcome process(std::string_view bytes, ValidationResult result) {
+    ensure_tx();
+    Outcome o;
+    o.result = std::move(result);
+    const std::string source = o.result.source;
+
+    // Exact re-delivery: report the earlier verdict, change nothing.
+    if (auto dups = ledger.inputs_with_bytes(bytes); !dups.empty()) {
+      const auto& d = dups.front();
+      o.duplicate = true;
+      o.message_id = d.id;
+      o.accepted = d.verdict == Verdict::accepted;
+      o.quarantined = d.verdict == Verdict::quarantined;
+      o.route = d.route_path;
+      if (auto rep = ledger.reply_of(d.id)) o.retour = rep->route_path;
+      return o;
+    }
+
+    const model::Message* m = o.result.message ? &*o.result.message : nullptr;
+    if (!m || !o.result.xsd_valid) {
+      quarantine(o, bytes, source, "not a valid iWmo 3.2 message (level 1: XML/XSD); no retour",
+                 1, Verdict::quarantined);
+      done(o);
+      return o;
+    }
+    if (!is_heen_type(m->type) && !is_retour_type(m->type)) {
+      quarantine(o, bytes, source,
+                 fmt::format("{} messages are not processed by istd ingest",
+                             model::to_string(m->type)),
+                 1, Verdict::quarantined);
+      done(o);
+      return o;
+    }
+    const bool level2 = has_error(o.result.findings);
+
+    if (is_retour_type(m->type)) {
+      auto n = input_row(*m, bytes, source);
+      n.verdict = Verdict::recorded;
+      n.level = level2 ? 2 : 0;
+      n.findings_json = findings_json(o.result);
+      n.route_path = ledger.unique_route(
+          fmt::format("{}/{}/{}", party_of(*m), model::to_string(m->type), basename_of(source)));
+      o.message_id = ledger.add_message(n);
+      o.route = n.route_path;
+      o.accepted = !level2;
+      stage(o.message_id, n.route_path, n.bytes);
+      done(o);
+      return o;
+    }
+
+    // Header rules (§4.2) come after level 2 (§4.9) but are evaluated for the record anyway.
+    std::vector<Finding> header;
+    if (!level2) header = check_header(ledger, *m, opt.today);
+
+    if (m->type == MessageType::WMO323) {
+      std::vector<std::string> intake;
+      int level = 0;
+      if (level2) {
+        intake = {"0001"};
+        level = 2;
+      } else if (has_error(header)) {
+        intake = header_codes(header);
+        level = 3;
+      }
+      for (auto& f : header) o.result.findings.push_back(f);
+      take_in_323(o, *m, bytes, source, intake, level);
+      done(o);
+      return o;
+    }
+
+    const bool own_301 = m->type == MessageType::WMO301 && opt.side == Side::gemeente;
+    const std::string route_wanted =
+        fmt::format("{}/{}/{}", party_of(*m), model::to_string(m->type), basename_of(source));
+
+    if (level2 || has_error(header)) {
+      for (auto& f : header) o.result.findings.push_back(f);
+      const int level = level2 ? 2 : 3;
+      if (own_301) {
+        quarantine(o, bytes, source,
+                   "own 301 refused before sending (it would be rejected by the provider)", level,
+                   Verdict::rejected, m);
+        done(o);
+      return o;
+      }
+      auto n = input_row(*m, bytes, source);
+      n.verdict = Verdict::rejected;
+      n.level = level;
+      n.findings_json = findings_json(o.result);
+      n.route_path = ledger.unique_route(route_wanted);
+      o.message_id = ledger.add_message(n);
+      o.route = n.route_path;
+      stage(o.message_id, n.route_path, n.bytes);
+      RetourContent c;
+      c.xslt = level2;
+      c.header_codes = level2 ? std::vector<std::string>{"0001"} : header_codes(header);
+      o.retour = add_retour(*m, bytes, o.message_id, std::move(c));
+      done(o);
+      return o;
+    }
+
+    // Class rules against a tentative state (§4.1): a savepoint with a provisional row.
+    CrossResult cross;
+    {
+      Ledger::Savepoint sp(ledger);
+      auto n = input_row(*m, bytes, source);
+      n.verdict = Verdict::accepted;
+      n.route_path = ledger.unique_route(route_wanted);
+      const MessageId id = ledger.add_message(n);
+      cross = m->type == MessageType::WMO301 ? apply_allocations(ledger, *m, id)
+                                             : apply_startstop(ledger, *m, id);
+      for (auto& f : cross.findings) o.result.findings.push_back(f);
+      if (!cross.rejected()) {
+        // The provisional row already says "accepted, no findings"; only warnings change it.
+        if (!o.result.findings.empty())
+          ledger.set_message_verdict(id, Verdict::accepted, 0, findings_json(o.result));
+        sp.release();
+        o.message_id = id;
+        o.route = n.route_path;
+        o.accepted = true;
+        stage(id, n.route_path, n.bytes);
+        if (m->type != MessageType::WMO301 || opt.side == Side::aanbieder)
+          o.retour = add_retour(*m, bytes, id, RetourContent{});
+        done(o);
+      return o;
+      }
+      sp.rollback();
+    }
+    // Rejected at level 3: nothing of it is stored but its record (and its retour).
+    if (own_301) {
+      quarantine(o, bytes, source,
+                 "own 301 refused before sending (cross-message rules; see findings)", 3,
+                 Verdict::rejected, m);
+      done(o);
+      return o;
+    }
+    auto n = input_row(*m, bytes, source);
+    n.verdict = Verdict::rejected;
+    n.level = 3;
+    n.findings_json = findings_json(o.result);
+    n.route_path = ledger.unique_route(route_wanted);
+    o.message_id = ledger.add_message(n);
+    o.route = n.route_path;
+    stage(o.message_id, n.route_path, n.bytes);
+    RetourContent c;
+    c.header_codes = {"0200"};
+    c.with_client = true;
+    c.class_codes = cross.class_codes;
+    o.retour = add_retour(*m, bytes, o.message_id, std::move(c));
+    done(o);
+      return o;
+  }
+
+  void done(Outcome&) {
+    point("staged");
+    if (++in_batch >= opt.batch_size) commit_batch();
+  }
+};
+
+Ingestor::Ingestor(Ledger& ledger, std::shared_ptr<const SchemaBundle> schemas, Options options)
+    : impl_(std::make_unique<Impl>(ledger, std::move(schemas), std::move(options))) {}
+
+Ingestor::~Ingestor() = default;
+
+std::size_t Ingestor::recover() {
+  if (impl_->opt.out_dir.empty()) return 0;
+  std::error_code ec;
+  std::filesystem::create_directories(impl_->opt.out_dir, ec);
+  if (ec)
+    throw RuntimeError(fmt::format("cannot create output directory {}: {}",
+                                   impl_->opt.out_dir.string(), ec.message()));
+  {
+    auto tx = impl_->ledger.begin();
+    impl_->ledger.set_out_dir(
+        std::filesystem::weakly_canonical(std::filesystem::absolute(impl_->opt.out_dir)).string());
+    tx.commit();
+  }
+  return materialise(impl_->ledger, impl_->opt.out_dir, impl_->opt.sync_files);
+}
+
+Outcome Ingestor::process(std::string_view bytes, ValidationResult result) {
+  Outcome o = impl_->process(bytes, std::move(result));
+  return o;
+}
+
+void Ingestor::flush() { impl_->finish(); }
+
+}  // namespace istd::ingest

@@ -1,0 +1,132 @@
+// `istd ingest` in the core: takes validated messages one by one (in input order), applies the
+// cross-message rules of DOMAIN.md §4 against the ledger, records every message with its
+// verdict, builds the retour messages and routes inputs and retours to an output tree.
+//
+// Design.
+// * Side. istd runs at the municipality (default): its own 301s are recorded (rules TR056,
+//   TR135, TR332 refuse them "before sending": quarantine, no retour); received 305/307 get a
+//   306/308. At a provider (Side::aanbieder) a received 301 gets a 302 (TR332 on each
+//   ToegewezenProduct). 323s are recorded (declaration + prestaties, verdict pending) and routed
+//   to the gemeente; their 325 is made by `istd reconcile`. Received retours (302/306/308/325)
+//   are recorded and routed, nothing else.
+// * Verdicts. Level 1 (not XML, XSD-invalid, unknown namespace, types istd does not process):
+//   quarantine (`quarantine/<file>` + `<file>.reason`), no retour. Level 2 (message rules):
+//   header-only retour 0001 + XsltVersie. Header rules (TR056 9056, TR135 8848): header-only
+//   retour with that code. Class rules (305/307: TR019, TR063, TR069, TR071, TR074, TR326,
+//   TR413, TR414, TR415; 301: TR332): evaluated inside a ledger savepoint — status 3 classes
+//   first, then status 1, each in document order, each clean class applied at once so later
+//   classes see it — and rolled back when any class failed (the whole message is rejected;
+//   retour with the Client and per-class codes).
+// * Duplicates. An input whose bytes equal an earlier input's is reported `duplicate` and
+//   changes nothing (the earlier retour is reported). Same (BerichtCode, Afzender,
+//   Identificatie) with other bytes is TR056.
+// * Durability. Work is grouped in batches (one ledger transaction each). After the commit the
+//   batch's files are written — by a background thread, while the next batch is judged — (tmp +
+//   rename into place, no per-file fsync), then one syncfs, then the rows are flagged
+//   materialised in a later transaction. `recover()` (called first by
+//   every run) writes every committed-but-unflagged file again. A kill anywhere therefore loses
+//   at most the uncommitted batch, which the rerun redoes; files are deterministic functions of
+//   the ledger (names and content, IdentificatieRetour = ledger id), so the result equals an
+//   uninterrupted run.
+// * Clock. `Options::today` is the receiver's date (TR135, DagtekeningRetour); the CLI sets it
+//   from --today / ISTD_TODAY or the Europe/Amsterdam calendar date.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/ledger/ledger.hpp"
+#include "core/model.hpp"
+#include "core/validator.hpp"
+
+namespace istd {
+class SchemaBundle;
+}
+
+namespace istd::ingest {
+
+enum class Side { gemeente, aanbieder };
+
+struct Options {
+  Side side = Side::gemeente;
+  model::Date today{2025, 1, 1};
+  /// Where inputs and retours are routed; no files are written when empty (routes are still
+  /// recorded and written by a later run that has an output dir).
+  std::filesystem::path out_dir;
+  std::size_t batch_size = 256;
+  /// syncfs the output tree before flagging files materialised (off only in tests).
+  bool sync_files = true;
+  /// Write the files of committed batches on a background thread, overlapping the ledger work
+  /// of the next batch (default). Off: written in line, so durability points come in a fixed
+  /// order (the crash tests' deterministic fault injection).
+  bool background_files = true;
+  /// Called at every durability point (after staging a message, after a commit, after each file
+  /// write, after the sync) with a short name of the point; the CLI's fault injection
+  /// (ISTD_FAULT_AFTER) ends the process there. May be empty. Called from the file thread too
+  /// when background_files is on: it must be thread-safe.
+  std::function<void(std::string_view where)> durability_point;
+};
+
+/// The result of ingesting one message.
+struct Outcome {
+  /// The validation result; cross-message findings (and OP087 / version warnings) appended.
+  ValidationResult result;
+  bool accepted = false;    ///< the message was accepted (323: taken in for reconciliation)
+  bool duplicate = false;   ///< exact re-delivery of an earlier input: nothing changed
+  bool quarantined = false;
+  std::string route;        ///< where the input goes, relative to the output dir ("" unreadable)
+  std::string retour;       ///< the retour's route, "" when none
+  ledger::MessageId message_id = 0;  ///< the ledger row (the earlier one for a duplicate)
+};
+
+class Ingestor {
+ public:
+  /// `schemas` provides XsdVersieRetour (appinfo of WMO302/306/308.xsd; 1.0.0 when absent).
+  Ingestor(ledger::Ledger& ledger, std::shared_ptr<const SchemaBundle> schemas, Options options);
+  /// Does not commit: an Ingestor destroyed without flush() drops its uncommitted batch (as a
+  /// crash would).
+  ~Ingestor();
+  Ingestor(const Ingestor&) = delete;
+  Ingestor& operator=(const Ingestor&) = delete;
+
+  /// Writes every committed output file not yet known durable (previous interrupted runs) and
+  /// remembers the output dir. Returns the number of rows re-materialised.
+  /// @throws RuntimeError on I/O or database failure.
+  std::size_t recover();
+
+  /// Ingests one message: `bytes` as read, `result` from Validator::validate on those bytes.
+  /// Commits (and writes files) whenever the batch is full.
+  /// @throws RuntimeError on I/O or database failure (never for bad input).
+  Outcome process(std::string_view bytes, ValidationResult result);
+
+  /// Commits the open batch, writes its files, syncs and flags them.
+  /// @throws RuntimeError on I/O or database failure.
+  void flush();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Writes every unmaterialised message row of the ledger under `out_dir` (route_path, and the
+/// `.reason` file for quarantined input), syncs the file system once, and flags the rows in one
+/// transaction. Used by ingest recovery and by `istd reconcile` for its 325s.
+/// @throws RuntimeError on I/O or database failure.
+std::size_t materialise(ledger::Ledger& ledger, const std::filesystem::path& out_dir,
+                        bool sync = true);
+
+/// Writes one routed file (`.<name>.istd-tmp` beside it, then rename into place). No fsync.
+/// @throws RuntimeError on I/O failure.
+void write_routed(const std::filesystem::path& out_dir, const std::string& route,
+                  std::string_view bytes);
+
+/// syncfs() of the file system holding `dir` (one call makes every write before it durable).
+void sync_tree(const std::filesystem::path& dir);
+
+}  // namespace istd::ingest

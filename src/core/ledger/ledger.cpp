@@ -1,0 +1,1259 @@
+// SQLite implementation of the ledger (design in ledger.hpp).
+#include "core/ledger/ledger.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
+
+namespace istd::ledger {
+
+// -------------------------------------------------------------------------------------------
+// Schema and migrations
+
+namespace {
+
+// Migration n brings the schema from version n to n+1. Never edit a released migration; add one.
+const char* const kMigrations[] = {
+    // 0 -> 1
+    R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE messages(
+  id INTEGER PRIMARY KEY,
+  role TEXT NOT NULL,
+  type TEXT NOT NULL,
+  berichtcode TEXT NOT NULL,
+  afzender TEXT NOT NULL,
+  ontvanger TEXT NOT NULL,
+  identificatie TEXT NOT NULL,
+  dagtekening TEXT NOT NULL,
+  xsd_basis TEXT NOT NULL,
+  xsd_bericht TEXT NOT NULL,
+  source TEXT NOT NULL,
+  content_hash INTEGER NOT NULL,
+  verdict TEXT NOT NULL,
+  level INTEGER NOT NULL,
+  findings TEXT NOT NULL,
+  reply_to INTEGER REFERENCES messages(id),
+  route_path TEXT NOT NULL,
+  reason TEXT,
+  received_at TEXT NOT NULL);
+-- The bytes live apart so that message rows stay small (lookups, verdict updates).
+CREATE TABLE message_bytes(
+  id INTEGER PRIMARY KEY REFERENCES messages(id),
+  bytes BLOB NOT NULL);
+-- Rows whose files are not yet known durable in the output dir (materialisation queue).
+CREATE TABLE unwritten(id INTEGER PRIMARY KEY REFERENCES messages(id));
+CREATE INDEX messages_tr056 ON messages(berichtcode, afzender, identificatie);
+CREATE INDEX messages_hash ON messages(content_hash);
+CREATE UNIQUE INDEX messages_route ON messages(route_path);
+CREATE INDEX messages_reply ON messages(reply_to);
+
+CREATE TABLE allocation_versions(
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  gemeente TEXT NOT NULL,
+  toewijzing_nummer INTEGER NOT NULL,
+  toewijzingsdatum TEXT NOT NULL,
+  toewijzingstijd TEXT NOT NULL,
+  bsn TEXT NOT NULL,
+  agb TEXT NOT NULL,
+  categorie TEXT, code TEXT,
+  ingangsdatum TEXT NOT NULL,
+  einddatum TEXT,
+  reden_wijziging TEXT,
+  volume INTEGER, eenheid TEXT, frequentie TEXT,
+  budget INTEGER,
+  referentie_aanbieder TEXT,
+  UNIQUE(gemeente, toewijzing_nummer, toewijzingsdatum, toewijzingstijd));
+CREATE INDEX allocation_bsn ON allocation_versions(bsn);
+CREATE INDEX allocation_client ON allocation_versions(gemeente, agb, bsn);
+CREATE INDEX allocation_agb ON allocation_versions(agb, gemeente);
+
+CREATE TABLE starts(
+  id INTEGER PRIMARY KEY,
+  agb TEXT NOT NULL, gemeente TEXT NOT NULL, bsn TEXT NOT NULL,
+  toewijzing_nummer INTEGER, categorie TEXT, code TEXT,
+  begindatum TEXT NOT NULL,
+  toewijzing_ingangsdatum TEXT,
+  inserted_by INTEGER NOT NULL REFERENCES messages(id),
+  deleted_by INTEGER REFERENCES messages(id));
+CREATE INDEX starts_scope ON starts(bsn, toewijzing_nummer, agb, gemeente);
+CREATE TABLE stops(
+  id INTEGER PRIMARY KEY,
+  agb TEXT NOT NULL, gemeente TEXT NOT NULL, bsn TEXT NOT NULL,
+  toewijzing_nummer INTEGER, categorie TEXT, code TEXT,
+  begindatum TEXT NOT NULL,
+  toewijzing_ingangsdatum TEXT,
+  reden_beeindiging TEXT NOT NULL,
+  einddatum TEXT NOT NULL,
+  inserted_by INTEGER NOT NULL REFERENCES messages(id),
+  deleted_by INTEGER REFERENCES messages(id));
+CREATE INDEX stops_scope ON stops(bsn, toewijzing_nummer, agb, gemeente);
+
+CREATE TABLE declarations(
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  agb TEXT NOT NULL, gemeente TEXT NOT NULL,
+  declaratie_nummer TEXT NOT NULL,
+  periode_begin TEXT NOT NULL, periode_eind TEXT NOT NULL,
+  declaratie_dagtekening TEXT NOT NULL,
+  totaal_bedrag INTEGER NOT NULL, totaal_dc TEXT NOT NULL,
+  identificatie TEXT NOT NULL, dagtekening TEXT NOT NULL,
+  xsd_basis TEXT NOT NULL, xsd_bericht TEXT NOT NULL,
+  intake_codes TEXT NOT NULL,
+  status TEXT NOT NULL,
+  retourcodes TEXT NOT NULL,
+  answer_message_id INTEGER REFERENCES messages(id));
+CREATE INDEX declarations_status ON declarations(status);
+CREATE INDEX declarations_periode ON declarations(periode_begin);
+CREATE INDEX declarations_nummer ON declarations(agb, declaratie_nummer);
+
+CREATE TABLE prestaties(
+  id INTEGER PRIMARY KEY,
+  declaration_id INTEGER NOT NULL REFERENCES declarations(id),
+  position INTEGER NOT NULL,
+  agb TEXT NOT NULL, gemeente TEXT NOT NULL, bsn TEXT NOT NULL,
+  referentie_nummer TEXT NOT NULL,
+  vorig_referentie_nummer TEXT,
+  toewijzing_nummer INTEGER NOT NULL,
+  product_categorie TEXT NOT NULL, product_code TEXT NOT NULL,
+  periode_begin TEXT NOT NULL, periode_eind TEXT NOT NULL,
+  geleverd_volume INTEGER NOT NULL,
+  eenheid TEXT NOT NULL,
+  product_tarief INTEGER,
+  bedrag INTEGER NOT NULL,
+  debet_credit TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  retourcodes TEXT NOT NULL,
+  credited_by INTEGER REFERENCES prestaties(id));
+CREATE INDEX prestaties_ref ON prestaties(agb, referentie_nummer);
+CREATE INDEX prestaties_func ON prestaties(agb, toewijzing_nummer, product_categorie,
+  product_code, periode_begin, periode_eind);
+CREATE INDEX prestaties_decl ON prestaties(declaration_id);
+)sql",
+};
+constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
+static_assert(kMigrationCount == kSchemaVersion);
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) {
+    if (!s.empty()) s += ' ';
+    s += x;
+  }
+  return s;
+}
+
+std::vector<std::string> split(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t j = s.find(' ', i);
+    if (j == std::string_view::npos) j = s.size();
+    if (j > i) out.emplace_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+std::string now_utc() {
+  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+// -------------------------------------------------------------------------------------------
+// Statement wrapper
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}
+  ~Stmt() {
+    if (s_) {
+      sqlite3_reset(s_);
+      sqlite3_clear_bindings(s_);
+    }
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Stmt& bind(int i, std::string_view v) {
+    check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
+  Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+  Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  Stmt& bind_blob(int i, std::string_view v) {
+    check(sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
+  Stmt& bind(int i, std::int64_t v) {
+    check(sqlite3_bind_int64(s_, i, v));
+    return *this;
+  }
+  Stmt& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
+  Stmt& bind_null(int i) {
+    check(sqlite3_bind_null(s_, i));
+    return *this;
+  }
+  template <typename T>
+  Stmt& bind(int i, const std::optional<T>& v) {
+    if (v) return bind(i, *v);
+    return bind_null(i);
+  }
+
+  /// True while a row is available.
+  bool step() {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw RuntimeError(fmt::format("ledger: {}", sqlite3_errmsg(db_)));
+  }
+  void exec() {
+    while (step()) {
+    }
+  }
+  /// Makes the statement ready for new bindings (after exec/step).
+  Stmt& reset() {
+    sqlite3_reset(s_);
+    return *this;
+  }
+
+  bool is_null(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
+  std::int64_t i64(int c) const { return sqlite3_column_int64(s_, c); }
+  std::string text(int c) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, c))) : std::string();
+  }
+  std::string blob(int c) const {
+    const void* p = sqlite3_column_blob(s_, c);
+    int n = sqlite3_column_bytes(s_, c);
+    return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string();
+  }
+  std::optional<std::string> opt_text(int c) const {
+    if (is_null(c)) return std::nullopt;
+    return text(c);
+  }
+  std::optional<std::int64_t> opt_i64(int c) const {
+    if (is_null(c)) return std::nullopt;
+    return i64(c);
+  }
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) throw RuntimeError(fmt::format("ledger: {}", sqlite3_errmsg(db_)));
+  }
+  sqlite3* db_;
+  sqlite3_stmt* s_;
+};
+
+struct Ledger::Impl {
+  std::filesystem::path file;
+  sqlite3* db = nullptr;
+  int version = 0;
+  std::map<std::string, sqlite3_stmt*, std::less<>> cache;
+
+  ~Impl() {
+    for (auto& [k, s] : cache) sqlite3_finalize(s);
+    if (db) sqlite3_close(db);
+  }
+
+  [[noreturn]] void fail(std::string_view what) const {
+    throw RuntimeError(fmt::format("ledger {}: {}: {}", file.string(), what,
+                                   db ? sqlite3_errmsg(db) : "cannot open"));
+  }
+
+  void exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      throw RuntimeError(fmt::format("ledger {}: {}", file.string(), msg));
+    }
+  }
+
+  Stmt prepare(std::string_view sql) {
+    auto it = cache.find(sql);
+    if (it == cache.end()) {
+      sqlite3_stmt* s = nullptr;
+      if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                             &s, nullptr) != SQLITE_OK)
+        fail("prepare");
+      it = cache.emplace(std::string(sql), s).first;
+    }
+    return Stmt(db, it->second);
+  }
+};
+
+// -------------------------------------------------------------------------------------------
+
+std::string output_identificatie(MessageId id) { return fmt::format("ISTD{:08d}", id); }
+
+std::int64_t content_hash(std::string_view bytes) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  std::int64_t r;
+  std::memcpy(&r, &h, sizeof r);
+  return r;
+}
+
+std::string_view to_string(Verdict v) {
+  switch (v) {
+    case Verdict::accepted: return "accepted";
+    case Verdict::rejected: return "rejected";
+    case Verdict::quarantined: return "quarantined";
+    case Verdict::recorded: return "recorded";
+  }
+  return "recorded";
+}
+
+static Verdict verdict_from(std::string_view s) {
+  if (s == "accepted") return Verdict::accepted;
+  if (s == "rejected") return Verdict::rejected;
+  if (s == "quarantined") return Verdict::quarantined;
+  return Verdict::recorded;
+}
+
+std::string_view to_string(PrestatieVerdict v) {
+  switch (v) {
+    case PrestatieVerdict::pending: return "pending";
+    case PrestatieVerdict::approved: return "approved";
+    case PrestatieVerdict::rejected: return "rejected";
+  }
+  return "pending";
+}
+
+static PrestatieVerdict pverdict_from(std::string_view s) {
+  if (s == "approved") return PrestatieVerdict::approved;
+  if (s == "rejected") return PrestatieVerdict::rejected;
+  return PrestatieVerdict::pending;
+}
+
+bool AllocationVersion::deleted() const {
+  if (reden_wijziging == "13") return true;
+  return reden_wijziging == "01" && einddatum && *einddatum == ingangsdatum;
+}
+
+// -------------------------------------------------------------------------------------------
+// Open / migrate
+
+Ledger::Ledger(const std::filesystem::path& file, OpenOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->file = file;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (options.create) flags |= SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(file.c_str(), &impl_->db, flags, nullptr) != SQLITE_OK)
+    impl_->fail("cannot open");
+  sqlite3_extended_result_codes(impl_->db, 1);
+  sqlite3_busy_timeout(impl_->db, 10000);
+  // A file that is not SQLite at all fails here ("file is not a database").
+  sqlite3_stmt* probe = nullptr;
+  if (sqlite3_prepare_v2(impl_->db, "SELECT count(*) FROM sqlite_master", -1, &probe, nullptr) !=
+          SQLITE_OK ||
+      sqlite3_step(probe) != SQLITE_ROW) {
+    std::string msg = sqlite3_errmsg(impl_->db);
+    sqlite3_finalize(probe);
+    throw ConfigError(fmt::format("ledger {}: not an istd ledger ({})", file.string(), msg));
+  }
+  sqlite3_finalize(probe);
+
+  impl_->exec("PRAGMA journal_mode=WAL");
+  switch (options.sync) {
+    case OpenOptions::Sync::full: impl_->exec("PRAGMA synchronous=FULL"); break;
+    case OpenOptions::Sync::normal: impl_->exec("PRAGMA synchronous=NORMAL"); break;
+    case OpenOptions::Sync::off: impl_->exec("PRAGMA synchronous=OFF"); break;
+  }
+  impl_->exec("PRAGMA foreign_keys=ON");
+  // 64 MiB page cache: the lookups of a large batch stay in memory.
+  impl_->exec("PRAGMA cache_size=-65536");
+
+  impl_->exec("BEGIN IMMEDIATE");
+  try {
+    bool has_version = false, has_tables = false;
+    {
+      auto s = impl_->prepare(
+          "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'");
+      while (s.step()) {
+        has_tables = true;
+        if (s.text(0) == "schema_version") has_version = true;
+      }
+    }
+    int version = 0;
+    if (has_version) {
+      auto s = impl_->prepare("SELECT version FROM schema_version");
+      if (s.step()) version = static_cast<int>(s.i64(0));
+    } else if (has_tables) {
+      throw ConfigError(fmt::format(
+          "ledger {}: not an istd ledger (SQLite file without a schema_version table)",
+          file.string()));
+    } else {
+      impl_->exec("CREATE TABLE schema_version(version INTEGER NOT NULL)");
+      impl_->exec("INSERT INTO schema_version VALUES (0)");
+    }
+    if (version > kSchemaVersion)
+      throw ConfigError(fmt::format(
+          "ledger {} has schema version {}, newer than this istd supports ({}); use a newer "
+          "istd",
+          file.string(), version, kSchemaVersion));
+    for (int v = version; v < kSchemaVersion; ++v) impl_->exec(kMigrations[v]);
+    if (version != kSchemaVersion) {
+      auto s = impl_->prepare("UPDATE schema_version SET version = ?");
+      s.bind(1, kSchemaVersion).exec();
+    }
+    impl_->exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  impl_->version = kSchemaVersion;
+}
+
+Ledger::~Ledger() = default;
+
+int Ledger::schema_version() const { return impl_->version; }
+const std::filesystem::path& Ledger::file() const { return impl_->file; }
+
+Ledger::Transaction::Transaction(Ledger& l) : l_(&l) { l_->impl_->exec("BEGIN IMMEDIATE"); }
+Ledger::Transaction::~Transaction() {
+  if (!done_) sqlite3_exec(l_->impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+void Ledger::Transaction::commit() {
+  done_ = true;
+  if (sqlite3_exec(l_->impl_->db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    std::string msg = sqlite3_errmsg(l_->impl_->db);
+    sqlite3_exec(l_->impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw RuntimeError(fmt::format("ledger {}: commit failed: {}", l_->impl_->file.string(), msg));
+  }
+}
+
+// Savepoints run once per message: prepared statements, not sqlite3_exec.
+Ledger::Savepoint::Savepoint(Ledger& l) : l_(&l) { l_->impl_->prepare("SAVEPOINT msg").exec(); }
+Ledger::Savepoint::~Savepoint() {
+  if (!done_) {
+    try {
+      l_->impl_->prepare("ROLLBACK TO msg").exec();
+      l_->impl_->prepare("RELEASE msg").exec();
+    } catch (...) {
+      // A destructor must not throw; the enclosing transaction is rolled back by its owner.
+    }
+  }
+}
+void Ledger::Savepoint::release() {
+  done_ = true;
+  l_->impl_->prepare("RELEASE msg").exec();
+}
+void Ledger::Savepoint::rollback() {
+  done_ = true;
+  l_->impl_->prepare("ROLLBACK TO msg").exec();
+  l_->impl_->prepare("RELEASE msg").exec();
+}
+
+// -------------------------------------------------------------------------------------------
+// Messages
+
+static constexpr const char* kMessageCols =
+    "id, role, type, berichtcode, afzender, ontvanger, identificatie, dagtekening, xsd_basis, "
+    "xsd_bericht, source, content_hash, verdict, level, findings, reply_to, route_path, reason, "
+    "EXISTS (SELECT 1 FROM unwritten u WHERE u.id = messages.id) = 0";
+
+static MessageRecord read_message(const Stmt& s) {
+  MessageRecord r;
+  r.id = s.i64(0);
+  r.role = s.text(1) == "output" ? Role::output : Role::input;
+  r.type = s.text(2);
+  r.berichtcode = s.text(3);
+  r.afzender = s.text(4);
+  r.ontvanger = s.text(5);
+  r.identificatie = s.text(6);
+  r.dagtekening = s.text(7);
+  r.xsd_basis = s.text(8);
+  r.xsd_bericht = s.text(9);
+  r.source = s.text(10);
+  r.content_hash = s.i64(11);
+  r.verdict = verdict_from(s.text(12));
+  r.level = static_cast<int>(s.i64(13));
+  r.findings_json = s.text(14);
+  r.reply_to = s.opt_i64(15);
+  r.route_path = s.text(16);
+  r.reason = s.opt_text(17);
+  r.materialised = s.i64(18) != 0;
+  return r;
+}
+
+MessageId Ledger::add_message(const NewMessage& m) {
+  auto s = impl_->prepare(
+      "INSERT INTO messages(role, type, berichtcode, afzender, ontvanger, identificatie, "
+      "dagtekening, xsd_basis, xsd_bericht, source, content_hash, verdict, level, "
+      "findings, reply_to, route_path, reason, received_at) "
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  s.bind(1, m.role == Role::output ? "output" : "input")
+      .bind(2, m.type)
+      .bind(3, m.berichtcode)
+      .bind(4, m.afzender)
+      .bind(5, m.ontvanger)
+      .bind(6, m.identificatie)
+      .bind(7, m.dagtekening)
+      .bind(8, m.xsd_basis)
+      .bind(9, m.xsd_bericht)
+      .bind(10, m.source)
+      .bind(11, content_hash(m.bytes))
+      .bind(12, to_string(m.verdict))
+      .bind(13, m.level)
+      .bind(14, m.findings_json)
+      .bind(15, m.reply_to)
+      .bind(16, m.route_path)
+      .bind(17, m.reason)
+      .bind(18, now_utc());
+  s.exec();
+  const MessageId id = sqlite3_last_insert_rowid(impl_->db);
+  impl_->prepare("INSERT INTO message_bytes(id, bytes) VALUES(?, ?)")
+      .bind(1, id)
+      .bind_blob(2, m.bytes)
+      .exec();
+  impl_->prepare("INSERT INTO unwritten(id) VALUES(?)").bind(1, id).exec();
+  return id;
+}
+
+void Ledger::set_message_bytes(MessageId id, std::string_view bytes) {
+  impl_->prepare("UPDATE messages SET content_hash = ? WHERE id = ?")
+      .bind(1, content_hash(bytes))
+      .bind(2, id)
+      .exec();
+  impl_->prepare("UPDATE message_bytes SET bytes = ? WHERE id = ?").bind_blob(1, bytes).bind(2, id).exec();
+}
+
+void Ledger::set_message_verdict(MessageId id, Verdict verdict, int level,
+                                 std::string_view findings_json) {
+  impl_->prepare("UPDATE messages SET verdict = ?, level = ?, findings = ? WHERE id = ?")
+      .bind(1, to_string(verdict))
+      .bind(2, level)
+      .bind(3, findings_json)
+      .bind(4, id)
+      .exec();
+}
+
+MessageRecord Ledger::message(MessageId id) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {}, (SELECT bytes FROM message_bytes b WHERE b.id = messages.id) FROM messages "
+      "WHERE id = ?",
+      kMessageCols));
+  s.bind(1, id);
+  if (!s.step()) throw RuntimeError(fmt::format("ledger: no message {}", id));
+  auto r = read_message(s);
+  r.bytes = s.blob(19);
+  return r;
+}
+
+std::vector<MessageRecord> Ledger::inputs_by_key(std::string_view berichtcode,
+                                                 std::string_view afzender,
+                                                 std::string_view identificatie) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {} FROM messages WHERE berichtcode = ? AND afzender = ? AND identificatie = ? "
+      "AND role = 'input' ORDER BY id",
+      kMessageCols));
+  s.bind(1, berichtcode).bind(2, afzender).bind(3, identificatie);
+  std::vector<MessageRecord> out;
+  while (s.step()) out.push_back(read_message(s));
+  return out;
+}
+
+std::vector<MessageRecord> Ledger::inputs_with_bytes(std::string_view bytes) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {}, (SELECT bytes FROM message_bytes b WHERE b.id = messages.id) FROM messages "
+      "WHERE content_hash = ? AND role = 'input' ORDER BY id",
+      kMessageCols));
+  s.bind(1, content_hash(bytes));
+  std::vector<MessageRecord> out;
+  while (s.step()) {
+    if (s.blob(19) != bytes) continue;
+    out.push_back(read_message(s));
+  }
+  return out;
+}
+
+std::optional<MessageRecord> Ledger::reply_of(MessageId id) const {
+  auto s = impl_->prepare(
+      fmt::format("SELECT {} FROM messages WHERE reply_to = ? ORDER BY id LIMIT 1", kMessageCols));
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return read_message(s);
+}
+
+std::string Ledger::unique_route(std::string_view wanted) const {
+  auto taken = [&](std::string_view p) {
+    auto s = impl_->prepare("SELECT 1 FROM messages WHERE route_path = ?");
+    s.bind(1, p);
+    return s.step();
+  };
+  if (!taken(wanted)) return std::string(wanted);
+  std::string_view stem = wanted, ext;
+  auto slash = wanted.rfind('/');
+  auto dot = wanted.rfind('.');
+  if (dot != std::string_view::npos && (slash == std::string_view::npos || dot > slash)) {
+    stem = wanted.substr(0, dot);
+    ext = wanted.substr(dot);
+  }
+  for (int n = 2;; ++n) {
+    std::string c = fmt::format("{}-{}{}", stem, n, ext);
+    if (!taken(c)) return c;
+  }
+}
+
+std::vector<MessageRecord> Ledger::unmaterialised() const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {}, (SELECT bytes FROM message_bytes b WHERE b.id = messages.id) FROM messages "
+      "WHERE id IN (SELECT id FROM unwritten) ORDER BY id",
+      kMessageCols));
+  std::vector<MessageRecord> out;
+  while (s.step()) {
+    out.push_back(read_message(s));
+    out.back().bytes = s.blob(19);
+  }
+  return out;
+}
+
+void Ledger::mark_materialised(const std::vector<MessageId>& ids) {
+  auto s = impl_->prepare("DELETE FROM unwritten WHERE id = ?");
+  for (auto id : ids) s.reset().bind(1, id).exec();
+}
+
+bool Ledger::set_out_dir(const std::string& canonical_dir) {
+  {
+    auto s = impl_->prepare("SELECT value FROM meta WHERE key = 'out_dir'");
+    if (s.step() && s.text(0) == canonical_dir) return false;
+  }
+  impl_->prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('out_dir', ?)")
+      .bind(1, canonical_dir)
+      .exec();
+  impl_->prepare("INSERT OR IGNORE INTO unwritten(id) SELECT id FROM messages").exec();
+  return true;
+}
+
+std::int64_t Ledger::message_count() const {
+  auto s = impl_->prepare("SELECT count(*) FROM messages");
+  s.step();
+  return s.i64(0);
+}
+
+// -------------------------------------------------------------------------------------------
+// Allocations
+
+static constexpr const char* kAllocCols =
+    "id, message_id, gemeente, toewijzing_nummer, toewijzingsdatum, toewijzingstijd, bsn, agb, "
+    "categorie, code, ingangsdatum, einddatum, reden_wijziging, volume, eenheid, frequentie, "
+    "budget, referentie_aanbieder";
+
+static AllocationVersion read_alloc(const Stmt& s) {
+  AllocationVersion v;
+  v.id = s.i64(0);
+  v.message_id = s.i64(1);
+  v.gemeente = s.text(2);
+  v.toewijzing_nummer = s.i64(3);
+  v.toewijzingsdatum = s.text(4);
+  v.toewijzingstijd = s.text(5);
+  v.bsn = s.text(6);
+  v.agb = s.text(7);
+  v.categorie = s.opt_text(8);
+  v.code = s.opt_text(9);
+  v.ingangsdatum = s.text(10);
+  v.einddatum = s.opt_text(11);
+  v.reden_wijziging = s.opt_text(12);
+  v.volume = s.opt_i64(13);
+  v.eenheid = s.opt_text(14);
+  v.frequentie = s.opt_text(15);
+  v.budget = s.opt_i64(16);
+  v.referentie_aanbieder = s.opt_text(17);
+  return v;
+}
+
+RowId Ledger::add_allocation_version(const AllocationVersion& v, bool* inserted) {
+  if (auto e = allocation_version_at(v.gemeente, v.toewijzing_nummer, v.toewijzingsdatum,
+                                     v.toewijzingstijd)) {
+    if (inserted) *inserted = false;
+    return e->id;
+  }
+  auto s = impl_->prepare(
+      "INSERT INTO allocation_versions(message_id, gemeente, toewijzing_nummer, "
+      "toewijzingsdatum, toewijzingstijd, bsn, agb, categorie, code, ingangsdatum, einddatum, "
+      "reden_wijziging, volume, eenheid, frequentie, budget, referentie_aanbieder) "
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  s.bind(1, v.message_id)
+      .bind(2, v.gemeente)
+      .bind(3, v.toewijzing_nummer)
+      .bind(4, v.toewijzingsdatum)
+      .bind(5, v.toewijzingstijd)
+      .bind(6, v.bsn)
+      .bind(7, v.agb)
+      .bind(8, v.categorie)
+      .bind(9, v.code)
+      .bind(10, v.ingangsdatum)
+      .bind(11, v.einddatum)
+      .bind(12, v.reden_wijziging)
+      .bind(13, v.volume)
+      .bind(14, v.eenheid)
+      .bind(15, v.frequentie)
+      .bind(16, v.budget)
+      .bind(17, v.referentie_aanbieder);
+  s.exec();
+  if (inserted) *inserted = true;
+  return sqlite3_last_insert_rowid(impl_->db);
+}
+
+std::optional<AllocationVersion> Ledger::allocation_version_at(
+    std::string_view gemeente, std::int64_t nummer, std::string_view datum,
+    std::string_view tijd) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? AND "
+      "toewijzingsdatum = ? AND toewijzingstijd = ?",
+      kAllocCols));
+  s.bind(1, gemeente).bind(2, nummer).bind(3, datum).bind(4, tijd);
+  if (!s.step()) return std::nullopt;
+  return read_alloc(s);
+}
+
+std::optional<AllocationVersion> Ledger::current_allocation(std::string_view gemeente,
+                                                            std::int64_t nummer) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? "
+      "ORDER BY toewijzingsdatum DESC, toewijzingstijd DESC LIMIT 1",
+      kAllocCols));
+  s.bind(1, gemeente).bind(2, nummer);
+  if (!s.step()) return std::nullopt;
+  return read_alloc(s);
+}
+
+std::vector<AllocationVersion> Ledger::allocation_history(std::string_view gemeente,
+                                                          std::int64_t nummer) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? "
+      "ORDER BY toewijzingsdatum, toewijzingstijd",
+      kAllocCols));
+  s.bind(1, gemeente).bind(2, nummer);
+  std::vector<AllocationVersion> out;
+  while (s.step()) out.push_back(read_alloc(s));
+  return out;
+}
+
+// Current versions among the rows a WHERE clause selects: the (gemeente, nummer) pairs it
+// matches, each resolved to its latest version (which may itself not match the clause, e.g. when
+// a number was reused for another Bsn: the current version is what counts).
+static std::vector<AllocationVersion> current_of(const Ledger& l, Ledger::Impl& impl,
+                                                 const std::string& where,
+                                                 const std::vector<std::string_view>& args) {
+  std::vector<std::pair<std::string, std::int64_t>> keys;
+  {
+    auto s = impl.prepare(fmt::format(
+        "SELECT DISTINCT gemeente, toewijzing_nummer FROM allocation_versions WHERE {} "
+        "ORDER BY gemeente, toewijzing_nummer",
+        where));
+    for (std::size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
+    while (s.step()) keys.emplace_back(s.text(0), s.i64(1));
+  }
+  std::vector<AllocationVersion> out;
+  for (const auto& [g, n] : keys)
+    if (auto v = l.current_allocation(g, n)) out.push_back(std::move(*v));
+  return out;
+}
+
+std::vector<AllocationVersion> Ledger::allocations_of_bsn(std::string_view bsn) const {
+  return current_of(*this, *impl_, "bsn = ?", {bsn});
+}
+
+std::vector<AllocationVersion> Ledger::allocations_of_provider(
+    std::string_view agb, std::optional<std::string_view> gemeente) const {
+  if (gemeente) return current_of(*this, *impl_, "agb = ? AND gemeente = ?", {agb, *gemeente});
+  return current_of(*this, *impl_, "agb = ?", {agb});
+}
+
+std::vector<AllocationVersion> Ledger::allocations_of_client(std::string_view gemeente,
+                                                             std::string_view agb,
+                                                             std::string_view bsn) const {
+  return current_of(*this, *impl_, "gemeente = ? AND agb = ? AND bsn = ?",
+                    {gemeente, agb, bsn});
+}
+
+// -------------------------------------------------------------------------------------------
+// Starts and stops
+
+static constexpr const char* kStartCols =
+    "id, agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
+    "toewijzing_ingangsdatum, inserted_by, deleted_by";
+static constexpr const char* kStopCols =
+    "id, agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
+    "toewijzing_ingangsdatum, inserted_by, deleted_by, reden_beeindiging, einddatum";
+
+template <typename R>
+static void read_common(const Stmt& s, R& r) {
+  r.id = s.i64(0);
+  r.agb = s.text(1);
+  r.gemeente = s.text(2);
+  r.bsn = s.text(3);
+  r.toewijzing_nummer = s.opt_i64(4);
+  r.categorie = s.opt_text(5);
+  r.code = s.opt_text(6);
+  r.begindatum = s.text(7);
+  r.toewijzing_ingangsdatum = s.opt_text(8);
+  r.inserted_by = s.i64(9);
+  r.deleted_by = s.opt_i64(10);
+}
+static StartRecord read_start(const Stmt& s) {
+  StartRecord r;
+  read_common(s, r);
+  return r;
+}
+static StopRecord read_stop(const Stmt& s) {
+  StopRecord r;
+  read_common(s, r);
+  r.reden_beeindiging = s.text(11);
+  r.einddatum = s.text(12);
+  return r;
+}
+
+RowId Ledger::add_start(const StartRecord& r) {
+  auto s = impl_->prepare(
+      "INSERT INTO starts(agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
+      "toewijzing_ingangsdatum, inserted_by, deleted_by) VALUES(?,?,?,?,?,?,?,?,?,?)");
+  s.bind(1, r.agb)
+      .bind(2, r.gemeente)
+      .bind(3, r.bsn)
+      .bind(4, r.toewijzing_nummer)
+      .bind(5, r.categorie)
+      .bind(6, r.code)
+      .bind(7, r.begindatum)
+      .bind(8, r.toewijzing_ingangsdatum)
+      .bind(9, r.inserted_by)
+      .bind(10, r.deleted_by)
+      .exec();
+  return sqlite3_last_insert_rowid(impl_->db);
+}
+
+RowId Ledger::add_stop(const StopRecord& r) {
+  auto s = impl_->prepare(
+      "INSERT INTO stops(agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
+      "toewijzing_ingangsdatum, inserted_by, deleted_by, reden_beeindiging, einddatum) "
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+  s.bind(1, r.agb)
+      .bind(2, r.gemeente)
+      .bind(3, r.bsn)
+      .bind(4, r.toewijzing_nummer)
+      .bind(5, r.categorie)
+      .bind(6, r.code)
+      .bind(7, r.begindatum)
+      .bind(8, r.toewijzing_ingangsdatum)
+      .bind(9, r.inserted_by)
+      .bind(10, r.deleted_by)
+      .bind(11, r.reden_beeindiging)
+      .bind(12, r.einddatum)
+      .exec();
+  return sqlite3_last_insert_rowid(impl_->db);
+}
+
+void Ledger::delete_start(RowId id, MessageId by) {
+  impl_->prepare("UPDATE starts SET deleted_by = ? WHERE id = ?").bind(1, by).bind(2, id).exec();
+}
+void Ledger::delete_stop(RowId id, MessageId by) {
+  impl_->prepare("UPDATE stops SET deleted_by = ? WHERE id = ?").bind(1, by).bind(2, id).exec();
+}
+
+std::optional<StartRecord> Ledger::live_start(const StartKey& k) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
+      "gemeente = ? AND categorie IS ? AND code IS ? AND begindatum = ? AND deleted_by IS NULL",
+      kStartCols));
+  s.bind(1, k.bsn)
+      .bind(2, k.toewijzing_nummer)
+      .bind(3, k.agb)
+      .bind(4, k.gemeente)
+      .bind(5, k.categorie)
+      .bind(6, k.code)
+      .bind(7, k.begindatum);
+  if (!s.step()) return std::nullopt;
+  return read_start(s);
+}
+
+std::optional<StopRecord> Ledger::live_stop(const StartKey& k, std::string_view reden,
+                                            std::string_view einddatum) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
+      "gemeente = ? AND categorie IS ? AND code IS ? AND begindatum = ? AND "
+      "reden_beeindiging = ? AND einddatum = ? AND deleted_by IS NULL",
+      kStopCols));
+  s.bind(1, k.bsn)
+      .bind(2, k.toewijzing_nummer)
+      .bind(3, k.agb)
+      .bind(4, k.gemeente)
+      .bind(5, k.categorie)
+      .bind(6, k.code)
+      .bind(7, k.begindatum)
+      .bind(8, reden)
+      .bind(9, einddatum);
+  if (!s.step()) return std::nullopt;
+  return read_stop(s);
+}
+
+std::vector<StartRecord> Ledger::live_starts(std::string_view agb, std::string_view gemeente,
+                                             std::string_view bsn,
+                                             std::optional<std::int64_t> nummer) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
+      "gemeente = ? AND deleted_by IS NULL ORDER BY begindatum, id",
+      kStartCols));
+  s.bind(1, bsn).bind(2, nummer).bind(3, agb).bind(4, gemeente);
+  std::vector<StartRecord> out;
+  while (s.step()) out.push_back(read_start(s));
+  return out;
+}
+
+std::vector<StopRecord> Ledger::live_stops(std::string_view agb, std::string_view gemeente,
+                                           std::string_view bsn,
+                                           std::optional<std::int64_t> nummer) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
+      "gemeente = ? AND deleted_by IS NULL ORDER BY begindatum, einddatum, id",
+      kStopCols));
+  s.bind(1, bsn).bind(2, nummer).bind(3, agb).bind(4, gemeente);
+  std::vector<StopRecord> out;
+  while (s.step()) out.push_back(read_stop(s));
+  return out;
+}
+
+std::vector<StartRecord> Ledger::starts_of_bsn(std::string_view bsn, bool include_deleted) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {} FROM starts WHERE bsn = ? AND (? OR deleted_by IS NULL) ORDER BY gemeente, "
+      "toewijzing_nummer, begindatum, id",
+      kStartCols));
+  s.bind(1, bsn).bind(2, include_deleted ? 1 : 0);
+  std::vector<StartRecord> out;
+  while (s.step()) out.push_back(read_start(s));
+  return out;
+}
+
+std::vector<StopRecord> Ledger::stops_of_bsn(std::string_view bsn, bool include_deleted) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {} FROM stops WHERE bsn = ? AND (? OR deleted_by IS NULL) ORDER BY gemeente, "
+      "toewijzing_nummer, begindatum, einddatum, id",
+      kStopCols));
+  s.bind(1, bsn).bind(2, include_deleted ? 1 : 0);
+  std::vector<StopRecord> out;
+  while (s.step()) out.push_back(read_stop(s));
+  return out;
+}
+
+// -------------------------------------------------------------------------------------------
+// Declarations and prestaties
+
+static constexpr const char* kDeclCols =
+    "id, message_id, agb, gemeente, declaratie_nummer, periode_begin, periode_eind, "
+    "declaratie_dagtekening, totaal_bedrag, totaal_dc, identificatie, dagtekening, xsd_basis, "
+    "xsd_bericht, intake_codes, status, retourcodes, answer_message_id";
+
+static DeclarationRecord read_decl(const Stmt& s) {
+  DeclarationRecord d;
+  d.id = s.i64(0);
+  d.message_id = s.i64(1);
+  d.agb = s.text(2);
+  d.gemeente = s.text(3);
+  d.declaratie_nummer = s.text(4);
+  d.periode_begin = s.text(5);
+  d.periode_eind = s.text(6);
+  d.declaratie_dagtekening = s.text(7);
+  d.totaal_bedrag = s.i64(8);
+  d.totaal_dc = s.text(9);
+  d.identificatie = s.text(10);
+  d.dagtekening = s.text(11);
+  d.xsd_basis = s.text(12);
+  d.xsd_bericht = s.text(13);
+  d.intake_codes = split(s.text(14));
+  d.status = s.text(15) == "answered" ? DeclarationStatus::answered : DeclarationStatus::pending;
+  d.retourcodes = split(s.text(16));
+  d.answer_message_id = s.opt_i64(17);
+  return d;
+}
+
+static constexpr const char* kPrestCols =
+    "id, declaration_id, position, agb, gemeente, bsn, referentie_nummer, "
+    "vorig_referentie_nummer, toewijzing_nummer, product_categorie, product_code, "
+    "periode_begin, periode_eind, geleverd_volume, eenheid, product_tarief, bedrag, "
+    "debet_credit, verdict, retourcodes, credited_by";
+
+static PrestatieRecord read_prest(const Stmt& s) {
+  PrestatieRecord p;
+  p.id = s.i64(0);
+  p.declaration_id = s.i64(1);
+  p.position = static_cast<int>(s.i64(2));
+  p.agb = s.text(3);
+  p.gemeente = s.text(4);
+  p.bsn = s.text(5);
+  p.referentie_nummer = s.text(6);
+  p.vorig_referentie_nummer = s.opt_text(7);
+  p.toewijzing_nummer = s.i64(8);
+  p.product_categorie = s.text(9);
+  p.product_code = s.text(10);
+  p.periode_begin = s.text(11);
+  p.periode_eind = s.text(12);
+  p.geleverd_volume = s.i64(13);
+  p.eenheid = s.text(14);
+  p.product_tarief = s.opt_i64(15);
+  p.bedrag = s.i64(16);
+  p.debet_credit = s.text(17);
+  p.verdict = pverdict_from(s.text(18));
+  p.retourcodes = split(s.text(19));
+  p.credited_by = s.opt_i64(20);
+  return p;
+}
+
+RowId Ledger::add_declaration(const DeclarationRecord& d) {
+  auto s = impl_->prepare(
+      "INSERT INTO declarations(message_id, agb, gemeente, declaratie_nummer, periode_begin, "
+      "periode_eind, declaratie_dagtekening, totaal_bedrag, totaal_dc, identificatie, "
+      "dagtekening, xsd_basis, xsd_bericht, intake_codes, status, retourcodes, "
+      "answer_message_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  s.bind(1, d.message_id)
+      .bind(2, d.agb)
+      .bind(3, d.gemeente)
+      .bind(4, d.declaratie_nummer)
+      .bind(5, d.periode_begin)
+      .bind(6, d.periode_eind)
+      .bind(7, d.declaratie_dagtekening)
+      .bind(8, d.totaal_bedrag)
+      .bind(9, d.totaal_dc)
+      .bind(10, d.identificatie)
+      .bind(11, d.dagtekening)
+      .bind(12, d.xsd_basis)
+      .bind(13, d.xsd_bericht)
+      .bind(14, join(d.intake_codes))
+      .bind(15, d.status == DeclarationStatus::answered ? "answered" : "pending")
+      .bind(16, join(d.retourcodes))
+      .bind(17, d.answer_message_id)
+      .exec();
+  return sqlite3_last_insert_rowid(impl_->db);
+}
+
+RowId Ledger::add_prestatie(const PrestatieRecord& p) {
+  auto s = impl_->prepare(
+      "INSERT INTO prestaties(declaration_id, position, agb, gemeente, bsn, referentie_nummer, "
+      "vorig_referentie_nummer, toewijzing_nummer, product_categorie, product_code, "
+      "periode_begin, periode_eind, geleverd_volume, eenheid, product_tarief, bedrag, "
+      "debet_credit, verdict, retourcodes, credited_by) "
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  s.bind(1, p.declaration_id)
+      .bind(2, p.position)
+      .bind(3, p.agb)
+      .bind(4, p.gemeente)
+      .bind(5, p.bsn)
+      .bind(6, p.referentie_nummer)
+      .bind(7, p.vorig_referentie_nummer)
+      .bind(8, p.toewijzing_nummer)
+      .bind(9, p.product_categorie)
+      .bind(10, p.product_code)
+      .bind(11, p.periode_begin)
+      .bind(12, p.periode_eind)
+      .bind(13, p.geleverd_volume)
+      .bind(14, p.eenheid)
+      .bind(15, p.product_tarief)
+      .bind(16, p.bedrag)
+      .bind(17, p.debet_credit)
+      .bind(18, to_string(p.verdict))
+      .bind(19, join(p.retourcodes))
+      .bind(20, p.credited_by)
+      .exec();
+  return sqlite3_last_insert_rowid(impl_->db);
+}
+
+std::optional<DeclarationRecord> Ledger::declaration(RowId id) const {
+  auto s = impl_->prepare(fmt::format("SELECT {} FROM declarations WHERE id = ?", kDeclCols));
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return read_decl(s);
+}
+
+std::vector<DeclarationRecord> Ledger::pending_declarations() const {
+  auto s = impl_->prepare(
+      fmt::format("SELECT {} FROM declarations WHERE status = 'pending' ORDER BY id", kDeclCols));
+  std::vector<DeclarationRecord> out;
+  while (s.step()) out.push_back(read_decl(s));
+  return out;
+}
+
+std::vector<DeclarationRecord> Ledger::declarations_in_month(
+    int year, int month, std::optional<std::string_view> agb,
+    std::optional<std::string_view> gemeente) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {} FROM declarations WHERE periode_begin = ? AND (? IS NULL OR agb = ?) AND "
+      "(? IS NULL OR gemeente = ?) ORDER BY id",
+      kDeclCols));
+  s.bind(1, fmt::format("{:04d}-{:02d}-01", year, month));
+  if (agb) s.bind(2, *agb).bind(3, *agb);
+  else s.bind_null(2).bind_null(3);
+  if (gemeente) s.bind(4, *gemeente).bind(5, *gemeente);
+  else s.bind_null(4).bind_null(5);
+  std::vector<DeclarationRecord> out;
+  while (s.step()) out.push_back(read_decl(s));
+  return out;
+}
+
+std::vector<DeclarationRecord> Ledger::declarations_by_nummer(
+    std::string_view agb, std::string_view declaratie_nummer) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {} FROM declarations WHERE agb = ? AND declaratie_nummer = ? ORDER BY id",
+      kDeclCols));
+  s.bind(1, agb).bind(2, declaratie_nummer);
+  std::vector<DeclarationRecord> out;
+  while (s.step()) out.push_back(read_decl(s));
+  return out;
+}
+
+std::vector<PrestatieRecord> Ledger::prestaties_of_declaration(RowId declaration_id) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {} FROM prestaties WHERE declaration_id = ? ORDER BY position", kPrestCols));
+  s.bind(1, declaration_id);
+  std::vector<PrestatieRecord> out;
+  while (s.step()) out.push_back(read_prest(s));
+  return out;
+}
+
+std::vector<PrestatieRecord> Ledger::prestaties_by_referentie(
+    std::string_view agb, std::string_view referentie_nummer) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {} FROM prestaties WHERE agb = ? AND referentie_nummer = ? ORDER BY id",
+      kPrestCols));
+  s.bind(1, agb).bind(2, referentie_nummer);
+  std::vector<PrestatieRecord> out;
+  while (s.step()) out.push_back(read_prest(s));
+  return out;
+}
+
+std::vector<PrestatieRecord> Ledger::prestaties_by_functional_key(
+    std::string_view agb, std::int64_t nummer, std::string_view categorie, std::string_view code,
+    std::string_view periode_begin, std::string_view periode_eind) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {} FROM prestaties WHERE agb = ? AND toewijzing_nummer = ? AND "
+      "product_categorie = ? AND product_code = ? AND periode_begin = ? AND periode_eind = ? "
+      "ORDER BY id",
+      kPrestCols));
+  s.bind(1, agb).bind(2, nummer).bind(3, categorie).bind(4, code).bind(5, periode_begin).bind(
+      6, periode_eind);
+  std::vector<PrestatieRecord> out;
+  while (s.step()) out.push_back(read_prest(s));
+  return out;
+}
+
+std::vector<PrestatieRecord> Ledger::prestaties_of_allocation(std::string_view agb,
+                                                              std::int64_t nummer) const {
+  auto s = impl_->prepare(fmt::format(
+      "SELECT {} FROM prestaties WHERE agb = ? AND toewijzing_nummer = ? ORDER BY id",
+      kPrestCols));
+  s.bind(1, agb).bind(2, nummer);
+  std::vector<PrestatieRecord> out;
+  while (s.step()) out.push_back(read_prest(s));
+  return out;
+}
+
+void Ledger::set_prestatie_verdict(RowId id, PrestatieVerdict v,
+                                   const std::vector<std::string>& retourcodes) {
+  impl_->prepare("UPDATE prestaties SET verdict = ?, retourcodes = ? WHERE id = ?")
+      .bind(1, to_string(v))
+      .bind(2, join(retourcodes))
+      .bind(3, id)
+      .exec();
+}
+
+void Ledger::set_credited_by(RowId debit_id, RowId credit_id) {
+  impl_->prepare("UPDATE prestaties SET credited_by = ? WHERE id = ?")
+      .bind(1, credit_id)
+      .bind(2, debit_id)
+      .exec();
+}
+
+void Ledger::set_declaration_answered(RowId id, const std::vector<std::string>& retourcodes,
+                                      MessageId answer) {
+  impl_->prepare(
+           "UPDATE declarations SET status = 'answered', retourcodes = ?, answer_message_id = ? "
+           "WHERE id = ?")
+      .bind(1, join(retourcodes))
+      .bind(2, answer)
+      .bind(3, id)
+      .exec();
+}
+
+// -------------------------------------------------------------------------------------------
+// Dump
+
+std::string Ledger::dump() const {
+  std::ostringstream out;
+  static const char* const kTables[][2] = {
+      {"schema_version", "SELECT version FROM schema_version"},
+      {"messages",
+       "SELECT id, role, type, berichtcode, afzender, ontvanger, identificatie, dagtekening, "
+       "xsd_basis, xsd_bericht, source, content_hash, (SELECT length(bytes) FROM message_bytes b WHERE b.id = messages.id), verdict, level, findings, "
+       "reply_to, route_path, reason FROM messages ORDER BY id"},
+      {"allocation_versions", "SELECT * FROM allocation_versions ORDER BY id"},
+      {"starts", "SELECT * FROM starts ORDER BY id"},
+      {"stops", "SELECT * FROM stops ORDER BY id"},
+      {"declarations", "SELECT * FROM declarations ORDER BY id"},
+      {"prestaties", "SELECT * FROM prestaties ORDER BY id"},
+  };
+  for (const auto& t : kTables) {
+    out << "== " << t[0] << '\n';
+    auto s = impl_->prepare(t[1]);
+    sqlite3_stmt* raw = nullptr;
+    // Column count through a fresh statement handle (Stmt hides the raw pointer).
+    sqlite3_prepare_v2(impl_->db, t[1], -1, &raw, nullptr);
+    int n = raw ? sqlite3_column_count(raw) : 0;
+    sqlite3_finalize(raw);
+    while (s.step()) {
+      for (int c = 0; c < n; ++c) {
+        if (c) out << '|';
+        out << (s.is_null(c) ? std::string("NULL") : s.text(c));
+      }
+      out << '\n';
+    }
+  }
+  return out.str();
+}
+
+// -------------------------------------------------------------------------------------------
+
+std::optional<delivery::Result> delivery_intervals(const Ledger& ledger, std::string_view gemeente,
+                                                   std::int64_t nummer,
+                                                   const delivery::Options& options) {
+  auto a = ledger.current_allocation(gemeente, nummer);
+  if (!a) return std::nullopt;
+  delivery::Allocation alloc;
+  alloc.ingangsdatum = model::parse_date(a->ingangsdatum).value_or(model::Date{});
+  if (a->einddatum) alloc.einddatum = model::parse_date(*a->einddatum);
+  alloc.deleted = a->deleted();
+  std::vector<delivery::Start> starts;
+  std::vector<delivery::Stop> stops;
+  for (const auto& s : ledger.live_starts(a->agb, a->gemeente, a->bsn, nummer)) {
+    auto b = model::parse_date(s.begindatum);
+    if (!b) continue;
+    starts.push_back({*b, fmt::format("start {} (message {})", s.begindatum, s.inserted_by)});
+  }
+  for (const auto& s : ledger.live_stops(a->agb, a->gemeente, a->bsn, nummer)) {
+    auto b = model::parse_date(s.begindatum);
+    auto e = model::parse_date(s.einddatum);
+    if (!b || !e) continue;
+    stops.push_back({*b, s.reden_beeindiging, *e,
+                     fmt::format("stop {} reden {} (message {})", s.einddatum,
+                                 s.reden_beeindiging, s.inserted_by)});
+  }
+  return delivery::compute(alloc, std::move(starts), std::move(stops), options);
+}
+
+}  // namespace istd::ledger

@@ -1,0 +1,486 @@
+// The ledger: istd's persistent memory of every message it took in or produced, and of the
+// functional state those messages build (allocations, starts, stops, declarations, prestaties).
+// Cross-message rules (DOMAIN.md §4) read it; reconciliation (issue 5) reads and writes it.
+//
+// Engine. SQLite, embedded, one file (`--db FILE`), created on first use. WAL journal,
+// `synchronous=FULL` (STYLE.md B8: audit data), `foreign_keys=ON`, busy timeout 10 s so an
+// `istd reconcile` and an `istd ingest` on the same file wait for each other instead of failing.
+// One `Ledger` object per thread; it is not thread-safe. Several processes may open the same
+// file: SQLite serialises writers (we always `BEGIN IMMEDIATE`).
+//
+// Tables (schema version 1; every column NOT NULL unless marked "null"):
+//
+//   schema_version(version)            one row. Numbered migrations (kMigrations in
+//                                      ledger.cpp) run in one transaction; a file whose version
+//                                      is newer than kSchemaVersion is refused (ConfigError).
+//   meta(key PK, value)                small settings, e.g. "out_dir" (see materialisation).
+//
+//   messages                           every message in or out, incl. quarantined input.
+//     id PK                            ledger sequence; also the source of istd's own
+//                                      identifications (IdentificatieRetour, 325 Identificatie:
+//                                      `output_identificatie(id)`), so outputs are deterministic.
+//     role                             'input' (given to `istd ingest`) | 'output' (produced)
+//     type                             "WMO305", "" when unknown
+//     berichtcode, afzender, ontvanger, identificatie, dagtekening,
+//     xsd_basis, xsd_bericht           header values as text ("" when not read)
+//     source                           input path as given (outputs: "")
+//     content_hash                     FNV-1a 64 of the bytes (duplicate detection)
+//     verdict                          'accepted' | 'rejected' | 'quarantined' | 'recorded'
+//                                      (outputs and messages istd only stores, e.g. a 306 in)
+//     level                            0 none; 1 XSD/XML; 2 message rules; 3 cross-message
+//     findings                         JSON array (report::to_json finding objects)
+//     reply_to null                    outputs: id of the heenbericht they answer
+//     route_path                       file path relative to the output dir
+//                                      ("65656055/WMO306/ISTD00000042.xml", "quarantine/x.xml")
+//     reason null                      quarantine: text of the `.reason` file
+//     received_at                      UTC timestamp (not part of the canonical dump)
+//     index (berichtcode, afzender, identificatie)   TR056
+//     index (content_hash)                            duplicate detection of any input
+//     unique index (route_path)
+//   message_bytes(id PK -> messages, bytes BLOB)   the exact bytes of every message (inputs as
+//                                      received, outputs as written): re-materialisation, 325
+//                                      copies. Apart from `messages` so its rows stay small.
+//   unwritten(id PK -> messages)       materialisation queue: rows whose file(s) are not yet
+//                                      known durable under the output dir (add_message enqueues,
+//                                      mark_materialised dequeues).
+//
+//   allocation_versions                DOMAIN.md §4.1; one row per distinct ToegewezenProduct
+//     id PK, message_id -> messages    occurrence of an accepted 301
+//     gemeente, toewijzing_nummer INTEGER (by value), toewijzingsdatum, toewijzingstijd,
+//     bsn, agb, categorie null, code null, ingangsdatum, einddatum null, reden_wijziging null,
+//     volume null INTEGER, eenheid null, frequentie null, budget null INTEGER,
+//     referentie_aanbieder null
+//     unique (gemeente, toewijzing_nummer, toewijzingsdatum, toewijzingstijd): a re-sent
+//     unchanged version is not stored twice; a different one with the same date/time is kept
+//     out (first wins, ingest warns). index (bsn); index (agb, gemeente); index (gemeente,
+//     agb, bsn).
+//     Current version := max (toewijzingsdatum, toewijzingstijd), compared as text (xs:date and
+//     xs:time lexical forms without zone sort correctly as text).
+//
+//   starts                             StartProducts of accepted 305s (§4.1)
+//     id PK, agb, gemeente, bsn, toewijzing_nummer null INTEGER, categorie null, code null,
+//     begindatum, toewijzing_ingangsdatum null, inserted_by -> messages, deleted_by null
+//     Live := deleted_by IS NULL. Invariant: at most one live row per logical key
+//     (agb, gemeente, bsn, nummer, categorie, code, begindatum); NULL matches only NULL.
+//   stops                              StopProducts of accepted 307s, same shape plus
+//     reden_beeindiging, einddatum; live key adds (reden_beeindiging, einddatum).
+//     Delivery/pause intervals are never stored: derive them (`delivery_intervals`).
+//
+//   declarations                       one row per XSD-valid 323 taken in (§4.1)
+//     id PK, message_id -> messages, agb, gemeente, declaratie_nummer, periode_begin,
+//     periode_eind, declaratie_dagtekening, totaal_bedrag INTEGER, totaal_dc,
+//     identificatie, dagtekening (its BerichtIdentificatie), xsd_basis, xsd_bericht,
+//     intake_codes                     header retourcodes found at intake, space-separated
+//                                      ("0001" level 2, "9056", "8848"; "" when clean): the
+//                                      325 must then be header-only with these codes
+//     status                           'pending' | 'answered'
+//     retourcodes                      DeclaratieAntwoord / header codes of the 325 ("" pending)
+//     answer_message_id null -> messages   the 325
+//   prestaties                         every line of a declaration without intake codes
+//     id PK, declaration_id -> declarations, position (document order in the 323),
+//     agb, gemeente, bsn, referentie_nummer, vorig_referentie_nummer null,
+//     toewijzing_nummer INTEGER, product_categorie, product_code, periode_begin, periode_eind,
+//     geleverd_volume INTEGER, eenheid, product_tarief null INTEGER, bedrag INTEGER,
+//     debet_credit, verdict 'pending'|'approved'|'rejected', retourcodes ("" until judged),
+//     credited_by null -> prestaties   the approved credit line that credited this debit line
+//     index (agb, referentie_nummer); index (agb, toewijzing_nummer, product_categorie,
+//     product_code, periode_begin, periode_eind); index (declaration_id)
+//
+// Invariants.
+// * Only accepted messages change functional state (allocation_versions, starts, stops);
+//   ingest evaluates a message inside a savepoint and rolls it back when it is rejected.
+// * Each output message (retour, 325) has exactly one row with role 'output' and reply_to set;
+//   each input at most one row (an exact re-delivery is recognised and not stored again).
+// * Output files are a projection of the ledger: `route_path` + message_bytes (+ `reason`).
+//   A row in `unwritten` may or may not have its file on disk; writing it again is
+//   harmless (same bytes, atomic rename). Every ingest run first re-materialises those rows.
+//
+// Transactions. The caller groups work: `Transaction` (BEGIN IMMEDIATE .. COMMIT; rollback on
+// destruction) around a batch of messages, and `Savepoint` around one message's tentative
+// changes. One committed transaction covers, for each message in it: its messages row, its
+// functional rows, its output row(s). Files are written after the commit and then flagged
+// materialised in a later transaction, so a crash at any point leaves either nothing of a
+// message (rerun redoes it) or a committed message whose files the next run re-materialises.
+//
+// Reconcile (issue 5) usage sketch:
+//   auto tx = ledger.begin();
+//   for (auto& d : ledger.pending_declarations()) {
+//     auto lines = ledger.prestaties_of_declaration(d.id);       // judge them
+//     MessageId out = ledger.add_message(NewMessage{...role output, reply_to d.message_id});
+//     ledger.set_message_bytes(out, build_325(output_identificatie(out), ...));
+//     ledger.set_prestatie_verdict(line.id, Verdict::rejected, {"9321"}); ...
+//     ledger.set_credited_by(debit.id, credit.id); ...
+//     ledger.set_declaration_answered(d.id, {"8001"}, out);
+//   }
+//   tx.commit();
+//   ingest::materialise(ledger, out_dir);   // writes the 325 files
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/delivery/intervals.hpp"
+#include "core/model.hpp"
+
+namespace istd::ledger {
+
+/// The schema version this build writes and understands.
+inline constexpr int kSchemaVersion = 1;
+
+using MessageId = std::int64_t;
+using RowId = std::int64_t;
+
+/// "ISTD" + 8 digits of the ledger message id ("ISTD00000042"; 12 chars, LDT_IdentificatieBericht).
+/// Used as IdentificatieRetour of retours and as Identificatie of produced 325s.
+std::string output_identificatie(MessageId id);
+
+/// FNV-1a 64-bit hash (stable across platforms; stored in `messages.content_hash`).
+std::int64_t content_hash(std::string_view bytes);
+
+enum class Role { input, output };
+enum class Verdict { accepted, rejected, quarantined, recorded };
+std::string_view to_string(Verdict v);
+
+/// A messages row to insert.
+struct NewMessage {
+  Role role = Role::input;
+  std::string type;  ///< "WMO305"; "" unknown
+  std::string berichtcode, afzender, ontvanger, identificatie, dagtekening;
+  std::string xsd_basis, xsd_bericht;
+  std::string source;
+  std::string bytes;
+  Verdict verdict = Verdict::recorded;
+  int level = 0;
+  std::string findings_json = "[]";
+  std::optional<MessageId> reply_to;
+  std::string route_path;  ///< relative to the output dir; must be unique (see unique_route)
+  std::optional<std::string> reason;
+};
+
+/// A messages row as read back.
+struct MessageRecord {
+  MessageId id = 0;
+  Role role = Role::input;
+  std::string type, berichtcode, afzender, ontvanger, identificatie, dagtekening;
+  std::string xsd_basis, xsd_bericht, source;
+  std::int64_t content_hash = 0;
+  std::string bytes;  ///< filled only by `message()` (the lookups leave it empty)
+  Verdict verdict = Verdict::recorded;
+  int level = 0;
+  std::string findings_json;
+  std::optional<MessageId> reply_to;
+  std::string route_path;
+  std::optional<std::string> reason;
+  bool materialised = false;
+};
+
+/// One version of an allocation (a ToegewezenProduct of an accepted 301).
+struct AllocationVersion {
+  RowId id = 0;
+  MessageId message_id = 0;
+  std::string gemeente;
+  std::int64_t toewijzing_nummer = 0;
+  std::string toewijzingsdatum, toewijzingstijd;
+  std::string bsn, agb;
+  std::optional<std::string> categorie, code;
+  std::string ingangsdatum;
+  std::optional<std::string> einddatum;
+  std::optional<std::string> reden_wijziging;
+  std::optional<std::int64_t> volume;
+  std::optional<std::string> eenheid, frequentie;
+  std::optional<std::int64_t> budget;
+  std::optional<std::string> referentie_aanbieder;
+
+  /// RedenWijziging 13, or legacy 01 with Einddatum = Ingangsdatum (DOMAIN.md §2.2).
+  bool deleted() const;
+};
+
+/// A StartProduct (live or deleted).
+struct StartRecord {
+  RowId id = 0;
+  std::string agb, gemeente, bsn;
+  std::optional<std::int64_t> toewijzing_nummer;
+  std::optional<std::string> categorie, code;
+  std::string begindatum;
+  std::optional<std::string> toewijzing_ingangsdatum;
+  MessageId inserted_by = 0;
+  std::optional<MessageId> deleted_by;
+  bool live() const { return !deleted_by; }
+};
+
+/// A StopProduct (live or deleted).
+struct StopRecord {
+  RowId id = 0;
+  std::string agb, gemeente, bsn;
+  std::optional<std::int64_t> toewijzing_nummer;
+  std::optional<std::string> categorie, code;
+  std::string begindatum;
+  std::optional<std::string> toewijzing_ingangsdatum;
+  std::string reden_beeindiging;
+  std::string einddatum;
+  MessageId inserted_by = 0;
+  std::optional<MessageId> deleted_by;
+  bool live() const { return !deleted_by; }
+  bool pause() const { return reden_beeindiging == "20"; }
+};
+
+/// Scope and key of a start (the stop's start-key is the same shape).
+struct StartKey {
+  std::string agb, gemeente, bsn;
+  std::optional<std::int64_t> toewijzing_nummer;
+  std::optional<std::string> categorie, code;
+  std::string begindatum;
+};
+
+enum class DeclarationStatus { pending, answered };
+
+/// A 323 as taken in.
+struct DeclarationRecord {
+  RowId id = 0;
+  MessageId message_id = 0;
+  std::string agb, gemeente, declaratie_nummer;
+  std::string periode_begin, periode_eind, declaratie_dagtekening;
+  std::int64_t totaal_bedrag = 0;
+  std::string totaal_dc;  ///< "D" / "C"
+  std::string identificatie, dagtekening;  ///< BerichtIdentificatie of the 323
+  std::string xsd_basis, xsd_bericht;      ///< XsdVersie of the 323
+  /// Header retourcodes found at intake (0001 level 2, 9056, 8848): the 325 is header-only.
+  std::vector<std::string> intake_codes;
+  DeclarationStatus status = DeclarationStatus::pending;
+  std::vector<std::string> retourcodes;  ///< codes the 325 gave (empty while pending)
+  std::optional<MessageId> answer_message_id;
+};
+
+enum class PrestatieVerdict { pending, approved, rejected };
+std::string_view to_string(PrestatieVerdict v);
+
+/// One Prestatie line of a 323. Text fields are the 323's lexical values (for exact copies in
+/// the 325 re-read the 323 bytes via `message(declaration.message_id)`); numbers by value.
+struct PrestatieRecord {
+  RowId id = 0;
+  RowId declaration_id = 0;
+  int position = 0;  ///< 0-based document order in the 323 (over all clients)
+  std::string agb, gemeente, bsn;
+  std::string referentie_nummer;
+  std::optional<std::string> vorig_referentie_nummer;
+  std::int64_t toewijzing_nummer = 0;
+  std::string product_categorie, product_code;
+  std::string periode_begin, periode_eind;
+  std::int64_t geleverd_volume = 0;
+  std::string eenheid;
+  std::optional<std::int64_t> product_tarief;
+  std::int64_t bedrag = 0;
+  std::string debet_credit;  ///< "D" / "C"
+  PrestatieVerdict verdict = PrestatieVerdict::pending;
+  std::vector<std::string> retourcodes;
+  std::optional<RowId> credited_by;
+  bool credit() const { return debet_credit == "C"; }
+};
+
+struct OpenOptions {
+  /// Create the file and schema when missing (default). When false a missing file is an error.
+  bool create = true;
+  /// SQLite synchronous mode: FULL (default, B8) or NORMAL (WAL: a power loss may lose the last
+  /// commits but never corrupts; process crashes lose nothing). Tests may use OFF.
+  enum class Sync { full, normal, off } sync = Sync::full;
+};
+
+/// The SQLite ledger. Not thread-safe: one object per thread.
+class Ledger {
+ public:
+  /// Opens (and creates/migrates) the ledger file.
+  /// @throws ConfigError when the file's schema version is newer than kSchemaVersion or the
+  ///         file is not an istd ledger; RuntimeError on any SQLite/I/O failure.
+  explicit Ledger(const std::filesystem::path& file, OpenOptions options = {});
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  /// Schema version of the open file (== kSchemaVersion after opening).
+  int schema_version() const;
+  const std::filesystem::path& file() const;
+
+  // -- Transactions --------------------------------------------------------------------------
+
+  /// BEGIN IMMEDIATE .. COMMIT. Destruction without commit() rolls back. Not nestable.
+  class Transaction {
+   public:
+    explicit Transaction(Ledger& l);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    /// @throws RuntimeError when the commit fails (the transaction is then rolled back).
+    void commit();
+
+   private:
+    Ledger* l_;
+    bool done_ = false;
+  };
+  Transaction begin() { return Transaction(*this); }
+
+  /// SAVEPOINT .. RELEASE inside a transaction; destruction without release() rolls back to it.
+  class Savepoint {
+   public:
+    explicit Savepoint(Ledger& l);
+    ~Savepoint();
+    Savepoint(const Savepoint&) = delete;
+    Savepoint& operator=(const Savepoint&) = delete;
+    void release();
+    void rollback();  ///< undo everything since the savepoint (and end it)
+
+   private:
+    Ledger* l_;
+    bool done_ = false;
+  };
+
+  // -- Messages ------------------------------------------------------------------------------
+
+  /// Inserts a messages row. @throws RuntimeError (e.g. route_path not unique).
+  MessageId add_message(const NewMessage& m);
+  /// Replaces the bytes (and content hash) of an output row built after its id was known.
+  void set_message_bytes(MessageId id, std::string_view bytes);
+  /// Sets the verdict, level and findings of a row (ingest inserts a row first, then judges).
+  void set_message_verdict(MessageId id, Verdict verdict, int level,
+                           std::string_view findings_json);
+  /// Full row including bytes. @throws RuntimeError when there is no such row.
+  MessageRecord message(MessageId id) const;
+  /// Input rows with this TR056 key (BerichtCode, Afzender, Identificatie), oldest first.
+  std::vector<MessageRecord> inputs_by_key(std::string_view berichtcode, std::string_view afzender,
+                                           std::string_view identificatie) const;
+  /// Input rows whose bytes are exactly `bytes` (hash, then byte comparison), oldest first.
+  std::vector<MessageRecord> inputs_with_bytes(std::string_view bytes) const;
+  /// The output row answering message `id` (retour or 325), if any.
+  std::optional<MessageRecord> reply_of(MessageId id) const;
+  /// `wanted` when no message has that route_path yet, otherwise `stem-<n>.ext` for the first
+  /// free n >= 2 (deterministic, sees the current transaction).
+  std::string unique_route(std::string_view wanted) const;
+  /// Rows (any role) whose files are not yet known durable, oldest first, bytes filled.
+  std::vector<MessageRecord> unmaterialised() const;
+  /// Flags rows as durably written.
+  void mark_materialised(const std::vector<MessageId>& ids);
+  /// Remembers the output dir; when it differs from the stored one every row is flagged
+  /// unmaterialised (outputs are then projected into the new directory). Returns true if changed.
+  bool set_out_dir(const std::string& canonical_dir);
+  /// Number of message rows (all roles).
+  std::int64_t message_count() const;
+
+  // -- Allocations -----------------------------------------------------------------------------
+
+  /// Stores a version unless one with the same (gemeente, nummer, datum, tijd) exists.
+  /// Returns the existing row's id when it exists (then nothing is written), else the new id;
+  /// `inserted` tells which.
+  RowId add_allocation_version(const AllocationVersion& v, bool* inserted = nullptr);
+  /// The version with the same (gemeente, nummer, datum, tijd), if any.
+  std::optional<AllocationVersion> allocation_version_at(std::string_view gemeente,
+                                                          std::int64_t nummer,
+                                                          std::string_view toewijzingsdatum,
+                                                          std::string_view toewijzingstijd) const;
+  /// Current version (latest Toewijzingsdatum/-tijd) of (gemeente, ToewijzingNummer).
+  std::optional<AllocationVersion> current_allocation(std::string_view gemeente,
+                                                      std::int64_t nummer) const;
+  /// Every version of (gemeente, ToewijzingNummer), oldest first.
+  std::vector<AllocationVersion> allocation_history(std::string_view gemeente,
+                                                    std::int64_t nummer) const;
+  /// Current versions of all allocations of a Bsn (any gemeente/provider), by (gemeente, nummer).
+  std::vector<AllocationVersion> allocations_of_bsn(std::string_view bsn) const;
+  /// Current versions of all allocations of a provider (optionally of one gemeente).
+  std::vector<AllocationVersion> allocations_of_provider(
+      std::string_view agb, std::optional<std::string_view> gemeente = std::nullopt) const;
+  /// Current versions of all allocations of one client at one provider of one gemeente
+  /// (the full-state set a 301 must list, OP087).
+  std::vector<AllocationVersion> allocations_of_client(std::string_view gemeente,
+                                                       std::string_view agb,
+                                                       std::string_view bsn) const;
+
+  // -- Starts and stops ------------------------------------------------------------------------
+
+  RowId add_start(const StartRecord& s);
+  RowId add_stop(const StopRecord& s);
+  void delete_start(RowId id, MessageId by);
+  void delete_stop(RowId id, MessageId by);
+  /// The live start with exactly this logical key (NULL matches NULL), if any.
+  std::optional<StartRecord> live_start(const StartKey& k) const;
+  /// The live stop with exactly this key, if any.
+  std::optional<StopRecord> live_stop(const StartKey& k, std::string_view reden,
+                                      std::string_view einddatum) const;
+  /// Live starts of (agb, gemeente, bsn, nummer) (nummer NULL matches NULL), by Begindatum.
+  std::vector<StartRecord> live_starts(std::string_view agb, std::string_view gemeente,
+                                       std::string_view bsn,
+                                       std::optional<std::int64_t> nummer) const;
+  /// Live stops of (agb, gemeente, bsn, nummer), by (Begindatum, Einddatum).
+  std::vector<StopRecord> live_stops(std::string_view agb, std::string_view gemeente,
+                                     std::string_view bsn,
+                                     std::optional<std::int64_t> nummer) const;
+  /// Starts / stops of a Bsn (any provider, gemeente, allocation), optionally incl. deleted
+  /// ones, ordered by (gemeente, nummer, begindatum, id) — for `istd timeline`.
+  std::vector<StartRecord> starts_of_bsn(std::string_view bsn, bool include_deleted) const;
+  std::vector<StopRecord> stops_of_bsn(std::string_view bsn, bool include_deleted) const;
+
+  // -- Declarations and prestaties ---------------------------------------------------------------
+
+  RowId add_declaration(const DeclarationRecord& d);
+  RowId add_prestatie(const PrestatieRecord& p);
+  std::optional<DeclarationRecord> declaration(RowId id) const;
+  /// Declarations with status pending, oldest first (reconcile's work list).
+  std::vector<DeclarationRecord> pending_declarations() const;
+  /// Declarations whose DeclaratiePeriode is the month (year, month), oldest first; optionally
+  /// of one provider and/or gemeente.
+  std::vector<DeclarationRecord> declarations_in_month(
+      int year, int month, std::optional<std::string_view> agb = std::nullopt,
+      std::optional<std::string_view> gemeente = std::nullopt) const;
+  /// Declarations of a provider with this DeclaratieNummer (TR333), oldest first.
+  std::vector<DeclarationRecord> declarations_by_nummer(std::string_view agb,
+                                                        std::string_view declaratie_nummer) const;
+  /// Lines of one declaration in document order.
+  std::vector<PrestatieRecord> prestaties_of_declaration(RowId declaration_id) const;
+  /// Lines of a provider with this ReferentieNummer (any declaration, any verdict), oldest first.
+  std::vector<PrestatieRecord> prestaties_by_referentie(std::string_view agb,
+                                                        std::string_view referentie_nummer) const;
+  /// Lines of a provider with this functional key (ToewijzingNummer, categorie, code,
+  /// ProductPeriode), any verdict, oldest first.
+  std::vector<PrestatieRecord> prestaties_by_functional_key(std::string_view agb,
+                                                            std::int64_t toewijzing_nummer,
+                                                            std::string_view categorie,
+                                                            std::string_view code,
+                                                            std::string_view periode_begin,
+                                                            std::string_view periode_eind) const;
+  /// All lines of a provider on one allocation (TR322 cumulative volume, TR385), oldest first.
+  std::vector<PrestatieRecord> prestaties_of_allocation(std::string_view agb,
+                                                        std::int64_t toewijzing_nummer) const;
+
+  /// Records a line's verdict and codes (reconcile).
+  void set_prestatie_verdict(RowId prestatie_id, PrestatieVerdict v,
+                             const std::vector<std::string>& retourcodes);
+  /// Records that approved credit line `credit_id` credited debit line `debit_id`.
+  void set_credited_by(RowId debit_id, RowId credit_id);
+  /// Marks a declaration answered by the 325 `answer` with these (DeclaratieAntwoord or header)
+  /// codes.
+  void set_declaration_answered(RowId declaration_id, const std::vector<std::string>& retourcodes,
+                                MessageId answer);
+
+  // -- Diagnostics ---------------------------------------------------------------------------
+
+  /// A canonical text dump of every table (no timestamps), for the crash tests and `--dump`.
+  std::string dump() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+  friend class Transaction;
+  friend class Savepoint;
+};
+
+/// The delivery intervals (DOMAIN.md §6.3) of allocation (gemeente, nummer): current version +
+/// live starts/stops of the same AGB, gemeente, Bsn and number. nullopt when unknown.
+/// @throws RuntimeError on database failure.
+std::optional<delivery::Result> delivery_intervals(const Ledger& ledger, std::string_view gemeente,
+                                                   std::int64_t nummer,
+                                                   const delivery::Options& options = {});
+
+}  // namespace istd::ledger

@@ -1,0 +1,28 @@
+// The billing list (`--billing CSV`): the abonnementstarief lines the CAK billed on behalf of the
+// municipality. Header `bsn,month,amount` plus optional `household` (any order); month YYYY-MM,
+// amount in whole cents. Two lines for one household-month are data (duplicate-household), not
+// an error.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace istd::reconcile {
+
+struct BillingLine {
+  std::string bsn;
+  int year = 0, month = 0;
+  std::int64_t amount = 0;   ///< cents
+  std::string household;     ///< "" when not given (the person is the household)
+  int line = 0;              ///< line in the file
+};
+
+/// Parses a billing CSV. Checks: the header (exactly bsn, month, amount and optionally
+/// household), field count, BSN (9 digits, 11-proof), month (YYYY-MM, 2019..2099), amount
+/// (whole cents, 0..100000), one household per BSN.
+/// @throws ConfigError "FILE:LINE: ..." on the first bad line.
+std::vector<BillingLine> parse_billing(std::string_view text, const std::string& file);
+
+}  // namespace istd::reconcile

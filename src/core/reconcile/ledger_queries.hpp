@@ -1,0 +1,47 @@
+// Bulk reads of the ledger for `istd reconcile`, written against the documented tables of
+// ledger.hpp (schema version 1) on a separate read-only SQLite connection: the Ledger API answers
+// per-key lookups, reconcile needs everything at once (50k clients, 500k lines in seconds).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/delivery/intervals.hpp"
+#include "core/reconcile/abonnementstarief.hpp"
+#include "core/reconcile/history.hpp"
+
+namespace istd::reconcile {
+
+struct LedgerSnapshot {
+  History history;  ///< allocations, intervals, processed declarations and their lines
+  /// Declarations of the evaluation month (pending and answered), oldest first, with lines.
+  std::vector<Declaration> month_declarations;
+  std::vector<std::vector<Line>> month_lines;
+  /// Per allocation (gemeente, nummer): deleted starts/stops (Begindatum, deleting message).
+  std::map<std::pair<std::string, std::int64_t>,
+           std::vector<std::pair<model::Date, std::string>>> deletions;
+  std::map<std::string, model::Date> geboortedatum;  ///< by Bsn (from the 301s)
+  std::int64_t max_message_id = 0;
+  std::vector<std::string> warnings;
+};
+
+struct LoadOptions {
+  int year = 0, month = 0;
+  delivery::Options delivery;
+  bool birthdates = true;  ///< read Geboortedatum from the 301 bytes (minors_exempt)
+};
+
+/// Reads everything reconcile needs. @throws RuntimeError on database failure, ConfigError when
+/// the file is not an istd ledger.
+LedgerSnapshot load_snapshot(const std::filesystem::path& db, const LoadOptions& options);
+
+/// Reads the first Client/Geboortedatum/Datum of a 301's bytes ("" when absent).
+std::string geboortedatum_of_301(std::string_view bytes);
+
+/// The AT view of the history's allocations (after judging: claimed lines included).
+std::vector<AtAllocation> at_allocations(const LedgerSnapshot& s);
+
+}  // namespace istd::reconcile

@@ -1,0 +1,473 @@
+#include "core/reconcile/reconcile.hpp"
+
+#include <functional>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
+#include "core/ledger/ledger.hpp"
+#include "core/reconcile/answer_325.hpp"
+#include "core/reconcile/ledger_queries.hpp"
+#include "core/util/atomic_file.hpp"
+
+namespace istd::reconcile {
+
+using nlohmann::json;
+
+namespace {
+
+std::string rule_of(const std::string& code) {
+  static const std::map<std::string, std::string> kRules = {
+      {"0611", "TR418"}, {"8017", "TR323"}, {"8021", "TR314"}, {"8187", "TR304"},
+      {"9307", "TR307"}, {"9308", "TR308"}, {"9319", "TR319"}, {"9321", "TR321"},
+      {"9322", "TR322"}, {"9338", "TR338"}, {"9339", "TR339"}, {"9340", "TR340"},
+      {"9341", "TR341"}, {"9346", "TR346"}, {"9369", "TR369"}, {"9384", "TR384"},
+      {"9387", "TR387"}, {"9388", "TR388"}, {"9389", "TR389"}, {"9390", "TR390"},
+      {"9333", "TR333"}, {"8214", "TR318"}};
+  auto it = kRules.find(code);
+  return it == kRules.end() ? std::string("local") : it->second;
+}
+
+bool is_declaratie_code(const std::string& c) { return c == "9333" || c == "8214"; }
+
+/// A judgement rebuilt from what an earlier run stored.
+Judgement stored_judgement(const Declaration& d, const std::vector<Line>& lines) {
+  Judgement j;
+  j.lines.resize(lines.size());
+  if (!d.intake_codes.empty()) {
+    j.header_codes = d.intake_codes;
+    for (auto& o : j.lines) o.not_assessed = true;
+    return j;
+  }
+  for (const auto& c : d.retourcodes)
+    if (is_declaratie_code(c)) j.declaratie_hits.push_back({rule_of(c), c});
+  if (!j.declaratie_hits.empty()) {
+    for (auto& o : j.lines) o.not_assessed = true;
+    return j;
+  }
+  std::map<std::string, std::pair<int, int>> per_client;  // bsn -> (lines, 0233 lines)
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const Line& l = lines[i];
+    auto& o = j.lines[i];
+    o.approved = l.verdict == LineVerdict::approved;
+    auto& pc = per_client[l.bsn];
+    ++pc.first;
+    if (o.approved) {
+      j.toegekend += l.signed_bedrag();
+      continue;
+    }
+    if (l.codes.size() == 1 && l.codes[0] == "0233") {
+      o.not_assessed = true;
+      ++pc.second;
+      continue;
+    }
+    for (const auto& c : l.codes) o.hits.push_back({rule_of(c), c});
+  }
+  for (const auto& [bsn, n] : per_client)
+    if (n.first == n.second) j.client_hits[bsn].push_back({"TR304", "8187"});
+  return j;
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+  std::string s;
+  for (const auto& x : v) {
+    if (!s.empty()) s += sep;
+    s += x;
+  }
+  return s;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"') o += '"';
+    o += c;
+  }
+  return o + "\"";
+}
+
+std::string euros(std::int64_t cents) {
+  const bool neg = cents < 0;
+  if (neg) cents = -cents;
+  return fmt::format("{}{}.{:02d}", neg ? "-" : "", cents / 100, cents % 100);
+}
+
+}  // namespace
+
+Result run(const std::filesystem::path& db, const Options& opt) {
+  Result res;
+  res.year = opt.year;
+  res.month = opt.month;
+  res.policy = opt.policy;
+  res.with_billing = opt.billing.has_value();
+  LoadOptions lo;
+  lo.year = opt.year;
+  lo.month = opt.month;
+  lo.delivery.stop_einddatum_inclusive = opt.policy.einddatum_inclusive;
+  lo.birthdates = opt.policy.minors_exempt;
+  LedgerSnapshot snap = load_snapshot(db, lo);
+
+  RuleOptions ro;
+  ro.tr318_evidence = opt.policy.tr318_delivery_evidence;
+  ro.local_before_start = opt.policy.reject_before_start;
+  ro.local_in_pause = opt.policy.reject_in_pause;
+  ro.tariffs = opt.tariffs;
+
+  std::int64_t next_id = snap.max_message_id + 1;
+  for (std::size_t k = 0; k < snap.month_declarations.size(); ++k) {
+    DeclarationResult dr;
+    dr.declaration = snap.month_declarations[k];
+    dr.lines = std::move(snap.month_lines[k]);
+    const Declaration& d = dr.declaration;
+    if (!d.answered) {
+      dr.judgement = judge(snap.history, d, dr.lines, ro);
+      dr.judged_now = true;
+      AnswerHeader h;
+      h.identificatie = ledger::output_identificatie(next_id++);
+      h.dagtekening = opt.today.to_string();
+      h.xsd_basis = opt.xsd_basis;
+      h.xsd_bericht = opt.xsd_bericht;
+      dr.bytes_325 = build_325(d, dr.lines, dr.judgement, h);
+      dr.route_325 = fmt::format("325/{}/{}.xml", d.agb, h.identificatie);
+    } else {
+      dr.judgement = stored_judgement(d, dr.lines);
+      // Signals are recomputed from today's ledger (they may change with late 305s).
+      for (std::size_t i = 0; i < dr.lines.size(); ++i) {
+        const Line& l = dr.lines[i];
+        const Allocation* a = snap.history.allocation(d.gemeente, l.nummer);
+        if (!a || a->agb != d.agb || a->deleted || l.credit || dr.judgement.rejected_whole())
+          continue;
+        dr.judgement.lines[i].signals =
+            signals_for(*a, snap.history.intervals(a->gemeente, a->nummer), l);
+      }
+    }
+    res.declarations.push_back(std::move(dr));
+  }
+
+  // Record the new verdicts and 325s.
+  bool any_new = false;
+  for (const auto& dr : res.declarations) any_new = any_new || dr.judged_now;
+  ledger::Ledger lg(db, ledger::OpenOptions{false, ledger::OpenOptions::Sync::full});
+  {
+    auto tx = lg.begin();
+    for (auto& dr : res.declarations) {
+      const Declaration& d = dr.declaration;
+      if (!dr.judged_now) {
+        if (d.answer_message_id) {
+          auto m = lg.message(*d.answer_message_id);
+          dr.bytes_325 = m.bytes;
+          dr.route_325 = fmt::format("325/{}/{}.xml", d.agb, m.identificatie);
+        }
+        continue;
+      }
+      ledger::NewMessage n;
+      n.role = ledger::Role::output;
+      n.type = "WMO325";
+      n.berichtcode = "485";
+      n.afzender = d.gemeente;
+      n.ontvanger = d.agb;
+      const std::string ident = dr.route_325.substr(dr.route_325.rfind('/') + 1,
+                                                    dr.route_325.size() - dr.route_325.rfind('/') - 5);
+      n.identificatie = ident;
+      n.dagtekening = opt.today.to_string();
+      n.xsd_basis = opt.xsd_basis;
+      n.xsd_bericht = opt.xsd_bericht;
+      n.bytes = dr.bytes_325;
+      n.verdict = ledger::Verdict::recorded;
+      n.reply_to = d.message_id;
+      // Routed like a retour: to the provider (the next `istd ingest --out` materialises it).
+      n.route_path = lg.unique_route(fmt::format("{}/WMO325/{}.xml", d.agb, ident));
+      const ledger::MessageId id = lg.add_message(n);
+      if (ledger::output_identificatie(id) != ident)
+        throw RuntimeError(fmt::format(
+            "ledger: 325 id {} is not the expected {} (another writer?); rerun reconcile", id,
+            ident));
+      const Judgement& j = dr.judgement;
+      for (std::size_t i = 0; i < dr.lines.size(); ++i) {
+        const auto& o = j.lines[i];
+        std::vector<std::string> codes = o.codes();
+        if (!j.declaratie_hits.empty()) codes = j.answer_codes();
+        lg.set_prestatie_verdict(dr.lines[i].id,
+                                 o.approved ? ledger::PrestatieVerdict::approved
+                                            : ledger::PrestatieVerdict::rejected,
+                                 o.approved ? std::vector<std::string>{} : codes);
+        dr.lines[i].verdict = o.approved ? LineVerdict::approved : LineVerdict::rejected;
+        dr.lines[i].codes = o.approved ? std::vector<std::string>{} : codes;
+      }
+      for (const auto& [debit, credit] : j.credited) lg.set_credited_by(debit, credit);
+      lg.set_declaration_answered(d.id, j.answer_codes(), id);
+    }
+    tx.commit();
+  }
+  (void)any_new;
+
+  // Abonnementstarief.
+  AtInput ai;
+  ai.allocations = at_allocations(snap);
+  ai.geboortedatum = snap.geboortedatum;
+  ai.billing = opt.billing;
+  ai.year = opt.year;
+  ai.month = opt.month;
+  res.at = check_abonnementstarief(ai, opt.policy);
+  res.warnings = std::move(snap.warnings);
+  return res;
+}
+
+void for_each_finding(const Result& r, const std::function<void(const json&)>& emit) {
+  struct Out {
+    const std::function<void(const json&)>& f;
+    void push_back(const json& j) { f(j); }
+  } out{emit};
+  for (const auto& dr : r.declarations) {
+    const Declaration& d = dr.declaration;
+    const Judgement& j = dr.judgement;
+    std::int64_t rejected = 0;
+    std::size_t n_rej = 0;
+    for (std::size_t i = 0; i < dr.lines.size(); ++i)
+      if (!j.lines[i].approved) {
+        ++n_rej;
+        rejected += dr.lines[i].signed_bedrag();
+      }
+    const std::int64_t toegekend = j.rejected_whole() ? 0 : j.toegekend;
+    out.push_back(json{{"kind", "declaratie"},
+                       {"agb", d.agb},
+                       {"gemeente", d.gemeente},
+                       {"declaratie", d.nummer},
+                       {"periode", d.periode_begin.to_string().substr(0, 7)},
+                       {"retourcodes", j.answer_codes()},
+                       {"ingediend", d.signed_totaal()},
+                       {"toegekend", toegekend},
+                       {"prestaties", dr.lines.size()},
+                       {"rejected", n_rej},
+                       {"path_325", dr.route_325}});
+    for (const auto& h : j.declaratie_hits)
+      out.push_back(json{{"kind", "prestatie"}, {"agb", d.agb}, {"declaratie", d.nummer},
+                         {"referentie", nullptr}, {"bsn", nullptr}, {"rule", h.rule},
+                         {"retourcode", h.code}, {"level", "declaratie"}});
+    for (const auto& [bsn, hits] : j.client_hits)
+      for (const auto& h : hits)
+        out.push_back(json{{"kind", "prestatie"}, {"agb", d.agb}, {"declaratie", d.nummer},
+                           {"referentie", nullptr}, {"bsn", bsn}, {"rule", h.rule},
+                           {"retourcode", h.code}, {"level", "client"}});
+    for (std::size_t i = 0; i < dr.lines.size(); ++i) {
+      const Line& l = dr.lines[i];
+      const auto& o = j.lines[i];
+      if (!j.rejected_whole()) {
+        if (o.not_assessed)
+          out.push_back(json{{"kind", "prestatie"}, {"agb", d.agb}, {"declaratie", d.nummer},
+                             {"referentie", l.referentie}, {"bsn", l.bsn}, {"rule", "TR304"},
+                             {"retourcode", "0233"}, {"level", "prestatie"},
+                             {"bedrag", l.signed_bedrag()}});
+        for (const auto& h : o.hits)
+          out.push_back(json{{"kind", "prestatie"}, {"agb", d.agb}, {"declaratie", d.nummer},
+                             {"referentie", l.referentie}, {"bsn", l.bsn}, {"rule", h.rule},
+                             {"retourcode", h.code}, {"level", "prestatie"},
+                             {"bedrag", l.signed_bedrag()}});
+      }
+      for (const auto& s : o.signals)
+        out.push_back(json{{"kind", "signal"}, {"agb", d.agb}, {"declaratie", d.nummer},
+                           {"referentie", l.referentie}, {"bsn", l.bsn}, {"signal", s.name},
+                           {"bedrag", l.signed_bedrag()}, {"evidence", s.evidence}});
+    }
+  }
+  for (const auto& f : r.at.findings) {
+    json x{{"kind", "abonnementstarief"}, {"bsn", f.bsn},       {"household", f.household},
+           {"month", f.month},           {"reason", f.reason}, {"refund", f.refund},
+           {"amount", f.amount},         {"evidence", f.evidence}};
+    x["expected_amount"] = f.expected_amount ? json(*f.expected_amount) : json(nullptr);
+    if (!f.date.empty()) x["date"] = f.date;
+    x["detail"] = f.detail;
+    out.push_back(x);
+  }
+}
+
+std::vector<json> findings_json(const Result& r) {
+  std::vector<json> v;
+  for_each_finding(r, [&](const json& j) { v.push_back(j); });
+  return v;
+}
+
+std::string findings_jsonl(const Result& r) {
+  std::string s;
+  for_each_finding(r, [&](const json& j) { s += j.dump() + "\n"; });
+  return s;
+}
+
+std::string findings_csv(const Result& r) {
+  std::string s =
+      "kind,agb,declaratie,referentie,bsn,household,month,rule,retourcode,signal,reason,amount,"
+      "evidence,detail\n";
+  auto str = [](const json& j, const char* k) -> std::string {
+    if (!j.contains(k) || j[k].is_null()) return "";
+    if (j[k].is_string()) return j[k].get<std::string>();
+    if (j[k].is_array()) {
+      std::vector<std::string> v;
+      for (const auto& e : j[k]) v.push_back(e.is_string() ? e.get<std::string>() : e.dump());
+      return join(v, ";");
+    }
+    return j[k].dump();
+  };
+  for_each_finding(r, [&](const json& j) {
+    const std::string kind = j["kind"];
+    std::string amount = kind == "abonnementstarief" ? str(j, "amount") : str(j, "bedrag");
+    if (kind == "declaratie") amount = str(j, "ingediend");
+    std::vector<std::string> f = {kind,
+                                  str(j, "agb"),
+                                  str(j, "declaratie"),
+                                  str(j, "referentie"),
+                                  str(j, "bsn"),
+                                  str(j, "household"),
+                                  kind == "declaratie" ? str(j, "periode") : str(j, "month"),
+                                  str(j, "rule"),
+                                  kind == "declaratie" ? str(j, "retourcodes") : str(j, "retourcode"),
+                                  str(j, "signal"),
+                                  str(j, "reason"),
+                                  amount,
+                                  str(j, "evidence"),
+                                  kind == "declaratie" ? str(j, "path_325") : str(j, "detail")};
+    for (std::size_t i = 0; i < f.size(); ++i) s += (i ? "," : "") + csv_field(f[i]);
+    s += "\n";
+  });
+  return s;
+}
+
+std::string abonnementstarief_csv(const Result& r) {
+  std::string s = "household,bsn,month,reason,refund,amount,expected_amount,date,evidence,detail\n";
+  for (const auto& f : r.at.findings) {
+    std::vector<std::string> v = {f.household,
+                                  f.bsn,
+                                  f.month,
+                                  f.reason,
+                                  f.refund ? "yes" : "no",
+                                  std::to_string(f.amount),
+                                  f.expected_amount ? std::to_string(*f.expected_amount) : "",
+                                  f.date,
+                                  join(f.evidence, ";"),
+                                  f.detail};
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + csv_field(v[i]);
+    s += "\n";
+  }
+  return s;
+}
+
+json summary(const Result& r) {
+  json s;
+  s["month"] = fmt::format("{:04d}-{:02d}", r.year, r.month);
+  std::int64_t n_lines = 0, n_rej = 0, ingediend = 0, toegekend = 0;
+  json by_code = json::object(), by_signal = json::object(), by_provider = json::object();
+  auto bump = [](json& o, const std::string& k, std::int64_t amount) {
+    if (!o.contains(k)) o[k] = json{{"count", 0}, {"amount", 0}};
+    o[k]["count"] = o[k]["count"].get<std::int64_t>() + 1;
+    o[k]["amount"] = o[k]["amount"].get<std::int64_t>() + amount;
+  };
+  for (const auto& dr : r.declarations) {
+    const auto& d = dr.declaration;
+    const auto& j = dr.judgement;
+    auto& p = by_provider[d.agb];
+    if (p.is_null())
+      p = json{{"declarations", 0}, {"prestaties", 0}, {"rejected", 0}, {"ingediend", 0},
+               {"toegekend", 0}, {"signals", 0}};
+    p["declarations"] = p["declarations"].get<std::int64_t>() + 1;
+    ingediend += d.signed_totaal();
+    const std::int64_t tk = j.rejected_whole() ? 0 : j.toegekend;
+    toegekend += tk;
+    p["ingediend"] = p["ingediend"].get<std::int64_t>() + d.signed_totaal();
+    p["toegekend"] = p["toegekend"].get<std::int64_t>() + tk;
+    for (const auto& code : j.answer_codes())
+      if (code != "8001" && code != "0200") bump(by_code, code, d.signed_totaal());
+    for (const auto& [bsn, hits] : j.client_hits)
+      for (const auto& h : hits) bump(by_code, h.code, 0);
+    for (std::size_t i = 0; i < dr.lines.size(); ++i) {
+      const auto& l = dr.lines[i];
+      const auto& o = j.lines[i];
+      ++n_lines;
+      p["prestaties"] = p["prestaties"].get<std::int64_t>() + 1;
+      if (!o.approved) {
+        ++n_rej;
+        p["rejected"] = p["rejected"].get<std::int64_t>() + 1;
+        if (!j.rejected_whole())
+          for (const auto& c : o.codes()) bump(by_code, c, l.signed_bedrag());
+      }
+      for (const auto& sg : o.signals) {
+        bump(by_signal, sg.name, l.signed_bedrag());
+        p["signals"] = p["signals"].get<std::int64_t>() + 1;
+      }
+    }
+  }
+  s["declarations"] = r.declarations.size();
+  s["prestaties"] = json{{"total", n_lines}, {"approved", n_lines - n_rej}, {"rejected", n_rej}};
+  s["ingediend"] = ingediend;
+  s["toegekend"] = toegekend;
+  s["by_retourcode"] = by_code;
+  s["by_signal"] = by_signal;
+  s["by_provider"] = by_provider;
+  json at = json::object();
+  std::int64_t refunds = 0;
+  for (const auto& f : r.at.findings) {
+    bump(at, f.reason, f.amount);
+    if (f.refund) refunds += f.amount;
+  }
+  s["abonnementstarief"] = json{{"billing", r.with_billing}, {"by_reason", at},
+                                {"refund_total", refunds}};
+  json pol{{"trigger", std::string(to_string(r.policy.trigger))},
+           {"pause_suspends", r.policy.pause_suspends},
+           {"start_month_billed", r.policy.start_month_billed},
+           {"minors_exempt", r.policy.minors_exempt},
+           {"einddatum_inclusive", r.policy.einddatum_inclusive},
+           {"tr318_delivery_evidence", r.policy.tr318_delivery_evidence}};
+  s["policy"] = pol;
+  json dev = json::array();
+  if (r.policy.reject_before_start)
+    dev.push_back(fmt::format("reject_before_start = {}: claims without a start are rejected "
+                              "locally; this deviates from OP364",
+                              *r.policy.reject_before_start));
+  if (r.policy.reject_in_pause)
+    dev.push_back(fmt::format("reject_in_pause = {}: claims in a full pause are rejected "
+                              "locally; this deviates from OP364",
+                              *r.policy.reject_in_pause));
+  s["deviations"] = dev;
+  return s;
+}
+
+std::string summary_text(const Result& r, const std::filesystem::path& out_dir) {
+  const json s = summary(r);
+  std::string t = fmt::format(
+      "reconcile {}: {} declarations, {} prestaties ({} approved, {} rejected)\n",
+      s["month"].get<std::string>(), r.declarations.size(),
+      s["prestaties"]["total"].get<std::int64_t>(), s["prestaties"]["approved"].get<std::int64_t>(),
+      s["prestaties"]["rejected"].get<std::int64_t>());
+  t += fmt::format("  ingediend EUR {}, toegekend EUR {}\n", euros(s["ingediend"].get<std::int64_t>()),
+                   euros(s["toegekend"].get<std::int64_t>()));
+  for (const auto& [code, v] : s["by_retourcode"].items())
+    t += fmt::format("  retourcode {} ({}): {} x, EUR {}\n", code, rule_of(code),
+                     v["count"].get<std::int64_t>(), euros(v["amount"].get<std::int64_t>()));
+  for (const auto& [name, v] : s["by_signal"].items())
+    t += fmt::format("  signal {}: {} x, EUR {} claimed\n", name, v["count"].get<std::int64_t>(),
+                     euros(v["amount"].get<std::int64_t>()));
+  for (const auto& [reason, v] : s["abonnementstarief"]["by_reason"].items())
+    t += fmt::format("  abonnementstarief {}: {} x, EUR {}\n", reason,
+                     v["count"].get<std::int64_t>(), euros(v["amount"].get<std::int64_t>()));
+  if (r.with_billing)
+    t += fmt::format("  abonnementstarief refunds: EUR {}\n",
+                     euros(s["abonnementstarief"]["refund_total"].get<std::int64_t>()));
+  for (const auto& d : s["deviations"]) t += "  note: " + d.get<std::string>() + "\n";
+  if (!out_dir.empty())
+    t += fmt::format("  written to {}: findings.jsonl, findings.csv, abonnementstarief.csv, "
+                     "summary.json, 325/ ({} files)\n",
+                     out_dir.string(), r.declarations.size());
+  return t;
+}
+
+void write_outputs(const Result& r, const std::filesystem::path& out) {
+  for (const auto& dr : r.declarations)
+    if (!dr.route_325.empty()) util::write_file_atomic(out / dr.route_325, dr.bytes_325);
+  util::write_file_atomic(out / "findings.jsonl", findings_jsonl(r));
+  util::write_file_atomic(out / "findings.csv", findings_csv(r));
+  util::write_file_atomic(out / "abonnementstarief.csv", abonnementstarief_csv(r));
+  util::write_file_atomic(out / "summary.json", summary(r).dump(2) + "\n");
+}
+
+}  // namespace istd::reconcile

@@ -1,0 +1,78 @@
+// `istd reconcile` in the core: for the declarations whose DeclaratiePeriode is one month, judge
+// the pending ones (rules_323), build and record their 325s, report the stored verdicts of the
+// ones already answered, compute the signals (§4.8) and the abonnementstarief check (§7.6), and
+// render the outputs (findings.jsonl/csv, 325/, abonnementstarief.csv, summary.json).
+//
+// Determinism and reruns: a declaration is judged once; its verdicts, codes and 325 live in the
+// ledger. A rerun for the same month reports the same verdicts and rewrites the same files
+// (signals and the AT check are recomputed from the current ledger, so a late 305 or a
+// deletion changes them, DOMAIN.md §6.3).
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/model.hpp"
+#include "core/reconcile/abonnementstarief.hpp"
+#include "core/reconcile/billing.hpp"
+#include "core/reconcile/history.hpp"
+#include "core/reconcile/policy.hpp"
+#include "core/reconcile/rules_323.hpp"
+#include "core/reconcile/tariffs.hpp"
+
+namespace istd::reconcile {
+
+struct Options {
+  int year = 0, month = 0;
+  Policy policy;
+  std::optional<std::vector<BillingLine>> billing;
+  const Tariffs* tariffs = nullptr;
+  model::Date today{2025, 1, 1};  ///< Dagtekening of the 325s
+  /// XsdVersie of the produced 325 (appinfo of our WMO325.xsd; 1.0.0 when unknown).
+  std::string xsd_basis = "1.0.0", xsd_bericht = "1.0.0";
+};
+
+struct DeclarationResult {
+  Declaration declaration;
+  std::vector<Line> lines;
+  Judgement judgement;
+  std::string route_325;  ///< "325/<agb>/<Identificatie>.xml" under the output dir
+  std::string bytes_325;
+  bool judged_now = false;  ///< false: answered by an earlier run, reported from the ledger
+};
+
+struct Result {
+  int year = 0, month = 0;
+  std::vector<DeclarationResult> declarations;
+  AtResult at;
+  bool with_billing = false;
+  Policy policy;
+  std::vector<std::string> warnings;
+};
+
+/// Runs the reconciliation against the ledger file `db` and records the new verdicts and 325s in
+/// it (one transaction). Writes no files.
+/// @throws ConfigError (not a ledger), RuntimeError (database failure).
+Result run(const std::filesystem::path& db, const Options& options);
+
+/// The JSON Lines objects (kinds declaratie, prestatie, signal, abonnementstarief), in order.
+std::vector<nlohmann::json> findings_json(const Result& r);
+/// The same objects, one at a time (no vector: large months).
+void for_each_finding(const Result& r, const std::function<void(const nlohmann::json&)>& emit);
+std::string findings_jsonl(const Result& r);
+std::string findings_csv(const Result& r);
+std::string abonnementstarief_csv(const Result& r);
+nlohmann::json summary(const Result& r);
+/// The human summary printed by `--format text` (BSNs masked).
+std::string summary_text(const Result& r, const std::filesystem::path& out_dir);
+
+/// Writes every output file under `out_dir` (each atomically: tmp + rename).
+/// @throws RuntimeError on I/O failure.
+void write_outputs(const Result& r, const std::filesystem::path& out_dir);
+
+}  // namespace istd::reconcile

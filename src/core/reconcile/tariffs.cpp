@@ -1,0 +1,91 @@
+#include "core/reconcile/tariffs.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/errors.hpp"
+#include "core/reconcile/csv.hpp"
+
+namespace istd::reconcile {
+
+namespace {
+bool digits(std::string_view s, std::size_t n) {
+  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+bool alnum(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  });
+}
+}  // namespace
+
+void Tariffs::add(Tariff t) {
+  by_key_[{t.gemeente, t.agb, t.product_code}].push_back(std::move(t));
+  ++count_;
+}
+
+const Tariff* Tariffs::find(std::string_view gemeente, std::string_view agb,
+                            std::string_view code, model::Date day) const {
+  auto it = by_key_.find({std::string(gemeente), std::string(agb), std::string(code)});
+  if (it == by_key_.end()) return nullptr;
+  for (const auto& t : it->second)
+    if (t.begin <= day && (!t.end || day <= *t.end)) return &t;
+  return nullptr;
+}
+
+Tariffs Tariffs::parse(std::string_view text, const std::string& file) {
+  auto rows = csv::parse(text, file);
+  if (rows.empty()) throw ConfigError(fmt::format("{}:1: empty file (expected a header)", file));
+  const auto col = csv::columns(
+      rows[0], {"gemeente", "agb", "product_code", "eenheid", "tarief", "begindatum"},
+      {"einddatum"}, file);
+  Tariffs out;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    const auto& row = rows[r];
+    auto err = [&](const std::string& what) {
+      return ConfigError(fmt::format("{}:{}: {}", file, row.line, what));
+    };
+    if (row.fields.size() != rows[0].fields.size())
+      throw err(fmt::format("{} fields, the header has {}", row.fields.size(),
+                            rows[0].fields.size()));
+    auto f = [&](int i) -> const std::string& { return row.fields[static_cast<std::size_t>(i)]; };
+    Tariff t;
+    t.line = row.line;
+    t.gemeente = f(col[0]);
+    t.agb = f(col[1]);
+    t.product_code = f(col[2]);
+    t.eenheid = f(col[3]);
+    if (!digits(t.gemeente, 4)) throw err(fmt::format("bad gemeente \"{}\" (4 digits)", t.gemeente));
+    if (!digits(t.agb, 8)) throw err(fmt::format("bad agb \"{}\" (8 digits)", t.agb));
+    if (t.product_code.size() != 5 || !alnum(t.product_code))
+      throw err(fmt::format("bad product_code \"{}\" (5 letters or digits)", t.product_code));
+    if (!digits(t.eenheid, 2)) throw err(fmt::format("bad eenheid \"{}\" (2 digits)", t.eenheid));
+    auto tar = model::parse_int(f(col[4]));
+    if (!digits(f(col[4]), f(col[4]).size()) || f(col[4]).empty() || !tar || *tar < 0 ||
+        *tar > 99999999999LL)
+      throw err(fmt::format("bad tarief \"{}\" (whole cents, >= 0)", f(col[4])));
+    t.tarief = *tar;
+    auto b = model::parse_date(f(col[5]));
+    if (!b) throw err(fmt::format("bad begindatum \"{}\" (YYYY-MM-DD)", f(col[5])));
+    t.begin = *b;
+    if (col[6] >= 0 && !f(col[6]).empty()) {
+      auto e = model::parse_date(f(col[6]));
+      if (!e) throw err(fmt::format("bad einddatum \"{}\" (YYYY-MM-DD)", f(col[6])));
+      if (*e < *b) throw err("einddatum before begindatum");
+      t.end = *e;
+    }
+    auto& list = out.by_key_[{t.gemeente, t.agb, t.product_code}];
+    for (const auto& o : list) {
+      const bool overlap = !(t.end && *t.end < o.begin) && !(o.end && *o.end < t.begin);
+      if (overlap)
+        throw err(fmt::format("tariff period overlaps line {} for {} {} {}", o.line, t.gemeente,
+                              t.agb, t.product_code));
+    }
+    list.push_back(std::move(t));
+    ++out.count_;
+  }
+  return out;
+}
+
+}  // namespace istd::reconcile

@@ -1,0 +1,299 @@
+// The level-2 rule table and the driver that runs it over one message.
+#include "core/rules/rules.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/rules/rules_internal.hpp"
+
+namespace istd::rules {
+
+using model::MessageType;
+
+namespace {
+
+constexpr std::uint32_t k301 = type_bit(MessageType::WMO301);
+constexpr std::uint32_t k305 = type_bit(MessageType::WMO305);
+constexpr std::uint32_t k307 = type_bit(MessageType::WMO307);
+constexpr std::uint32_t k323 = type_bit(MessageType::WMO323);
+constexpr std::uint32_t k325 = type_bit(MessageType::WMO325);
+
+constexpr std::string_view kNotHandled =
+    "not applicable: the rule only concerns WMO315, WMO317 or WMO319, message types istd does "
+    "not handle";
+
+std::vector<Rule> make_table() {
+  using namespace detail;
+  const std::string_view r = "0001";  // every level-2 finding rejects with 0001 (IV032)
+  return {
+      {"CD005", r, k301, "Adres: Postcode and LandCode are both filled or both absent", cd005, {}},
+      {"CD007",
+       r,
+       k301,
+       "Communicatie: Taal is filled if and only if Vorm is 1 (tolk taal)",
+       cd007,
+       {}},
+      {"CD009",
+       r,
+       k301,
+       "Contact: Periode only when Soort is 04 (tijdelijk verblijfadres)",
+       cd009,
+       {}},
+      {"CD025", r, k301, "Adres: LandCode NL requires Huis/Huisnummer", cd025, {}},
+      {"CD034", r, k301, "Contact: Soort 01 or 03 requires Adres/Postcode", cd034, {}},
+      {"CD041", r, k301, "ToegewezenProduct: Product/Code filled requires Omvang", cd041, {}},
+      {"CD043", r, 0, "AangevraagdProduct: BeschikkingNummer filled iff BeschikkingIngangsdatum",
+       nullptr, kNotHandled},
+      {"CD060",
+       r,
+       k323 | k325,
+       "Prestatie: DebetCredit C if and only if VorigReferentieNummer is filled",
+       cd060,
+       {}},
+      {"CD066", r, 0, "Verwijzer: Naam empty when a ZorgverlenerCode is given", nullptr,
+       kNotHandled},
+      {"CD067", r, 0, "Verwijzer: Naam filled when no ZorgverlenerCode is given", nullptr,
+       kNotHandled},
+      {"CD068", r, 0, "Verwijzer: ZorgverlenerCode only for Type 02-05", nullptr, kNotHandled},
+      {"CD075", r, k301, "ToegewezenProduct: Budget requires Einddatum", cd075, {}},
+      {"CD076",
+       r,
+       k301,
+       "ToegewezenProduct: Frequentie 2 (per week) requires Einddatum",
+       cd076,
+       {}},
+      {"CD077", r, k301, "ToegewezenProduct: Budget requires Omvang to be absent", cd077, {}},
+      {"CD078", r, k301, "ToegewezenProduct: Omvang requires Budget to be absent", cd078, {}},
+      {"CD079", r, k301, "ToegewezenProduct: without Budget, Product is required", cd079, {}},
+      {"CD080",
+       r,
+       k301,
+       "ToegewezenProduct: Omvang requires Product/Code (allocations ending after 2020-12-31)",
+       cd080,
+       {}},
+      {"CD085", r, 0, "Antwoord: VerzoekAntwoord 1 requires RedenAfwijzingVerzoek", nullptr,
+       kNotHandled},
+      {"CD086", r, 0, "Antwoord: VerzoekAntwoord 2 requires RedenAfwijzingVerzoek absent", nullptr,
+       kNotHandled},
+      {"CD087",
+       r,
+       k323,
+       "Prestatie: ProductTarief filled if and only if Eenheid is not 83",
+       cd087,
+       {}},
+      {"CD095", r, 0, "AangevraagdProduct: Omvang requires Product/Code", nullptr, kNotHandled},
+      {"CD096", r, 0, "NieuwProduct: Omvang requires Product/Code", nullptr, kNotHandled},
+      {"CS002", r, k301 | k305 | k307 | k323 | k325, "Bsn: 11-proof", cs002, {}},
+      {"CS003", r, k301, "Einddatum on or after the corresponding begin date", cs003, {}},
+      {"CS050", r, k301, "NaamGebruik: 1-4 with a Partnernaam, 1 without one", cs050, {}},
+      {"CS058", r, k305 | k307, "StatusAanlevering: 1 or 3", cs058, {}},
+      {"CS089", r, k301, "Adres: LandCode NL requires a Dutch Postcode (1234AB)", cs089, {}},
+      {"CS100",
+       r,
+       k323,
+       "DeclaratiePeriode/ProductPeriode: Begindatum on or after 2021-01-01",
+       cs100,
+       {}},
+      {"CS139",
+       r,
+       k301 | k305 | k307,
+       "Geboortedatum: Datum consistent with DatumGebruik",
+       cs139,
+       {}},
+      {"CS325", r, k323 | k325, "Amount 0 is not credit (C)", cs325, {}},
+      {"CS335",
+       r,
+       k301,
+       "ToegewezenProduct: RedenWijziging 13 requires Einddatum = Ingangsdatum",
+       cs335,
+       {}},
+      {"CS336", r, k301, "ToegewezenProduct: RedenWijziging 01 is not allowed", cs336, {}},
+      {"CS337", r, k323, "Prestatie: ProductPeriode within one calendar month", cs337, {}},
+      {"CS338",
+       r,
+       k301,
+       "Omvang: Eenheid 14, 16, 83 or 84 requires Frequentie 2, 4 or 6 (allocations ending after "
+       "2020-12-31)",
+       cs338,
+       {}},
+      {"CS339", r, k323, "Prestatie with Eenheid 83: Bedrag equals GeleverdVolume", cs339, {}},
+      {"CS340", r, k323, "DeclaratiePeriode: exactly one calendar month", cs340, {}},
+      {"CS343", r, 0, "AangevraagdProduct: Eenheid 14, 16, 83 or 84 requires Frequentie 2, 4 or 6",
+       nullptr, kNotHandled},
+      {"TR002",
+       r,
+       k301 | k305 | k307,
+       "Geboortedatum: not more than 120 years before Dagtekening",
+       tr002,
+       {}},
+      {"TR006", r, k301, "Contact: Telefoon, or Adres with Huis and Postcode", tr006, {}},
+      {"TR018", r, k307, "StopProduct: Einddatum on or after Begindatum", tr018, {}},
+      {"TR061", r, k301, "Contactgegevens: a Contact with Soort 01, 02 or 03", tr061, {}},
+      {"TR101",
+       r,
+       k301 | k305 | k307 | k323 | k325,
+       "No two sibling classes with the same logical key",
+       tr101,
+       {}},
+      {"TR134",
+       r,
+       k301 | k305 | k307 | k323 | k325,
+       "Dates not after the message's Dagtekening",
+       tr134,
+       {}},
+      {"TR137",
+       r,
+       k323 | k325,
+       "Periods: Einddatum on or after Begindatum and not after Dagtekening",
+       tr137,
+       {}},
+      {"TR302",
+       r,
+       k301,
+       "ToegewezenProduct: no overlapping allocations of the same product",
+       tr302,
+       {}},
+      {"TR315", r, k323, "VorigReferentieNummer unique within the message", tr315, {}},
+      {"TR316", r, k323, "No credit of a line of the same message", tr316, {}},
+      {"TR319", r, k323, "ProductPeriode not after the DeclaratiePeriode", tr319, {}},
+      {"TR335",
+       r,
+       k323,
+       "ProductPeriode/Einddatum not more than 5 years before DeclaratieDagtekening",
+       tr335,
+       {}},
+      {"TR342",
+       r,
+       k325,
+       "DeclaratieAntwoord: TotaalToegekendBedrag consistent with the rejected lines",
+       tr342,
+       {}},
+      {"TR352", r, 0, "Verzoek: an OngewijzigdProduct or TeWijzigenProduct", nullptr, kNotHandled},
+      {"TR353", r, 0, "Verzoek: a TeWijzigenProduct or NieuwProduct", nullptr, kNotHandled},
+      {"TR358", r, k323, "TotaalIngediendBedrag equals the sum of the lines", tr358, {}},
+      {"TR380", r, 0, "NieuwProduct: GewensteIngangsdatum after Dagtekening", nullptr, kNotHandled},
+      {"TR383", r, 0, "AangevraagdProduct: ReferentieAanbieder unique", nullptr, kNotHandled},
+      {"TR386", r, 0, "AangevraagdProduct: no overlapping requests for the same product", nullptr,
+       kNotHandled},
+      {"TR410", r, 0, "NieuwProduct: no overlapping new products", nullptr, kNotHandled},
+      {"TR416",
+       r,
+       k323,
+       "No two debit lines for the same allocation, product and period",
+       tr416,
+       {}},
+  };
+}
+
+}  // namespace
+
+std::vector<MessageType> Rule::message_types() const {
+  std::vector<MessageType> out;
+  for (auto t : {MessageType::WMO301, MessageType::WMO302, MessageType::WMO305, MessageType::WMO306,
+                 MessageType::WMO307, MessageType::WMO308, MessageType::WMO315, MessageType::WMO316,
+                 MessageType::WMO317, MessageType::WMO318, MessageType::WMO319, MessageType::WMO320,
+                 MessageType::WMO323, MessageType::WMO325})
+    if (types & type_bit(t)) out.push_back(t);
+  return out;
+}
+
+const std::vector<Rule>& rule_table() {
+  static const std::vector<Rule> table = make_table();
+  return table;
+}
+
+const Rule* find_rule(std::string_view code) {
+  for (const auto& r : rule_table())
+    if (r.code == code) return &r;
+  return nullptr;
+}
+
+void Emit::report(const model::NodeId* nodes, std::size_t n, std::string text, Severity severity) {
+  Finding f;
+  f.rule = std::string(rule_.code);
+  f.retourcode = std::string(rule_.retourcode);
+  f.severity = severity;
+  f.text = std::move(text);
+  model::NodeId primary = model::kNoNode;
+  f.paths.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (nodes[i] == model::kNoNode) continue;
+    if (primary == model::kNoNode) primary = nodes[i];
+    f.paths.push_back(msg_.path(nodes[i]));
+  }
+  f.line = msg_.line(primary);
+  f.column = msg_.column(primary);
+  out_.push_back(std::move(f));
+  primary_.push_back(primary);
+}
+
+std::vector<Finding> check(const model::Message& message) {
+  std::vector<Finding> out;
+  std::vector<model::NodeId> primary;
+  for (const Rule& rule : rule_table()) {
+    if (!rule.applies_to(message.type)) continue;
+    Emit emit(message, rule, out, primary);
+    rule.check(message, emit);
+  }
+  if (out.size() < 2) return out;
+  // Document order of the primary element (node ids are assigned in document order); the table
+  // order (the XSLT's rule order) among findings on the same element.
+  std::vector<std::uint32_t> order(out.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return primary[a] < primary[b]; });
+  std::vector<Finding> sorted;
+  sorted.reserve(out.size());
+  for (auto i : order) sorted.push_back(std::move(out[i]));
+  return sorted;
+}
+
+namespace detail {
+
+std::string shown(const Text& t) {
+  if (!t.present()) return "(absent)";
+  return fmt::format("'{}'", t.value);
+}
+
+std::string label(const Message& m, NodeId n) {
+  if (n == model::kNoNode || n >= m.nodes.size()) return {};
+  auto one = [&](NodeId id) {
+    const model::Node& node = m.nodes[id];
+    return node.has_same_name_siblings ? fmt::format("{} {}", node.name, node.index)
+                                       : std::string(node.name);
+  };
+  std::string out = one(n);
+  // A 323/325 Client (or a Prestatie: Prestatie -> Prestaties -> Client) names its client; the
+  // Clienten children are all Client, so the node's index is its place in declaratie.clienten.
+  NodeId client = model::kNoNode;
+  if (m.nodes[n].name == "Client" && !m.declaratie.clienten.empty()) {
+    client = n;
+  } else if (m.nodes[n].name == "Prestatie") {
+    const NodeId prestaties = m.nodes[n].parent;
+    if (prestaties != model::kNoNode) client = m.nodes[prestaties].parent;
+  }
+  if (client == model::kNoNode) return out;
+  const std::uint32_t i = m.nodes[client].index;
+  if (i == 0 || i > m.declaratie.clienten.size()) return out;
+  std::string c = fmt::format("{} (Bsn {})", one(client),
+                              model::mask_bsn(m.declaratie.clienten[i - 1].bsn.value));
+  return client == n ? c : c + ", " + out;
+}
+
+std::string join_labels(const Message& m, const std::vector<NodeId>& nodes) {
+  constexpr std::size_t kShown = 5;
+  std::string out;
+  const std::size_t n = nodes.size();
+  const std::size_t shown = n > kShown + 1 ? kShown : n;
+  for (std::size_t i = 0; i < shown; ++i) {
+    if (i) out += (i + 1 == n) ? " and " : ", ";
+    out += label(m, nodes[i]);
+  }
+  if (shown < n) out += fmt::format(" and {} more", n - shown);
+  return out;
+}
+
+}  // namespace detail
+
+}  // namespace istd::rules

@@ -1,0 +1,43 @@
+// The real Intake: `istd ingest`'s engine (ingest::Ingestor) on the SQLite ledger, one
+// message per transaction, so a 202 means the message and its retour are committed.
+// Listing reads the ledger's messages table through a second, read-only SQLite connection:
+// a message is delivered to the party that is the first component of its route_path, which
+// ingest computes with the DOMAIN.md §1.4 routing (retours to the heenbericht's Afzender,
+// everything else to the Ontvanger; quarantined input to nobody).
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+
+#include "core/ingest/ingest.hpp"
+#include "server/intake.hpp"
+
+namespace istd {
+class SchemaBundle;
+}
+
+namespace istd::server {
+
+class LedgerIntake final : public Intake {
+ public:
+  /// Opens (creates) the ledger and re-materialises files of earlier runs (ingest recovery).
+  /// `options.batch_size` is forced to 1. A server runs for days while ingest::Options::today
+  /// is fixed: when `today` is given it is asked before every message and the engine is
+  /// rebuilt with the new date when it changed.
+  /// @throws ConfigError / RuntimeError as ledger::Ledger and ingest::Ingestor do.
+  LedgerIntake(const std::filesystem::path& db, std::shared_ptr<const SchemaBundle> schemas,
+               ingest::Options options, std::function<model::Date()> today = {});
+  ~LedgerIntake() override;
+
+  IntakeResult submit(std::string_view bytes, ValidationResult result) override;
+  std::vector<StoredMessage> list_for(const std::string& party, const Since& since,
+                                      std::size_t limit) override;
+  void close() override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace istd::server

@@ -1,0 +1,259 @@
+// The SQLite ledger: creation, versioning, reopening, lookups and the reconcile write API.
+#include <doctest/doctest.h>
+
+#include <sqlite3.h>
+
+#include <fstream>
+
+#include "core/errors.hpp"
+#include "core/ledger/ledger.hpp"
+#include "../ingest/ingest_env.hpp"
+
+using namespace istd;
+using namespace istd::ledger;
+using istd::test::TempDir;
+
+namespace {
+
+void raw_exec(const std::filesystem::path& db, const char* sql) {
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(h, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(h);
+}
+
+NewMessage input(const std::string& id, const std::string& bytes) {
+  NewMessage m;
+  m.type = "WMO305";
+  m.berichtcode = "418";
+  m.afzender = "65656055";
+  m.ontvanger = "0363";
+  m.identificatie = id;
+  m.dagtekening = "2025-08-01";
+  m.bytes = bytes;
+  m.verdict = Verdict::accepted;
+  m.route_path = "0363/WMO305/" + id + ".xml";
+  return m;
+}
+
+}  // namespace
+
+TEST_SUITE("ledger") {
+
+TEST_CASE("ledger: a new file gets the current schema and reopens with its data") {
+  TempDir d;
+  const auto db = d.path / "l.db";
+  {
+    Ledger l(db);
+    CHECK(l.schema_version() == kSchemaVersion);
+    auto tx = l.begin();
+    l.add_message(input("M1", "<a/>"));
+    tx.commit();
+  }
+  Ledger l(db);
+  CHECK(l.message_count() == 1);
+  CHECK(l.message(1).bytes == "<a/>");
+}
+
+TEST_CASE("ledger: a file with a newer schema version is refused with a clear error") {
+  TempDir d;
+  const auto db = d.path / "l.db";
+  { Ledger l(db); }
+  raw_exec(db, "UPDATE schema_version SET version = 99");
+  CHECK_THROWS_WITH_AS(Ledger{db}, doctest::Contains("has schema version 99, newer than this istd "
+                                                     "supports (1); use a newer istd"),
+                       ConfigError);
+}
+
+TEST_CASE("ledger: migrations run from version 0 and keep existing rows of schema_version") {
+  TempDir d;
+  const auto db = d.path / "l.db";
+  raw_exec(db, "CREATE TABLE schema_version(version INTEGER NOT NULL);"
+               "INSERT INTO schema_version VALUES (0);");
+  Ledger l(db);
+  CHECK(l.schema_version() == 1);
+  CHECK(l.message_count() == 0);
+}
+
+TEST_CASE("ledger: a file that is not an istd ledger is refused") {
+  TempDir d;
+  SUBCASE("another SQLite database") {
+    raw_exec(d.path / "o.db", "CREATE TABLE t(x);");
+    CHECK_THROWS_WITH_AS(Ledger(d.path / "o.db"),
+                         doctest::Contains("not an istd ledger (SQLite file without a "
+                                           "schema_version table)"),
+                         ConfigError);
+  }
+  SUBCASE("not SQLite at all") {
+    std::ofstream(d.path / "x.db") << "this is not a database, but long enough to be read as one "
+                                      "by sqlite when it opens the file header....................";
+    CHECK_THROWS_AS(Ledger(d.path / "x.db"), ConfigError);
+  }
+  SUBCASE("missing and create=false") {
+    OpenOptions o;
+    o.create = false;
+    CHECK_THROWS_AS(Ledger(d.path / "missing.db", o), RuntimeError);
+  }
+}
+
+TEST_CASE("ledger: duplicates are found by bytes, TR056 candidates by key") {
+  TempDir d;
+  Ledger l(d.path / "l.db");
+  auto tx = l.begin();
+  l.add_message(input("M1", "<x>1</x>"));
+  CHECK(l.inputs_with_bytes("<x>1</x>").size() == 1);
+  CHECK(l.inputs_with_bytes("<x>2</x>").empty());
+  CHECK(l.inputs_by_key("418", "65656055", "M1").size() == 1);
+  CHECK(l.inputs_by_key("420", "65656055", "M1").empty());
+  CHECK(l.unique_route("0363/WMO305/M1.xml") == "0363/WMO305/M1-2.xml");
+  CHECK(l.unique_route("0363/WMO305/M2.xml") == "0363/WMO305/M2.xml");
+  tx.commit();
+}
+
+TEST_CASE("ledger: a rolled-back savepoint or transaction leaves nothing") {
+  TempDir d;
+  Ledger l(d.path / "l.db");
+  {
+    auto tx = l.begin();
+    l.add_message(input("M1", "a"));
+    {
+      Ledger::Savepoint sp(l);
+      l.add_message(input("M2", "b"));
+      sp.rollback();
+    }
+    tx.commit();
+  }
+  CHECK(l.message_count() == 1);
+  {
+    auto tx = l.begin();
+    l.add_message(input("M3", "c"));
+  }  // destroyed without commit
+  CHECK(l.message_count() == 1);
+}
+
+TEST_CASE("ledger: the current allocation is the latest date/time, not the latest message") {
+  TempDir d;
+  Ledger l(d.path / "l.db");
+  auto tx = l.begin();
+  const auto m = l.add_message(input("M1", "a"));
+  AllocationVersion v;
+  v.message_id = m;
+  v.gemeente = "0363";
+  v.toewijzing_nummer = 300201;
+  v.bsn = "999900006";
+  v.agb = "65656055";
+  v.ingangsdatum = "2025-04-01";
+  v.toewijzingsdatum = "2025-05-10";
+  v.toewijzingstijd = "09:00:00";
+  v.einddatum = "2026-03-31";
+  l.add_allocation_version(v);
+  v.toewijzingsdatum = "2025-04-01";
+  v.einddatum = "2025-12-31";
+  l.add_allocation_version(v);
+  bool inserted = true;
+  l.add_allocation_version(v, &inserted);
+  CHECK_FALSE(inserted);
+  tx.commit();
+  CHECK(l.current_allocation("0363", 300201)->einddatum == "2026-03-31");
+  CHECK(l.allocation_history("0363", 300201).size() == 2);
+  CHECK(l.allocations_of_bsn("999900006").size() == 1);
+  CHECK(l.allocations_of_provider("65656055").size() == 1);
+  CHECK(l.allocations_of_provider("65656055", "0599").empty());
+  CHECK(l.allocations_of_client("0363", "65656055", "999900006").size() == 1);
+}
+
+TEST_CASE("ledger: live starts match absent key elements only with absent ones") {
+  TempDir d;
+  Ledger l(d.path / "l.db");
+  auto tx = l.begin();
+  const auto m = l.add_message(input("M1", "a"));
+  StartRecord s;
+  s.agb = "65656055";
+  s.gemeente = "0363";
+  s.bsn = "999900006";
+  s.toewijzing_nummer = 300201;
+  s.categorie = "01";
+  s.begindatum = "2025-04-03";
+  s.inserted_by = m;
+  const auto id = l.add_start(s);
+  StartKey k{"65656055", "0363", "999900006", 300201, "01", std::nullopt, "2025-04-03"};
+  CHECK(l.live_start(k));
+  k.code = "01A11";
+  CHECK_FALSE(l.live_start(k));
+  k.code.reset();
+  l.delete_start(id, m);
+  CHECK_FALSE(l.live_start(k));
+  CHECK(l.starts_of_bsn("999900006", true).size() == 1);
+  CHECK(l.starts_of_bsn("999900006", false).empty());
+  tx.commit();
+}
+
+TEST_CASE("ledger: reconcile records verdicts, credits and the 325 in one transaction") {
+  TempDir d;
+  Ledger l(d.path / "l.db");
+  RowId decl = 0, debit = 0, credit = 0;
+  {
+    auto tx = l.begin();
+    const auto m = l.add_message(input("D1", "323"));
+    DeclarationRecord dr;
+    dr.message_id = m;
+    dr.agb = "65656055";
+    dr.gemeente = "0363";
+    dr.declaratie_nummer = "DN1";
+    dr.periode_begin = "2025-05-01";
+    dr.periode_eind = "2025-05-31";
+    dr.totaal_dc = "D";
+    decl = l.add_declaration(dr);
+    PrestatieRecord p;
+    p.declaration_id = decl;
+    p.agb = "65656055";
+    p.referentie_nummer = "R1";
+    p.toewijzing_nummer = 300201;
+    p.debet_credit = "D";
+    p.bedrag = 5000;
+    debit = l.add_prestatie(p);
+    p.position = 1;
+    p.referentie_nummer = "R2";
+    p.vorig_referentie_nummer = "R1";
+    p.debet_credit = "C";
+    credit = l.add_prestatie(p);
+    tx.commit();
+  }
+  CHECK(l.pending_declarations().size() == 1);
+  {
+    auto tx = l.begin();
+    NewMessage a;
+    a.role = Role::output;
+    a.type = "WMO325";
+    a.reply_to = l.pending_declarations()[0].message_id;
+    a.route_path = "65656055/WMO325/x.xml";
+    const auto out = l.add_message(a);
+    l.set_message_bytes(out, "<325/>");
+    l.set_prestatie_verdict(debit, PrestatieVerdict::approved, {"0200"});
+    l.set_prestatie_verdict(credit, PrestatieVerdict::rejected, {"9307", "9308"});
+    l.set_credited_by(debit, credit);
+    l.set_declaration_answered(decl, {"0200"}, out);
+    tx.commit();
+  }
+  CHECK(l.pending_declarations().empty());
+  auto dr = l.declaration(decl);
+  REQUIRE(dr);
+  CHECK(dr->status == DeclarationStatus::answered);
+  CHECK(dr->retourcodes == std::vector<std::string>{"0200"});
+  auto lines = l.prestaties_of_declaration(decl);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].credited_by == credit);
+  CHECK(lines[1].retourcodes == std::vector<std::string>{"9307", "9308"});
+  CHECK(l.prestaties_of_allocation("65656055", 300201).size() == 2);
+  CHECK(l.message(*dr->answer_message_id).bytes == "<325/>");
+  CHECK(l.reply_of(dr->message_id)->type == "WMO325");
+}
+
+TEST_CASE("ledger: output identifications are 12 characters and deterministic") {
+  CHECK(output_identificatie(42) == "ISTD00000042");
+  CHECK(output_identificatie(42).size() == 12);
+  CHECK(content_hash("abc") == content_hash("abc"));
+  CHECK(content_hash("abc") != content_hash("abd"));
+}
+
+}  // TEST_SUITE

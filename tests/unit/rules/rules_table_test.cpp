@@ -1,0 +1,97 @@
+// The rule table: it covers every rule of DOMAIN.md §3 for the message types istd handles.
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+
+#include "core/rules/rules.hpp"
+#include "rules_fixture.hpp"
+
+using namespace istd;
+using istd::model::MessageType;
+
+namespace {
+
+/// Destroys the shared rule-test Validator when the run ends, while Xerces is still initialised.
+struct ReleaseValidator : public doctest::IReporter {
+  explicit ReleaseValidator(const doctest::ContextOptions&) {}
+  void report_query(const doctest::QueryData&) override {}
+  void test_run_start() override {}
+  void test_run_end(const doctest::TestRunStats&) override {
+    istd::test::rules::validator_slot().reset();
+  }
+  void test_case_start(const doctest::TestCaseData&) override {}
+  void test_case_reenter(const doctest::TestCaseData&) override {}
+  void test_case_end(const doctest::CurrentTestCaseStats&) override {}
+  void test_case_exception(const doctest::TestCaseException&) override {}
+  void subcase_start(const doctest::SubcaseSignature&) override {}
+  void subcase_end() override {}
+  void log_assert(const doctest::AssertData&) override {}
+  void log_message(const doctest::MessageData&) override {}
+  void test_case_skipped(const doctest::TestCaseData&) override {}
+};
+DOCTEST_REGISTER_LISTENER("istd-rules-release-validator", 1, ReleaseValidator);
+
+}  // namespace
+
+TEST_SUITE("rules") {
+  TEST_CASE("rules: the table lists the 58 rules of trcdcs.xsl 2.10.5") {
+    // DOMAIN.md §3.1, the XSLT's check list.
+    const std::set<std::string> xslt = {
+        "CD005", "CD007", "CD009", "CD025", "CD034", "CD041", "CD043", "CD060", "CD066", "CD067",
+        "CD068", "CD075", "CD076", "CD077", "CD078", "CD079", "CD080", "CD085", "CD086", "CD087",
+        "CD095", "CD096", "CS002", "CS003", "CS050", "CS058", "CS089", "CS100", "CS139", "CS325",
+        "CS335", "CS336", "CS337", "CS338", "CS339", "CS340", "CS343", "TR002", "TR006", "TR018",
+        "TR061", "TR101", "TR134", "TR137", "TR302", "TR315", "TR316", "TR319", "TR335", "TR342",
+        "TR352", "TR353", "TR358", "TR380", "TR383", "TR386", "TR410", "TR416"};
+    // Rules that concern only 315, 317 or 319 (message types istd does not handle).
+    const std::set<std::string> not_handled = {"CD043", "CD066", "CD067", "CD068", "CD085",
+                                               "CD086", "CD095", "CD096", "CS343", "TR352",
+                                               "TR353", "TR380", "TR383", "TR386", "TR410"};
+    std::set<std::string> codes, applicable;
+    for (const auto& r : rules::rule_table()) {
+      CHECK(codes.insert(std::string(r.code)).second);  // no duplicates
+      CHECK(r.retourcode == "0001");
+      CHECK(!r.title.empty());
+      if (r.check) {
+        applicable.insert(std::string(r.code));
+        CHECK(r.types != 0);
+        CHECK(r.not_applicable.empty());
+      } else {
+        CHECK(r.types == 0);
+        CHECK(!r.not_applicable.empty());
+      }
+    }
+    CHECK(rules::rule_table().size() == 58);
+    CHECK(codes == xslt);
+    std::set<std::string> expected;
+    for (const auto& c : xslt)
+      if (!not_handled.count(c)) expected.insert(c);
+    CHECK(expected.size() == 43);
+    CHECK(applicable == expected);
+  }
+
+  TEST_CASE("rules: rule message types follow DOMAIN.md §3.2") {
+    auto types = [](std::string_view code) {
+      const auto* r = rules::find_rule(code);
+      REQUIRE(r);
+      return r->message_types();
+    };
+    using V = std::vector<MessageType>;
+    CHECK(types("CS002") == V{MessageType::WMO301, MessageType::WMO305, MessageType::WMO307,
+                              MessageType::WMO323, MessageType::WMO325});
+    CHECK(types("CS058") == V{MessageType::WMO305, MessageType::WMO307});
+    CHECK(types("TR018") == V{MessageType::WMO307});
+    CHECK(types("TR342") == V{MessageType::WMO325});
+    CHECK(types("CD060") == V{MessageType::WMO323, MessageType::WMO325});
+    CHECK(types("TR302") == V{MessageType::WMO301});
+    CHECK(types("TR386").empty());
+    // Retour messages are not checked by the XSLT.
+    for (const auto& r : rules::rule_table()) {
+      CHECK_FALSE(r.applies_to(MessageType::WMO302));
+      CHECK_FALSE(r.applies_to(MessageType::WMO306));
+      CHECK_FALSE(r.applies_to(MessageType::WMO308));
+    }
+    CHECK(rules::find_rule("XX999") == nullptr);
+  }
+}

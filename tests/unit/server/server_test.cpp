@@ -1,0 +1,349 @@
+// In-process server tests: loopback, port 0, the test PKI, a fake Intake.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "server_test_util.hpp"
+
+using namespace istd;
+using namespace istd::test;
+using json = nlohmann::json;
+
+namespace {
+
+std::uint64_t handshake_failures(const server::Server& s) {
+  return s.metrics().handshake_failures();
+}
+
+/// Waits (bounded) until the server counted `n` handshake failures.
+bool wait_handshake_failures(const server::Server& s, std::uint64_t n) {
+  for (int i = 0; i < 200 && handshake_failures(s) < n; ++i) std::this_thread::sleep_for(10ms);
+  return handshake_failures(s) >= n;
+}
+
+}  // namespace
+
+TEST_SUITE("server") {
+
+TEST_CASE("server: a verified client gets /healthz") {
+  TestServer ts(std::make_shared<FakeIntake>());
+  TestClient c(ts.port(), "65656055");
+  REQUIRE_FALSE(c.connect());
+  auto [ec, res] = c.request(http::verb::get, "/healthz");
+  REQUIRE_FALSE(ec);
+  CHECK(res.result_int() == 200);
+  CHECK(json::parse(res.body())["status"] == "ok");
+}
+
+TEST_CASE("server: no client certificate is refused at the handshake") {
+  TestServer ts(std::make_shared<FakeIntake>());
+  TestClient c(ts.port(), "");
+  auto ec = c.connect();
+  // TLS 1.3: the client may finish its side before the server's alert arrives; then the
+  // first request fails. Either way there is no HTTP answer.
+  if (!ec) ec = c.request(http::verb::get, "/healthz").first;
+  CHECK(ec);
+  CHECK(wait_handshake_failures(ts.srv, 1));
+  CHECK(ts.srv.metrics().requests(server::Endpoint::healthz, 200) == 0);
+}
+
+TEST_CASE("server: a client certificate from another CA is refused at the handshake") {
+  TestServer ts(std::make_shared<FakeIntake>());
+  TestClient c(ts.port(), "other-65656055");
+  auto ec = c.connect();
+  if (!ec) ec = c.request(http::verb::get, "/healthz").first;
+  CHECK(ec);
+  CHECK(wait_handshake_failures(ts.srv, 1));
+}
+
+TEST_CASE("server: TLS below 1.2 is refused") {
+  TestServer ts(std::make_shared<FakeIntake>());
+  TestClient c(ts.port(), "65656055", TLS1_1_VERSION);
+  auto ec = c.connect();
+  if (!ec) ec = c.request(http::verb::get, "/healthz").first;
+  CHECK(ec);
+}
+
+TEST_CASE("server: POST /v1/validate answers validate's JSON, or the rapport XML") {
+  auto intake = std::make_shared<FakeIntake>();
+  TestServer ts(intake);
+  TestClient c(ts.port(), "0599");  // any authenticated party may validate
+  REQUIRE_FALSE(c.connect());
+  auto [ec, res] = c.request(http::verb::post, "/v1/validate", wmo305());
+  REQUIRE_FALSE(ec);
+  CHECK(res.result_int() == 200);
+  CHECK(res[http::field::content_type] == "application/json");
+  const auto j = json::parse(res.body());
+  CHECK(j["message"] == "WMO305");
+  CHECK(j["identificatie"] == "T305-0001");
+  CHECK(j["valid"] == true);
+
+  auto [ec2, bad] = c.request(http::verb::post, "/v1/validate", "<not-xml");
+  REQUIRE_FALSE(ec2);
+  CHECK(bad.result_int() == 200);
+  CHECK(json::parse(bad.body())["valid"] == false);
+
+  auto [ec3, xml] = c.request(http::verb::post, "/v1/validate", wmo305(),
+                              {{"Accept", "application/xml"}});
+  REQUIRE_FALSE(ec3);
+  CHECK(xml.result_int() == 200);
+  CHECK(xml.body().find("http://www.istandaarden.nl/validatie/1_1/rapport/schema") !=
+        std::string::npos);
+  CHECK(intake->count() == 0);  // validation stores nothing
+}
+
+TEST_CASE("server: a provider posting as another party gets 403 and nothing is stored") {
+  auto intake = std::make_shared<FakeIntake>();
+  TestServer ts(intake);
+  TestClient c(ts.port(), "12345678");  // the message's Afzender is 65656055
+  REQUIRE_FALSE(c.connect());
+  auto [ec, res] = c.request(http::verb::post, "/v1/messages", wmo305());
+  REQUIRE_FALSE(ec);
+  CHECK(res.result_int() == 403);
+  CHECK(json::parse(res.body())["error"] ==
+        "the message's Afzender 65656055 is not the caller's party 12345678; nothing stored");
+  CHECK(intake->count() == 0);
+
+  TestClient own(ts.port(), "65656055");
+  REQUIRE_FALSE(own.connect());
+  auto [ec2, ok] = own.request(http::verb::post, "/v1/messages", wmo305());
+  REQUIRE_FALSE(ec2);
+  CHECK(ok.result_int() == 202);
+  CHECK(intake->count() == 1);
+}
+
+TEST_CASE("server: a certificate whose CN is no party code may not use the API") {
+  auto intake = std::make_shared<FakeIntake>();
+  TestServer ts(intake);
+  TestClient c(ts.port(), "not-a-party");
+  REQUIRE_FALSE(c.connect());
+  auto [ec, res] = c.request(http::verb::post, "/v1/validate", wmo305());
+  REQUIRE_FALSE(ec);
+  CHECK(res.result_int() == 403);
+}
+
+TEST_CASE("server: an XSD-invalid message is refused with 422 and not stored") {
+  auto intake = std::make_shared<FakeIntake>();
+  TestServer ts(intake);
+  TestClient c(ts.port(), "65656055");
+  REQUIRE_FALSE(c.connect());
+  std::string msg = wmo305();
+  msg.replace(msg.find("<wmo305:Geslacht>2<"), 19, "<wmo305:Geslacht>7<");
+  auto [ec, res] = c.request(http::verb::post, "/v1/messages", msg);
+  REQUIRE_FALSE(ec);
+  CHECK(res.result_int() == 422);
+  CHECK(json::parse(res.body())["validation"]["valid"] == false);
+  CHECK(intake->count() == 0);
+}
+
+TEST_CASE("server: an oversize body gets 413") {
+  auto cfg = test_config();
+  cfg.limits.body_limit = 1024;
+  TestServer ts(std::make_shared<FakeIntake>(), cfg);
+  SUBCASE("declared by Content-Length") {
+    TestClient c(ts.port(), "65656055");
+    REQUIRE_FALSE(c.connect());
+    auto [ec, res] = c.raw(
+        "POST /v1/validate HTTP/1.1\r\nHost: x\r\nContent-Length: 26214401\r\n\r\n");
+    REQUIRE_FALSE(ec);
+    CHECK(res.result_int() == 413);
+  }
+  SUBCASE("chunked") {
+    TestClient c(ts.port(), "65656055");
+    REQUIRE_FALSE(c.connect());
+    std::string chunk(2000, 'x');
+    auto [ec, res] = c.raw(fmt::format(
+        "POST /v1/validate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{}"
+        "\r\n0\r\n\r\n",
+        chunk.size(), chunk));
+    REQUIRE_FALSE(ec);
+    CHECK(res.result_int() == 413);
+  }
+}
+
+TEST_CASE("server: the default body limit is the hubs' 25 MB") {
+  TestServer ts(std::make_shared<FakeIntake>());
+  TestClient c(ts.port(), "65656055");
+  REQUIRE_FALSE(c.connect());
+  auto [ec, res] =
+      c.raw("POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 26214401\r\n\r\n");
+  REQUIRE_FALSE(ec);
+  CHECK(res.result_int() == 413);
+}
+
+TEST_CASE("server: malformed HTTP gets 400") {
+  TestServer ts(std::make_shared<FakeIntake>());
+  TestClient c(ts.port(), "65656055");
+  REQUIRE_FALSE(c.connect());
+  auto [ec, res] = c.raw("GET /healthz HTTP/9.9 garbage\r\n\r\n");
+  REQUIRE_FALSE(ec);
+  CHECK(res.result_int() == 400);
+  CHECK(res[http::field::connection] == "close");
+}
+
+TEST_CASE("server: a client sending one byte at a time is cut off by the header timeout") {
+  TestServer ts(std::make_shared<FakeIntake>());  // header_timeout 400 ms
+  TestClient c(ts.port(), "65656055");
+  REQUIRE_FALSE(c.connect());
+  const std::string req = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  const auto t0 = std::chrono::steady_clock::now();
+  bool closed = false;
+  std::size_t sent = 0;
+  auto elapsed = run_for(c.ioc(), [&]() -> net::awaitable<std::chrono::milliseconds> {
+    auto ex = co_await net::this_coro::executor;
+    // Reader: the server's close ends it.
+    net::co_spawn(ex, [&]() -> net::awaitable<void> {
+      char buf[256];
+      auto r = co_await c.stream().async_read_some(net::buffer(buf), nothrow);
+      (void)r;
+      closed = true;
+    }, net::detached);
+    net::steady_timer t(ex);
+    for (; sent < req.size() && !closed; ++sent) {  // bounded by the request length
+      auto [ec, n] = co_await net::async_write(c.stream(), net::buffer(&req[sent], 1), nothrow);
+      if (ec) break;
+      t.expires_after(100ms);  // "one byte per second", scaled to the test's timeout
+      co_await t.async_wait(nothrow);
+    }
+    for (int i = 0; i < 50 && !closed; ++i) {
+      t.expires_after(20ms);
+      co_await t.async_wait(nothrow);
+    }
+    co_return std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - t0);
+  }(), 10000ms);
+  CHECK(closed);
+  CHECK(sent < req.size());  // cut off before the request was complete
+  CHECK(elapsed < 1500ms);
+  CHECK(ts.srv.metrics().requests(server::Endpoint::healthz, 200) == 0);
+  CHECK(ts.srv.metrics().timeouts() == 1);
+}
+
+TEST_CASE("server: an idle kept-alive connection is closed after the idle timeout") {
+  auto cfg = test_config();
+  cfg.limits.idle_timeout = 200ms;
+  TestServer ts(std::make_shared<FakeIntake>(), cfg);
+  TestClient c(ts.port(), "65656055");
+  REQUIRE_FALSE(c.connect());
+  auto [ec, res] = c.request(http::verb::get, "/healthz");
+  REQUIRE_FALSE(ec);
+  std::this_thread::sleep_for(500ms);
+  auto [ec2, res2] = c.request(http::verb::get, "/healthz");
+  CHECK(ec2);
+}
+
+TEST_CASE("server: a party reading messages gets only those addressed to it") {
+  auto intake = std::make_shared<FakeIntake>();
+  TestServer ts(intake);
+  TestClient provider(ts.port(), "65656055");
+  REQUIRE_FALSE(provider.connect());
+  REQUIRE(provider.request(http::verb::post, "/v1/messages", wmo305()).second.result_int() ==
+          202);
+  auto list = [&](const std::string& who, const std::string& target) {
+    TestClient c(ts.port(), who);
+    REQUIRE_FALSE(c.connect());
+    auto [ec, res] = c.request(http::verb::get, target);
+    REQUIRE_FALSE(ec);
+    REQUIRE(res.result_int() == 200);
+    return json::parse(res.body());
+  };
+  const auto mine = list("0363", "/v1/messages");
+  REQUIRE(mine["messages"].size() == 1);
+  CHECK(mine["messages"][0]["identificatie"] == "T305-0001");
+  CHECK(list("0363", "/v1/messages?since=" + std::to_string(mine["next"].get<long>()))["messages"]
+            .empty());
+  CHECK(list("0599", "/v1/messages")["messages"].empty());
+  CHECK(list("12345678", "/v1/messages")["messages"].empty());
+  TestClient c(ts.port(), "0363");
+  REQUIRE_FALSE(c.connect());
+  CHECK(c.request(http::verb::get, "/v1/messages?since=yesterday").second.result_int() == 400);
+}
+
+TEST_CASE("server: unknown paths are 404, wrong methods 405") {
+  TestServer ts(std::make_shared<FakeIntake>());
+  TestClient c(ts.port(), "65656055");
+  REQUIRE_FALSE(c.connect());
+  CHECK(c.request(http::verb::get, "/nope").second.result_int() == 404);
+  auto [ec, res] = c.request(http::verb::get, "/v1/validate");
+  CHECK(res.result_int() == 405);
+  CHECK(res[http::field::allow] == "POST");
+  CHECK(c.request(http::verb::delete_, "/v1/messages").second.result_int() == 405);
+}
+
+TEST_CASE("server: /metrics counts requests, latencies and verdicts") {
+  TestServer ts(std::make_shared<FakeIntake>());
+  TestClient c(ts.port(), "65656055");
+  REQUIRE_FALSE(c.connect());
+  REQUIRE(c.request(http::verb::post, "/v1/validate", wmo305()).second.result_int() == 200);
+  REQUIRE(c.request(http::verb::post, "/v1/messages", wmo305()).second.result_int() == 202);
+  auto [ec, res] = c.request(http::verb::get, "/metrics");
+  REQUIRE(res.result_int() == 200);
+  const std::string& m = res.body();
+  CHECK(m.find("istd_http_requests_total{endpoint=\"/v1/validate\",code=\"200\"} 1\n") !=
+        std::string::npos);
+  CHECK(m.find("istd_http_request_duration_seconds_count{endpoint=\"/v1/validate\"} 1\n") !=
+        std::string::npos);
+  CHECK(m.find("istd_ingest_verdicts_total{verdict=\"accepted\"} 1\n") != std::string::npos);
+  CHECK(m.find("istd_connections_active 1\n") != std::string::npos);
+}
+
+TEST_CASE("server: connections above max_connections are closed at once") {
+  auto cfg = test_config();
+  cfg.limits.max_connections = 2;
+  TestServer ts(std::make_shared<FakeIntake>(), cfg);
+  TestClient a(ts.port(), "65656055"), b(ts.port(), "0363"), c(ts.port(), "0599");
+  REQUIRE_FALSE(a.connect());
+  REQUIRE_FALSE(b.connect());
+  auto ec = c.connect();
+  if (!ec) ec = c.request(http::verb::get, "/healthz").first;
+  CHECK(ec);
+  CHECK(a.request(http::verb::get, "/healthz").second.result_int() == 200);
+  CHECK(ts.srv.metrics().refused_connections() == 1);
+}
+
+TEST_CASE("server: shutdown finishes the request in flight, closes idle connections, then stops") {
+  auto intake = std::make_shared<FakeIntake>();
+  intake->delay = 300ms;
+  TestServer ts(intake);
+  TestClient idle(ts.port(), "0363");
+  REQUIRE_FALSE(idle.connect());
+  TestClient busy(ts.port(), "65656055");
+  REQUIRE_FALSE(busy.connect());
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(100ms);  // the POST is in the (slow) intake by then
+    ts.srv.shutdown();
+  });
+  auto [ec, res] = busy.request(http::verb::post, "/v1/messages", wmo305());
+  stopper.join();
+  REQUIRE_FALSE(ec);
+  CHECK(res.result_int() == 202);
+  CHECK(res[http::field::connection] == "close");
+  CHECK(intake->count() == 1);
+  const auto t0 = std::chrono::steady_clock::now();
+  ts.srv.wait();
+  CHECK(std::chrono::steady_clock::now() - t0 < 1500ms);
+  CHECK(idle.request(http::verb::get, "/healthz").first);  // it was closed
+}
+
+TEST_CASE("server: the drain deadline closes a connection that keeps the server busy") {
+  auto cfg = test_config();
+  cfg.limits.drain_deadline = 200ms;
+  cfg.limits.header_timeout = 5000ms;
+  TestServer ts(std::make_shared<FakeIntake>(), cfg);
+  TestClient c(ts.port(), "65656055");
+  REQUIRE_FALSE(c.connect());
+  // Half a request: the connection is busy (reading a header) until the deadline.
+  run_for(c.ioc(), [&]() -> net::awaitable<bool> {
+    auto [ec, n] = co_await net::async_write(c.stream(), net::buffer("GET /hea", 8), nothrow);
+    co_return !ec;
+  }());
+  std::this_thread::sleep_for(50ms);
+  const auto t0 = std::chrono::steady_clock::now();
+  ts.srv.shutdown();
+  ts.srv.wait();
+  const auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(took >= 150ms);
+  CHECK(took < 1500ms);
+}
+
+}  // TEST_SUITE

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Ingest throughput benchmark: `istd ingest` of consistent 301->305->307->305 histories
+# (tools/gen_corpus.py --kind history) into a fresh ledger, retour files included.
+#
+# Usage:
+#   tools/bench_ingest.sh [--istd PATH] [--messages N] [--jobs J] [--repeat R] [--work DIR]
+#                         [--schemas DIR] [--sync normal|full] [--keep]
+#
+#   --istd PATH     istd binary (default: build/src/istd, else istd on PATH)
+#   --messages N    corpus size (default 20000)
+#   --jobs J        validation threads, `istd ingest -j J` (default 2)
+#   --repeat R      runs; each starts from an empty ledger and output dir; the best wall-clock
+#                   time is reported because the machine is shared (default 3)
+#   --work DIR      where the corpus, ledger and output tree go (default: a new dir under
+#                   /tmp; ledger and outputs on the same file system as a real deployment)
+#   --schemas DIR   XSD bundle (default: istd's bundled schemas)
+#   --keep          keep the work dir
+#
+# Each run: istd ingest --db WORK/ledger.R.db --out WORK/out.R -j J --format json CORPUS >/dev/null
+# (ledger synchronous=FULL, one syncfs per 256-message batch). Reported per run: wall time,
+# user+sys CPU, messages/s; then the best run and the load average (other work on the machine
+# lowers the figure).
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ISTD=""
+MESSAGES=20000
+JOBS=2
+REPEAT=3
+WORK=""
+SCHEMAS=()
+KEEP=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --istd) ISTD=$2; shift 2 ;;
+    --messages) MESSAGES=$2; shift 2 ;;
+    --jobs) JOBS=$2; shift 2 ;;
+    --repeat) REPEAT=$2; shift 2 ;;
+    --work) WORK=$2; shift 2 ;;
+    --schemas) SCHEMAS=(--schemas "$2"); shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    *) echo "bench_ingest: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+if [ -z "$ISTD" ]; then
+  for c in "$REPO/build/src/istd" "$REPO/build-ingest/src/istd"; do
+    [ -x "$c" ] && { ISTD=$c; break; }
+  done
+  [ -z "$ISTD" ] && ISTD=$(command -v istd || true)
+fi
+[ -x "$ISTD" ] || { echo "bench_ingest: no istd binary (use --istd)" >&2; exit 2; }
+if [ -z "$WORK" ]; then WORK=$(mktemp -d /tmp/istd-bench-ingest.XXXXXX); fi
+mkdir -p "$WORK"
+[ "$KEEP" = 1 ] || trap 'rm -rf "$WORK"' EXIT
+
+python3 "$REPO/tools/gen_corpus.py" --kind history --out "$WORK/corpus" --messages "$MESSAGES" \
+  --force >/dev/null
+cat "$WORK"/corpus/*.xml >/dev/null  # warm the page cache
+
+best=""
+for r in $(seq 1 "$REPEAT"); do
+  # A fresh output dir per run, deleted only at the end: deleting tens of thousands of files
+  # right before a run makes ext4's inode allocator skip the recently freed inodes, which
+  # would measure the benchmark's own clean-up.
+  OUT="$WORK/out.$r"
+  DB="$WORK/ledger.$r.db"
+  sync
+  start=$(date +%s.%N)
+  set +e
+  /usr/bin/time -f "%U %S" -o "$WORK/time" \
+    env ISTD_TODAY=2026-01-01 "$ISTD" ingest --db "$DB" --out "$OUT" \
+    "${SCHEMAS[@]}" -j "$JOBS" --format json "$WORK/corpus" >/dev/null
+  rc=$?
+  set -e
+  end=$(date +%s.%N)
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then echo "bench_ingest: istd exited $rc" >&2; exit 3; fi
+  files=$(find "$OUT" -type f | wc -l)
+  read -r u s < "$WORK/time"
+  secs=$(echo "$end - $start" | bc -l)
+  rate=$(echo "$MESSAGES / $secs" | bc -l)
+  printf 'run %d: %d messages, %d files written, %.2f s wall, %.2f s CPU (user %.2f + sys %.2f): %.0f msg/s\n' \
+    "$r" "$MESSAGES" "$files" "$secs" "$(echo "$u + $s" | bc -l)" "$u" "$s" "$rate"
+  if [ -z "$best" ] || [ "$(echo "$rate > $best" | bc -l)" = 1 ]; then best=$rate; fi
+done
+printf 'istd ingest: %.0f msg/s (best of %d, -j %d, %s), load average %s\n' "$best" "$REPEAT" \
+  "$JOBS" "$(nproc) cores" "$(cut -d' ' -f1-3 /proc/loadavg)"
