@@ -27,3 +27,12 @@ add_test(NAME cli_validate_golden_sample
           -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
 set_tests_properties(cli_validate_golden_sample PROPERTIES
   ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")
+# Output order stays the input order with several workers.
+add_test(NAME cli_validate_golden_sample_j2
+  COMMAND ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd>
+          "-DARGS=validate;-j;2;--format;json;fixtures/messages"
+          -DWORKDIR=${PROJECT_SOURCE_DIR}
+          -DEXPECT_RC=0 -DEXPECT_FILE=${CMAKE_CURRENT_LIST_DIR}/validate/messages.jsonl
+          -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
+set_tests_properties(cli_validate_golden_sample_j2 PROPERTIES
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")

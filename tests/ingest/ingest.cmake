@@ -7,5 +7,5 @@ if(Python3_Interpreter_FOUND)
             --istd $<TARGET_FILE:istd>
             --schemas ${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2
             --source ${PROJECT_SOURCE_DIR})
-  set_tests_properties(ingest_kill_test PROPERTIES LABELS "slow" TIMEOUT 240)
+  set_tests_properties(ingest_kill_test PROPERTIES LABELS "slow" TIMEOUT 600 RUN_SERIAL TRUE)
 endif()
