@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/clock.hpp"
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
@@ -24,16 +25,6 @@
 
 namespace istd::cli {
 namespace {
-
-/// Today's calendar date in Europe/Amsterdam (the receiver's date of TR135).
-model::Date amsterdam_today() {
-  ::setenv("TZ", "Europe/Amsterdam", 1);
-  ::tzset();
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::localtime_r(&t, &tm);
-  return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-}
 
 struct Item {
   std::string bytes;
@@ -102,18 +93,7 @@ class CommandIngest : public Command {
 
     ingest::Options iopt;
     iopt.side = side_ == "aanbieder" ? ingest::Side::aanbieder : ingest::Side::gemeente;
-    std::string today = today_;
-    if (today.empty()) {
-      const char* e = std::getenv("ISTD_TODAY");
-      if (e && *e) today = e;
-    }
-    if (!today.empty()) {
-      auto d = model::parse_date(today);
-      if (!d) throw CLI::ValidationError("--today", "expected a date YYYY-MM-DD, got " + today);
-      iopt.today = *d;
-    } else {
-      iopt.today = amsterdam_today();
-    }
+    iopt.today = resolve_today(today_);
     iopt.out_dir = out_;
     iopt.batch_size = static_cast<std::size_t>(batch_);
     // Fault injection for the crash tests: end the process at the N-th durability point. Files

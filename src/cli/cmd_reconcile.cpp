@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/clock.hpp"
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
 #include "core/errors.hpp"
@@ -19,15 +20,6 @@
 
 namespace istd::cli {
 namespace {
-
-model::Date amsterdam_today() {
-  ::setenv("TZ", "Europe/Amsterdam", 1);
-  ::tzset();
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::localtime_r(&t, &tm);
-  return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-}
 
 class CommandReconcile : public Command {
  public:
@@ -88,16 +80,7 @@ class CommandReconcile : public Command {
       opt.month = d->month;
     }
     // --today
-    std::string today = today_;
-    if (today.empty())
-      if (const char* e = std::getenv("ISTD_TODAY"); e && *e) today = e;
-    if (!today.empty()) {
-      auto d = model::parse_date(today);
-      if (!d) throw CLI::ValidationError("--today", "expected a date YYYY-MM-DD, got " + today);
-      opt.today = *d;
-    } else {
-      opt.today = amsterdam_today();
-    }
+    opt.today = resolve_today(today_);
     // All inputs are read and checked before anything is written.
     if (!policy_.empty())
       opt.policy = reconcile::Policy::parse(reconcile::csv::read_file(policy_), policy_);

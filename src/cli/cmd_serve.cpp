@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/clock.hpp"
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
@@ -19,14 +20,6 @@
 
 namespace istd::cli {
 namespace {
-
-/// Today's calendar date in Europe/Amsterdam (the receiver's date of TR135).
-model::Date amsterdam_today() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::localtime_r(&t, &tm);
-  return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
-}
 
 class CommandServe : public Command {
  public:
@@ -110,16 +103,9 @@ class CommandServe : public Command {
     iopt.side = side_ == "aanbieder" ? ingest::Side::aanbieder : ingest::Side::gemeente;
     iopt.out_dir = out_;
     std::function<model::Date()> clock;
-    if (!today_.empty()) {
-      auto d = model::parse_date(today_);
-      if (!d) throw CLI::ValidationError("--today", "expected a date YYYY-MM-DD, got " + today_);
-      iopt.today = *d;
-    } else {
-      ::setenv("TZ", "Europe/Amsterdam", 1);
-      ::tzset();
-      iopt.today = amsterdam_today();
-      clock = amsterdam_today;
-    }
+    // --today (or $ISTD_TODAY, read by CLI11) fixes the date; otherwise it follows the clock.
+    iopt.today = resolve_today(today_);
+    if (today_.empty()) clock = amsterdam_today;
     auto intake = std::make_shared<server::LedgerIntake>(db_, bundle, iopt, clock);
 
     server::Server srv(cfg, bundle, vopt, intake);

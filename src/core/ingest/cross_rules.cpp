@@ -88,6 +88,19 @@ std::optional<std::string> tr019(const Ledger& l, const ledger::StartKey& k,
 }
 
 /// Non-rejecting observations for a start/stop on an existing allocation (§4.3 TR019 notes).
+/// Copies the start key (and the informative ToewijzingIngangsdatum) into a ledger record.
+template <typename Record>
+void fill_start_key(Record& rec, const ledger::StartKey& k, const model::Text& ingangsdatum) {
+  rec.agb = k.agb;
+  rec.gemeente = k.gemeente;
+  rec.bsn = k.bsn;
+  rec.toewijzing_nummer = k.toewijzing_nummer;
+  rec.categorie = k.categorie;
+  rec.code = k.code;
+  rec.begindatum = k.begindatum;
+  if (ingangsdatum.present()) rec.toewijzing_ingangsdatum = ingangsdatum.value;
+}
+
 void tr019_warnings(const Ledger& l, const Message& m, NodeId node, const ledger::StartKey& k,
                     const Text& toewijzing_ingangsdatum, std::vector<Finding>& out) {
   if (!k.toewijzing_nummer) return;
@@ -193,20 +206,10 @@ CrossResult apply_305(Ledger& l, const Message& m, MessageId id) {
                                   describe_nummer(k.toewijzing_nummer), s.begindatum)));
       break;
     }
-    std::vector<Finding> warnings;
-    tr019_warnings(l, m, sp.node, k, sp.toewijzing_ingangsdatum, warnings);
-    for (auto& w : warnings) r.findings.push_back(std::move(w));
+    tr019_warnings(l, m, sp.node, k, sp.toewijzing_ingangsdatum, r.findings);
     if (r.class_codes[i].empty()) {
       ledger::StartRecord rec;
-      rec.agb = k.agb;
-      rec.gemeente = k.gemeente;
-      rec.bsn = k.bsn;
-      rec.toewijzing_nummer = k.toewijzing_nummer;
-      rec.categorie = k.categorie;
-      rec.code = k.code;
-      rec.begindatum = k.begindatum;
-      if (sp.toewijzing_ingangsdatum.present())
-        rec.toewijzing_ingangsdatum = sp.toewijzing_ingangsdatum.value;
+      fill_start_key(rec, k, sp.toewijzing_ingangsdatum);
       rec.inserted_by = id;
       l.add_start(rec);
     }
@@ -295,20 +298,10 @@ CrossResult apply_307(Ledger& l, const Message& m, MessageId id) {
                                     s.reden_beeindiging, s.einddatum)));
         break;
       }
-    std::vector<Finding> warnings;
-    tr019_warnings(l, m, st.node, k, st.toewijzing_ingangsdatum, warnings);
-    for (auto& w : warnings) r.findings.push_back(std::move(w));
+    tr019_warnings(l, m, st.node, k, st.toewijzing_ingangsdatum, r.findings);
     if (r.class_codes[i].empty()) {
       ledger::StopRecord rec;
-      rec.agb = k.agb;
-      rec.gemeente = k.gemeente;
-      rec.bsn = k.bsn;
-      rec.toewijzing_nummer = k.toewijzing_nummer;
-      rec.categorie = k.categorie;
-      rec.code = k.code;
-      rec.begindatum = k.begindatum;
-      if (st.toewijzing_ingangsdatum.present())
-        rec.toewijzing_ingangsdatum = st.toewijzing_ingangsdatum.value;
+      fill_start_key(rec, k, st.toewijzing_ingangsdatum);
       rec.reden_beeindiging = reden;
       rec.einddatum = eind;
       rec.inserted_by = id;
