@@ -686,6 +686,16 @@ std::size_t Ingestor::recover() {
         std::filesystem::weakly_canonical(std::filesystem::absolute(impl_->opt.out_dir)).string());
     tx.commit();
   }
+  // A run killed while writing a file through the rename path leaves its temporary file behind;
+  // the rerun may create the target through O_TMPFILE instead, so sweep leftovers here.
+  for (auto it = std::filesystem::recursive_directory_iterator(impl_->opt.out_dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() > std::strlen(kTmpSuffix) && name.ends_with(kTmpSuffix)) {
+      std::error_code rm;
+      std::filesystem::remove(it->path(), rm);
+    }
+  }
   return materialise(impl_->ledger, impl_->opt.out_dir, impl_->opt.sync_files);
 }
 

@@ -2,6 +2,8 @@
 // quarantine (§8.1), 323 intake, retour shape (IV028), duplicates and crash recovery.
 #include <doctest/doctest.h>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "core/ingest/retour.hpp"
@@ -232,6 +234,22 @@ TEST_CASE("ingest: missing output files of committed messages are written again 
   e.open();
   CHECK(read_file(e.out() / o.retour) == retour);
   CHECK(std::filesystem::exists(e.out() / o.route));
+}
+
+TEST_CASE("ingest: a temporary file left by a killed run is removed on recovery") {
+  Env e;
+  REQUIRE(e.send(m301("A1", {TP{}})).accepted);
+  auto o = e.send(m305("S1", {SP{}}));
+  const auto dir = (e.out() / o.retour).parent_path();
+  const auto stale = dir / ".left-behind.xml.istd-tmp";
+  { std::ofstream(stale) << ""; }
+  const auto unrelated = dir / "notes.istd-tmp.txt";
+  { std::ofstream(unrelated) << "kept"; }
+  REQUIRE(std::filesystem::exists(stale));
+  e.open();
+  CHECK_FALSE(std::filesystem::exists(stale));
+  CHECK(std::filesystem::exists(unrelated));
+  CHECK(std::filesystem::exists(e.out() / o.retour));
 }
 
 TEST_CASE("ingest: timeline shows versions, starts, stops and periods") {
