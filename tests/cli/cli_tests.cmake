@@ -36,3 +36,11 @@ add_test(NAME cli_validate_golden_sample_j2
           -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
 set_tests_properties(cli_validate_golden_sample_j2 PROPERTIES
   ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")
+# The README's main job: ingest + reconcile of fixtures/sample, every output file against
+# tests/cli/sample_month/ and the hand-checked facts of fixtures/sample/README.md.
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+add_test(NAME cli_sample_month_golden
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/sample_month_test.py
+          $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli_sample_month_golden PROPERTIES
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Golden test of the README's main job: ingest and reconcile the bundled sample month.
+
+Runs, in a fresh temporary directory,
+    istd ingest --db L --out OUT/routed --today 2025-07-10 --format json fixtures/sample
+    istd reconcile --db L --month <MONTH> --billing fixtures/sample/billing.csv
+                   --out OUT/reconcile --today 2025-07-10 --format json
+and compares every output file (routed inputs and retours, findings.jsonl/.csv,
+abonnementstarief.csv, summary.json, the 325) and both stdouts with tests/cli/sample_month/.
+It also asserts the hand-checked facts of fixtures/sample/README.md directly, so that a
+regenerated golden tree cannot hide a wrong verdict.
+
+Usage: sample_month_test.py ISTD SOURCE_DIR [--update]
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+TODAY = "2025-07-10"
+
+
+def run(cmd, expect_rc, cwd):
+    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if p.returncode != expect_rc:
+        sys.exit(f"FAIL: {' '.join(cmd)} exited {p.returncode}, expected {expect_rc}\n"
+                 f"stdout:\n{p.stdout}\nstderr:\n{p.stderr}")
+    if p.stderr:
+        sys.exit(f"FAIL: {' '.join(cmd)} wrote to stderr:\n{p.stderr}")
+    return p.stdout
+
+
+def tree(root):
+    """Relative path -> bytes of every file under root."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def check_facts(out):
+    rec = out / "reconcile"
+    lines = [json.loads(l) for l in (rec / "findings.jsonl").read_text().splitlines()]
+    rejected = {(l["referentie"], l["rule"], l["retourcode"]) for l in lines if l["kind"] == "prestatie"}
+    assert rejected == {("65-2025-06-004", "TR321", "9321")}, rejected
+    signals = {(l["referentie"], l["signal"]) for l in lines if l["kind"] == "signal"}
+    assert signals == {("65-2025-06-005", "in-pause")}, signals
+    at = {(l["bsn"], l["month"], l["reason"], l["amount"]) for l in lines
+          if l["kind"] == "abonnementstarief"}
+    expected_at = {
+        ("999900006", "2025-03", "no-allocation", 2100),
+        ("999900031", "2025-03", "before-start", 2100),
+        ("999900006", "2025-04", "start-month", 2100),
+        ("999900031", "2025-04", "start-month", 2100),
+        ("999900018", "2025-05", "duplicate-household", 2100),
+        ("999900031", "2025-05", "amount-mismatch", 2060),
+        ("999900031", "2025-06", "pause", 2100),
+    }
+    assert at == expected_at, sorted(at ^ expected_at)
+    summary = json.loads((rec / "summary.json").read_text())
+    assert summary["ingediend"] == 282500 and summary["toegekend"] == 198500, summary
+    assert summary["abonnementstarief"]["refund_total"] == 8400, summary["abonnementstarief"]
+    answers = list((rec / "325").rglob("*.xml"))
+    assert len(answers) == 1, answers
+    retours = sorted(p.parent.name for p in (out / "routed").rglob("*.xml")
+                     if p.parent.name in ("WMO306", "WMO308"))
+    assert retours == ["WMO306"] * 4 + ["WMO308"] * 2, retours
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    istd, src = os.path.abspath(sys.argv[1]), Path(sys.argv[2]).resolve()
+    update = "--update" in sys.argv[3:]
+    sample = src / "fixtures" / "sample"
+    golden = src / "tests" / "cli" / "sample_month"
+    month = (sample / "MONTH").read_text().strip()
+    with tempfile.TemporaryDirectory(prefix="istd-sample-") as tmp:
+        out = Path(tmp) / "out"
+        db = Path(tmp) / "ledger.db"
+        ingest = run([istd, "ingest", "--db", str(db), "--out", str(out / "routed"), "--today", TODAY,
+                      "--format", "json", "fixtures/sample"], 0, src)
+        reconcile = run([istd, "reconcile", "--db", str(db), "--month", month, "--billing",
+                         "fixtures/sample/billing.csv", "--out", str(out / "reconcile"),
+                         "--today", TODAY, "--format", "json"], 1, src)
+        # The paths in stdout name the temporary directory; make them stable.
+        ingest = ingest.replace(str(out), "OUT")
+        reconcile = reconcile.replace(str(out), "OUT")
+        (out / "ingest.stdout.jsonl").write_text(ingest)
+        (out / "reconcile.stdout.jsonl").write_text(reconcile)
+        check_facts(out)
+        # Every message written (routed inputs, 306/308 retours, the 325) is valid.
+        run([istd, "validate", str(out / "routed"), str(out / "reconcile" / "325")], 0, src)
+        got = tree(out)
+        if update:
+            for rel, data in got.items():
+                (golden / rel).parent.mkdir(parents=True, exist_ok=True)
+                (golden / rel).write_bytes(data)
+            print(f"updated {golden} ({len(got)} files)")
+            return
+        want = tree(golden)
+        problems = [f"missing: {r}" for r in sorted(want.keys() - got.keys())]
+        problems += [f"unexpected: {r}" for r in sorted(got.keys() - want.keys())]
+        problems += [f"differs: {r}" for r in sorted(want.keys() & got.keys()) if want[r] != got[r]]
+        if problems:
+            sys.exit("FAIL: sample month output differs from tests/cli/sample_month "
+                     "(rerun with --update after checking by hand):\n  " + "\n  ".join(problems))
+    print(f"sample month {month}: {len(got)} output files as expected")
+
+
+if __name__ == "__main__":
+    main()
