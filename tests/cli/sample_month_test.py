@@ -82,6 +82,19 @@ def main():
         reconcile = run([istd, "reconcile", "--db", str(db), "--month", month, "--billing",
                          "fixtures/sample/billing.csv", "--out", str(out / "reconcile"),
                          "--today", TODAY, "--format", "json"], 1, src)
+        # Bad input files: a clear error naming file and line, exit 2, nothing written.
+        bad_billing = Path(tmp) / "bad-billing.csv"
+        bad_billing.write_text("bsn,month,amount\n999900006,2025-06,2100\n123456789,2025-06,2100\n")
+        bad_policy = Path(tmp) / "bad.policy"
+        bad_policy.write_text("trigger = delivery\nfoo = 1\n")
+        for flag, path, where in (("--billing", bad_billing, "bad-billing.csv:3"),
+                                  ("--policy", bad_policy, "bad.policy:2")):
+            bad_out = Path(tmp) / "bad-out"
+            p = subprocess.run([istd, "reconcile", "--db", str(db), "--month", month, flag, str(path),
+                                "--out", str(bad_out), "--today", TODAY], cwd=src,
+                               capture_output=True, text=True)
+            assert p.returncode == 2 and where in p.stderr, (p.returncode, p.stderr)
+            assert not bad_out.exists(), f"{flag}: output written despite the error"
         # The paths in stdout name the temporary directory; make them stable.
         ingest = ingest.replace(str(out), "OUT")
         reconcile = reconcile.replace(str(out), "OUT")
