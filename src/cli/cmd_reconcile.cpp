@@ -107,7 +107,9 @@ class CommandReconcile : public Command {
     auto result = reconcile::run(db_, opt);
     reconcile::write_outputs(result, out_);
     if (format_ == "json") {
-      std::fputs(reconcile::findings_jsonl(result).c_str(), stdout);
+      reconcile::write_findings_jsonl(result, [](std::string_view line) {
+        std::fwrite(line.data(), 1, line.size(), stdout);
+      });
     } else {
       std::fputs(reconcile::summary_text(result, out_).c_str(), stdout);
     }

@@ -34,7 +34,14 @@ enum : std::uint16_t {
 struct Person {
   std::vector<std::size_t> allocs;
   std::optional<Date> birth;
-  std::map<int, std::uint16_t> months;
+  /// Flags of the months first_month .. first_month + months.size() - 1 (every month from the
+  /// person's first relevant day to the evaluation month; empty when there is none).
+  int first_month = 0;
+  std::vector<std::uint16_t> months;
+  std::uint16_t flags(int m) const {
+    if (m < first_month || m >= first_month + static_cast<int>(months.size())) return 0;
+    return months[static_cast<std::size_t>(m - first_month)];
+  }
 };
 
 void add_unique(std::vector<std::string>& v, const std::string& s) {
@@ -43,7 +50,22 @@ void add_unique(std::vector<std::string>& v, const std::string& s) {
 
 }  // namespace
 
-AtResult check_abonnementstarief(const AtInput& in, const Policy& pol) {
+AtResult check_abonnementstarief(const AtInput& input, const Policy& pol) {
+  return check_abonnementstarief(input.allocations, input.geboortedatum,
+                                 input.billing ? &*input.billing : nullptr, input.year,
+                                 input.month, pol);
+}
+
+AtResult check_abonnementstarief(const std::vector<AtAllocation>& allocations,
+                                 const std::map<std::string, model::Date>& geboortedatum,
+                                 const std::vector<BillingLine>* billing, int year, int month,
+                                 const Policy& pol) {
+  const struct {
+    const std::vector<AtAllocation>& allocations;
+    const std::map<std::string, model::Date>& geboortedatum;
+    const std::vector<BillingLine>* billing;
+    int year, month;
+  } in{allocations, geboortedatum, billing, year, month};
   AtResult res;
   const int eval = month_index(in.year, in.month);
   const Date wend = month_last(eval);
@@ -143,10 +165,12 @@ AtResult check_abonnementstarief(const AtInput& in, const Policy& pol) {
       elig[k] = e;
     }
     // Month flags and episodes.
+    p.first_month = month_index(w0);
+    p.months.assign(static_cast<std::size_t>(eval - p.first_month + 1), 0);
     std::optional<Date> ep_start;
     for (std::size_t k = 0; k < n; ++k) {
       const Date d = Date::from_days(base + static_cast<std::int64_t>(k));
-      std::uint16_t& f = p.months[month_index(d)];
+      std::uint16_t& f = p.months[static_cast<std::size_t>(month_index(d) - p.first_month)];
       switch (st[k]) {
         case 5: f |= kDelivered; break;
         case 4: f |= kPaused; break;
@@ -176,10 +200,7 @@ AtResult check_abonnementstarief(const AtInput& in, const Policy& pol) {
   for (const auto& [bsn, p] : persons) members[household(bsn)].push_back(bsn);
   auto hh_flags = [&](const std::string& hh, int m) {
     std::uint16_t f = 0;
-    for (const auto& bsn : members[hh]) {
-      const auto& pm = persons[bsn].months;
-      if (auto it = pm.find(m); it != pm.end()) f |= it->second;
-    }
+    for (const auto& bsn : members[hh]) f |= persons[bsn].flags(m);
     return f;
   };
   auto billable = [](std::uint16_t f) { return (f & kEligible) != 0; };
@@ -239,16 +260,47 @@ AtResult check_abonnementstarief(const AtInput& in, const Policy& pol) {
 
   if (in.billing) {
     // Group billing lines by household-month (up to the evaluation month).
-    std::map<std::pair<std::string, int>, std::vector<const BillingLine*>> groups;
+    // One entry per line, sorted by (household, month), file order within: a group is a run.
+    struct G {
+      const std::string* hh;
+      int m;
+      const BillingLine* line;
+    };
+    std::vector<G> sorted;
     int first_billed = eval + 1;
+    {
+      std::size_t n = 0;
+      for (const auto& b : *in.billing) n += month_index(b.year, b.month) <= eval;
+      sorted.reserve(n);
+    }
     for (const auto& b : *in.billing) {
       const int m = month_index(b.year, b.month);
       if (m > eval) continue;
-      groups[{household(b.bsn), m}].push_back(&b);
+      auto it = household_of.find(b.bsn);
+      sorted.push_back({it == household_of.end() ? &b.bsn : &it->second, m, &b});
       first_billed = std::min(first_billed, m);
     }
-    for (const auto& [key, lines] : groups) {
-      const auto& [hh, m] = key;
+    std::stable_sort(sorted.begin(), sorted.end(), [](const G& x, const G& y) {
+      if (const int c = x.hh->compare(*y.hh); c != 0) return c < 0;
+      return x.m < y.m;
+    });
+    auto billed = [&](const std::string& hh, int m) {
+      auto it = std::lower_bound(sorted.begin(), sorted.end(), std::pair<const std::string*, int>{&hh, m},
+                                 [](const G& x, const std::pair<const std::string*, int>& k) {
+                                   if (const int c = x.hh->compare(*k.first); c != 0) return c < 0;
+                                   return x.m < k.second;
+                                 });
+      return it != sorted.end() && *it->hh == hh && it->m == m;
+    };
+    std::vector<const BillingLine*> lines;
+    for (std::size_t g = 0; g < sorted.size();) {
+      std::size_t e = g;
+      lines.clear();
+      while (e < sorted.size() && *sorted[e].hh == *sorted[g].hh && sorted[e].m == sorted[g].m)
+        lines.push_back(sorted[e++].line);
+      const std::string& hh = *sorted[g].hh;
+      const int m = sorted[g].m;
+      g = e;
       const std::uint16_t f = hh_flags(hh, m);
       const BillingLine& b = *lines.front();
       const auto year_amount = amount_of(m);
@@ -302,14 +354,13 @@ AtResult check_abonnementstarief(const AtInput& in, const Policy& pol) {
     // not-billed: billable, expected, no line — within the months the billing list covers.
     for (const auto& [hh, mem] : members) {
       for (int m = first_billed; m <= eval; ++m) {
-        if (groups.count({hh, m})) continue;
+        if (billed(hh, m)) continue;
         const std::uint16_t f = hh_flags(hh, m);
         if (!expected(f)) continue;
         AtFinding x;
         x.household = hh;
         for (const auto& bsn : mem)
-          if (auto it = persons[bsn].months.find(m);
-              it != persons[bsn].months.end() && (it->second & kEligible)) {
+          if (persons[bsn].flags(m) & kEligible) {
             x.bsn = bsn;
             break;
           }
@@ -345,17 +396,18 @@ AtResult check_abonnementstarief(const AtInput& in, const Policy& pol) {
     }
     for (const auto& [hh, mem] : members) {
       std::set<int> months;
-      for (const auto& bsn : mem)
-        for (const auto& [m, f] : persons[bsn].months)
-          if (f & kEligible) months.insert(m);
+      for (const auto& bsn : mem) {
+        const Person& p = persons[bsn];
+        for (std::size_t k = 0; k < p.months.size(); ++k)
+          if (p.months[k] & kEligible) months.insert(p.first_month + static_cast<int>(k));
+      }
       for (int m : months) {
         const std::uint16_t f = hh_flags(hh, m);
         AtFinding x;
         x.household = hh;
         x.bsn = mem.front();
         for (const auto& bsn : mem)
-          if (auto it = persons[bsn].months.find(m);
-              it != persons[bsn].months.end() && (it->second & kEligible)) {
+          if (persons[bsn].flags(m) & kEligible) {
             x.bsn = bsn;
             break;
           }

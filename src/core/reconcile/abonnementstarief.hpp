@@ -72,5 +72,10 @@ struct AtResult {
 };
 
 AtResult check_abonnementstarief(const AtInput& in, const Policy& policy);
+/// The same without copying the inputs into an AtInput; `billing` nullptr = no billing data.
+AtResult check_abonnementstarief(const std::vector<AtAllocation>& allocations,
+                                 const std::map<std::string, model::Date>& geboortedatum,
+                                 const std::vector<BillingLine>* billing, int year, int month,
+                                 const Policy& policy);
 
 }  // namespace istd::reconcile

@@ -23,6 +23,7 @@ std::vector<BillingLine> parse_billing(std::string_view text, const std::string&
     throw ConfigError(fmt::format("{}:1: empty file (expected the header bsn,month,amount)", file));
   const auto col = csv::columns(rows[0], {"bsn", "month", "amount"}, {"household"}, file);
   std::vector<BillingLine> out;
+  out.reserve(rows.size() - 1);
   std::map<std::string, std::pair<std::string, int>> household_of;  // bsn -> (household, line)
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const auto& row = rows[r];

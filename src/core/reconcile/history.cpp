@@ -1,25 +1,19 @@
 #include "core/reconcile/history.hpp"
 
 #include <algorithm>
+#include <mutex>
+#include <unordered_set>
 
 namespace istd::reconcile {
 
-namespace {
-std::string ref_key(std::string_view agb, std::string_view ref) {
-  std::string k(agb);
-  k += '\0';
-  k += ref;
-  return k;
+std::string_view intern(std::string_view s) {
+  static std::mutex mu;
+  static std::unordered_set<std::string, std::hash<std::string>, std::equal_to<>>* pool =
+      new std::unordered_set<std::string, std::hash<std::string>, std::equal_to<>>();
+  std::lock_guard<std::mutex> lock(mu);
+  // Elements of an unordered_set are never moved (node-based): the views stay valid.
+  return *pool->emplace(s).first;
 }
-std::string alloc_key(std::string_view agb, std::string_view gemeente, std::int64_t nummer) {
-  std::string k(agb);
-  k += '\0';
-  k += gemeente;
-  k += '\0';
-  k += std::to_string(nummer);
-  return k;
-}
-}  // namespace
 
 void History::add_allocation(Allocation a) {
   AllocKey key{a.gemeente, a.nummer};
@@ -65,6 +59,13 @@ const std::vector<delivery::Interval>* History::intervals(std::string_view gemee
   return it == intervals_.end() ? nullptr : &it->second;
 }
 
+std::vector<delivery::Interval> History::take_intervals(std::string_view gemeente,
+                                                       std::int64_t nummer) {
+  auto it = intervals_.find(AllocKey{std::string(gemeente), nummer});
+  if (it == intervals_.end()) return {};
+  return std::move(it->second);
+}
+
 void History::add_processed_declaration(const Declaration& d) {
   decl_numbers_.emplace(d.agb, d.nummer);
   auto& l = latest_[{d.agb, d.gemeente}];
@@ -83,34 +84,59 @@ std::optional<Date> History::latest_period(std::string_view agb,
 }
 
 void History::add_line(const Line& l) {
-  const std::size_t idx = lines_.size();
-  lines_.push_back(l);
-  by_ref_[ref_key(l.agb, l.referentie)].push_back(idx);
-  by_alloc_[alloc_key(l.agb, l.gemeente, l.nummer)].push_back(idx);
-  by_id_[l.id] = idx;
+  const auto idx = static_cast<std::uint32_t>(lines_.size());
+  HistLine& h = lines_.emplace_back();
+  h.id = l.id;
+  h.declaration_id = l.declaration_id;
+  h.nummer = l.nummer;
+  h.volume = l.volume;
+  h.bedrag = l.bedrag;
+  h.tarief = l.tarief;
+  h.credited_by = l.credited_by;
+  h.begin = l.begin;
+  h.eind = l.eind;
+  h.bsn = intern(l.bsn);
+  h.categorie = intern(l.categorie);
+  h.code = intern(l.code);
+  h.eenheid = intern(l.eenheid);
+  h.credit = l.credit;
+  h.verdict = l.verdict;
+  const std::string_view agb = intern(l.agb);
+  auto link = [&](Chain& c, std::uint32_t HistLine::*next) {
+    if (c.last == HistLine::kNone) c.first = idx;
+    else lines_[c.last].*next = idx;
+    c.last = idx;
+  };
+  link(by_ref_[RefKey{agb, l.referentie}], &HistLine::next_ref);
+  link(by_alloc_[LineAllocKey{agb, intern(l.gemeente), l.nummer}], &HistLine::next_alloc);
   if (l.credit && l.verdict == LineVerdict::approved && l.vorig) {
-    for (std::size_t i : by_ref_[ref_key(l.agb, *l.vorig)]) {
-      Line& d = lines_[i];
-      if (!d.credit && d.verdict == LineVerdict::approved && !d.credited_by) d.credited_by = l.id;
-    }
+    auto it = by_ref_.find(RefKey{agb, *l.vorig});
+    if (it != by_ref_.end())
+      for (std::uint32_t i = it->second.first; i != HistLine::kNone; i = lines_[i].next_ref) {
+        HistLine& d = lines_[i];
+        if (!d.credit && d.verdict == LineVerdict::approved && !d.credited_by) d.credited_by = l.id;
+      }
   }
 }
 
-std::vector<const Line*> History::by_referentie(std::string_view agb,
-                                                std::string_view ref) const {
-  std::vector<const Line*> out;
-  auto it = by_ref_.find(ref_key(agb, ref));
+std::vector<const HistLine*> History::by_referentie(std::string_view agb,
+                                                    std::string_view ref) const {
+  std::vector<const HistLine*> out;
+  auto it = by_ref_.find(RefKey{intern(agb), std::string(ref)});
   if (it == by_ref_.end()) return out;
-  for (std::size_t i : it->second) out.push_back(&lines_[i]);
+  for (std::uint32_t i = it->second.first; i != HistLine::kNone; i = lines_[i].next_ref)
+    out.push_back(&lines_[i]);
   return out;
 }
 
-std::vector<const Line*> History::on_allocation(std::string_view agb, std::string_view gemeente,
-                                                std::int64_t nummer) const {
-  std::vector<const Line*> out;
-  auto it = by_alloc_.find(alloc_key(agb, gemeente, nummer));
+std::vector<const HistLine*> History::on_allocation(std::string_view agb,
+                                                    std::string_view gemeente,
+                                                    std::int64_t nummer) const {
+  std::vector<const HistLine*> out;
+  auto it = by_alloc_.find(LineAllocKey{intern(agb), intern(gemeente), nummer});
   if (it == by_alloc_.end()) return out;
-  for (std::size_t i : it->second) out.push_back(&lines_[i]);
+  for (std::uint32_t i = it->second.first; i != HistLine::kNone; i = lines_[i].next_alloc)
+    out.push_back(&lines_[i]);
   return out;
 }
 

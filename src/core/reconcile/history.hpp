@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -51,7 +52,9 @@ struct Line {
   std::optional<std::string> vorig;
   std::int64_t nummer = 0;
   std::string categorie, code;
-  std::string begin_text, eind_text;  ///< ProductPeriode as in the 323
+  /// ProductPeriode as in the 323 when it differs from begin/eind.to_string() (empty: the
+  /// dates render the text; the loader keeps only texts that do not round-trip).
+  std::string begin_text, eind_text;
   Date begin, eind;
   std::int64_t volume = 0;
   std::string eenheid;
@@ -82,6 +85,28 @@ struct Declaration {
   std::int64_t signed_totaal() const { return totaal_dc == "C" ? -totaal_bedrag : totaal_bedrag; }
 };
 
+/// A process-lifetime copy of `s` shared by every equal string (Bsn, codes, AGB): the judged
+/// lines in `History` point here instead of holding their own strings. Thread-safe.
+std::string_view intern(std::string_view s);
+
+/// A judged line as `History` keeps it: the fields the 323 rules and the AT check read, strings
+/// interned. One per line (the month's full `Line`s live in the reconcile result).
+struct HistLine {
+  std::int64_t id = 0;
+  std::int64_t declaration_id = 0;
+  std::int64_t nummer = 0;
+  std::int64_t volume = 0;
+  std::int64_t bedrag = 0;  ///< cents, unsigned; `credit` gives the sign
+  std::optional<std::int64_t> tarief;
+  std::optional<std::int64_t> credited_by;
+  Date begin, eind;
+  std::string_view bsn, categorie, code, eenheid;  ///< interned
+  bool credit = false;
+  LineVerdict verdict = LineVerdict::pending;
+  std::uint32_t next_ref = kNone, next_alloc = kNone;  ///< chains of the indexes
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+};
+
 /// Everything the 323 rules look at. Not thread-safe.
 class History {
  public:
@@ -102,6 +127,8 @@ class History {
                      std::vector<delivery::Interval> intervals);
   const std::vector<delivery::Interval>* intervals(std::string_view gemeente,
                                                    std::int64_t nummer) const;
+  /// Moves the intervals out (empty when unknown); `intervals` then gives an empty list.
+  std::vector<delivery::Interval> take_intervals(std::string_view gemeente, std::int64_t nummer);
 
   // -- Declarations -------------------------------------------------------------------------
   /// Records a processed declaration (one that reserves its number and counts for TR318).
@@ -113,11 +140,11 @@ class History {
   // -- Lines --------------------------------------------------------------------------------
   /// Adds a judged line (approved or rejected). Approved credits mark their debit credited.
   void add_line(const Line& l);
-  /// Judged lines of a provider with this ReferentieNummer.
-  std::vector<const Line*> by_referentie(std::string_view agb, std::string_view ref) const;
-  /// Judged lines of a provider on one allocation.
-  std::vector<const Line*> on_allocation(std::string_view agb, std::string_view gemeente,
-                                         std::int64_t nummer) const;
+  /// Judged lines of a provider with this ReferentieNummer (in the order added).
+  std::vector<const HistLine*> by_referentie(std::string_view agb, std::string_view ref) const;
+  /// Judged lines of a provider on one allocation (in the order added).
+  std::vector<const HistLine*> on_allocation(std::string_view agb, std::string_view gemeente,
+                                             std::int64_t nummer) const;
   std::size_t line_count() const { return lines_.size(); }
 
  private:
@@ -135,10 +162,36 @@ class History {
   std::set<std::pair<std::string, std::string>> decl_numbers_;  // agb, nummer
   std::map<std::pair<std::string, std::string>, Date> latest_;  // (agb, gemeente) -> period
 
-  std::vector<Line> lines_;
-  std::unordered_map<std::string, std::vector<std::size_t>> by_ref_;  // agb + '\0' + ref
-  std::unordered_map<std::string, std::vector<std::size_t>> by_alloc_;  // agb/gemeente/nummer
-  std::unordered_map<std::int64_t, std::size_t> by_id_;
+  // Judged lines (a deque: no copy of everything when it grows) and two indexes, each a chain
+  // through the lines (first, last) so that a key costs one map entry.
+  struct Chain {
+    std::uint32_t first = HistLine::kNone, last = HistLine::kNone;
+  };
+  struct RefKey {
+    std::string_view agb;  // interned
+    std::string ref;
+    bool operator==(const RefKey&) const = default;
+  };
+  struct RefHash {
+    std::size_t operator()(const RefKey& k) const {
+      return std::hash<std::string_view>()(k.agb) * 31 + std::hash<std::string>()(k.ref);
+    }
+  };
+  struct LineAllocKey {
+    std::string_view agb, gemeente;  // interned
+    std::int64_t nummer = 0;
+    bool operator==(const LineAllocKey&) const = default;
+  };
+  struct LineAllocHash {
+    std::size_t operator()(const LineAllocKey& k) const {
+      return (std::hash<std::string_view>()(k.agb) * 31 +
+              std::hash<std::string_view>()(k.gemeente)) * 31 +
+             std::hash<std::int64_t>()(k.nummer);
+    }
+  };
+  std::deque<HistLine> lines_;
+  std::unordered_map<RefKey, Chain, RefHash> by_ref_;
+  std::unordered_map<LineAllocKey, Chain, LineAllocHash> by_alloc_;
 };
 
 }  // namespace istd::reconcile

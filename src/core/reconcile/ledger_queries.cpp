@@ -139,10 +139,13 @@ Line read_line(Db::Query& q) {
   l.nummer = q.i64(8);
   l.categorie = q.text(9);
   l.code = q.text(10);
+  // The ProductPeriode texts are kept only when the dates do not render them (memory).
   l.begin_text = q.text(11);
   l.eind_text = q.text(12);
   l.begin = date_or_zero(l.begin_text);
   l.eind = date_or_zero(l.eind_text);
+  if (l.begin.to_string() == l.begin_text) std::string().swap(l.begin_text);
+  if (l.eind.to_string() == l.eind_text) std::string().swap(l.eind_text);
   l.volume = q.i64(13);
   l.eenheid = q.text(14);
   l.tarief = q.opt_i64(15);
@@ -337,14 +340,16 @@ LedgerSnapshot load_snapshot(const std::filesystem::path& file, const LoadOption
       if (mi != month_index.end()) s.month_lines[mi->second].push_back(std::move(l));
     }
   }
-  for (auto& lines : s.month_lines)
+  for (auto& lines : s.month_lines) {
     std::stable_sort(lines.begin(), lines.end(),
                      [](const Line& a, const Line& b) { return a.position < b.position; });
+    lines.shrink_to_fit();  // they are kept until the outputs are written
+  }
   (void)month_prefix;
   return s;
 }
 
-std::vector<AtAllocation> at_allocations(const LedgerSnapshot& s) {
+std::vector<AtAllocation> take_at_allocations(LedgerSnapshot& s) {
   std::vector<AtAllocation> out;
   out.reserve(s.history.allocations().size());
   for (const auto& a : s.history.allocations()) {
@@ -357,15 +362,17 @@ std::vector<AtAllocation> at_allocations(const LedgerSnapshot& s) {
     x.ingangsdatum = a.ingangsdatum;
     x.einddatum = a.einddatum;
     x.deleted = a.deleted;
-    if (const auto* iv = s.history.intervals(a.gemeente, a.nummer)) x.intervals = *iv;
+    x.intervals = s.history.take_intervals(a.gemeente, a.nummer);
     x.evidence = a.evidence;
     if (auto it = s.deletions.find({a.gemeente, a.nummer}); it != s.deletions.end())
-      x.deletions = it->second;
-    for (const Line* l : s.history.on_allocation(a.agb, a.gemeente, a.nummer))
+      x.deletions = std::move(it->second);
+    for (const HistLine* l : s.history.on_allocation(a.agb, a.gemeente, a.nummer))
       if (!l->credit && l->verdict == LineVerdict::approved && !l->credited_by)
         x.claimed.emplace_back(l->begin, l->eind);
     out.push_back(std::move(x));
   }
+  s.history = History();
+  s.deletions.clear();
   return out;
 }
 

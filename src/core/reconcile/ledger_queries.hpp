@@ -41,7 +41,9 @@ LedgerSnapshot load_snapshot(const std::filesystem::path& db, const LoadOptions&
 /// Reads the first Client/Geboortedatum/Datum of a 301's bytes ("" when absent).
 std::string geboortedatum_of_301(std::string_view bytes);
 
-/// The AT view of the history's allocations (after judging: claimed lines included).
-std::vector<AtAllocation> at_allocations(const LedgerSnapshot& s);
+/// The AT view of the history's allocations (after judging: claimed lines included), moving the
+/// intervals and deletions out of `s` and then dropping its history (the judged lines,
+/// allocations and intervals): the AT check runs without a second copy.
+std::vector<AtAllocation> take_at_allocations(LedgerSnapshot& s);
 
 }  // namespace istd::reconcile

@@ -150,8 +150,8 @@ Result run(const std::filesystem::path& db, const Options& opt) {
   // Record the new verdicts and 325s.
   bool any_new = false;
   for (const auto& dr : res.declarations) any_new = any_new || dr.judged_now;
-  ledger::Ledger lg(db, ledger::OpenOptions{false, ledger::OpenOptions::Sync::full});
   {
+    ledger::Ledger lg(db, ledger::OpenOptions{false, ledger::OpenOptions::Sync::full});
     auto tx = lg.begin();
     for (auto& dr : res.declarations) {
       const Declaration& d = dr.declaration;
@@ -204,14 +204,10 @@ Result run(const std::filesystem::path& db, const Options& opt) {
   }
   (void)any_new;
 
-  // Abonnementstarief.
-  AtInput ai;
-  ai.allocations = at_allocations(snap);
-  ai.geboortedatum = snap.geboortedatum;
-  ai.billing = opt.billing;
-  ai.year = opt.year;
-  ai.month = opt.month;
-  res.at = check_abonnementstarief(ai, opt.policy);
+  // Abonnementstarief (the history is dropped first: the check needs only its AT view).
+  const std::vector<AtAllocation> at = take_at_allocations(snap);
+  res.at = check_abonnementstarief(at, snap.geboortedatum, opt.billing ? &*opt.billing : nullptr,
+                                   opt.year, opt.month, opt.policy);
   res.warnings = std::move(snap.warnings);
   return res;
 }
@@ -296,60 +292,89 @@ std::string findings_jsonl(const Result& r) {
   return s;
 }
 
-std::string findings_csv(const Result& r) {
-  std::string s =
-      "kind,agb,declaratie,referentie,bsn,household,month,rule,retourcode,signal,reason,amount,"
-      "evidence,detail\n";
-  auto str = [](const json& j, const char* k) -> std::string {
-    if (!j.contains(k) || j[k].is_null()) return "";
-    if (j[k].is_string()) return j[k].get<std::string>();
-    if (j[k].is_array()) {
+namespace {
+
+constexpr const char* kFindingsCsvHeader =
+    "kind,agb,declaratie,referentie,bsn,household,month,rule,retourcode,signal,reason,amount,"
+    "evidence,detail\n";
+constexpr const char* kAtCsvHeader =
+    "household,bsn,month,reason,refund,amount,expected_amount,date,evidence,detail\n";
+
+/// One line of findings.csv (with its newline) for a findings object.
+void append_csv_row(std::string& s, const json& j) {
+  auto str = [](const json& o, const char* k) -> std::string {
+    if (!o.contains(k) || o[k].is_null()) return "";
+    if (o[k].is_string()) return o[k].get<std::string>();
+    if (o[k].is_array()) {
       std::vector<std::string> v;
-      for (const auto& e : j[k]) v.push_back(e.is_string() ? e.get<std::string>() : e.dump());
+      for (const auto& e : o[k]) v.push_back(e.is_string() ? e.get<std::string>() : e.dump());
       return join(v, ";");
     }
-    return j[k].dump();
+    return o[k].dump();
   };
+  const std::string kind = j["kind"];
+  std::string amount = kind == "abonnementstarief" ? str(j, "amount") : str(j, "bedrag");
+  if (kind == "declaratie") amount = str(j, "ingediend");
+  const std::string f[] = {kind,
+                           str(j, "agb"),
+                           str(j, "declaratie"),
+                           str(j, "referentie"),
+                           str(j, "bsn"),
+                           str(j, "household"),
+                           kind == "declaratie" ? str(j, "periode") : str(j, "month"),
+                           str(j, "rule"),
+                           kind == "declaratie" ? str(j, "retourcodes") : str(j, "retourcode"),
+                           str(j, "signal"),
+                           str(j, "reason"),
+                           amount,
+                           str(j, "evidence"),
+                           kind == "declaratie" ? str(j, "path_325") : str(j, "detail")};
+  for (std::size_t i = 0; i < std::size(f); ++i) {
+    if (i) s += ',';
+    s += csv_field(f[i]);
+  }
+  s += '\n';
+}
+
+/// One line of abonnementstarief.csv (with its newline).
+void append_at_row(std::string& s, const AtFinding& f) {
+  const std::string v[] = {f.household,
+                           f.bsn,
+                           f.month,
+                           f.reason,
+                           f.refund ? "yes" : "no",
+                           std::to_string(f.amount),
+                           f.expected_amount ? std::to_string(*f.expected_amount) : "",
+                           f.date,
+                           join(f.evidence, ";"),
+                           f.detail};
+  for (std::size_t i = 0; i < std::size(v); ++i) {
+    if (i) s += ',';
+    s += csv_field(v[i]);
+  }
+  s += '\n';
+}
+
+}  // namespace
+
+void write_findings_jsonl(const Result& r, const std::function<void(std::string_view)>& out) {
+  std::string line;
   for_each_finding(r, [&](const json& j) {
-    const std::string kind = j["kind"];
-    std::string amount = kind == "abonnementstarief" ? str(j, "amount") : str(j, "bedrag");
-    if (kind == "declaratie") amount = str(j, "ingediend");
-    std::vector<std::string> f = {kind,
-                                  str(j, "agb"),
-                                  str(j, "declaratie"),
-                                  str(j, "referentie"),
-                                  str(j, "bsn"),
-                                  str(j, "household"),
-                                  kind == "declaratie" ? str(j, "periode") : str(j, "month"),
-                                  str(j, "rule"),
-                                  kind == "declaratie" ? str(j, "retourcodes") : str(j, "retourcode"),
-                                  str(j, "signal"),
-                                  str(j, "reason"),
-                                  amount,
-                                  str(j, "evidence"),
-                                  kind == "declaratie" ? str(j, "path_325") : str(j, "detail")};
-    for (std::size_t i = 0; i < f.size(); ++i) s += (i ? "," : "") + csv_field(f[i]);
-    s += "\n";
+    line = j.dump();
+    line += '\n';
+    out(line);
   });
+}
+
+std::string findings_csv(const Result& r) {
+  std::string s = kFindingsCsvHeader;
+  for_each_finding(r, [&](const json& j) { append_csv_row(s, j); });
   return s;
 }
 
 std::string abonnementstarief_csv(const Result& r) {
-  std::string s = "household,bsn,month,reason,refund,amount,expected_amount,date,evidence,detail\n";
-  for (const auto& f : r.at.findings) {
-    std::vector<std::string> v = {f.household,
-                                  f.bsn,
-                                  f.month,
-                                  f.reason,
-                                  f.refund ? "yes" : "no",
-                                  std::to_string(f.amount),
-                                  f.expected_amount ? std::to_string(*f.expected_amount) : "",
-                                  f.date,
-                                  join(f.evidence, ";"),
-                                  f.detail};
-    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + csv_field(v[i]);
-    s += "\n";
-  }
+  std::string s = kAtCsvHeader;
+  for (const auto& f : r.at.findings) append_at_row(s, f);
   return s;
 }
 
@@ -464,9 +489,35 @@ std::string summary_text(const Result& r, const std::filesystem::path& out_dir) 
 void write_outputs(const Result& r, const std::filesystem::path& out) {
   for (const auto& dr : r.declarations)
     if (!dr.route_325.empty()) util::write_file_atomic(out / dr.route_325, dr.bytes_325);
-  util::write_file_atomic(out / "findings.jsonl", findings_jsonl(r));
-  util::write_file_atomic(out / "findings.csv", findings_csv(r));
-  util::write_file_atomic(out / "abonnementstarief.csv", abonnementstarief_csv(r));
+  // The findings are streamed into the temporary files (one pass renders both); each file
+  // appears complete or not at all.
+  {
+    util::AtomicFileWriter jsonl(out / "findings.jsonl");
+    util::AtomicFileWriter csv(out / "findings.csv");
+    csv.write(kFindingsCsvHeader);
+    std::string line;
+    for_each_finding(r, [&](const json& j) {
+      line = j.dump();
+      line += '\n';
+      jsonl.write(line);
+      line.clear();
+      append_csv_row(line, j);
+      csv.write(line);
+    });
+    jsonl.commit();
+    csv.commit();
+  }
+  {
+    util::AtomicFileWriter at(out / "abonnementstarief.csv");
+    at.write(kAtCsvHeader);
+    std::string line;
+    for (const auto& f : r.at.findings) {
+      line.clear();
+      append_at_row(line, f);
+      at.write(line);
+    }
+    at.commit();
+  }
   util::write_file_atomic(out / "summary.json", summary(r).dump(2) + "\n");
 }
 

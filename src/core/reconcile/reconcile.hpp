@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -65,6 +66,8 @@ std::vector<nlohmann::json> findings_json(const Result& r);
 /// The same objects, one at a time (no vector: large months).
 void for_each_finding(const Result& r, const std::function<void(const nlohmann::json&)>& emit);
 std::string findings_jsonl(const Result& r);
+/// The same text in pieces (one line each), for stdout without building it in memory.
+void write_findings_jsonl(const Result& r, const std::function<void(std::string_view)>& out);
 std::string findings_csv(const Result& r);
 std::string abonnementstarief_csv(const Result& r);
 nlohmann::json summary(const Result& r);

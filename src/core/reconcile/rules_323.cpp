@@ -62,7 +62,7 @@ struct Running {
 };
 Running running(const History& h, const Allocation& a, const std::string& agb) {
   Running r;
-  for (const Line* l : h.on_allocation(agb, a.gemeente, a.nummer)) {
+  for (const HistLine* l : h.on_allocation(agb, a.gemeente, a.nummer)) {
     if (l->verdict != LineVerdict::approved) continue;
     const std::int64_t sign = l->credit ? -1 : 1;
     r.volume += sign * l->volume * line_factor(a, l->eenheid);
@@ -75,9 +75,9 @@ Running running(const History& h, const Allocation& a, const std::string& agb) {
 void judge_credit(Ctx& c, const Line& l, const Allocation* a, std::vector<Hit>& hits) {
   (void)a;
   // TR323: VorigReferentieNummer = an earlier approved debit of this provider, identical.
-  const Line* debit = nullptr;
+  const HistLine* debit = nullptr;
   if (l.vorig) {
-    for (const Line* o : c.h.by_referentie(c.d.agb, *l.vorig))
+    for (const HistLine* o : c.h.by_referentie(c.d.agb, *l.vorig))
       if (!o->credit && o->verdict == LineVerdict::approved && o->declaration_id != c.d.id)
         debit = o;
   }
@@ -123,7 +123,7 @@ void judge_debit(Ctx& c, const Line& l, const Allocation& a, std::vector<Hit>& h
   // TR319: the product period lies in the current or an earlier claim period.
   if (c.d.periode_eind < l.eind) hits.push_back({"TR319", "9319"});
   // TR389: no approved, not credited debit with the same functional key (same calendar month).
-  for (const Line* o : c.h.on_allocation(agb, a.gemeente, a.nummer)) {
+  for (const HistLine* o : c.h.on_allocation(agb, a.gemeente, a.nummer)) {
     if (o->credit || o->verdict != LineVerdict::approved || o->credited_by) continue;
     if (o->categorie == l.categorie && o->code == l.code && same_month(o->begin, l.begin)) {
       hits.push_back({"TR389", "9389"});
@@ -234,7 +234,7 @@ Judgement judge(History& h, const Declaration& d, const std::vector<Line>& lines
     std::vector<Hit> hits;
     // TR314.
     bool used = dup_in_message.count(i) > 0;
-    for (const Line* p : h.by_referentie(d.agb, l.referentie))
+    for (const HistLine* p : h.by_referentie(d.agb, l.referentie))
       if (p->declaration_id != d.id) used = true;
     if (used) hits.push_back({"TR314", "8021"});
     // TR338: the allocation exists and belongs to this provider.
@@ -273,7 +273,7 @@ Judgement judge(History& h, const Declaration& d, const std::vector<Line>& lines
     if (o.approved) {
       j.toegekend += l.signed_bedrag();
       if (l.credit && l.vorig)
-        for (const Line* p : h.by_referentie(d.agb, *l.vorig))
+        for (const HistLine* p : h.by_referentie(d.agb, *l.vorig))
           if (!p->credit && p->verdict == LineVerdict::approved && !p->credited_by)
             j.credited.emplace_back(p->id, l.id);
     }

@@ -467,6 +467,30 @@ TEST_SUITE("reconcile") {
     }
   }
 
+  TEST_CASE("reconcile: a line before the first 305 is approved with signal before-start") {
+    History h;
+    add(h, alloc(), {{D(7, 14), "WMO305:S1"}});
+    auto j = run(h, decl(1, "D1", 6), {line(1, "R1", 6)});
+    CHECK(j.lines[0].approved);
+    REQUIRE(j.lines[0].signals.size() == 1);
+    CHECK(j.lines[0].signals[0].name == "before-start");
+    SUBCASE("near miss: a start inside the product period gives no signal") {
+      History h2;
+      add(h2, alloc(), {{D(6, 20), "WMO305:S1"}});
+      CHECK(run(h2, decl(1, "D1", 6), {line(1, "R1", 6)}).lines[0].signals.empty());
+    }
+    SUBCASE("policy reject_before_start turns it into a local rejection") {
+      RuleOptions o;
+      o.local_before_start = "9307";
+      History h3;
+      add(h3, alloc(), {{D(7, 14), "WMO305:S1"}});
+      auto j3 = run(h3, decl(1, "D1", 6), {line(1, "R1", 6)}, o);
+      CHECK_FALSE(j3.lines[0].approved);
+      CHECK(codes(j3.lines[0]) == Codes{"9307"});
+      CHECK(j3.lines[0].hits[0].rule == "local-before-start");
+    }
+  }
+
   TEST_CASE("reconcile: TR319 a product period after the claim period is 9319") {
     History h = base();
     CHECK(codes(run(h, decl(1, "D1", 5), {line(1, "R1", 6)}).lines[0]) == Codes{"9319"});
