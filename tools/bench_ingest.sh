@@ -17,7 +17,8 @@
 #   --keep          keep the work dir
 #
 # Each run: istd ingest --db WORK/ledger.R.db --out WORK/out.R -j J --format json CORPUS >/dev/null
-# (ledger synchronous=FULL, one syncfs per 256-message batch). Reported per run: wall time,
+# (ledger synchronous=FULL, 1024 messages per transaction, one syncfs per written batch or
+# queue of batches). Reported per run: wall time,
 # user+sys CPU, messages/s; then the best run and the load average (other work on the machine
 # lowers the figure).
 set -euo pipefail

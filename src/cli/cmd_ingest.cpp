@@ -246,7 +246,7 @@ class CommandIngest : public Command {
   std::vector<std::string> paths_;
   std::string db_, out_, format_ = "text", side_ = "gemeente", today_, schemas_;
   int jobs_ = 1;
-  int batch_ = 256;
+  int batch_ = 1024;
   std::string max_size_ = "25M";
   bool quiet_ = false;
 };

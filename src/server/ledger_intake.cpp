@@ -81,10 +81,10 @@ IntakeResult LedgerIntake::submit(std::string_view bytes, ValidationResult resul
     }
   }
   try {
+    // One message per transaction (batch size 1): process() commits before it returns (a
+    // duplicate included); the files are written by the ingestor's file thread and flagged
+    // materialised in the next transaction (or by close()).
     o = im.ingestor->process(bytes, std::move(result));
-    // One message per transaction (batch size 1); flush() also ends the transaction a
-    // duplicate leaves open and flags written files as materialised.
-    im.ingestor->flush();
   } catch (...) {
     // Drop whatever the failed message left uncommitted (as a crash would) and start afresh.
     im.ingestor.reset();

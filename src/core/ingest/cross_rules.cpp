@@ -206,6 +206,18 @@ CrossResult apply_305(Ledger& l, const Message& m, MessageId id) {
                                   describe_nummer(k.toewijzing_nummer), s.begindatum)));
       break;
     }
+    // TR326 note: a restart on or before the previous stop's Einddatum overlaps that delivery.
+    const ledger::StopRecord* previous = nullptr;
+    for (const auto& st : stops)
+      if (same_product(st, k) && (!previous || st.einddatum > previous->einddatum)) previous = &st;
+    if (previous && k.begindatum <= previous->einddatum)
+      r.findings.push_back(make(m, sp.node, "TR326", "",
+                                fmt::format("Begindatum {} is not after Einddatum {} of the "
+                                            "previous stop of {}: the delivery periods overlap "
+                                            "(not a reason for rejection).",
+                                            k.begindatum, previous->einddatum,
+                                            describe_nummer(k.toewijzing_nummer)),
+                                Severity::warning));
     tr019_warnings(l, m, sp.node, k, sp.toewijzing_ingangsdatum, r.findings);
     if (r.class_codes[i].empty()) {
       ledger::StartRecord rec;

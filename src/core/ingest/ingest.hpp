@@ -21,9 +21,14 @@
 //   changes nothing (the earlier retour is reported). Same (BerichtCode, Afzender,
 //   Identificatie) with other bytes is TR056.
 // * Durability. Work is grouped in batches (one ledger transaction each). After the commit the
-//   batch's files are written — by a background thread, while the next batch is judged — (tmp +
-//   rename into place, no per-file fsync), then one syncfs, then the rows are flagged
-//   materialised in a later transaction. `recover()` (called first by
+//   batch's files are written — by a background thread, while the next batch is judged — (an
+//   O_TMPFILE inode linked in under its name, relative to cached directory descriptors; tmp +
+//   rename when the name exists; no per-file fsync), then one syncfs (deferred while further
+//   batches are queued, so one sync may cover several batches), then the rows are flagged
+//   materialised in a later transaction. The same thread checkpoints the ledger's WAL on its
+//   own connection after each sync, so ledger commits only append to the WAL (still
+//   synchronous=FULL). A duplicate counts towards the batch like any other message (its
+//   transaction is committed when the batch is full). `recover()` (called first by
 //   every run) writes every committed-but-unflagged file again. A kill anywhere therefore loses
 //   at most the uncommitted batch, which the rerun redoes; files are deterministic functions of
 //   the ledger (names and content, IdentificatieRetour = ledger id), so the result equals an
@@ -59,7 +64,7 @@ struct Options {
   /// Where inputs and retours are routed; no files are written when empty (routes are still
   /// recorded and written by a later run that has an output dir).
   std::filesystem::path out_dir;
-  std::size_t batch_size = 256;
+  std::size_t batch_size = 1024;
   /// syncfs the output tree before flagging files materialised (off only in tests).
   bool sync_files = true;
   /// Write the files of committed batches on a background thread, overlapping the ledger work
@@ -128,5 +133,9 @@ void write_routed(const std::filesystem::path& out_dir, const std::string& route
 
 /// syncfs() of the file system holding `dir` (one call makes every write before it durable).
 void sync_tree(const std::filesystem::path& dir);
+
+/// Sets the ext2/3/4 top-of-hierarchy hint (FS_TOPDIR_FL, `chattr +T`) on `dir`, which
+/// `recover()` applies to an output directory it creates. Errors ignored.
+void mark_top_dir(const std::filesystem::path& dir);
 
 }  // namespace istd::ingest

@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -381,6 +382,12 @@ Ledger::Ledger(const std::filesystem::path& file, OpenOptions options)
   impl_->exec("PRAGMA foreign_keys=ON");
   // 64 MiB page cache: the lookups of a large batch stay in memory.
   impl_->exec("PRAGMA cache_size=-65536");
+  // Savepoint journals (ingest opens one per message inside a batch transaction) in memory.
+  // With temp files they spill to disk beyond 64 KiB and, being files, are not truncated
+  // between savepoints: every message's original pages were appended to a temp file for the
+  // whole batch (profile: ~12% of the ledger thread in pwrite). Only temporary data; the
+  // database and its WAL (and their durability) are unaffected.
+  impl_->exec("PRAGMA temp_store=MEMORY");
 
   impl_->exec("BEGIN IMMEDIATE");
   try {
@@ -424,6 +431,22 @@ Ledger::Ledger(const std::filesystem::path& file, OpenOptions options)
 }
 
 Ledger::~Ledger() = default;
+
+bool Ledger::in_transaction() const { return sqlite3_get_autocommit(impl_->db) == 0; }
+
+void Ledger::set_auto_checkpoint(bool on) {
+  impl_->exec(on ? "PRAGMA wal_autocheckpoint=1000" : "PRAGMA wal_autocheckpoint=0");
+}
+
+void Ledger::checkpoint() {
+  // PASSIVE: copies what it can without waiting for (or blocking) the writer; readers and the
+  // writer on other connections go on. Durability does not depend on it (commits are durable in
+  // the WAL); it only keeps the WAL from growing.
+  int log = 0, done = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(impl_->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
+                                           &done);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) impl_->fail("checkpoint");
+}
 
 int Ledger::schema_version() const { return impl_->version; }
 const std::filesystem::path& Ledger::file() const { return impl_->file; }
@@ -757,13 +780,16 @@ static std::vector<AllocationVersion> current_of(const Ledger& l, Ledger::Impl& 
                                                  const std::vector<std::string_view>& args) {
   std::vector<std::pair<std::string, std::int64_t>> keys;
   {
+    // No DISTINCT / ORDER BY in SQL: with them SQLite prefers the UNIQUE(gemeente, nummer, ..)
+    // index (it yields that order) and scans every allocation of the gemeente instead of using
+    // the index that matches `where` — a scan per 301 that grows with the ledger. Sort here.
     auto s = impl.prepare(fmt::format(
-        "SELECT DISTINCT gemeente, toewijzing_nummer FROM allocation_versions WHERE {} "
-        "ORDER BY gemeente, toewijzing_nummer",
-        where));
+        "SELECT gemeente, toewijzing_nummer FROM allocation_versions WHERE {}", where));
     for (std::size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
     while (s.step()) keys.emplace_back(s.text(0), s.i64(1));
   }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   std::vector<AllocationVersion> out;
   for (const auto& [g, n] : keys)
     if (auto v = l.current_allocation(g, n)) out.push_back(std::move(*v));

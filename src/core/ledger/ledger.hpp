@@ -303,6 +303,15 @@ class Ledger {
 
   /// Schema version of the open file (== kSchemaVersion after opening).
   int schema_version() const;
+  /// True while a transaction is open on this connection (Transaction not yet committed).
+  bool in_transaction() const;
+  /// SQLite's automatic WAL checkpoint at commit (on by default). A writer that checkpoints
+  /// from another connection (`checkpoint()`, e.g. on a background thread) turns it off so
+  /// its commits do not copy the WAL into the database file. Durability is unchanged.
+  void set_auto_checkpoint(bool on);
+  /// A PASSIVE WAL checkpoint on this connection (never waits for other connections).
+  /// @throws RuntimeError on database failure.
+  void checkpoint();
   const std::filesystem::path& file() const;
 
   // -- Transactions --------------------------------------------------------------------------

@@ -219,6 +219,40 @@ TEST_CASE("ingest: routing follows the header (A1): retour to the Afzender, inpu
   }
 }
 
+TEST_CASE("ingest: a duplicate commits like any message: no ledger transaction is left open") {
+  // The server calls process() without flush() (batch size 1): after a duplicate the ledger
+  // must not stay inside a write transaction (it held the write lock until the next message).
+  Env e;
+  const auto x = m301("A1", {TP{}});
+  auto o1 = e.ingestor->process(x, e.validator->validate(x, "a.xml"));
+  REQUIRE(o1.accepted);
+  CHECK_FALSE(e.ledger->in_transaction());
+  auto o2 = e.ingestor->process(x, e.validator->validate(x, "b.xml"));
+  REQUIRE(o2.duplicate);
+  CHECK(o2.message_id == o1.message_id);
+  CHECK_FALSE(e.ledger->in_transaction());
+  // Another connection can write at once (no busy wait on a lock held by the ingestor).
+  {
+    ledger::Ledger other(e.dir.path / "ledger.db");
+    auto tx = other.begin();
+    tx.commit();
+  }
+  // With a larger batch a duplicate counts towards it: the batch still commits when full.
+  ingest::Options o;
+  o.today = e.today;
+  o.out_dir = e.out();
+  o.sync_files = false;
+  o.batch_size = 2;
+  e.ingestor = std::make_unique<ingest::Ingestor>(*e.ledger, bundle(), o);
+  const auto y = m301("A2", {TP{.nr = "300202"}}, C2);
+  REQUIRE(e.ingestor->process(y, e.validator->validate(y, "c.xml")).accepted);
+  CHECK(e.ledger->in_transaction());
+  REQUIRE(e.ingestor->process(x, e.validator->validate(x, "d.xml")).duplicate);
+  CHECK_FALSE(e.ledger->in_transaction());
+  e.ingestor->flush();
+  CHECK_FALSE(e.ledger->in_transaction());
+}
+
 TEST_CASE("ingest: missing output files of committed messages are written again on recovery") {
   Env e;
   REQUIRE(e.send(m301("A1", {TP{}})).accepted);

@@ -145,6 +145,30 @@ TEST_CASE("ingest: C7 start, pause and restart are accepted and give the interva
                    "ended 2026-01-01 9999-12-31"});
 }
 
+TEST_CASE("ingest: TR326 a restart on or before the previous stop's Einddatum is a warning") {
+  Env e;
+  base(e);
+  accept(e, m305("S1", {SP{}}));
+  accept(e, m307("T1", {STP{}}));  // pause, Einddatum 2025-06-20
+  auto tr326_warnings = [](const ingest::Outcome& o) {
+    int n = 0;
+    for (const auto& f : o.result.findings)
+      if (f.rule == "TR326" && f.severity == Severity::warning) ++n;
+    return n;
+  };
+  SUBCASE("restart on the stop's Einddatum: accepted, with the overlap warning") {
+    auto o = e.send(m305("S2", {SP{.begin = "2025-06-20"}}));
+    CHECK(o.accepted);
+    CHECK(tr326_warnings(o) == 1);
+    CHECK(e.retour(o).header.empty());
+  }
+  SUBCASE("near miss: restart the day after the Einddatum, no warning") {
+    auto o = e.send(m305("S2", {SP{.begin = "2025-06-21"}}));
+    CHECK(o.accepted);
+    CHECK(tr326_warnings(o) == 0);
+  }
+}
+
 TEST_CASE("ingest: C8 TR069 a stop whose Begindatum matches no start is 9069") {
   Env e;
   base(e);
