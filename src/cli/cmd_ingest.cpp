@@ -66,6 +66,24 @@ class CommandIngest : public Command {
                    "aanbieder (a received 301 gets a 302)")
         ->check(CLI::IsMember({"gemeente", "aanbieder"}))
         ->capture_default_str();
+    app.add_option("--taakgericht", taakgericht_,
+                   "AGB code of a provider working taakgericht (repeatable or comma-separated): "
+                   "its StartProduct/StopProduct without ToewijzingNummer is accepted (no "
+                   "9019) and matched by Product instead. Default: none")
+        ->delimiter(',')
+        ->check(CLI::Validator(
+            [](std::string& v) {
+              if (v.size() != 8 || v.find_first_not_of("0123456789") != std::string::npos)
+                return std::string("an AGB code is 8 digits: ") + v;
+              return std::string();
+            },
+            "AGB"));
+    app.add_option("--rejected-301", rejected_301_,
+                   "Side gemeente: a received 302 with a retourcode other than 0200 takes the own "
+                   "301 it answers out of force (withdraw: its allocations no longer count) or "
+                   "leaves it in force (keep)")
+        ->check(CLI::IsMember({"withdraw", "keep"}))
+        ->capture_default_str();
     app.add_option("--today", today_,
                    "The date of receipt, YYYY-MM-DD, for testing or back-dating (TR135, "
                    "DagtekeningRetour). Default: $ISTD_TODAY, else today in Europe/Amsterdam");
@@ -96,6 +114,9 @@ class CommandIngest : public Command {
     iopt.today = resolve_today(today_);
     iopt.out_dir = out_;
     iopt.batch_size = static_cast<std::size_t>(batch_);
+    iopt.taakgericht.insert(taakgericht_.begin(), taakgericht_.end());
+    iopt.rejected_301 = rejected_301_ == "keep" ? ingest::Rejected301::keep
+                                                : ingest::Rejected301::withdraw;
     // Fault injection for the crash tests: end the process at the N-th durability point. Files
     // are then written in line so the points come in a reproducible order.
     if (const char* f = std::getenv("ISTD_FAULT_AFTER"); f && *f) {
@@ -245,6 +266,8 @@ class CommandIngest : public Command {
 
   std::vector<std::string> paths_;
   std::string db_, out_, format_ = "text", side_ = "gemeente", today_, schemas_;
+  std::vector<std::string> taakgericht_;
+  std::string rejected_301_ = "withdraw";
   int jobs_ = 1;
   int batch_ = 1024;
   std::string max_size_ = "25M";

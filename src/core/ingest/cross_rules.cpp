@@ -59,7 +59,10 @@ bool same_product(const R& r, const ledger::StartKey& k) {
 /// TR019: the allocation must exist for this gemeente, provider and client, and not be deleted.
 /// Returns the reason when it fails.
 std::optional<std::string> tr019(const Ledger& l, const ledger::StartKey& k,
-                                 std::string_view what) {
+                                 std::string_view what,
+                                 const std::set<std::string>& taakgericht) {
+  // Taakgericht (no allocations per client): keyed by Product instead (DOMAIN.md §4.3).
+  if (!k.toewijzing_nummer && taakgericht.count(k.agb)) return std::nullopt;
   if (!k.toewijzing_nummer)
     return fmt::format(
         "The {} has no ToewijzingNummer; work on allocations (inspannings- or outputgericht) "
@@ -155,7 +158,8 @@ void emit(CrossResult& r, std::size_t i, Finding f) {
   r.findings.push_back(std::move(f));
 }
 
-CrossResult apply_305(Ledger& l, const Message& m, MessageId id) {
+CrossResult apply_305(Ledger& l, const Message& m, MessageId id,
+                      const std::set<std::string>& taakgericht) {
   CrossResult r;
   const auto& sps = m.client.starts;
   r.class_codes.resize(sps.size());
@@ -186,7 +190,8 @@ CrossResult apply_305(Ledger& l, const Message& m, MessageId id) {
       continue;
     }
     // StatusAanlevering 1.
-    if (auto why = tr019(l, k, "StartProduct")) emit(r, i, make(m, sp.node, "TR019", "9019", *why));
+    if (auto why = tr019(l, k, "StartProduct", taakgericht))
+      emit(r, i, make(m, sp.node, "TR019", "9019", *why));
     if (l.live_start(k))
       emit(r, i, make(m, sp.node, "TR074", "9074",
                       fmt::format("A start with this key ({}, Begindatum {}) was already "
@@ -229,7 +234,8 @@ CrossResult apply_305(Ledger& l, const Message& m, MessageId id) {
   return r;
 }
 
-CrossResult apply_307(Ledger& l, const Message& m, MessageId id) {
+CrossResult apply_307(Ledger& l, const Message& m, MessageId id,
+                      const std::set<std::string>& taakgericht) {
   CrossResult r;
   const auto& stps = m.client.stops;
   r.class_codes.resize(stps.size());
@@ -251,7 +257,8 @@ CrossResult apply_307(Ledger& l, const Message& m, MessageId id) {
         l.delete_stop(live->id, id);
       continue;
     }
-    if (auto why = tr019(l, k, "StopProduct")) emit(r, i, make(m, st.node, "TR019", "9019", *why));
+    if (auto why = tr019(l, k, "StopProduct", taakgericht))
+      emit(r, i, make(m, st.node, "TR019", "9019", *why));
     // TR069 + TR382: a live start with the same start-key, and it is the last live start.
     {
       auto starts = l.live_starts(k.agb, k.gemeente, k.bsn, k.toewijzing_nummer);
@@ -358,9 +365,10 @@ std::vector<Finding> check_header(const Ledger& l, const Message& m, model::Date
   return out;
 }
 
-CrossResult apply_startstop(Ledger& l, const Message& m, MessageId id) {
-  if (m.type == model::MessageType::WMO305) return apply_305(l, m, id);
-  return apply_307(l, m, id);
+CrossResult apply_startstop(Ledger& l, const Message& m, MessageId id,
+                            const std::set<std::string>& taakgericht) {
+  if (m.type == model::MessageType::WMO305) return apply_305(l, m, id, taakgericht);
+  return apply_307(l, m, id, taakgericht);
 }
 
 CrossResult apply_allocations(Ledger& l, const Message& m, MessageId id) {

@@ -3,6 +3,7 @@
 // back when `rejected()`.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,9 +30,10 @@ std::vector<Finding> check_header(const ledger::Ledger& ledger, const model::Mes
 
 /// 305 / 307: TR019, TR063, TR069, TR071, TR074, TR326, TR413, TR414, TR415. Status-3 classes
 /// first, then status-1 classes, each in document order; every clean class is applied at once
-/// (later classes see it). `id` is the message's ledger row.
+/// (later classes see it). `id` is the message's ledger row. A class without ToewijzingNummer
+/// from a provider in `taakgericht` is not 9019; it is keyed and matched by its Product.
 CrossResult apply_startstop(ledger::Ledger& ledger, const model::Message& m,
-                            ledger::MessageId id);
+                            ledger::MessageId id, const std::set<std::string>& taakgericht = {});
 
 /// 301: TR332 per ToegewezenProduct; when clean, stores the versions (a version with the same
 /// date/time as a stored one is not stored again: warning when its content differs) and warns

@@ -6,6 +6,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <condition_variable>
 #include <deque>
@@ -771,6 +772,56 @@ struct Ingestor::Impl {
     }
   }
 
+  /// A 302 rejects when its header or any class carries a retourcode other than 0200.
+  static bool rejects(const model::Message& m) {
+    auto any = [](const model::RetourCodes& rc) {
+      return std::any_of(rc.codes.begin(), rc.codes.end(),
+                         [](const model::Text& c) { return c.value != "0200"; });
+    };
+    if (any(m.header.retourcodes) || any(m.client.retourcodes)) return true;
+    for (const auto& x : m.client.toegewezen)
+      if (any(x.retourcodes)) return true;
+    for (const auto& x : m.client.contacten)
+      if (any(x.retourcodes)) return true;
+    for (const auto& x : m.client.relatie)
+      if (any(x.retourcodes)) return true;
+    return false;
+  }
+
+  /// The 301 a rejecting 302 answers (the 302 copies its header: Afzender = the gemeente,
+  /// Identificatie, Dagtekening): its allocation versions are deleted. Warns what was done.
+  void withdraw_rejected_301(Outcome& o, const model::Message& m) {
+    const auto& h = m.header;
+    Finding f;
+    f.rule = "REJECTED-301";
+    f.severity = Severity::warning;
+    f.line = m.line(h.bericht_identificatie);
+    f.column = m.column(h.bericht_identificatie);
+    if (h.bericht_identificatie != model::kNoNode)
+      f.paths.push_back(m.path(h.bericht_identificatie));
+    std::optional<ledger::MessageRecord> heen;
+    for (auto& r : ledger.inputs_by_key(model::bericht_code(MessageType::WMO301), h.afzender.value,
+                                        h.identificatie.value))
+      if (r.dagtekening == h.dagtekening.value && r.verdict == Verdict::accepted) heen = r;
+    if (!heen) {
+      f.text = fmt::format(
+          "This 302 rejects 301 '{}' of {} (Dagtekening {}), but no such accepted 301 is in "
+          "the ledger; nothing was taken out of force.",
+          h.identificatie.value, h.afzender.value, h.dagtekening.value);
+    } else {
+      const auto numbers = ledger.withdraw_allocations_of(heen->id);
+      std::string list;
+      for (auto nr : numbers) list += (list.empty() ? "" : ", ") + std::to_string(nr);
+      f.text = fmt::format(
+          "The provider rejected 301 '{}' of {} (Dagtekening {}): that 301 is taken out of "
+          "force ({}).",
+          h.identificatie.value, h.afzender.value, h.dagtekening.value,
+          numbers.empty() ? std::string("it held no stored allocation versions")
+                          : "allocation versions removed: ToewijzingNummer " + list);
+    }
+    o.result.findings.push_back(std::move(f));
+  }
+
   Outcome process(std::string_view bytes, ValidationResult result) {
     ensure_tx();
     Outcome o;
@@ -811,6 +862,10 @@ struct Ingestor::Impl {
     const bool level2 = has_error(o.result.findings);
 
     if (is_retour_type(m->type)) {
+      // A rejecting 302 takes the own 301 out of force (DOMAIN.md §4.1), in this transaction.
+      if (m->type == MessageType::WMO302 && opt.side == Side::gemeente &&
+          opt.rejected_301 == Rejected301::withdraw && rejects(*m))
+        withdraw_rejected_301(o, *m);
       auto n = input_row(*m, bytes, source);
       n.verdict = Verdict::recorded;
       n.level = level2 ? 2 : 0;
@@ -884,7 +939,7 @@ struct Ingestor::Impl {
       n.route_path = ledger.unique_route(route_wanted);
       const MessageId id = ledger.add_message(n);
       cross = m->type == MessageType::WMO301 ? apply_allocations(ledger, *m, id)
-                                             : apply_startstop(ledger, *m, id);
+                                             : apply_startstop(ledger, *m, id, opt.taakgericht);
       for (auto& f : cross.findings) o.result.findings.push_back(f);
       if (!cross.rejected()) {
         // The provisional row already says "accepted, no findings"; only warnings change it.

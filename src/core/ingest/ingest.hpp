@@ -8,7 +8,10 @@
 //   306/308. At a provider (Side::aanbieder) a received 301 gets a 302 (TR332 on each
 //   ToegewezenProduct). 323s are recorded (declaration + prestaties, verdict pending) and routed
 //   to the gemeente; their 325 is made by `istd reconcile`. Received retours (302/306/308/325)
-//   are recorded and routed, nothing else.
+//   are recorded and routed; at the gemeente a 302 with a retourcode other than 0200 also takes
+//   the own 301 it answers out of force (Options::rejected_301: its allocation versions are
+//   deleted in the 302's transaction; DOMAIN.md §4.1). Providers in Options::taakgericht may
+//   send starts/stops without ToewijzingNummer, matched by Product (§4.3).
 // * Verdicts. Level 1 (not XML, XSD-invalid, unknown namespace, types istd does not process):
 //   quarantine (`quarantine/<file>` + `<file>.reason`), no retour. Level 2 (message rules):
 //   header-only retour 0001 + XsltVersie. Header rules (TR056 9056, TR135 8848): header-only
@@ -42,6 +45,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +62,12 @@ namespace istd::ingest {
 
 enum class Side { gemeente, aanbieder };
 
+/// What a received 302 with rejection codes does to the own 301 it answers (side gemeente).
+enum class Rejected301 {
+  withdraw,  ///< all versions the 301 stored are taken out of force (DOMAIN.md §4.1)
+  keep,      ///< recorded and routed only; the 301 stays in force
+};
+
 struct Options {
   Side side = Side::gemeente;
   model::Date today{2025, 1, 1};
@@ -65,6 +75,12 @@ struct Options {
   /// recorded and written by a later run that has an output dir).
   std::filesystem::path out_dir;
   std::size_t batch_size = 1024;
+  /// Providers (AGB) working taakgericht (DOMAIN.md §4.3 TR019): their StartProduct/StopProduct
+  /// without ToewijzingNummer is not 9019 but keyed and matched by Product.
+  std::set<std::string> taakgericht;
+  /// Side gemeente: a received 302 carrying a retourcode other than 0200 takes the own 301 it
+  /// answers out of force (withdraw, default) or leaves it (keep).
+  Rejected301 rejected_301 = Rejected301::withdraw;
   /// syncfs the output tree before flagging files materialised (off only in tests).
   bool sync_files = true;
   /// Write the files of committed batches on a background thread, overlapping the ledger work

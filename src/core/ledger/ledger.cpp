@@ -737,6 +737,19 @@ RowId Ledger::add_allocation_version(const AllocationVersion& v, bool* inserted)
   return sqlite3_last_insert_rowid(impl_->db);
 }
 
+std::vector<std::int64_t> Ledger::withdraw_allocations_of(MessageId message_id) {
+  std::vector<std::int64_t> numbers;
+  {
+    auto s = impl_->prepare(
+        "SELECT DISTINCT toewijzing_nummer FROM allocation_versions WHERE message_id = ? "
+        "ORDER BY toewijzing_nummer");
+    s.bind(1, message_id);
+    while (s.step()) numbers.push_back(s.i64(0));
+  }
+  impl_->prepare("DELETE FROM allocation_versions WHERE message_id = ?").bind(1, message_id).exec();
+  return numbers;
+}
+
 std::optional<AllocationVersion> Ledger::allocation_version_at(
     std::string_view gemeente, std::int64_t nummer, std::string_view datum,
     std::string_view tijd) const {

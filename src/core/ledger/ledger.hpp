@@ -384,6 +384,10 @@ class Ledger {
   /// Returns the existing row's id when it exists (then nothing is written), else the new id;
   /// `inserted` tells which.
   RowId add_allocation_version(const AllocationVersion& v, bool* inserted = nullptr);
+  /// Takes the allocation versions stored from message `message_id` (a 301) out of force:
+  /// deletes them, so no lookup (nor reconcile) sees them any more (DOMAIN.md §4.1: an own 301
+  /// rejected by the provider's 302). Returns the distinct ToewijzingNummers removed.
+  std::vector<std::int64_t> withdraw_allocations_of(MessageId message_id);
   /// The version with the same (gemeente, nummer, datum, tijd), if any.
   std::optional<AllocationVersion> allocation_version_at(std::string_view gemeente,
                                                           std::int64_t nummer,

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -168,6 +169,8 @@ struct Env {
   std::unique_ptr<ledger::Ledger> ledger;
   std::unique_ptr<ingest::Ingestor> ingestor;
   model::Date today{2025, 12, 1};
+  std::set<std::string> taakgericht;
+  ingest::Rejected301 rejected_301 = ingest::Rejected301::withdraw;
 
   explicit Env(ingest::Side s = ingest::Side::gemeente) : side(s) { open(); }
 
@@ -183,6 +186,8 @@ struct Env {
     o.out_dir = dir.path / "out";
     o.sync_files = false;
     o.batch_size = 1;
+    o.taakgericht = taakgericht;
+    o.rejected_301 = rejected_301;
     ingestor = std::make_unique<ingest::Ingestor>(*ledger, bundle(), o);
     ingestor->recover();
   }
