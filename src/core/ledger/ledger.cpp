@@ -1,6 +1,7 @@
 // SQLite implementation of the ledger (design in ledger.hpp).
 #include "core/ledger/ledger.hpp"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -8,8 +9,6 @@
 #include <cstring>
 #include <map>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "core/errors.hpp"
 
@@ -214,6 +213,13 @@ class Stmt {
     if (v) return bind(i, *v);
     return bind_null(i);
   }
+  /// Binds the values to parameters 1, 2, ... in order.
+  template <typename... Ts>
+  Stmt& bind_all(const Ts&... vs) {
+    int i = 0;
+    (bind(++i, vs), ...);
+    return *this;
+  }
 
   /// True while a row is available.
   bool step() {
@@ -236,12 +242,14 @@ class Stmt {
   std::int64_t i64(int c) const { return sqlite3_column_int64(s_, c); }
   std::string text(int c) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, c))) : std::string();
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
+             : std::string();
   }
   std::string blob(int c) const {
     const void* p = sqlite3_column_blob(s_, c);
     int n = sqlite3_column_bytes(s_, c);
-    return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string();
+    return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(n))
+             : std::string();
   }
   std::optional<std::string> opt_text(int c) const {
     if (is_null(c)) return std::nullopt;
@@ -289,8 +297,8 @@ struct Ledger::Impl {
     auto it = cache.find(sql);
     if (it == cache.end()) {
       sqlite3_stmt* s = nullptr;
-      if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                             &s, nullptr) != SQLITE_OK)
+      if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                             SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
         fail("prepare");
       it = cache.emplace(std::string(sql), s).first;
     }
@@ -315,10 +323,14 @@ std::int64_t content_hash(std::string_view bytes) {
 
 std::string_view to_string(Verdict v) {
   switch (v) {
-    case Verdict::accepted: return "accepted";
-    case Verdict::rejected: return "rejected";
-    case Verdict::quarantined: return "quarantined";
-    case Verdict::recorded: return "recorded";
+    case Verdict::accepted:
+      return "accepted";
+    case Verdict::rejected:
+      return "rejected";
+    case Verdict::quarantined:
+      return "quarantined";
+    case Verdict::recorded:
+      return "recorded";
   }
   return "recorded";
 }
@@ -332,9 +344,12 @@ static Verdict verdict_from(std::string_view s) {
 
 std::string_view to_string(PrestatieVerdict v) {
   switch (v) {
-    case PrestatieVerdict::pending: return "pending";
-    case PrestatieVerdict::approved: return "approved";
-    case PrestatieVerdict::rejected: return "rejected";
+    case PrestatieVerdict::pending:
+      return "pending";
+    case PrestatieVerdict::approved:
+      return "approved";
+    case PrestatieVerdict::rejected:
+      return "rejected";
   }
   return "pending";
 }
@@ -375,9 +390,15 @@ Ledger::Ledger(const std::filesystem::path& file, OpenOptions options)
 
   impl_->exec("PRAGMA journal_mode=WAL");
   switch (options.sync) {
-    case OpenOptions::Sync::full: impl_->exec("PRAGMA synchronous=FULL"); break;
-    case OpenOptions::Sync::normal: impl_->exec("PRAGMA synchronous=NORMAL"); break;
-    case OpenOptions::Sync::off: impl_->exec("PRAGMA synchronous=OFF"); break;
+    case OpenOptions::Sync::full:
+      impl_->exec("PRAGMA synchronous=FULL");
+      break;
+    case OpenOptions::Sync::normal:
+      impl_->exec("PRAGMA synchronous=NORMAL");
+      break;
+    case OpenOptions::Sync::off:
+      impl_->exec("PRAGMA synchronous=OFF");
+      break;
   }
   impl_->exec("PRAGMA foreign_keys=ON");
   // 64 MiB page cache: the lookups of a large batch stay in memory.
@@ -405,9 +426,9 @@ Ledger::Ledger(const std::filesystem::path& file, OpenOptions options)
       auto s = impl_->prepare("SELECT version FROM schema_version");
       if (s.step()) version = static_cast<int>(s.i64(0));
     } else if (has_tables) {
-      throw ConfigError(fmt::format(
-          "ledger {}: not an istd ledger (SQLite file without a schema_version table)",
-          file.string()));
+      throw ConfigError(
+          fmt::format("ledger {}: not an istd ledger (SQLite file without a schema_version table)",
+                      file.string()));
     } else {
       impl_->exec("CREATE TABLE schema_version(version INTEGER NOT NULL)");
       impl_->exec("INSERT INTO schema_version VALUES (0)");
@@ -443,8 +464,8 @@ void Ledger::checkpoint() {
   // writer on other connections go on. Durability does not depend on it (commits are durable in
   // the WAL); it only keeps the WAL from growing.
   int log = 0, done = 0;
-  const int rc = sqlite3_wal_checkpoint_v2(impl_->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
-                                           &done);
+  const int rc =
+      sqlite3_wal_checkpoint_v2(impl_->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) impl_->fail("checkpoint");
 }
 
@@ -524,24 +545,10 @@ MessageId Ledger::add_message(const NewMessage& m) {
       "dagtekening, xsd_basis, xsd_bericht, source, content_hash, verdict, level, "
       "findings, reply_to, route_path, reason, received_at) "
       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  s.bind(1, m.role == Role::output ? "output" : "input")
-      .bind(2, m.type)
-      .bind(3, m.berichtcode)
-      .bind(4, m.afzender)
-      .bind(5, m.ontvanger)
-      .bind(6, m.identificatie)
-      .bind(7, m.dagtekening)
-      .bind(8, m.xsd_basis)
-      .bind(9, m.xsd_bericht)
-      .bind(10, m.source)
-      .bind(11, content_hash(m.bytes))
-      .bind(12, to_string(m.verdict))
-      .bind(13, m.level)
-      .bind(14, m.findings_json)
-      .bind(15, m.reply_to)
-      .bind(16, m.route_path)
-      .bind(17, m.reason)
-      .bind(18, now_utc());
+  s.bind_all(m.role == Role::output ? "output" : "input", m.type, m.berichtcode, m.afzender,
+             m.ontvanger, m.identificatie, m.dagtekening, m.xsd_basis, m.xsd_bericht, m.source,
+             content_hash(m.bytes), to_string(m.verdict), m.level, m.findings_json, m.reply_to,
+             m.route_path, m.reason, now_utc());
   s.exec();
   const MessageId id = sqlite3_last_insert_rowid(impl_->db);
   impl_->prepare("INSERT INTO message_bytes(id, bytes) VALUES(?, ?)")
@@ -557,16 +564,16 @@ void Ledger::set_message_bytes(MessageId id, std::string_view bytes) {
       .bind(1, content_hash(bytes))
       .bind(2, id)
       .exec();
-  impl_->prepare("UPDATE message_bytes SET bytes = ? WHERE id = ?").bind_blob(1, bytes).bind(2, id).exec();
+  impl_->prepare("UPDATE message_bytes SET bytes = ? WHERE id = ?")
+      .bind_blob(1, bytes)
+      .bind(2, id)
+      .exec();
 }
 
 void Ledger::set_message_verdict(MessageId id, Verdict verdict, int level,
                                  std::string_view findings_json) {
   impl_->prepare("UPDATE messages SET verdict = ?, level = ?, findings = ? WHERE id = ?")
-      .bind(1, to_string(verdict))
-      .bind(2, level)
-      .bind(3, findings_json)
-      .bind(4, id)
+      .bind_all(to_string(verdict), level, findings_json, id)
       .exec();
 }
 
@@ -715,23 +722,9 @@ RowId Ledger::add_allocation_version(const AllocationVersion& v, bool* inserted)
       "toewijzingsdatum, toewijzingstijd, bsn, agb, categorie, code, ingangsdatum, einddatum, "
       "reden_wijziging, volume, eenheid, frequentie, budget, referentie_aanbieder) "
       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  s.bind(1, v.message_id)
-      .bind(2, v.gemeente)
-      .bind(3, v.toewijzing_nummer)
-      .bind(4, v.toewijzingsdatum)
-      .bind(5, v.toewijzingstijd)
-      .bind(6, v.bsn)
-      .bind(7, v.agb)
-      .bind(8, v.categorie)
-      .bind(9, v.code)
-      .bind(10, v.ingangsdatum)
-      .bind(11, v.einddatum)
-      .bind(12, v.reden_wijziging)
-      .bind(13, v.volume)
-      .bind(14, v.eenheid)
-      .bind(15, v.frequentie)
-      .bind(16, v.budget)
-      .bind(17, v.referentie_aanbieder);
+  s.bind_all(v.message_id, v.gemeente, v.toewijzing_nummer, v.toewijzingsdatum, v.toewijzingstijd,
+             v.bsn, v.agb, v.categorie, v.code, v.ingangsdatum, v.einddatum, v.reden_wijziging,
+             v.volume, v.eenheid, v.frequentie, v.budget, v.referentie_aanbieder);
   s.exec();
   if (inserted) *inserted = true;
   return sqlite3_last_insert_rowid(impl_->db);
@@ -750,24 +743,25 @@ std::vector<std::int64_t> Ledger::withdraw_allocations_of(MessageId message_id) 
   return numbers;
 }
 
-std::optional<AllocationVersion> Ledger::allocation_version_at(
-    std::string_view gemeente, std::int64_t nummer, std::string_view datum,
-    std::string_view tijd) const {
+std::optional<AllocationVersion> Ledger::allocation_version_at(std::string_view gemeente,
+                                                               std::int64_t nummer,
+                                                               std::string_view datum,
+                                                               std::string_view tijd) const {
   auto s = impl_->prepare(fmt::format(
       "SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? AND "
       "toewijzingsdatum = ? AND toewijzingstijd = ?",
       kAllocCols));
-  s.bind(1, gemeente).bind(2, nummer).bind(3, datum).bind(4, tijd);
+  s.bind_all(gemeente, nummer, datum, tijd);
   if (!s.step()) return std::nullopt;
   return read_alloc(s);
 }
 
 std::optional<AllocationVersion> Ledger::current_allocation(std::string_view gemeente,
                                                             std::int64_t nummer) const {
-  auto s = impl_->prepare(fmt::format(
-      "SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? "
-      "ORDER BY toewijzingsdatum DESC, toewijzingstijd DESC LIMIT 1",
-      kAllocCols));
+  auto s = impl_->prepare(
+      fmt::format("SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? "
+                  "ORDER BY toewijzingsdatum DESC, toewijzingstijd DESC LIMIT 1",
+                  kAllocCols));
   s.bind(1, gemeente).bind(2, nummer);
   if (!s.step()) return std::nullopt;
   return read_alloc(s);
@@ -775,10 +769,10 @@ std::optional<AllocationVersion> Ledger::current_allocation(std::string_view gem
 
 std::vector<AllocationVersion> Ledger::allocation_history(std::string_view gemeente,
                                                           std::int64_t nummer) const {
-  auto s = impl_->prepare(fmt::format(
-      "SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? "
-      "ORDER BY toewijzingsdatum, toewijzingstijd",
-      kAllocCols));
+  auto s = impl_->prepare(
+      fmt::format("SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? "
+                  "ORDER BY toewijzingsdatum, toewijzingstijd",
+                  kAllocCols));
   s.bind(1, gemeente).bind(2, nummer);
   std::vector<AllocationVersion> out;
   while (s.step()) out.push_back(read_alloc(s));
@@ -796,8 +790,8 @@ static std::vector<AllocationVersion> current_of(const Ledger& l, Ledger::Impl& 
     // No DISTINCT / ORDER BY in SQL: with them SQLite prefers the UNIQUE(gemeente, nummer, ..)
     // index (it yields that order) and scans every allocation of the gemeente instead of using
     // the index that matches `where` — a scan per 301 that grows with the ledger. Sort here.
-    auto s = impl.prepare(fmt::format(
-        "SELECT gemeente, toewijzing_nummer FROM allocation_versions WHERE {}", where));
+    auto s = impl.prepare(
+        fmt::format("SELECT gemeente, toewijzing_nummer FROM allocation_versions WHERE {}", where));
     for (std::size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
     while (s.step()) keys.emplace_back(s.text(0), s.i64(1));
   }
@@ -822,8 +816,7 @@ std::vector<AllocationVersion> Ledger::allocations_of_provider(
 std::vector<AllocationVersion> Ledger::allocations_of_client(std::string_view gemeente,
                                                              std::string_view agb,
                                                              std::string_view bsn) const {
-  return current_of(*this, *impl_, "gemeente = ? AND agb = ? AND bsn = ?",
-                    {gemeente, agb, bsn});
+  return current_of(*this, *impl_, "gemeente = ? AND agb = ? AND bsn = ?", {gemeente, agb, bsn});
 }
 
 // -------------------------------------------------------------------------------------------
@@ -867,16 +860,8 @@ RowId Ledger::add_start(const StartRecord& r) {
   auto s = impl_->prepare(
       "INSERT INTO starts(agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
       "toewijzing_ingangsdatum, inserted_by, deleted_by) VALUES(?,?,?,?,?,?,?,?,?,?)");
-  s.bind(1, r.agb)
-      .bind(2, r.gemeente)
-      .bind(3, r.bsn)
-      .bind(4, r.toewijzing_nummer)
-      .bind(5, r.categorie)
-      .bind(6, r.code)
-      .bind(7, r.begindatum)
-      .bind(8, r.toewijzing_ingangsdatum)
-      .bind(9, r.inserted_by)
-      .bind(10, r.deleted_by)
+  s.bind_all(r.agb, r.gemeente, r.bsn, r.toewijzing_nummer, r.categorie, r.code, r.begindatum,
+             r.toewijzing_ingangsdatum, r.inserted_by, r.deleted_by)
       .exec();
   return sqlite3_last_insert_rowid(impl_->db);
 }
@@ -886,18 +871,9 @@ RowId Ledger::add_stop(const StopRecord& r) {
       "INSERT INTO stops(agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
       "toewijzing_ingangsdatum, inserted_by, deleted_by, reden_beeindiging, einddatum) "
       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
-  s.bind(1, r.agb)
-      .bind(2, r.gemeente)
-      .bind(3, r.bsn)
-      .bind(4, r.toewijzing_nummer)
-      .bind(5, r.categorie)
-      .bind(6, r.code)
-      .bind(7, r.begindatum)
-      .bind(8, r.toewijzing_ingangsdatum)
-      .bind(9, r.inserted_by)
-      .bind(10, r.deleted_by)
-      .bind(11, r.reden_beeindiging)
-      .bind(12, r.einddatum)
+  s.bind_all(r.agb, r.gemeente, r.bsn, r.toewijzing_nummer, r.categorie, r.code, r.begindatum,
+             r.toewijzing_ingangsdatum, r.inserted_by, r.deleted_by, r.reden_beeindiging,
+             r.einddatum)
       .exec();
   return sqlite3_last_insert_rowid(impl_->db);
 }
@@ -914,33 +890,20 @@ std::optional<StartRecord> Ledger::live_start(const StartKey& k) const {
       "SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
       "gemeente = ? AND categorie IS ? AND code IS ? AND begindatum = ? AND deleted_by IS NULL",
       kStartCols));
-  s.bind(1, k.bsn)
-      .bind(2, k.toewijzing_nummer)
-      .bind(3, k.agb)
-      .bind(4, k.gemeente)
-      .bind(5, k.categorie)
-      .bind(6, k.code)
-      .bind(7, k.begindatum);
+  s.bind_all(k.bsn, k.toewijzing_nummer, k.agb, k.gemeente, k.categorie, k.code, k.begindatum);
   if (!s.step()) return std::nullopt;
   return read_start(s);
 }
 
 std::optional<StopRecord> Ledger::live_stop(const StartKey& k, std::string_view reden,
                                             std::string_view einddatum) const {
-  auto s = impl_->prepare(fmt::format(
-      "SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
-      "gemeente = ? AND categorie IS ? AND code IS ? AND begindatum = ? AND "
-      "reden_beeindiging = ? AND einddatum = ? AND deleted_by IS NULL",
-      kStopCols));
-  s.bind(1, k.bsn)
-      .bind(2, k.toewijzing_nummer)
-      .bind(3, k.agb)
-      .bind(4, k.gemeente)
-      .bind(5, k.categorie)
-      .bind(6, k.code)
-      .bind(7, k.begindatum)
-      .bind(8, reden)
-      .bind(9, einddatum);
+  auto s = impl_->prepare(
+      fmt::format("SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
+                  "gemeente = ? AND categorie IS ? AND code IS ? AND begindatum = ? AND "
+                  "reden_beeindiging = ? AND einddatum = ? AND deleted_by IS NULL",
+                  kStopCols));
+  s.bind_all(k.bsn, k.toewijzing_nummer, k.agb, k.gemeente, k.categorie, k.code, k.begindatum,
+             reden, einddatum);
   if (!s.step()) return std::nullopt;
   return read_stop(s);
 }
@@ -948,11 +911,11 @@ std::optional<StopRecord> Ledger::live_stop(const StartKey& k, std::string_view 
 std::vector<StartRecord> Ledger::live_starts(std::string_view agb, std::string_view gemeente,
                                              std::string_view bsn,
                                              std::optional<std::int64_t> nummer) const {
-  auto s = impl_->prepare(fmt::format(
-      "SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
-      "gemeente = ? AND deleted_by IS NULL ORDER BY begindatum, id",
-      kStartCols));
-  s.bind(1, bsn).bind(2, nummer).bind(3, agb).bind(4, gemeente);
+  auto s = impl_->prepare(
+      fmt::format("SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
+                  "gemeente = ? AND deleted_by IS NULL ORDER BY begindatum, id",
+                  kStartCols));
+  s.bind_all(bsn, nummer, agb, gemeente);
   std::vector<StartRecord> out;
   while (s.step()) out.push_back(read_start(s));
   return out;
@@ -961,11 +924,11 @@ std::vector<StartRecord> Ledger::live_starts(std::string_view agb, std::string_v
 std::vector<StopRecord> Ledger::live_stops(std::string_view agb, std::string_view gemeente,
                                            std::string_view bsn,
                                            std::optional<std::int64_t> nummer) const {
-  auto s = impl_->prepare(fmt::format(
-      "SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
-      "gemeente = ? AND deleted_by IS NULL ORDER BY begindatum, einddatum, id",
-      kStopCols));
-  s.bind(1, bsn).bind(2, nummer).bind(3, agb).bind(4, gemeente);
+  auto s = impl_->prepare(
+      fmt::format("SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
+                  "gemeente = ? AND deleted_by IS NULL ORDER BY begindatum, einddatum, id",
+                  kStopCols));
+  s.bind_all(bsn, nummer, agb, gemeente);
   std::vector<StopRecord> out;
   while (s.step()) out.push_back(read_stop(s));
   return out;
@@ -1062,23 +1025,11 @@ RowId Ledger::add_declaration(const DeclarationRecord& d) {
       "periode_eind, declaratie_dagtekening, totaal_bedrag, totaal_dc, identificatie, "
       "dagtekening, xsd_basis, xsd_bericht, intake_codes, status, retourcodes, "
       "answer_message_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  s.bind(1, d.message_id)
-      .bind(2, d.agb)
-      .bind(3, d.gemeente)
-      .bind(4, d.declaratie_nummer)
-      .bind(5, d.periode_begin)
-      .bind(6, d.periode_eind)
-      .bind(7, d.declaratie_dagtekening)
-      .bind(8, d.totaal_bedrag)
-      .bind(9, d.totaal_dc)
-      .bind(10, d.identificatie)
-      .bind(11, d.dagtekening)
-      .bind(12, d.xsd_basis)
-      .bind(13, d.xsd_bericht)
-      .bind(14, join(d.intake_codes))
-      .bind(15, d.status == DeclarationStatus::answered ? "answered" : "pending")
-      .bind(16, join(d.retourcodes))
-      .bind(17, d.answer_message_id)
+  s.bind_all(d.message_id, d.agb, d.gemeente, d.declaratie_nummer, d.periode_begin, d.periode_eind,
+             d.declaratie_dagtekening, d.totaal_bedrag, d.totaal_dc, d.identificatie, d.dagtekening,
+             d.xsd_basis, d.xsd_bericht, join(d.intake_codes),
+             d.status == DeclarationStatus::answered ? "answered" : "pending", join(d.retourcodes),
+             d.answer_message_id)
       .exec();
   return sqlite3_last_insert_rowid(impl_->db);
 }
@@ -1090,26 +1041,10 @@ RowId Ledger::add_prestatie(const PrestatieRecord& p) {
       "periode_begin, periode_eind, geleverd_volume, eenheid, product_tarief, bedrag, "
       "debet_credit, verdict, retourcodes, credited_by) "
       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  s.bind(1, p.declaration_id)
-      .bind(2, p.position)
-      .bind(3, p.agb)
-      .bind(4, p.gemeente)
-      .bind(5, p.bsn)
-      .bind(6, p.referentie_nummer)
-      .bind(7, p.vorig_referentie_nummer)
-      .bind(8, p.toewijzing_nummer)
-      .bind(9, p.product_categorie)
-      .bind(10, p.product_code)
-      .bind(11, p.periode_begin)
-      .bind(12, p.periode_eind)
-      .bind(13, p.geleverd_volume)
-      .bind(14, p.eenheid)
-      .bind(15, p.product_tarief)
-      .bind(16, p.bedrag)
-      .bind(17, p.debet_credit)
-      .bind(18, to_string(p.verdict))
-      .bind(19, join(p.retourcodes))
-      .bind(20, p.credited_by)
+  s.bind_all(p.declaration_id, p.position, p.agb, p.gemeente, p.bsn, p.referentie_nummer,
+             p.vorig_referentie_nummer, p.toewijzing_nummer, p.product_categorie, p.product_code,
+             p.periode_begin, p.periode_eind, p.geleverd_volume, p.eenheid, p.product_tarief,
+             p.bedrag, p.debet_credit, to_string(p.verdict), join(p.retourcodes), p.credited_by)
       .exec();
   return sqlite3_last_insert_rowid(impl_->db);
 }
@@ -1137,10 +1072,14 @@ std::vector<DeclarationRecord> Ledger::declarations_in_month(
       "(? IS NULL OR gemeente = ?) ORDER BY id",
       kDeclCols));
   s.bind(1, fmt::format("{:04d}-{:02d}-01", year, month));
-  if (agb) s.bind(2, *agb).bind(3, *agb);
-  else s.bind_null(2).bind_null(3);
-  if (gemeente) s.bind(4, *gemeente).bind(5, *gemeente);
-  else s.bind_null(4).bind_null(5);
+  if (agb)
+    s.bind(2, *agb).bind(3, *agb);
+  else
+    s.bind_null(2).bind_null(3);
+  if (gemeente)
+    s.bind(4, *gemeente).bind(5, *gemeente);
+  else
+    s.bind_null(4).bind_null(5);
   std::vector<DeclarationRecord> out;
   while (s.step()) out.push_back(read_decl(s));
   return out;
@@ -1148,9 +1087,9 @@ std::vector<DeclarationRecord> Ledger::declarations_in_month(
 
 std::vector<DeclarationRecord> Ledger::declarations_by_nummer(
     std::string_view agb, std::string_view declaratie_nummer) const {
-  auto s = impl_->prepare(fmt::format(
-      "SELECT {} FROM declarations WHERE agb = ? AND declaratie_nummer = ? ORDER BY id",
-      kDeclCols));
+  auto s = impl_->prepare(
+      fmt::format("SELECT {} FROM declarations WHERE agb = ? AND declaratie_nummer = ? ORDER BY id",
+                  kDeclCols));
   s.bind(1, agb).bind(2, declaratie_nummer);
   std::vector<DeclarationRecord> out;
   while (s.step()) out.push_back(read_decl(s));
@@ -1169,8 +1108,7 @@ std::vector<PrestatieRecord> Ledger::prestaties_of_declaration(RowId declaration
 std::vector<PrestatieRecord> Ledger::prestaties_by_referentie(
     std::string_view agb, std::string_view referentie_nummer) const {
   auto s = impl_->prepare(fmt::format(
-      "SELECT {} FROM prestaties WHERE agb = ? AND referentie_nummer = ? ORDER BY id",
-      kPrestCols));
+      "SELECT {} FROM prestaties WHERE agb = ? AND referentie_nummer = ? ORDER BY id", kPrestCols));
   s.bind(1, agb).bind(2, referentie_nummer);
   std::vector<PrestatieRecord> out;
   while (s.step()) out.push_back(read_prest(s));
@@ -1185,8 +1123,7 @@ std::vector<PrestatieRecord> Ledger::prestaties_by_functional_key(
       "product_categorie = ? AND product_code = ? AND periode_begin = ? AND periode_eind = ? "
       "ORDER BY id",
       kPrestCols));
-  s.bind(1, agb).bind(2, nummer).bind(3, categorie).bind(4, code).bind(5, periode_begin).bind(
-      6, periode_eind);
+  s.bind_all(agb, nummer, categorie, code, periode_begin, periode_eind);
   std::vector<PrestatieRecord> out;
   while (s.step()) out.push_back(read_prest(s));
   return out;
@@ -1195,8 +1132,7 @@ std::vector<PrestatieRecord> Ledger::prestaties_by_functional_key(
 std::vector<PrestatieRecord> Ledger::prestaties_of_allocation(std::string_view agb,
                                                               std::int64_t nummer) const {
   auto s = impl_->prepare(fmt::format(
-      "SELECT {} FROM prestaties WHERE agb = ? AND toewijzing_nummer = ? ORDER BY id",
-      kPrestCols));
+      "SELECT {} FROM prestaties WHERE agb = ? AND toewijzing_nummer = ? ORDER BY id", kPrestCols));
   s.bind(1, agb).bind(2, nummer);
   std::vector<PrestatieRecord> out;
   while (s.step()) out.push_back(read_prest(s));
@@ -1221,9 +1157,10 @@ void Ledger::set_credited_by(RowId debit_id, RowId credit_id) {
 
 void Ledger::set_declaration_answered(RowId id, const std::vector<std::string>& retourcodes,
                                       MessageId answer) {
-  impl_->prepare(
-           "UPDATE declarations SET status = 'answered', retourcodes = ?, answer_message_id = ? "
-           "WHERE id = ?")
+  impl_
+      ->prepare(
+          "UPDATE declarations SET status = 'answered', retourcodes = ?, answer_message_id = ? "
+          "WHERE id = ?")
       .bind(1, join(retourcodes))
       .bind(2, answer)
       .bind(3, id)
@@ -1239,7 +1176,8 @@ std::string Ledger::dump() const {
       {"schema_version", "SELECT version FROM schema_version"},
       {"messages",
        "SELECT id, role, type, berichtcode, afzender, ontvanger, identificatie, dagtekening, "
-       "xsd_basis, xsd_bericht, source, content_hash, (SELECT length(bytes) FROM message_bytes b WHERE b.id = messages.id), verdict, level, findings, "
+       "xsd_basis, xsd_bericht, source, content_hash, (SELECT length(bytes) FROM message_bytes b "
+       "WHERE b.id = messages.id), verdict, level, findings, "
        "reply_to, route_path, reason FROM messages ORDER BY id"},
       {"allocation_versions", "SELECT * FROM allocation_versions ORDER BY id"},
       {"starts", "SELECT * FROM starts ORDER BY id"},
@@ -1289,8 +1227,8 @@ std::optional<delivery::Result> delivery_intervals(const Ledger& ledger, std::st
     auto e = model::parse_date(s.einddatum);
     if (!b || !e) continue;
     stops.push_back({*b, s.reden_beeindiging, *e,
-                     fmt::format("stop {} reden {} (message {})", s.einddatum,
-                                 s.reden_beeindiging, s.inserted_by)});
+                     fmt::format("stop {} reden {} (message {})", s.einddatum, s.reden_beeindiging,
+                                 s.inserted_by)});
   }
   return delivery::compute(alloc, std::move(starts), std::move(stops), options);
 }
