@@ -25,42 +25,9 @@ std::atomic<unsigned> counter{0};
 }  // namespace
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes) {
-  std::error_code ec;
-  const auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
-  std::filesystem::create_directories(dir, ec);
-  if (ec)
-    throw RuntimeError(fmt::format("cannot create directory {}: {}", dir.string(), ec.message()));
-  const auto tmp = dir / fmt::format(".{}.{}.{}.tmp", path.filename().string(), ::getpid(),
-                                     counter.fetch_add(1));
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    throw RuntimeError(fmt::format("cannot create {}: {}", tmp.string(), std::strerror(errno)));
-  auto fail = [&](const char* what) {
-    const int err = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    throw RuntimeError(fmt::format("{} {}: {}", what, path.string(), std::strerror(err)));
-  };
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("cannot write");
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) fail("cannot flush");
-  if (::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    throw RuntimeError(fmt::format("cannot close {}: {}", path.string(), std::strerror(errno)));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    throw RuntimeError(fmt::format("cannot rename into {}: {}", path.string(), std::strerror(err)));
-  }
-  sync_directory(dir);
+  AtomicFileWriter w(path);
+  w.write(bytes);
+  w.commit();
 }
 
 AtomicFileWriter::AtomicFileWriter(const std::filesystem::path& path) : path_(path) {
@@ -74,7 +41,6 @@ AtomicFileWriter::AtomicFileWriter(const std::filesystem::path& path) : path_(pa
   fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0)
     throw RuntimeError(fmt::format("cannot create {}: {}", tmp_.string(), std::strerror(errno)));
-  buf_.reserve(kBuffer);
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
@@ -92,21 +58,30 @@ void AtomicFileWriter::fail(const char* what) {
   throw RuntimeError(fmt::format("{} {}: {}", what, path_.string(), std::strerror(err)));
 }
 
-void AtomicFileWriter::flush() {
+void AtomicFileWriter::write_through(std::string_view bytes) {
   std::size_t done = 0;
-  while (done < buf_.size()) {
-    const ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
       fail("cannot write");
     }
     done += static_cast<std::size_t>(n);
   }
+}
+
+void AtomicFileWriter::flush() {
+  write_through(buf_);
   buf_.clear();
 }
 
 void AtomicFileWriter::write(std::string_view bytes) {
   if (fd_ < 0) throw RuntimeError(fmt::format("{}: write after commit", path_.string()));
+  if (bytes.size() >= kBuffer) {  // large pieces (whole files) go out without a copy
+    flush();
+    write_through(bytes);
+    return;
+  }
   buf_.append(bytes);
   if (buf_.size() >= kBuffer) flush();
 }

@@ -28,6 +28,7 @@ class AtomicFileWriter {
  private:
   static constexpr std::size_t kBuffer = 1 << 16;
   void flush();
+  void write_through(std::string_view bytes);
   [[noreturn]] void fail(const char* what);
   std::filesystem::path path_, dir_, tmp_;
   int fd_ = -1;

@@ -55,6 +55,13 @@ inline std::string fill(std::string text, const std::map<std::string, std::strin
   return out;
 }
 
+/// True when the outcome has a finding of this rule with this severity.
+inline bool has_rule(const ingest::Outcome& o, std::string_view rule, Severity sev) {
+  for (const auto& f : o.result.findings)
+    if (f.rule == rule && f.severity == sev) return true;
+  return false;
+}
+
 inline std::string tmpl(const std::string& name) { return read_file(test_data("ingest/" + name)); }
 
 /// A StartProduct; empty strings leave optional elements out ("" categorie: no Product).

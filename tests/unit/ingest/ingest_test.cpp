@@ -15,12 +15,6 @@ using namespace istd::test;
 
 namespace {
 
-bool has_rule(const ingest::Outcome& o, std::string_view rule, Severity sev) {
-  for (const auto& f : o.result.findings)
-    if (f.rule == rule && f.severity == sev) return true;
-  return false;
-}
-
 std::string m323(const std::string& id, const std::string& dag = "2025-06-04",
                  const std::string& nummer = "DN1") {
   return fill(tmpl("wmo323.xml"), {{"AGB", P1}, {"GEMEENTE", G}, {"ID", id},

@@ -11,12 +11,6 @@ using namespace istd::test;
 
 namespace {
 
-bool has_rule(const ingest::Outcome& o, std::string_view rule, Severity sev) {
-  for (const auto& f : o.result.findings)
-    if (f.rule == rule && f.severity == sev) return true;
-  return false;
-}
-
 std::string finding_text(const ingest::Outcome& o, std::string_view rule) {
   for (const auto& f : o.result.findings)
     if (f.rule == rule) return f.text;
