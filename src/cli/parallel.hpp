@@ -1,5 +1,14 @@
 // Runs a job per item on N worker threads and hands the results to `emit` in input order, as
-// soon as each next one is ready (so output streams and memory stays bounded by the window).
+// soon as each next run of them is ready (so output streams and memory stays bounded by the
+// window).
+//
+// Hand-offs between threads are batched: a worker claims a run of consecutive items and
+// publishes their results together, the emitter takes every ready result in one go, and a
+// worker that found the window full is woken only once half of it is free again. Waking a
+// sleeping thread costs tens of microseconds on a virtual machine (a futex call and an
+// inter-processor interrupt); one hand-off per message made that the largest single cost of
+// `istd validate` on small messages (2 futex calls per message, 2.3 s of system time per
+// 20,000 messages).
 #pragma once
 
 #include <algorithm>
@@ -9,84 +18,127 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace istd::cli {
 
 /// `make_worker()` is called once per thread, on that thread (Xerces parsers are per thread).
 /// `work(worker, index)` returns a Result; `emit(index, Result&&)` is called on the calling
-/// thread in index order. At most `window` results are held at once.
+/// thread in index order. At most `window` results are held at once; a worker claims up to
+/// `chunk` consecutive items at a time (0: chosen from the window and the thread count).
 template <typename Result, typename MakeWorker, typename Work, typename Emit>
 void ordered_parallel(std::size_t count, unsigned jobs, MakeWorker make_worker, Work work,
-                      Emit emit, std::size_t window = 256) {
+                      Emit emit, std::size_t window = 256, std::size_t chunk = 0) {
   jobs = std::max(1u, jobs);
   if (jobs == 1) {
     auto worker = make_worker();
     for (std::size_t i = 0; i < count; ++i) emit(i, work(worker, i));
     return;
   }
+  window = std::max<std::size_t>(window, 2);
+  if (chunk == 0) chunk = std::clamp<std::size_t>(window / (4 * jobs), 1, 16);
+  chunk = std::min(chunk, window / 2);
+
   std::mutex mu;
-  std::condition_variable cv_ready, cv_space;
+  std::condition_variable cv_workers, cv_emitter;
   std::vector<std::optional<Result>> slots(window);
-  std::size_t next_take = 0;   // next index a worker takes
-  std::size_t next_emit = 0;   // next index to emit
+  std::size_t next_take = 0;        // next index a worker claims
+  std::size_t next_emit = 0;        // next index to emit
+  std::size_t workers_waiting = 0;  // workers asleep on a full window
+  bool emitter_waiting = false;     // emitter asleep on slot next_emit
+  bool stop = false;                // the emitter failed: workers end
   std::exception_ptr error;
 
   auto thread_main = [&] {
     try {
       auto worker = make_worker();
+      std::vector<Result> done;
       for (;;) {
-        std::size_t i;
+        std::size_t first, n;
         {
           std::unique_lock lk(mu);
-          cv_space.wait(lk, [&] { return error || next_take >= count || next_take < next_emit + window; });
-          if (error || next_take >= count) return;
-          i = next_take++;
+          // Free room in the window; claim when a whole chunk fits (or the rest of the input).
+          auto room = [&] { return next_emit + window - next_take; };
+          while (!(error || stop || next_take >= count ||
+                   room() >= std::min(chunk, count - next_take))) {
+            ++workers_waiting;
+            cv_workers.wait(lk);
+          }
+          if (error || stop || next_take >= count) return;
+          first = next_take;
+          n = std::min({chunk, count - next_take, room()});
+          next_take += n;
         }
-        Result r = work(worker, i);
+        done.clear();
+        for (std::size_t k = 0; k < n; ++k) done.push_back(work(worker, first + k));
+        bool wake = false;
         {
           std::lock_guard lk(mu);
-          slots[i % window] = std::move(r);
+          for (std::size_t k = 0; k < n; ++k) slots[(first + k) % window] = std::move(done[k]);
+          if (emitter_waiting && first == next_emit) {
+            emitter_waiting = false;
+            wake = true;
+          }
         }
-        cv_ready.notify_one();
+        if (wake) cv_emitter.notify_one();
       }
     } catch (...) {
-      std::lock_guard lk(mu);
-      if (!error) error = std::current_exception();
-      cv_ready.notify_all();
-      cv_space.notify_all();
+      {
+        std::lock_guard lk(mu);
+        if (!error) error = std::current_exception();
+      }
+      cv_emitter.notify_all();
+      cv_workers.notify_all();
     }
   };
   std::vector<std::thread> threads;
+  threads.reserve(jobs);
   for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(thread_main);
+
+  std::exception_ptr emit_error;
   try {
+    std::vector<Result> ready;
     while (next_emit < count) {
-      Result r;
+      ready.clear();
       {
         std::unique_lock lk(mu);
-        cv_ready.wait(lk, [&] { return error || slots[next_emit % window].has_value(); });
+        while (!error && !slots[next_emit % window].has_value()) {
+          emitter_waiting = true;
+          cv_emitter.wait(lk);
+        }
+        emitter_waiting = false;
         if (error) break;
-        r = std::move(*slots[next_emit % window]);
-        slots[next_emit % window].reset();
+        // Everything ready in order, in one go.
+        for (std::size_t i = next_emit; i < count && slots[i % window].has_value(); ++i) {
+          ready.push_back(std::move(*slots[i % window]));
+          slots[i % window].reset();
+        }
       }
-      emit(next_emit, std::move(r));
-      {
+      for (auto& slot : ready) {
+        {
+          Result r = std::move(slot);  // gone before its room is given back
+          emit(next_emit, std::move(r));
+        }
+        // Publish progress (frees room) without waking anyone until half the window is free.
         std::lock_guard lk(mu);
         ++next_emit;
+        if (workers_waiting && next_emit + window - next_take >= window / 2) {
+          workers_waiting = 0;
+          cv_workers.notify_all();
+        }
       }
-      cv_space.notify_all();
     }
   } catch (...) {
-    std::lock_guard lk(mu);
-    if (!error) error = std::current_exception();
-    cv_space.notify_all();
+    emit_error = std::current_exception();
   }
   {
     std::lock_guard lk(mu);
-    if (!error && next_emit < count) error = nullptr;
+    stop = true;
   }
-  cv_space.notify_all();
+  cv_workers.notify_all();
   for (auto& t : threads) t.join();
+  if (emit_error) std::rethrow_exception(emit_error);
   if (error) std::rethrow_exception(error);
 }
 
