@@ -1,16 +1,14 @@
 // istd ingest: validate, judge against the ledger, record, answer (306/308/302) and route.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
-#include <fmt/format.h>
-
+#include "cli/background_sink.hpp"
 #include "cli/clock.hpp"
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
@@ -20,14 +18,22 @@
 #include "core/ingest/ingest.hpp"
 #include "core/ledger/ledger.hpp"
 #include "core/report/report.hpp"
+#include "core/util/read_file.hpp"
+#include "core/util/thread_priority.hpp"
 #include "core/validator.hpp"
 #include "core/xml/schema_bundle.hpp"
 
 namespace istd::cli {
 namespace {
 
+struct Report {
+  ingest::Outcome outcome;
+  std::string error;  // the input could not be read: outcome.result.source names it
+};
+
 struct Item {
   std::string bytes;
+  std::int64_t hash = 0;  // ledger::content_hash(bytes), computed off the ledger thread
   ValidationResult result;
   std::string error;  // input could not be read at all
 };
@@ -115,8 +121,8 @@ class CommandIngest : public Command {
     iopt.out_dir = out_;
     iopt.batch_size = static_cast<std::size_t>(batch_);
     iopt.taakgericht.insert(taakgericht_.begin(), taakgericht_.end());
-    iopt.rejected_301 = rejected_301_ == "keep" ? ingest::Rejected301::keep
-                                                : ingest::Rejected301::withdraw;
+    iopt.rejected_301 =
+        rejected_301_ == "keep" ? ingest::Rejected301::keep : ingest::Rejected301::withdraw;
     // Fault injection for the crash tests: end the process at the N-th durability point. Files
     // are then written in line so the points come in a reproducible order.
     if (const char* f = std::getenv("ISTD_FAULT_AFTER"); f && *f) {
@@ -142,15 +148,30 @@ class CommandIngest : public Command {
     const auto inputs = collect_inputs(paths_);
     unsigned jobs = jobs_ == 0 ? std::max(1u, std::thread::hardware_concurrency())
                                : static_cast<unsigned>(jobs_);
-    jobs = static_cast<unsigned>(
-        std::min<std::size_t>(jobs, std::max<std::size_t>(1, inputs.size())));
+    jobs =
+        static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, inputs.size())));
 
     std::size_t n_acc = 0, n_rej = 0, n_quar = 0, n_dup = 0, n_err = 0, n_retour = 0;
+    // The per-message report is formatted and printed on a thread of its own, in order.
+    BackgroundSink<Report> printer(
+        [this](Report& r) {
+          if (!r.error.empty())
+            emit_error(r.outcome.result.source, r.error);
+          else
+            emit(r.outcome);
+        },
+        [&] { util::lower_this_thread_priority(iopt.helper_nice); });
     const auto started = std::chrono::steady_clock::now();
     const std::size_t limit = vopt.max_message_bytes;
 
     ordered_parallel<Item>(
-        inputs.size(), jobs, [&] { return std::make_unique<Validator>(bundle, vopt); },
+        inputs.size(), jobs,
+        [&] {
+          // Validation threads yield to this (ledger) thread, the serial stage. With -j 1 the
+          // validator runs on this thread: no change then.
+          if (jobs > 1) util::lower_this_thread_priority(iopt.helper_nice);
+          return std::make_unique<Validator>(bundle, vopt);
+        },
         [&](std::unique_ptr<Validator>& v, std::size_t i) {
           const Input& in = inputs[i];
           Item it;
@@ -162,40 +183,44 @@ class CommandIngest : public Command {
           if (in.is_stdin) {
             it.bytes = read_stdin(limit);
           } else {
-            std::error_code ec;
-            const auto size = std::filesystem::file_size(in.path, ec);
-            if (!ec && size > limit) {
+            auto read = util::read_file(in.path, limit);
+            if (read.status == util::ReadFile::Status::too_large) {
               it.result = v->validate_file(in.path);  // refuses without reading
               return it;
             }
-            std::ifstream f(in.path, std::ios::binary);
-            if (!f) {
-              it.error = fmt::format("cannot read {}", in.name());
+            if (read.status != util::ReadFile::Status::ok) {
+              it.error = std::move(read.error);  // "cannot open the file: ..." and the like
               it.result.source = in.name();
               return it;
             }
-            std::ostringstream ss;
-            ss << f.rdbuf();
-            it.bytes = std::move(ss).str();
+            it.bytes = std::move(read.bytes);
           }
+          it.hash = ledger::content_hash(it.bytes);
           it.result = v->validate(it.bytes, in.name());
           return it;
         },
         [&](std::size_t, Item&& it) {
           if (!it.error.empty()) {
             ++n_err;
-            emit_error(it.result.source, it.error);
+            Report r;
+            r.outcome.result.source = std::move(it.result.source);
+            r.error = std::move(it.error);
+            printer.push(std::move(r));
             return;
           }
-          ingest::Outcome o = ingestor.process(it.bytes, std::move(it.result));
+          ingest::Outcome o = ingestor.process(it.bytes, std::move(it.result), it.hash);
           if (o.duplicate) ++n_dup;
-          if (o.quarantined) ++n_quar;
-          else if (o.accepted) ++n_acc;
-          else ++n_rej;
+          if (o.quarantined)
+            ++n_quar;
+          else if (o.accepted)
+            ++n_acc;
+          else
+            ++n_rej;
           if (!o.retour.empty() && !o.duplicate) ++n_retour;
-          emit(o);
+          printer.push(Report{std::move(o), {}});
         });
     ingestor.flush();
+    printer.finish();
     std::fflush(stdout);
     if (std::ferror(stdout)) throw RuntimeError("writing the output failed");
 
@@ -241,15 +266,17 @@ class CommandIngest : public Command {
       j["duplicate"] = o.duplicate;
       j["quarantined"] = o.quarantined;
       j["route"] = path_of(o.route);
-      if (o.retour.empty()) j["retour"] = nullptr;
-      else j["retour"] = path_of(o.retour);
+      if (o.retour.empty())
+        j["retour"] = nullptr;
+      else
+        j["retour"] = path_of(o.retour);
       std::string line =
           j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
       std::fwrite(line.data(), 1, line.size(), stdout);
       return;
     }
     if (quiet_) return;
-    const char* verdict = o.duplicate    ? "duplicate"
+    const char* verdict = o.duplicate     ? "duplicate"
                           : o.quarantined ? "quarantined"
                           : o.accepted    ? "accepted"
                                           : "rejected";

@@ -11,30 +11,31 @@
 // * nesting depth, text node size and the number of findings are bounded.
 #include "core/validator.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <system_error>
-
-#include <fmt/format.h>
 #include <xercesc/framework/MemBufInputSource.hpp>
-#include <xercesc/util/BinInputStream.hpp>
 #include <xercesc/framework/XMLGrammarPoolImpl.hpp>
+#include <xercesc/sax/EntityResolver.hpp>
 #include <xercesc/sax/Locator.hpp>
 #include <xercesc/sax/SAXParseException.hpp>
 #include <xercesc/sax2/Attributes.hpp>
 #include <xercesc/sax2/DefaultHandler.hpp>
 #include <xercesc/sax2/SAX2XMLReader.hpp>
 #include <xercesc/sax2/XMLReaderFactory.hpp>
+#include <xercesc/util/BinInputStream.hpp>
 #include <xercesc/util/OutOfMemoryException.hpp>
 #include <xercesc/util/SecurityManager.hpp>
-#include <xercesc/sax/EntityResolver.hpp>
 #include <xercesc/util/XMLException.hpp>
 #include <xercesc/util/XMLUni.hpp>
 #include <xercesc/validators/common/Grammar.hpp>
 
 #include "core/errors.hpp"
 #include "core/rules/rules.hpp"
+#include "core/util/read_file.hpp"
 #include "core/xml/model_builder.hpp"
 #include "core/xml/schema_bundle.hpp"
 
@@ -135,8 +136,8 @@ class BundleResolver : public EntityResolver {
     std::string name = slash == std::string::npos ? sys : sys.substr(slash + 1);
     const auto* f = bundle_.find(name);
     if (!f) return refuse();
-    return new MemBufInputSource(reinterpret_cast<const XMLByte*>(f->bytes.data()),
-                                 f->bytes.size(), xc(to_xmlch(f->name)), false);
+    return new MemBufInputSource(reinterpret_cast<const XMLByte*>(f->bytes.data()), f->bytes.size(),
+                                 xc(to_xmlch(f->name)), false);
   }
   void serving(bool on) { serving_ = on; }
 
@@ -195,7 +196,10 @@ struct Validator::Impl : public DefaultHandler {
   std::string name_buf;
 
   Impl(std::shared_ptr<const SchemaBundle> b, const ValidateOptions& o)
-      : bundle(std::move(b)), options(o), pool(XMLPlatformUtils::fgMemoryManager), resolver(*bundle) {
+      : bundle(std::move(b)),
+        options(o),
+        pool(XMLPlatformUtils::fgMemoryManager),
+        resolver(*bundle) {
     reader.reset(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, &pool));
     SAX2XMLReader& r = *reader;
     r.setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
@@ -231,7 +235,8 @@ struct Validator::Impl : public DefaultHandler {
       }
       if (!g || !errs.text.empty())
         throw ConfigError(fmt::format("schema {} in bundle {} does not compile: {}", f.name,
-                                      bundle->dir().string(), errs.text.empty() ? "unknown error" : errs.text));
+                                      bundle->dir().string(),
+                                      errs.text.empty() ? "unknown error" : errs.text));
     }
     resolver.serving(false);
     pool.lockPool();
@@ -313,8 +318,8 @@ struct Validator::Impl : public DefaultHandler {
                                 "istd handles WMO301, 302, 305, 306, 307, 308, 323 and 325",
                                 model::to_string(type), model::description(type)));
       if (!bundle->message_schema(type))
-        stop("XSD", fmt::format("the schema bundle {} has no schema for {}",
-                                bundle->dir().string(), model::to_string(type)));
+        stop("XSD", fmt::format("the schema bundle {} has no schema for {}", bundle->dir().string(),
+                                model::to_string(type)));
       if (name != "Bericht")
         stop("XSD", fmt::format("root element is '{}'; an iWmo message's root element is "
                                 "'Bericht'",
@@ -334,8 +339,7 @@ struct Validator::Impl : public DefaultHandler {
   }
 
   void characters(const XMLCh* const chars, const XMLSize_t length) override {
-    if (builder->text_size() + length > options.max_text_bytes ||
-        (length > options.max_text_bytes))
+    if (builder->text_size() + length > options.max_text_bytes || (length > options.max_text_bytes))
       stop("XML", fmt::format("a text value is longer than {} bytes; no iWmo element holds that "
                               "much text, so the file is refused",
                               options.max_text_bytes));
@@ -345,12 +349,14 @@ struct Validator::Impl : public DefaultHandler {
   // -- LexicalHandler / DeclHandler ------------------------------------------------------------
 
   void startDTD(const XMLCh* const, const XMLCh* const, const XMLCh* const) override {
-    stop("XML", "the document has a DOCTYPE declaration; iWmo messages may not have one "
-                "(DTDs and entity declarations are refused for safety)");
+    stop("XML",
+         "the document has a DOCTYPE declaration; iWmo messages may not have one "
+         "(DTDs and entity declarations are refused for safety)");
   }
   void startEntity(const XMLCh* const) override {
-    stop("XML", "the document uses an entity reference; iWmo messages may not declare or use "
-                "entities");
+    stop("XML",
+         "the document uses an entity reference; iWmo messages may not declare or use "
+         "entities");
   }
 
   // -- ErrorHandler ----------------------------------------------------------------------------
@@ -401,8 +407,9 @@ bool precheck(std::string_view b, const ValidateOptions& opt, std::vector<Findin
   if (starts("\x00\x00\xFE\xFF"sv) || starts("\xFF\xFE\x00\x00"sv))
     return refuse("the file is encoded as UTF-32; iWmo messages must be UTF-8");
   if (starts("\xFE\xFF"sv) || starts("\xFF\xFE"sv) || starts("\x00<"sv) || starts("<\x00"sv))
-    return refuse("the file is encoded as UTF-16; iWmo messages must be UTF-8 (without a "
-                  "byte-order mark)");
+    return refuse(
+        "the file is encoded as UTF-16; iWmo messages must be UTF-8 (without a "
+        "byte-order mark)");
   std::size_t start = 0;
   if (starts("\xEF\xBB\xBF"sv)) {
     start = 3;
@@ -410,8 +417,9 @@ bool precheck(std::string_view b, const ValidateOptions& opt, std::vector<Findin
     f.rule = "XML";
     f.line = 1;
     f.column = 1;
-    f.text = "the file starts with a UTF-8 byte-order mark; the standard asks for UTF-8 without "
-             "one (OP192)";
+    f.text =
+        "the file starts with a UTF-8 byte-order mark; the standard asks for UTF-8 without "
+        "one (OP192)";
     f.severity = opt.bom == BomPolicy::reject ? Severity::error : Severity::warning;
     out.push_back(f);
     if (opt.bom == BomPolicy::reject) return false;
@@ -431,9 +439,10 @@ bool precheck(std::string_view b, const ValidateOptions& opt, std::vector<Findin
         std::transform(lower.begin(), lower.end(), lower.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         if (lower != "utf-8" && lower != "utf8")
-          return refuse(fmt::format("the XML declaration names encoding '{}'; iWmo messages "
-                                    "must be UTF-8",
-                                    enc));
+          return refuse(
+              fmt::format("the XML declaration names encoding '{}'; iWmo messages "
+                          "must be UTF-8",
+                          enc));
       }
     }
   }
@@ -458,8 +467,9 @@ bool precheck(std::string_view b, const ValidateOptions& opt, std::vector<Findin
       continue;
     }
     if (rest.substr(pos, 2) == "<!")
-      return refuse("the document has a DOCTYPE declaration; iWmo messages may not have one "
-                    "(DTDs and entity declarations are refused for safety)");
+      return refuse(
+          "the document has a DOCTYPE declaration; iWmo messages may not have one "
+          "(DTDs and entity declarations are refused for safety)");
     break;
   }
   return true;
@@ -480,9 +490,10 @@ ValidationResult Validator::validate(std::string_view bytes, std::string source)
   if (bytes.size() > options_.max_message_bytes) {
     Finding f;
     f.rule = "LIMIT";
-    f.text = fmt::format("the file is {} bytes, more than the maximum message size of {} bytes "
-                         "(--max-size); it was not parsed",
-                         bytes.size(), options_.max_message_bytes);
+    f.text = fmt::format(
+        "the file is {} bytes, more than the maximum message size of {} bytes "
+        "(--max-size); it was not parsed",
+        bytes.size(), options_.max_message_bytes);
     res.findings.push_back(std::move(f));
     return res;
   }
@@ -519,8 +530,8 @@ ValidationResult Validator::validate(std::string_view bytes, std::string source)
            static_cast<std::uint32_t>(e.getSrcLine()), 0, im.builder->current());
     im.fatal = true;
   } catch (const SAXException& e) {
-    im.add("XML", fmt::format("parse error: {}", utf8(e.getMessage())), im.cur_line(),
-           im.cur_col(), im.builder->current());
+    im.add("XML", fmt::format("parse error: {}", utf8(e.getMessage())), im.cur_line(), im.cur_col(),
+           im.builder->current());
     im.fatal = true;
   } catch (const OutOfMemoryException&) {
     im.add("LIMIT", "the parser ran out of memory on this file", im.cur_line(), im.cur_col(),
@@ -541,8 +552,9 @@ ValidationResult Validator::validate(std::string_view bytes, std::string source)
 
   res.type = msg.type;
   res.identificatie = msg.header.identificatie.value;
-  const bool had_errors = std::any_of(parse_findings.begin(), parse_findings.end(),
-                                      [](const Finding& f) { return f.severity == Severity::error; });
+  const bool had_errors =
+      std::any_of(parse_findings.begin(), parse_findings.end(),
+                  [](const Finding& f) { return f.severity == Severity::error; });
   for (auto& f : parse_findings) res.findings.push_back(std::move(f));
   res.xsd_valid = !had_errors && !im.fatal && im.root_seen;
   if (res.xsd_valid) {
@@ -558,31 +570,25 @@ ValidationResult Validator::validate(std::string_view bytes, std::string source)
 ValidationResult Validator::validate_file(const std::filesystem::path& file) {
   ValidationResult res;
   res.source = file.string();
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(file, ec);
-  auto fail = [&](std::string text) {
-    Finding f;
-    f.rule = "XML";
-    f.text = std::move(text);
-    res.findings.push_back(std::move(f));
-    return std::move(res);
-  };
-  if (ec) return fail(fmt::format("cannot read the file: {}", ec.message()));
-  if (size > options_.max_message_bytes) {
+  auto read = util::read_file(file, options_.max_message_bytes);
+  if (read.status == util::ReadFile::Status::too_large) {
     Finding f;
     f.rule = "LIMIT";
-    f.text = fmt::format("the file is {} bytes, more than the maximum message size of {} bytes "
-                         "(--max-size); it was not parsed",
-                         size, options_.max_message_bytes);
+    f.text = fmt::format(
+        "the file is {} bytes, more than the maximum message size of {} bytes "
+        "(--max-size); it was not parsed",
+        read.size, options_.max_message_bytes);
     res.findings.push_back(std::move(f));
     return res;
   }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return fail(fmt::format("cannot open the file: {}", std::strerror(errno)));
-  std::string bytes(size, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(size));
-  if (static_cast<std::size_t>(in.gcount()) != size)
-    return fail("the file could not be read completely (changed while reading?)");
+  if (read.status != util::ReadFile::Status::ok) {
+    Finding f;
+    f.rule = "XML";
+    f.text = std::move(read.error);
+    res.findings.push_back(std::move(f));
+    return res;
+  }
+  const std::string& bytes = read.bytes;
   return validate(bytes, file.string());
 }
 

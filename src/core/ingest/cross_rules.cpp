@@ -1,10 +1,10 @@
 // Cross-message rules for 301/305/307 (DOMAIN.md §4.2–§4.4).
 #include "core/ingest/cross_rules.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
-
-#include <fmt/format.h>
 
 namespace istd::ingest {
 
@@ -56,10 +56,18 @@ bool same_product(const R& r, const ledger::StartKey& k) {
   return r.categorie == k.categorie && r.code == k.code;
 }
 
+/// The current allocation a start or stop refers to (none without a ToewijzingNummer). Read
+/// once per product and shared by TR019 and its warnings.
+std::optional<ledger::AllocationVersion> allocation_of(const Ledger& l, const ledger::StartKey& k) {
+  if (!k.toewijzing_nummer) return std::nullopt;
+  return l.current_allocation(k.gemeente, *k.toewijzing_nummer);
+}
+
 /// TR019: the allocation must exist for this gemeente, provider and client, and not be deleted.
 /// Returns the reason when it fails.
-std::optional<std::string> tr019(const Ledger& l, const ledger::StartKey& k,
-                                 std::string_view what,
+/// `a` is the current allocation of the key's ToewijzingNummer (allocation_of).
+std::optional<std::string> tr019(const std::optional<ledger::AllocationVersion>& a,
+                                 const ledger::StartKey& k, std::string_view what,
                                  const std::set<std::string>& taakgericht) {
   // Taakgericht (no allocations per client): keyed by Product instead (DOMAIN.md §4.3).
   if (!k.toewijzing_nummer && taakgericht.count(k.agb)) return std::nullopt;
@@ -68,7 +76,6 @@ std::optional<std::string> tr019(const Ledger& l, const ledger::StartKey& k,
         "The {} has no ToewijzingNummer; work on allocations (inspannings- or outputgericht) "
         "must name the allocation it belongs to. Add the ToewijzingNummer of the 301.",
         what);
-  auto a = l.current_allocation(k.gemeente, *k.toewijzing_nummer);
   if (!a)
     return fmt::format(
         "Gemeente {} has no allocation with ToewijzingNummer {}. Check the number against the "
@@ -80,9 +87,8 @@ std::optional<std::string> tr019(const Ledger& l, const ledger::StartKey& k,
         "counts as never sent, so no {} may refer to it.",
         *k.toewijzing_nummer, k.gemeente, a->reden_wijziging.value_or(""), what);
   if (a->agb != k.agb)
-    return fmt::format(
-        "Allocation {} of gemeente {} was given to another provider, not to {}.",
-        *k.toewijzing_nummer, k.gemeente, k.agb);
+    return fmt::format("Allocation {} of gemeente {} was given to another provider, not to {}.",
+                       *k.toewijzing_nummer, k.gemeente, k.agb);
   if (a->bsn != k.bsn)
     return fmt::format(
         "Allocation {} of gemeente {} belongs to another client (Bsn {}), not to Bsn {}.",
@@ -104,10 +110,10 @@ void fill_start_key(Record& rec, const ledger::StartKey& k, const model::Text& i
   if (ingangsdatum.present()) rec.toewijzing_ingangsdatum = ingangsdatum.value;
 }
 
-void tr019_warnings(const Ledger& l, const Message& m, NodeId node, const ledger::StartKey& k,
-                    const Text& toewijzing_ingangsdatum, std::vector<Finding>& out) {
+void tr019_warnings(const std::optional<ledger::AllocationVersion>& a, const Message& m,
+                    NodeId node, const ledger::StartKey& k, const Text& toewijzing_ingangsdatum,
+                    std::vector<Finding>& out) {
   if (!k.toewijzing_nummer) return;
-  auto a = l.current_allocation(k.gemeente, *k.toewijzing_nummer);
   if (!a || a->deleted() || a->agb != k.agb || a->bsn != k.bsn) return;
   if (toewijzing_ingangsdatum.present() && toewijzing_ingangsdatum.value != a->ingangsdatum)
     out.push_back(make(m, node, "TR019", "",
@@ -170,19 +176,21 @@ CrossResult apply_305(Ledger& l, const Message& m, MessageId id,
     if (sp.status_aanlevering.value == "3") {
       auto live = l.live_start(k);
       if (!live) {
-        emit(r, i, make(m, sp.node, "TR063", "9063",
-                        fmt::format("StatusAanlevering 3 deletes a start, but no start with this "
-                                    "key ({}, Begindatum {}) was delivered before (or it was "
-                                    "already deleted).",
-                                    describe_nummer(k.toewijzing_nummer), k.begindatum)));
+        emit(r, i,
+             make(m, sp.node, "TR063", "9063",
+                  fmt::format("StatusAanlevering 3 deletes a start, but no start with this "
+                              "key ({}, Begindatum {}) was delivered before (or it was "
+                              "already deleted).",
+                              describe_nummer(k.toewijzing_nummer), k.begindatum)));
       } else {
         for (const auto& s : l.live_stops(k.agb, k.gemeente, k.bsn, k.toewijzing_nummer)) {
           if (s.begindatum != k.begindatum || !same_product(s, k)) continue;
-          emit(r, i, make(m, sp.node, "TR071", "9071",
-                          fmt::format("This start has a stop (RedenBeeindiging {}, Einddatum {}); "
-                                      "delete the stop with a 307 (status 3) before deleting the "
-                                      "start.",
-                                      s.reden_beeindiging, s.einddatum)));
+          emit(r, i,
+               make(m, sp.node, "TR071", "9071",
+                    fmt::format("This start has a stop (RedenBeeindiging {}, Einddatum {}); "
+                                "delete the stop with a 307 (status 3) before deleting the "
+                                "start.",
+                                s.reden_beeindiging, s.einddatum)));
           break;
         }
         if (r.findings.size() == before) l.delete_start(live->id, id);
@@ -190,25 +198,32 @@ CrossResult apply_305(Ledger& l, const Message& m, MessageId id,
       continue;
     }
     // StatusAanlevering 1.
-    if (auto why = tr019(l, k, "StartProduct", taakgericht))
+    const auto allocation = allocation_of(l, k);
+    if (auto why = tr019(allocation, k, "StartProduct", taakgericht))
       emit(r, i, make(m, sp.node, "TR019", "9019", *why));
-    if (l.live_start(k))
-      emit(r, i, make(m, sp.node, "TR074", "9074",
-                      fmt::format("A start with this key ({}, Begindatum {}) was already "
-                                  "delivered; a new delivery needs a new key (delete the old "
-                                  "one with status 3 to correct it).",
-                                  describe_nummer(k.toewijzing_nummer), k.begindatum)));
+    // The live starts and stops of this allocation (or product), read once for TR074/TR326.
+    const auto starts = l.live_starts(k.agb, k.gemeente, k.bsn, k.toewijzing_nummer);
     const auto stops = l.live_stops(k.agb, k.gemeente, k.bsn, k.toewijzing_nummer);
-    for (const auto& s : l.live_starts(k.agb, k.gemeente, k.bsn, k.toewijzing_nummer)) {
+    if (std::any_of(starts.begin(), starts.end(), [&](const auto& s) {
+          return s.begindatum == k.begindatum && same_product(s, k);
+        }))
+      emit(r, i,
+           make(m, sp.node, "TR074", "9074",
+                fmt::format("A start with this key ({}, Begindatum {}) was already "
+                            "delivered; a new delivery needs a new key (delete the old "
+                            "one with status 3 to correct it).",
+                            describe_nummer(k.toewijzing_nummer), k.begindatum)));
+    for (const auto& s : starts) {
       if (!same_product(s, k)) continue;
       const bool stopped = std::any_of(stops.begin(), stops.end(), [&](const auto& st) {
         return st.begindatum == s.begindatum && same_product(st, k);
       });
       if (stopped) continue;
-      emit(r, i, make(m, sp.node, "TR326", "9326",
-                      fmt::format("The start of {} (Begindatum {}) is still current (no stop "
-                                  "yet); send a stop (307) before a new start.",
-                                  describe_nummer(k.toewijzing_nummer), s.begindatum)));
+      emit(r, i,
+           make(m, sp.node, "TR326", "9326",
+                fmt::format("The start of {} (Begindatum {}) is still current (no stop "
+                            "yet); send a stop (307) before a new start.",
+                            describe_nummer(k.toewijzing_nummer), s.begindatum)));
       break;
     }
     // TR326 note: a restart on or before the previous stop's Einddatum overlaps that delivery.
@@ -216,14 +231,14 @@ CrossResult apply_305(Ledger& l, const Message& m, MessageId id,
     for (const auto& st : stops)
       if (same_product(st, k) && (!previous || st.einddatum > previous->einddatum)) previous = &st;
     if (previous && k.begindatum <= previous->einddatum)
-      r.findings.push_back(make(m, sp.node, "TR326", "",
-                                fmt::format("Begindatum {} is not after Einddatum {} of the "
-                                            "previous stop of {}: the delivery periods overlap "
-                                            "(not a reason for rejection).",
-                                            k.begindatum, previous->einddatum,
-                                            describe_nummer(k.toewijzing_nummer)),
-                                Severity::warning));
-    tr019_warnings(l, m, sp.node, k, sp.toewijzing_ingangsdatum, r.findings);
+      r.findings.push_back(
+          make(m, sp.node, "TR326", "",
+               fmt::format("Begindatum {} is not after Einddatum {} of the "
+                           "previous stop of {}: the delivery periods overlap "
+                           "(not a reason for rejection).",
+                           k.begindatum, previous->einddatum, describe_nummer(k.toewijzing_nummer)),
+               Severity::warning));
+    tr019_warnings(allocation, m, sp.node, k, sp.toewijzing_ingangsdatum, r.findings);
     if (r.class_codes[i].empty()) {
       ledger::StartRecord rec;
       fill_start_key(rec, k, sp.toewijzing_ingangsdatum);
@@ -247,17 +262,18 @@ CrossResult apply_307(Ledger& l, const Message& m, MessageId id,
     if (st.status_aanlevering.value == "3") {
       auto live = l.live_stop(k, reden, eind);
       if (!live)
-        emit(r, i, make(m, st.node, "TR063", "9063",
-                        fmt::format("StatusAanlevering 3 deletes a stop, but no stop with this key "
-                                    "({}, Begindatum {}, RedenBeeindiging {}, Einddatum {}) was "
-                                    "delivered before (or it was already deleted).",
-                                    describe_nummer(k.toewijzing_nummer), k.begindatum, reden,
-                                    eind)));
+        emit(r, i,
+             make(m, st.node, "TR063", "9063",
+                  fmt::format("StatusAanlevering 3 deletes a stop, but no stop with this key "
+                              "({}, Begindatum {}, RedenBeeindiging {}, Einddatum {}) was "
+                              "delivered before (or it was already deleted).",
+                              describe_nummer(k.toewijzing_nummer), k.begindatum, reden, eind)));
       else
         l.delete_stop(live->id, id);
       continue;
     }
-    if (auto why = tr019(l, k, "StopProduct", taakgericht))
+    const auto allocation = allocation_of(l, k);
+    if (auto why = tr019(allocation, k, "StopProduct", taakgericht))
       emit(r, i, make(m, st.node, "TR019", "9019", *why));
     // TR069 + TR382: a live start with the same start-key, and it is the last live start.
     {
@@ -266,58 +282,66 @@ CrossResult apply_307(Ledger& l, const Message& m, MessageId id,
       const bool has = std::any_of(starts.begin(), starts.end(),
                                    [&](const auto& s) { return s.begindatum == k.begindatum; });
       if (!has)
-        emit(r, i, make(m, st.node, "TR069", "9069",
-                        fmt::format("No current start with the same key ({}, Begindatum {}); a "
-                                    "stop must copy ToewijzingNummer, Product and Begindatum of "
-                                    "the start it ends.",
-                                    describe_nummer(k.toewijzing_nummer), k.begindatum)));
+        emit(r, i,
+             make(m, st.node, "TR069", "9069",
+                  fmt::format("No current start with the same key ({}, Begindatum {}); a "
+                              "stop must copy ToewijzingNummer, Product and Begindatum of "
+                              "the start it ends.",
+                              describe_nummer(k.toewijzing_nummer), k.begindatum)));
       else if (starts.back().begindatum != k.begindatum)
-        emit(r, i, make(m, st.node, "TR069", "9069",
-                        fmt::format("The start with Begindatum {} is not the last start of {} "
-                                    "(the last one began {}); a stop refers to the last start.",
-                                    k.begindatum, describe_nummer(k.toewijzing_nummer),
-                                    starts.back().begindatum)));
+        emit(r, i,
+             make(m, st.node, "TR069", "9069",
+                  fmt::format("The start with Begindatum {} is not the last start of {} "
+                              "(the last one began {}); a stop refers to the last start.",
+                              k.begindatum, describe_nummer(k.toewijzing_nummer),
+                              starts.back().begindatum)));
     }
-    if (l.live_stop(k, reden, eind))
-      emit(r, i, make(m, st.node, "TR074", "9074",
-                      fmt::format("A stop with this key (Begindatum {}, RedenBeeindiging {}, "
-                                  "Einddatum {}) was already delivered.",
-                                  k.begindatum, reden, eind)));
     auto existing = l.live_stops(k.agb, k.gemeente, k.bsn, k.toewijzing_nummer);
+    if (std::any_of(existing.begin(), existing.end(), [&](const auto& s) {
+          return s.begindatum == k.begindatum && same_product(s, k) &&
+                 s.reden_beeindiging == reden && s.einddatum == eind;
+        }))
+      emit(r, i,
+           make(m, st.node, "TR074", "9074",
+                fmt::format("A stop with this key (Begindatum {}, RedenBeeindiging {}, "
+                            "Einddatum {}) was already delivered.",
+                            k.begindatum, reden, eind)));
     std::erase_if(existing, [&](const auto& s) {
       return s.begindatum != k.begindatum || (!k.toewijzing_nummer && !same_product(s, k));
     });
     if (reden == "20") {
       for (const auto& s : existing)
         if (s.pause()) {
-          emit(r, i, make(m, st.node, "TR413", "9413",
-                          fmt::format("The start of {} (Begindatum {}) was already paused "
-                                      "(Einddatum {}); a second pause needs a restart (305) "
-                                      "first.",
-                                      describe_nummer(k.toewijzing_nummer), k.begindatum,
-                                      s.einddatum)));
+          emit(r, i,
+               make(m, st.node, "TR413", "9413",
+                    fmt::format("The start of {} (Begindatum {}) was already paused "
+                                "(Einddatum {}); a second pause needs a restart (305) "
+                                "first.",
+                                describe_nummer(k.toewijzing_nummer), k.begindatum, s.einddatum)));
           break;
         }
     }
     for (const auto& s : existing)
       if (s.einddatum > eind) {
-        emit(r, i, make(m, st.node, "TR414", "9414",
-                        fmt::format("An earlier stop of this start ends on {}; a later stop may "
-                                    "not end earlier ({}).",
-                                    s.einddatum, eind)));
+        emit(r, i,
+             make(m, st.node, "TR414", "9414",
+                  fmt::format("An earlier stop of this start ends on {}; a later stop may "
+                              "not end earlier ({}).",
+                              s.einddatum, eind)));
         break;
       }
     for (const auto& s : existing)
       if (!s.pause()) {
-        emit(r, i, make(m, st.node, "TR415", "9415",
-                        fmt::format("The start of {} (Begindatum {}) was already stopped "
-                                    "definitively (RedenBeeindiging {}, Einddatum {}); nothing "
-                                    "may follow a definitive stop.",
-                                    describe_nummer(k.toewijzing_nummer), k.begindatum,
-                                    s.reden_beeindiging, s.einddatum)));
+        emit(r, i,
+             make(m, st.node, "TR415", "9415",
+                  fmt::format("The start of {} (Begindatum {}) was already stopped "
+                              "definitively (RedenBeeindiging {}, Einddatum {}); nothing "
+                              "may follow a definitive stop.",
+                              describe_nummer(k.toewijzing_nummer), k.begindatum,
+                              s.reden_beeindiging, s.einddatum)));
         break;
       }
-    tr019_warnings(l, m, st.node, k, st.toewijzing_ingangsdatum, r.findings);
+    tr019_warnings(allocation, m, st.node, k, st.toewijzing_ingangsdatum, r.findings);
     if (r.class_codes[i].empty()) {
       ledger::StopRecord rec;
       fill_start_key(rec, k, st.toewijzing_ingangsdatum);
@@ -342,8 +366,8 @@ std::optional<std::int64_t> opt_int(const Text& t) {
 bool same_content(const ledger::AllocationVersion& a, const ledger::AllocationVersion& b) {
   return a.bsn == b.bsn && a.agb == b.agb && a.categorie == b.categorie && a.code == b.code &&
          a.ingangsdatum == b.ingangsdatum && a.einddatum == b.einddatum &&
-         a.reden_wijziging == b.reden_wijziging && a.volume == b.volume &&
-         a.eenheid == b.eenheid && a.frequentie == b.frequentie && a.budget == b.budget &&
+         a.reden_wijziging == b.reden_wijziging && a.volume == b.volume && a.eenheid == b.eenheid &&
+         a.frequentie == b.frequentie && a.budget == b.budget &&
          a.referentie_aanbieder == b.referentie_aanbieder;
 }
 
@@ -404,20 +428,22 @@ CrossResult apply_allocations(Ledger& l, const Message& m, MessageId id) {
     // TR332: a number once used belongs to one client and one product.
     for (const auto& old : l.allocation_history(gemeente, v.toewijzing_nummer)) {
       if (old.bsn != bsn) {
-        emit(r, i, make(m, tp.node, "TR332", "9332",
-                        fmt::format("ToewijzingNummer {} of gemeente {} was used before for "
-                                    "another client (Bsn {}); every allocation needs its own "
-                                    "number.",
-                                    v.toewijzing_nummer, gemeente, model::mask_bsn(old.bsn))));
+        emit(r, i,
+             make(m, tp.node, "TR332", "9332",
+                  fmt::format("ToewijzingNummer {} of gemeente {} was used before for "
+                              "another client (Bsn {}); every allocation needs its own "
+                              "number.",
+                              v.toewijzing_nummer, gemeente, model::mask_bsn(old.bsn))));
         break;
       }
       if (old.categorie != v.categorie || old.code != v.code) {
-        emit(r, i, make(m, tp.node, "TR332", "9332",
-                        fmt::format("ToewijzingNummer {} of gemeente {} was used before for "
-                                    "another product ({}/{}); a different product needs a new "
-                                    "allocation number.",
-                                    v.toewijzing_nummer, gemeente, old.categorie.value_or("-"),
-                                    old.code.value_or("-"))));
+        emit(r, i,
+             make(m, tp.node, "TR332", "9332",
+                  fmt::format("ToewijzingNummer {} of gemeente {} was used before for "
+                              "another product ({}/{}); a different product needs a new "
+                              "allocation number.",
+                              v.toewijzing_nummer, gemeente, old.categorie.value_or("-"),
+                              old.code.value_or("-"))));
         break;
       }
     }
@@ -432,13 +458,13 @@ CrossResult apply_allocations(Ledger& l, const Message& m, MessageId id) {
   for (const auto& cur : l.allocations_of_client(gemeente, agb, bsn)) {
     if (listed.count(cur.toewijzing_nummer) || cur.deleted()) continue;
     if (cur.einddatum && *cur.einddatum < dag) continue;
-    r.findings.push_back(make(
-        m, m.client.toegewezen_producten, "OP087", "",
-        fmt::format("Allocation {} (still valid on {}) is missing from this 301; a 301 lists "
-                    "every current allocation of the client at the provider. Its last known "
-                    "state is kept.",
-                    cur.toewijzing_nummer, dag),
-        Severity::warning));
+    r.findings.push_back(
+        make(m, m.client.toegewezen_producten, "OP087", "",
+             fmt::format("Allocation {} (still valid on {}) is missing from this 301; a 301 lists "
+                         "every current allocation of the client at the provider. Its last known "
+                         "state is kept.",
+                         cur.toewijzing_nummer, dag),
+             Severity::warning));
   }
   for (std::size_t i = 0; i < versions.size(); ++i) {
     bool inserted = false;
@@ -447,13 +473,13 @@ CrossResult apply_allocations(Ledger& l, const Message& m, MessageId id) {
     auto old = l.allocation_version_at(gemeente, versions[i].toewijzing_nummer,
                                        versions[i].toewijzingsdatum, versions[i].toewijzingstijd);
     if (old && !same_content(*old, versions[i]))
-      r.findings.push_back(make(
-          m, tps[i].node, "IV013", "",
-          fmt::format("Allocation {} has the same Toewijzingsdatum/-tijd ({} {}) as a stored "
-                      "version but other content; the first one is kept.",
-                      versions[i].toewijzing_nummer, versions[i].toewijzingsdatum,
-                      versions[i].toewijzingstijd),
-          Severity::warning));
+      r.findings.push_back(
+          make(m, tps[i].node, "IV013", "",
+               fmt::format("Allocation {} has the same Toewijzingsdatum/-tijd ({} {}) as a stored "
+                           "version but other content; the first one is kept.",
+                           versions[i].toewijzing_nummer, versions[i].toewijzingsdatum,
+                           versions[i].toewijzingstijd),
+               Severity::warning));
   }
   return r;
 }

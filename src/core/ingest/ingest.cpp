@@ -2,6 +2,7 @@
 #include "core/ingest/ingest.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -9,22 +10,21 @@
 #include <algorithm>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdio>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <mutex>
-#include <thread>
-#include <utility>
-#include <cstdio>
-#include <cstring>
 #include <set>
+#include <thread>
 #include <unordered_map>
-
-#include <fmt/format.h>
+#include <utility>
 
 #include "core/errors.hpp"
 #include "core/ingest/cross_rules.hpp"
 #include "core/ingest/retour.hpp"
 #include "core/report/report.hpp"
+#include "core/util/thread_priority.hpp"
 #include "core/xml/schema_bundle.hpp"
 
 namespace istd::ingest {
@@ -197,7 +197,6 @@ void sync_tree(const std::filesystem::path& dir) {
   ::close(fd);
 }
 
-
 // -------------------------------------------------------------------------------------------
 
 // Writes routed files relative to cached directory descriptors: one openat(O_TMPFILE), write,
@@ -234,7 +233,8 @@ class TreeWriter {
       fd = ::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     }
     // Bounded: one descriptor per <party>/<type> directory; beyond that, the slow path.
-    if (fd >= 0 && dirs_.size() < 512) dirs_.emplace(dir, fd);
+    if (fd >= 0 && dirs_.size() < 512)
+      dirs_.emplace(dir, fd);
     else if (fd >= 0) {
       ::close(fd);
       fd = -1;
@@ -290,9 +290,12 @@ class TreeWriter {
 // directory (one directory is always written by the same thread).
 class HelperWriter {
  public:
-  HelperWriter(std::filesystem::path out_dir, std::function<void(std::string_view)> point)
+  HelperWriter(std::filesystem::path out_dir, std::function<void(std::string_view)> point, int nice)
       : tree_(std::move(out_dir)), point_(std::move(point)) {
-    thread_ = std::thread([this] { loop(); });
+    thread_ = std::thread([this, nice] {
+      util::lower_this_thread_priority(nice);
+      loop();
+    });
   }
   ~HelperWriter() {
     {
@@ -369,13 +372,18 @@ class HelperWriter {
 // the ledger's WAL is checkpointed on the writer's own connection, off the ledger thread.
 class FileWriter {
  public:
-  FileWriter(std::filesystem::path out_dir, bool sync,
-             std::function<void(std::string_view)> point,
-             std::unique_ptr<Ledger> checkpointer)
-      : tree_(out_dir), helper_(out_dir, point), out_dir_(std::move(out_dir)), sync_(sync),
+  FileWriter(std::filesystem::path out_dir, bool sync, std::function<void(std::string_view)> point,
+             std::unique_ptr<Ledger> checkpointer, int nice)
+      : tree_(out_dir),
+        helper_(out_dir, point, nice),
+        out_dir_(std::move(out_dir)),
+        sync_(sync),
         point_(std::move(point)),
         checkpointer_(std::move(checkpointer)) {
-    thread_ = std::thread([this] { loop(); });
+    thread_ = std::thread([this, nice] {
+      util::lower_this_thread_priority(nice);
+      loop();
+    });
   }
   ~FileWriter() {
     {
@@ -433,7 +441,7 @@ class FileWriter {
         for (const auto& f : batch) {
           const auto slash = f.route.rfind('/');
           const std::string_view dir(f.route.data(), slash == std::string::npos ? 0 : slash);
-          (std::hash<std::string_view>{}(dir) & 1 ? theirs : mine).push_back(&f);
+          (std::hash<std::string_view>{}(dir)&1 ? theirs : mine).push_back(&f);
           unsynced_files += f.reason ? 2 : 1;
           unsynced.push_back(f.id);
         }
@@ -518,11 +526,12 @@ struct Ingestor::Impl {
   Options opt;
   std::optional<Ledger::Transaction> tx;
   std::size_t in_batch = 0;
-  std::vector<PendingFile> pending;   // files of the open (uncommitted) batch
-  std::vector<MessageId> to_mark;     // written and synced, to flag in the next transaction
-  std::unique_ptr<FileWriter> writer; // background file writing (Options::background_files)
-  std::optional<TreeWriter> tree;     // in-line file writing (background_files off)
-  bool checkpoint_off = false;        // WAL checkpoints moved to the file thread
+  std::vector<PendingFile> pending;    // files of the open (uncommitted) batch
+  std::vector<MessageId> to_mark;      // written and synced, to flag in the next transaction
+  std::unique_ptr<FileWriter> writer;  // background file writing (Options::background_files)
+  std::optional<TreeWriter> tree;      // in-line file writing (background_files off)
+  bool checkpoint_off = false;         // WAL checkpoints moved to the file thread
+  std::int64_t bytes_hash = 0;         // content_hash of the input being processed
 
   Impl(Ledger& l, std::shared_ptr<const SchemaBundle> s, Options o)
       : ledger(l), schemas(std::move(s)), opt(std::move(o)) {
@@ -548,7 +557,7 @@ struct Ingestor::Impl {
       }
     }
     writer = std::make_unique<FileWriter>(opt.out_dir, opt.sync_files, opt.durability_point,
-                                          std::move(checkpointer));
+                                          std::move(checkpointer), opt.helper_nice);
   }
 
   ~Impl() {
@@ -653,6 +662,7 @@ struct Ingestor::Impl {
     n.xsd_bericht = m.header.bericht_xsd_versie.value;
     n.source = source;
     n.bytes = std::string(bytes);
+    n.content_hash = bytes_hash;
     return n;
   }
 
@@ -694,13 +704,15 @@ struct Ingestor::Impl {
                   std::string_view why, int level, Verdict verdict,
                   const model::Message* m = nullptr) {
     NewMessage n;
-    if (m) n = input_row(*m, bytes, source);
+    if (m)
+      n = input_row(*m, bytes, source);
     else {
       n.type = o.result.type == MessageType::unknown ? std::string()
                                                      : std::string(model::to_string(o.result.type));
       n.identificatie = o.result.identificatie;
       n.source = source;
       n.bytes = std::string(bytes);
+      n.content_hash = bytes_hash;
     }
     n.verdict = verdict;
     n.level = level;
@@ -764,7 +776,8 @@ struct Ingestor::Impl {
         pr.periode_eind = p.product_periode.einddatum.value;
         pr.geleverd_volume = model::parse_int(p.geleverd_volume.value).value_or(0);
         pr.eenheid = p.eenheid.value;
-        if (p.product_tarief.present()) pr.product_tarief = model::parse_int(p.product_tarief.value);
+        if (p.product_tarief.present())
+          pr.product_tarief = model::parse_int(p.product_tarief.value);
         pr.bedrag = model::parse_int(p.ingediend_bedrag.bedrag.value).value_or(0);
         pr.debet_credit = p.ingediend_bedrag.debet_credit.value;
         ledger.add_prestatie(pr);
@@ -822,14 +835,15 @@ struct Ingestor::Impl {
     o.result.findings.push_back(std::move(f));
   }
 
-  Outcome process(std::string_view bytes, ValidationResult result) {
+  Outcome process(std::string_view bytes, ValidationResult result, std::int64_t hash) {
     ensure_tx();
+    bytes_hash = hash;
     Outcome o;
     o.result = std::move(result);
     const std::string source = o.result.source;
 
     // Exact re-delivery: report the earlier verdict, change nothing.
-    if (auto dups = ledger.inputs_with_bytes(bytes); !dups.empty()) {
+    if (auto dups = ledger.inputs_with_bytes(bytes, hash); !dups.empty()) {
       const auto& d = dups.front();
       o.duplicate = true;
       o.message_id = d.id;
@@ -846,16 +860,16 @@ struct Ingestor::Impl {
 
     const model::Message* m = o.result.message ? &*o.result.message : nullptr;
     if (!m || !o.result.xsd_valid) {
-      quarantine(o, bytes, source, "not a valid iWmo 3.2 message (level 1: XML/XSD); no retour",
-                 1, Verdict::quarantined);
+      quarantine(o, bytes, source, "not a valid iWmo 3.2 message (level 1: XML/XSD); no retour", 1,
+                 Verdict::quarantined);
       done(o);
       return o;
     }
     if (!is_heen_type(m->type) && !is_retour_type(m->type)) {
-      quarantine(o, bytes, source,
-                 fmt::format("{} messages are not processed by istd ingest",
-                             model::to_string(m->type)),
-                 1, Verdict::quarantined);
+      quarantine(
+          o, bytes, source,
+          fmt::format("{} messages are not processed by istd ingest", model::to_string(m->type)), 1,
+          Verdict::quarantined);
       done(o);
       return o;
     }
@@ -912,7 +926,7 @@ struct Ingestor::Impl {
                    "own 301 refused before sending (it would be rejected by the provider)", level,
                    Verdict::rejected, m);
         done(o);
-      return o;
+        return o;
       }
       auto n = input_row(*m, bytes, source);
       n.verdict = Verdict::rejected;
@@ -953,7 +967,7 @@ struct Ingestor::Impl {
         if (m->type != MessageType::WMO301 || opt.side == Side::aanbieder)
           o.retour = add_retour(*m, bytes, id, RetourContent{});
         done(o);
-      return o;
+        return o;
       }
       sp.rollback();
     }
@@ -979,7 +993,7 @@ struct Ingestor::Impl {
     c.class_codes = cross.class_codes;
     o.retour = add_retour(*m, bytes, o.message_id, std::move(c));
     done(o);
-      return o;
+    return o;
   }
 
   void done(Outcome&) {
@@ -1024,9 +1038,10 @@ std::size_t Ingestor::recover() {
   return materialise(impl_->ledger, impl_->opt.out_dir, impl_->opt.sync_files);
 }
 
-Outcome Ingestor::process(std::string_view bytes, ValidationResult result) {
-  Outcome o = impl_->process(bytes, std::move(result));
-  return o;
+Outcome Ingestor::process(std::string_view bytes, ValidationResult result,
+                          std::optional<std::int64_t> content_hash) {
+  return impl_->process(bytes, std::move(result),
+                        content_hash ? *content_hash : ledger::content_hash(bytes));
 }
 
 void Ingestor::flush() { impl_->finish(); }

@@ -87,6 +87,9 @@ struct Options {
   /// of the next batch (default). Off: written in line, so durability points come in a fixed
   /// order (the crash tests' deterministic fault injection).
   bool background_files = true;
+  /// How much lower (nice increment) the file threads run than the calling (ledger) thread:
+  /// the ledger thread is the serial stage of an ingest and should not wait for a core.
+  int helper_nice = 5;
   /// Called at every durability point (after staging a message, after a commit, after each file
   /// write, after the sync) with a short name of the point; the CLI's fault injection
   /// (ISTD_FAULT_AFTER) ends the process there. May be empty. Called from the file thread too
@@ -98,11 +101,11 @@ struct Options {
 struct Outcome {
   /// The validation result; cross-message findings (and OP087 / version warnings) appended.
   ValidationResult result;
-  bool accepted = false;    ///< the message was accepted (323: taken in for reconciliation)
-  bool duplicate = false;   ///< exact re-delivery of an earlier input: nothing changed
+  bool accepted = false;   ///< the message was accepted (323: taken in for reconciliation)
+  bool duplicate = false;  ///< exact re-delivery of an earlier input: nothing changed
   bool quarantined = false;
-  std::string route;        ///< where the input goes, relative to the output dir ("" unreadable)
-  std::string retour;       ///< the retour's route, "" when none
+  std::string route;   ///< where the input goes, relative to the output dir ("" unreadable)
+  std::string retour;  ///< the retour's route, "" when none
   ledger::MessageId message_id = 0;  ///< the ledger row (the earlier one for a duplicate)
 };
 
@@ -122,9 +125,11 @@ class Ingestor {
   std::size_t recover();
 
   /// Ingests one message: `bytes` as read, `result` from Validator::validate on those bytes.
-  /// Commits (and writes files) whenever the batch is full.
+  /// Commits (and writes files) whenever the batch is full. `content_hash`, when given, is
+  /// ledger::content_hash(bytes) computed by the caller (e.g. on a validation thread).
   /// @throws RuntimeError on I/O or database failure (never for bad input).
-  Outcome process(std::string_view bytes, ValidationResult result);
+  Outcome process(std::string_view bytes, ValidationResult result,
+                  std::optional<std::int64_t> content_hash = std::nullopt);
 
   /// Commits the open batch, writes its files, syncs and flags them.
   /// @throws RuntimeError on I/O or database failure.

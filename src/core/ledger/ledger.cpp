@@ -6,11 +6,23 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <sstream>
+#include <unordered_map>
+#include <vector>
 
 #include "core/errors.hpp"
+
+// The SQL text of a call site, formatted once (its column lists are constants): queries that
+// run per message do not build a string each time before the statement cache finds them.
+#define ISTD_SQL(...)                                             \
+  ([]() -> const std::string& {                                   \
+    static const std::string sql_text = fmt::format(__VA_ARGS__); \
+    return sql_text;                                              \
+  }())
 
 namespace istd::ledger {
 
@@ -195,8 +207,10 @@ class Stmt {
   }
   Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
-  Stmt& bind_blob(int i, std::string_view v) {
-    check(sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+  /// Binds without a copy: `v` must stay alive until the statement has run (message bytes,
+  /// 1-3 KB each, are the largest values the ledger writes).
+  Stmt& bind_blob_static(int i, std::string_view v) {
+    check(sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC));
     return *this;
   }
   Stmt& bind(int i, std::int64_t v) {
@@ -272,11 +286,58 @@ struct Ledger::Impl {
   std::filesystem::path file;
   sqlite3* db = nullptr;
   int version = 0;
-  std::map<std::string, sqlite3_stmt*, std::less<>> cache;
+  // Keyed by SQL text; hot queries pass the same text every time (ISTD_SQL).
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache;
+  // ISTD_LEDGER_PROFILE=1: time spent per SQL statement, printed to stderr on close (a tool
+  // for whoever tunes the ledger; SQL text only, never values, so no BSN is printed).
+  struct Profile {
+    std::uint64_t runs = 0, ns = 0;
+  };
+  std::unordered_map<std::string, Profile> profile;
+  bool profiling = false;
 
   ~Impl() {
+    if (profiling) print_profile();
     for (auto& [k, s] : cache) sqlite3_finalize(s);
     if (db) sqlite3_close(db);
+  }
+
+  void start_profile() {
+    const char* env = std::getenv("ISTD_LEDGER_PROFILE");
+    if (!env || std::string_view(env) != "1") return;
+    profiling = true;
+    sqlite3_trace_v2(
+        db, SQLITE_TRACE_PROFILE,
+        [](unsigned, void* ctx, void* p, void* x) -> int {
+          const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(p));
+          auto& prof = static_cast<Impl*>(ctx)->profile[sql ? sql : "?"];
+          ++prof.runs;
+          prof.ns += *static_cast<std::uint64_t*>(x);
+          return 0;
+        },
+        this);
+  }
+
+  void print_profile() const {
+    std::vector<std::pair<std::string, Profile>> rows(profile.begin(), profile.end());
+    std::sort(rows.begin(), rows.end(),
+              [](const auto& a, const auto& b) { return a.second.ns > b.second.ns; });
+    std::uint64_t total = 0;
+    for (const auto& r : rows) total += r.second.ns;
+    std::string out = fmt::format("ledger profile {}: {:.3f} s in SQLite statements\n",
+                                  file.string(), static_cast<double>(total) / 1e9);
+    for (const auto& [sql, p] : rows) {
+      std::string text = sql;
+      if (text.size() > 110) text = text.substr(0, 107) + "...";
+      out +=
+          fmt::format("{:9.3f} s {:8} runs {:7.2f} us  {}\n", static_cast<double>(p.ns) / 1e9,
+                      p.runs, static_cast<double>(p.ns) / 1e3 / static_cast<double>(p.runs), text);
+    }
+    std::fputs(out.c_str(), stderr);
   }
 
   [[noreturn]] void fail(std::string_view what) const {
@@ -371,11 +432,29 @@ bool AllocationVersion::deleted() const {
 Ledger::Ledger(const std::filesystem::path& file, OpenOptions options)
     : impl_(std::make_unique<Impl>()) {
   impl_->file = file;
+  // Process-wide, once, before SQLite initialises (refused, harmlessly, if SQLite was already
+  // initialised by someone else):
+  // * No memory statistics: keeping them takes a global mutex on every SQLite allocation.
+  // * Savepoint journals (ingest opens one per message inside a batch transaction) stay in
+  //   memory up to 1 MiB, in one block. A message's journal (the original images of the pages
+  //   it changes, ~40 KB) never reaches that. The defaults either spill to a temporary file
+  //   beyond 64 KiB, which is then not truncated between savepoints (every message's pages
+  //   were appended to it for the whole batch), or, with temp_store=MEMORY, keep the journal
+  //   in 1 KiB pieces: ~50 allocations and frees per message (10% of the ledger thread's
+  //   instructions, measured with callgrind). Temporary data only; the database, its WAL and
+  //   their durability are unaffected.
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20);
+    return true;
+  }();
+  (void)configured;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (options.create) flags |= SQLITE_OPEN_CREATE;
   if (sqlite3_open_v2(file.c_str(), &impl_->db, flags, nullptr) != SQLITE_OK)
     impl_->fail("cannot open");
   sqlite3_extended_result_codes(impl_->db, 1);
+  impl_->start_profile();
   sqlite3_busy_timeout(impl_->db, 10000);
   // A file that is not SQLite at all fails here ("file is not a database").
   sqlite3_stmt* probe = nullptr;
@@ -403,12 +482,6 @@ Ledger::Ledger(const std::filesystem::path& file, OpenOptions options)
   impl_->exec("PRAGMA foreign_keys=ON");
   // 64 MiB page cache: the lookups of a large batch stay in memory.
   impl_->exec("PRAGMA cache_size=-65536");
-  // Savepoint journals (ingest opens one per message inside a batch transaction) in memory.
-  // With temp files they spill to disk beyond 64 KiB and, being files, are not truncated
-  // between savepoints: every message's original pages were appended to a temp file for the
-  // whole batch (profile: ~12% of the ledger thread in pwrite). Only temporary data; the
-  // database and its WAL (and their durability) are unaffected.
-  impl_->exec("PRAGMA temp_store=MEMORY");
 
   impl_->exec("BEGIN IMMEDIATE");
   try {
@@ -547,13 +620,13 @@ MessageId Ledger::add_message(const NewMessage& m) {
       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   s.bind_all(m.role == Role::output ? "output" : "input", m.type, m.berichtcode, m.afzender,
              m.ontvanger, m.identificatie, m.dagtekening, m.xsd_basis, m.xsd_bericht, m.source,
-             content_hash(m.bytes), to_string(m.verdict), m.level, m.findings_json, m.reply_to,
-             m.route_path, m.reason, now_utc());
+             m.content_hash ? *m.content_hash : content_hash(m.bytes), to_string(m.verdict),
+             m.level, m.findings_json, m.reply_to, m.route_path, m.reason, now_utc());
   s.exec();
   const MessageId id = sqlite3_last_insert_rowid(impl_->db);
   impl_->prepare("INSERT INTO message_bytes(id, bytes) VALUES(?, ?)")
       .bind(1, id)
-      .bind_blob(2, m.bytes)
+      .bind_blob_static(2, m.bytes)
       .exec();
   impl_->prepare("INSERT INTO unwritten(id) VALUES(?)").bind(1, id).exec();
   return id;
@@ -565,7 +638,7 @@ void Ledger::set_message_bytes(MessageId id, std::string_view bytes) {
       .bind(2, id)
       .exec();
   impl_->prepare("UPDATE message_bytes SET bytes = ? WHERE id = ?")
-      .bind_blob(1, bytes)
+      .bind_blob_static(1, bytes)
       .bind(2, id)
       .exec();
 }
@@ -578,7 +651,7 @@ void Ledger::set_message_verdict(MessageId id, Verdict verdict, int level,
 }
 
 MessageRecord Ledger::message(MessageId id) const {
-  auto s = impl_->prepare(fmt::format(
+  auto s = impl_->prepare(ISTD_SQL(
       "SELECT {}, (SELECT bytes FROM message_bytes b WHERE b.id = messages.id) FROM messages "
       "WHERE id = ?",
       kMessageCols));
@@ -592,7 +665,7 @@ MessageRecord Ledger::message(MessageId id) const {
 std::vector<MessageRecord> Ledger::inputs_by_key(std::string_view berichtcode,
                                                  std::string_view afzender,
                                                  std::string_view identificatie) const {
-  auto s = impl_->prepare(fmt::format(
+  auto s = impl_->prepare(ISTD_SQL(
       "SELECT {} FROM messages WHERE berichtcode = ? AND afzender = ? AND identificatie = ? "
       "AND role = 'input' ORDER BY id",
       kMessageCols));
@@ -602,12 +675,13 @@ std::vector<MessageRecord> Ledger::inputs_by_key(std::string_view berichtcode,
   return out;
 }
 
-std::vector<MessageRecord> Ledger::inputs_with_bytes(std::string_view bytes) const {
-  auto s = impl_->prepare(fmt::format(
+std::vector<MessageRecord> Ledger::inputs_with_bytes(std::string_view bytes,
+                                                     std::optional<std::int64_t> hash) const {
+  auto s = impl_->prepare(ISTD_SQL(
       "SELECT {}, (SELECT bytes FROM message_bytes b WHERE b.id = messages.id) FROM messages "
       "WHERE content_hash = ? AND role = 'input' ORDER BY id",
       kMessageCols));
-  s.bind(1, content_hash(bytes));
+  s.bind(1, hash ? *hash : content_hash(bytes));
   std::vector<MessageRecord> out;
   while (s.step()) {
     if (s.blob(19) != bytes) continue;
@@ -618,7 +692,7 @@ std::vector<MessageRecord> Ledger::inputs_with_bytes(std::string_view bytes) con
 
 std::optional<MessageRecord> Ledger::reply_of(MessageId id) const {
   auto s = impl_->prepare(
-      fmt::format("SELECT {} FROM messages WHERE reply_to = ? ORDER BY id LIMIT 1", kMessageCols));
+      ISTD_SQL("SELECT {} FROM messages WHERE reply_to = ? ORDER BY id LIMIT 1", kMessageCols));
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return read_message(s);
@@ -645,7 +719,7 @@ std::string Ledger::unique_route(std::string_view wanted) const {
 }
 
 std::vector<MessageRecord> Ledger::unmaterialised() const {
-  auto s = impl_->prepare(fmt::format(
+  auto s = impl_->prepare(ISTD_SQL(
       "SELECT {}, (SELECT bytes FROM message_bytes b WHERE b.id = messages.id) FROM messages "
       "WHERE id IN (SELECT id FROM unwritten) ORDER BY id",
       kMessageCols));
@@ -747,7 +821,7 @@ std::optional<AllocationVersion> Ledger::allocation_version_at(std::string_view 
                                                                std::int64_t nummer,
                                                                std::string_view datum,
                                                                std::string_view tijd) const {
-  auto s = impl_->prepare(fmt::format(
+  auto s = impl_->prepare(ISTD_SQL(
       "SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? AND "
       "toewijzingsdatum = ? AND toewijzingstijd = ?",
       kAllocCols));
@@ -759,9 +833,9 @@ std::optional<AllocationVersion> Ledger::allocation_version_at(std::string_view 
 std::optional<AllocationVersion> Ledger::current_allocation(std::string_view gemeente,
                                                             std::int64_t nummer) const {
   auto s = impl_->prepare(
-      fmt::format("SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? "
-                  "ORDER BY toewijzingsdatum DESC, toewijzingstijd DESC LIMIT 1",
-                  kAllocCols));
+      ISTD_SQL("SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? "
+               "ORDER BY toewijzingsdatum DESC, toewijzingstijd DESC LIMIT 1",
+               kAllocCols));
   s.bind(1, gemeente).bind(2, nummer);
   if (!s.step()) return std::nullopt;
   return read_alloc(s);
@@ -770,9 +844,9 @@ std::optional<AllocationVersion> Ledger::current_allocation(std::string_view gem
 std::vector<AllocationVersion> Ledger::allocation_history(std::string_view gemeente,
                                                           std::int64_t nummer) const {
   auto s = impl_->prepare(
-      fmt::format("SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? "
-                  "ORDER BY toewijzingsdatum, toewijzingstijd",
-                  kAllocCols));
+      ISTD_SQL("SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? "
+               "ORDER BY toewijzingsdatum, toewijzingstijd",
+               kAllocCols));
   s.bind(1, gemeente).bind(2, nummer);
   std::vector<AllocationVersion> out;
   while (s.step()) out.push_back(read_alloc(s));
@@ -886,7 +960,7 @@ void Ledger::delete_stop(RowId id, MessageId by) {
 }
 
 std::optional<StartRecord> Ledger::live_start(const StartKey& k) const {
-  auto s = impl_->prepare(fmt::format(
+  auto s = impl_->prepare(ISTD_SQL(
       "SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
       "gemeente = ? AND categorie IS ? AND code IS ? AND begindatum = ? AND deleted_by IS NULL",
       kStartCols));
@@ -898,10 +972,10 @@ std::optional<StartRecord> Ledger::live_start(const StartKey& k) const {
 std::optional<StopRecord> Ledger::live_stop(const StartKey& k, std::string_view reden,
                                             std::string_view einddatum) const {
   auto s = impl_->prepare(
-      fmt::format("SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
-                  "gemeente = ? AND categorie IS ? AND code IS ? AND begindatum = ? AND "
-                  "reden_beeindiging = ? AND einddatum = ? AND deleted_by IS NULL",
-                  kStopCols));
+      ISTD_SQL("SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
+               "gemeente = ? AND categorie IS ? AND code IS ? AND begindatum = ? AND "
+               "reden_beeindiging = ? AND einddatum = ? AND deleted_by IS NULL",
+               kStopCols));
   s.bind_all(k.bsn, k.toewijzing_nummer, k.agb, k.gemeente, k.categorie, k.code, k.begindatum,
              reden, einddatum);
   if (!s.step()) return std::nullopt;
@@ -912,9 +986,9 @@ std::vector<StartRecord> Ledger::live_starts(std::string_view agb, std::string_v
                                              std::string_view bsn,
                                              std::optional<std::int64_t> nummer) const {
   auto s = impl_->prepare(
-      fmt::format("SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
-                  "gemeente = ? AND deleted_by IS NULL ORDER BY begindatum, id",
-                  kStartCols));
+      ISTD_SQL("SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
+               "gemeente = ? AND deleted_by IS NULL ORDER BY begindatum, id",
+               kStartCols));
   s.bind_all(bsn, nummer, agb, gemeente);
   std::vector<StartRecord> out;
   while (s.step()) out.push_back(read_start(s));
@@ -925,9 +999,9 @@ std::vector<StopRecord> Ledger::live_stops(std::string_view agb, std::string_vie
                                            std::string_view bsn,
                                            std::optional<std::int64_t> nummer) const {
   auto s = impl_->prepare(
-      fmt::format("SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
-                  "gemeente = ? AND deleted_by IS NULL ORDER BY begindatum, einddatum, id",
-                  kStopCols));
+      ISTD_SQL("SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
+               "gemeente = ? AND deleted_by IS NULL ORDER BY begindatum, einddatum, id",
+               kStopCols));
   s.bind_all(bsn, nummer, agb, gemeente);
   std::vector<StopRecord> out;
   while (s.step()) out.push_back(read_stop(s));
@@ -935,7 +1009,7 @@ std::vector<StopRecord> Ledger::live_stops(std::string_view agb, std::string_vie
 }
 
 std::vector<StartRecord> Ledger::starts_of_bsn(std::string_view bsn, bool include_deleted) const {
-  auto s = impl_->prepare(fmt::format(
+  auto s = impl_->prepare(ISTD_SQL(
       "SELECT {} FROM starts WHERE bsn = ? AND (? OR deleted_by IS NULL) ORDER BY gemeente, "
       "toewijzing_nummer, begindatum, id",
       kStartCols));
@@ -946,7 +1020,7 @@ std::vector<StartRecord> Ledger::starts_of_bsn(std::string_view bsn, bool includ
 }
 
 std::vector<StopRecord> Ledger::stops_of_bsn(std::string_view bsn, bool include_deleted) const {
-  auto s = impl_->prepare(fmt::format(
+  auto s = impl_->prepare(ISTD_SQL(
       "SELECT {} FROM stops WHERE bsn = ? AND (? OR deleted_by IS NULL) ORDER BY gemeente, "
       "toewijzing_nummer, begindatum, einddatum, id",
       kStopCols));
@@ -1050,7 +1124,7 @@ RowId Ledger::add_prestatie(const PrestatieRecord& p) {
 }
 
 std::optional<DeclarationRecord> Ledger::declaration(RowId id) const {
-  auto s = impl_->prepare(fmt::format("SELECT {} FROM declarations WHERE id = ?", kDeclCols));
+  auto s = impl_->prepare(ISTD_SQL("SELECT {} FROM declarations WHERE id = ?", kDeclCols));
   s.bind(1, id);
   if (!s.step()) return std::nullopt;
   return read_decl(s);
@@ -1058,7 +1132,7 @@ std::optional<DeclarationRecord> Ledger::declaration(RowId id) const {
 
 std::vector<DeclarationRecord> Ledger::pending_declarations() const {
   auto s = impl_->prepare(
-      fmt::format("SELECT {} FROM declarations WHERE status = 'pending' ORDER BY id", kDeclCols));
+      ISTD_SQL("SELECT {} FROM declarations WHERE status = 'pending' ORDER BY id", kDeclCols));
   std::vector<DeclarationRecord> out;
   while (s.step()) out.push_back(read_decl(s));
   return out;
@@ -1067,10 +1141,10 @@ std::vector<DeclarationRecord> Ledger::pending_declarations() const {
 std::vector<DeclarationRecord> Ledger::declarations_in_month(
     int year, int month, std::optional<std::string_view> agb,
     std::optional<std::string_view> gemeente) const {
-  auto s = impl_->prepare(fmt::format(
-      "SELECT {} FROM declarations WHERE periode_begin = ? AND (? IS NULL OR agb = ?) AND "
-      "(? IS NULL OR gemeente = ?) ORDER BY id",
-      kDeclCols));
+  auto s = impl_->prepare(
+      ISTD_SQL("SELECT {} FROM declarations WHERE periode_begin = ? AND (? IS NULL OR agb = ?) AND "
+               "(? IS NULL OR gemeente = ?) ORDER BY id",
+               kDeclCols));
   s.bind(1, fmt::format("{:04d}-{:02d}-01", year, month));
   if (agb)
     s.bind(2, *agb).bind(3, *agb);
@@ -1088,8 +1162,8 @@ std::vector<DeclarationRecord> Ledger::declarations_in_month(
 std::vector<DeclarationRecord> Ledger::declarations_by_nummer(
     std::string_view agb, std::string_view declaratie_nummer) const {
   auto s = impl_->prepare(
-      fmt::format("SELECT {} FROM declarations WHERE agb = ? AND declaratie_nummer = ? ORDER BY id",
-                  kDeclCols));
+      ISTD_SQL("SELECT {} FROM declarations WHERE agb = ? AND declaratie_nummer = ? ORDER BY id",
+               kDeclCols));
   s.bind(1, agb).bind(2, declaratie_nummer);
   std::vector<DeclarationRecord> out;
   while (s.step()) out.push_back(read_decl(s));
@@ -1097,8 +1171,8 @@ std::vector<DeclarationRecord> Ledger::declarations_by_nummer(
 }
 
 std::vector<PrestatieRecord> Ledger::prestaties_of_declaration(RowId declaration_id) const {
-  auto s = impl_->prepare(fmt::format(
-      "SELECT {} FROM prestaties WHERE declaration_id = ? ORDER BY position", kPrestCols));
+  auto s = impl_->prepare(
+      ISTD_SQL("SELECT {} FROM prestaties WHERE declaration_id = ? ORDER BY position", kPrestCols));
   s.bind(1, declaration_id);
   std::vector<PrestatieRecord> out;
   while (s.step()) out.push_back(read_prest(s));
@@ -1107,7 +1181,7 @@ std::vector<PrestatieRecord> Ledger::prestaties_of_declaration(RowId declaration
 
 std::vector<PrestatieRecord> Ledger::prestaties_by_referentie(
     std::string_view agb, std::string_view referentie_nummer) const {
-  auto s = impl_->prepare(fmt::format(
+  auto s = impl_->prepare(ISTD_SQL(
       "SELECT {} FROM prestaties WHERE agb = ? AND referentie_nummer = ? ORDER BY id", kPrestCols));
   s.bind(1, agb).bind(2, referentie_nummer);
   std::vector<PrestatieRecord> out;
@@ -1118,7 +1192,7 @@ std::vector<PrestatieRecord> Ledger::prestaties_by_referentie(
 std::vector<PrestatieRecord> Ledger::prestaties_by_functional_key(
     std::string_view agb, std::int64_t nummer, std::string_view categorie, std::string_view code,
     std::string_view periode_begin, std::string_view periode_eind) const {
-  auto s = impl_->prepare(fmt::format(
+  auto s = impl_->prepare(ISTD_SQL(
       "SELECT {} FROM prestaties WHERE agb = ? AND toewijzing_nummer = ? AND "
       "product_categorie = ? AND product_code = ? AND periode_begin = ? AND periode_eind = ? "
       "ORDER BY id",
@@ -1131,7 +1205,7 @@ std::vector<PrestatieRecord> Ledger::prestaties_by_functional_key(
 
 std::vector<PrestatieRecord> Ledger::prestaties_of_allocation(std::string_view agb,
                                                               std::int64_t nummer) const {
-  auto s = impl_->prepare(fmt::format(
+  auto s = impl_->prepare(ISTD_SQL(
       "SELECT {} FROM prestaties WHERE agb = ? AND toewijzing_nummer = ? ORDER BY id", kPrestCols));
   s.bind(1, agb).bind(2, nummer);
   std::vector<PrestatieRecord> out;

@@ -154,6 +154,7 @@ struct NewMessage {
   std::string xsd_basis, xsd_bericht;
   std::string source;
   std::string bytes;
+  std::optional<std::int64_t> content_hash;  ///< of `bytes`; computed when not given
   Verdict verdict = Verdict::recorded;
   int level = 0;
   std::string findings_json = "[]";
@@ -246,7 +247,7 @@ struct DeclarationRecord {
   std::string agb, gemeente, declaratie_nummer;
   std::string periode_begin, periode_eind, declaratie_dagtekening;
   std::int64_t totaal_bedrag = 0;
-  std::string totaal_dc;  ///< "D" / "C"
+  std::string totaal_dc;                   ///< "D" / "C"
   std::string identificatie, dagtekening;  ///< BerichtIdentificatie of the 323
   std::string xsd_basis, xsd_bericht;      ///< XsdVersie of the 323
   /// Header retourcodes found at intake (0001 level 2, 9056, 8848): the 325 is header-only.
@@ -362,7 +363,8 @@ class Ledger {
   std::vector<MessageRecord> inputs_by_key(std::string_view berichtcode, std::string_view afzender,
                                            std::string_view identificatie) const;
   /// Input rows whose bytes are exactly `bytes` (hash, then byte comparison), oldest first.
-  std::vector<MessageRecord> inputs_with_bytes(std::string_view bytes) const;
+  std::vector<MessageRecord> inputs_with_bytes(
+      std::string_view bytes, std::optional<std::int64_t> hash = std::nullopt) const;
   /// The output row answering message `id` (retour or 325), if any.
   std::optional<MessageRecord> reply_of(MessageId id) const;
   /// `wanted` when no message has that route_path yet, otherwise `stem-<n>.ext` for the first
@@ -390,9 +392,9 @@ class Ledger {
   std::vector<std::int64_t> withdraw_allocations_of(MessageId message_id);
   /// The version with the same (gemeente, nummer, datum, tijd), if any.
   std::optional<AllocationVersion> allocation_version_at(std::string_view gemeente,
-                                                          std::int64_t nummer,
-                                                          std::string_view toewijzingsdatum,
-                                                          std::string_view toewijzingstijd) const;
+                                                         std::int64_t nummer,
+                                                         std::string_view toewijzingsdatum,
+                                                         std::string_view toewijzingstijd) const;
   /// Current version (latest Toewijzingsdatum/-tijd) of (gemeente, ToewijzingNummer).
   std::optional<AllocationVersion> current_allocation(std::string_view gemeente,
                                                       std::int64_t nummer) const;
@@ -456,12 +458,9 @@ class Ledger {
                                                         std::string_view referentie_nummer) const;
   /// Lines of a provider with this functional key (ToewijzingNummer, categorie, code,
   /// ProductPeriode), any verdict, oldest first.
-  std::vector<PrestatieRecord> prestaties_by_functional_key(std::string_view agb,
-                                                            std::int64_t toewijzing_nummer,
-                                                            std::string_view categorie,
-                                                            std::string_view code,
-                                                            std::string_view periode_begin,
-                                                            std::string_view periode_eind) const;
+  std::vector<PrestatieRecord> prestaties_by_functional_key(
+      std::string_view agb, std::int64_t toewijzing_nummer, std::string_view categorie,
+      std::string_view code, std::string_view periode_begin, std::string_view periode_eind) const;
   /// All lines of a provider on one allocation (TR322 cumulative volume, TR385), oldest first.
   std::vector<PrestatieRecord> prestaties_of_allocation(std::string_view agb,
                                                         std::int64_t toewijzing_nummer) const;

@@ -139,3 +139,55 @@ TEST_SUITE("parallel") {
                          "no parser", std::runtime_error);
   }
 }
+
+#include <memory>
+
+#include "cli/background_sink.hpp"
+
+using istd::cli::BackgroundSink;
+
+TEST_SUITE("parallel") {
+  TEST_CASE("background sink: every item is consumed once, in order, on another thread") {
+    for (std::size_t batch : {1u, 3u, 64u}) {
+      CAPTURE(batch);
+      std::vector<int> seen;
+      const auto caller = std::this_thread::get_id();
+      std::atomic<bool> other_thread{true};
+      {
+        BackgroundSink<std::unique_ptr<int>> sink(
+            [&](std::unique_ptr<int>& p) {
+              if (std::this_thread::get_id() == caller) other_thread = false;
+              seen.push_back(*p);
+            },
+            {}, batch, 2);
+        for (int i = 0; i < 1000; ++i) sink.push(std::make_unique<int>(i));
+        sink.finish();
+        REQUIRE(seen.size() == 1000);  // finish() waits for everything
+      }
+      for (int i = 0; i < 1000; ++i) CHECK(seen[static_cast<std::size_t>(i)] == i);
+      CHECK(other_thread.load());
+    }
+  }
+
+  TEST_CASE("background sink: a consumer error reaches finish(); the producer is not blocked") {
+    std::size_t consumed = 0;
+    BackgroundSink<int> sink(
+        [&](int& i) {
+          if (i == 100) throw std::runtime_error("disk full at 100");
+          ++consumed;
+        },
+        {}, 8, 1);
+    for (int i = 0; i < 5000; ++i) sink.push(int{i});  // would block forever if not released
+    CHECK_THROWS_WITH_AS(sink.finish(), "disk full at 100", std::runtime_error);
+    CHECK(consumed == 100);
+  }
+
+  TEST_CASE("background sink: the destructor consumes what is left") {
+    std::vector<int> seen;
+    {
+      BackgroundSink<int> sink([&](int& i) { seen.push_back(i); }, {}, 64, 4);
+      for (int i = 0; i < 10; ++i) sink.push(int{i});
+    }
+    CHECK(seen.size() == 10);
+  }
+}
