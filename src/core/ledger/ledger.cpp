@@ -1,10 +1,13 @@
 // SQLite implementation of the ledger (design in ledger.hpp).
 #include "core/ledger/ledger.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -286,6 +289,7 @@ struct Ledger::Impl {
   std::filesystem::path file;
   sqlite3* db = nullptr;
   int version = 0;
+  OpenOptions::Sync sync = OpenOptions::Sync::full;
   // Keyed by SQL text; hot queries pass the same text every time (ISTD_SQL).
   struct SqlHash {
     using is_transparent = void;
@@ -468,6 +472,7 @@ Ledger::Ledger(const std::filesystem::path& file, OpenOptions options)
   sqlite3_finalize(probe);
 
   impl_->exec("PRAGMA journal_mode=WAL");
+  impl_->sync = options.sync;
   switch (options.sync) {
     case OpenOptions::Sync::full:
       impl_->exec("PRAGMA synchronous=FULL");
@@ -530,6 +535,39 @@ bool Ledger::in_transaction() const { return sqlite3_get_autocommit(impl_->db) =
 
 void Ledger::set_auto_checkpoint(bool on) {
   impl_->exec(on ? "PRAGMA wal_autocheckpoint=1000" : "PRAGMA wal_autocheckpoint=0");
+}
+
+OpenOptions::Sync Ledger::synchronous() const { return impl_->sync; }
+
+void Ledger::set_synchronous(OpenOptions::Sync sync) {
+  impl_->sync = sync;
+  switch (sync) {
+    case OpenOptions::Sync::full:
+      impl_->exec("PRAGMA synchronous=FULL");
+      break;
+    case OpenOptions::Sync::normal:
+      impl_->exec("PRAGMA synchronous=NORMAL");
+      break;
+    case OpenOptions::Sync::off:
+      impl_->exec("PRAGMA synchronous=OFF");
+      break;
+  }
+}
+
+void Ledger::sync_wal() const {
+  const std::string wal = impl_->file.string() + "-wal";
+  const int fd = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return;
+    throw RuntimeError(
+        fmt::format("ledger {}: cannot open the WAL to sync it: {}", wal, std::strerror(errno)));
+  }
+  const int rc = ::fdatasync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0)
+    throw RuntimeError(
+        fmt::format("ledger {}: syncing the WAL failed: {}", wal, std::strerror(err)));
 }
 
 void Ledger::checkpoint() {

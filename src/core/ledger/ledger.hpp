@@ -313,6 +313,16 @@ class Ledger {
   /// A PASSIVE WAL checkpoint on this connection (never waits for other connections).
   /// @throws RuntimeError on database failure.
   void checkpoint();
+  /// Changes this connection's synchronous setting. `normal` (WAL mode): a commit writes the
+  /// WAL without waiting for the disk; it becomes durable at the next sync_wal() or checkpoint
+  /// (a crash of the process loses nothing; a power cut may lose commits after the last sync,
+  /// never the database's consistency).
+  void set_synchronous(OpenOptions::Sync sync);
+  OpenOptions::Sync synchronous() const;
+  /// fdatasync of the WAL file: every commit written before the call is durable after it. Any
+  /// thread may call it (it does not use the connection). No WAL file: nothing to do.
+  /// @throws RuntimeError when the sync fails.
+  void sync_wal() const;
   const std::filesystem::path& file() const;
 
   // -- Transactions --------------------------------------------------------------------------
