@@ -4,7 +4,7 @@
 #
 # Usage:
 #   tools/bench_ingest.sh [--istd PATH] [--messages N] [--jobs J] [--repeat R] [--work DIR]
-#                         [--schemas DIR] [--sync normal|full] [--keep]
+#                         [--schemas DIR] [--keep]
 #
 #   --istd PATH     istd binary (default: build/src/istd, else istd on PATH)
 #   --messages N    corpus size (default 20000)
@@ -17,8 +17,9 @@
 #   --keep          keep the work dir
 #
 # Each run: istd ingest --db WORK/ledger.R.db --out WORK/out.R -j J --format json CORPUS >/dev/null
-# (ledger synchronous=FULL, 1024 messages per transaction, one syncfs per written batch or
-# queue of batches). Reported per run: wall time,
+# (1024 messages per transaction; the file thread makes each batch durable before its files
+# count as written: fdatasync of the ledger's WAL, then one syncfs per written batch or queue of
+# batches). Reported per run: wall time,
 # user+sys CPU, messages/s; then the best run and the load average (other work on the machine
 # lowers the figure).
 set -euo pipefail
