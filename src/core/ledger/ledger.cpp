@@ -472,18 +472,7 @@ Ledger::Ledger(const std::filesystem::path& file, OpenOptions options)
   sqlite3_finalize(probe);
 
   impl_->exec("PRAGMA journal_mode=WAL");
-  impl_->sync = options.sync;
-  switch (options.sync) {
-    case OpenOptions::Sync::full:
-      impl_->exec("PRAGMA synchronous=FULL");
-      break;
-    case OpenOptions::Sync::normal:
-      impl_->exec("PRAGMA synchronous=NORMAL");
-      break;
-    case OpenOptions::Sync::off:
-      impl_->exec("PRAGMA synchronous=OFF");
-      break;
-  }
+  set_synchronous(options.sync);
   impl_->exec("PRAGMA foreign_keys=ON");
   // 64 MiB page cache: the lookups of a large batch stay in memory.
   impl_->exec("PRAGMA cache_size=-65536");
