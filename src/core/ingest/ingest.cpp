@@ -623,11 +623,6 @@ struct Ingestor::Impl {
     }
     if (writer) {
       writer->push(std::exchange(pending, {}));
-      // The file thread's checkpoints run while this thread appends the next batch, so they
-      // never copy the whole WAL and SQLite never starts it over: it grew by the size of every
-      // batch (1.4 GB for 200,000 messages). Between batches, with no transaction open, a
-      // checkpoint here copies the rest (about a batch) and the next commit restarts the WAL.
-      if (checkpoint_off && ledger.wal_size() > opt.wal_restart_bytes) ledger.checkpoint_restart();
       return;
     }
     std::size_t written = 0;

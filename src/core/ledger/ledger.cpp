@@ -559,19 +559,6 @@ void Ledger::sync_wal() const {
         fmt::format("ledger {}: syncing the WAL failed: {}", wal, std::strerror(err)));
 }
 
-void Ledger::checkpoint_restart() {
-  int log = 0, done = 0;
-  const int rc =
-      sqlite3_wal_checkpoint_v2(impl_->db, nullptr, SQLITE_CHECKPOINT_RESTART, &log, &done);
-  if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) impl_->fail("checkpoint");
-}
-
-std::uint64_t Ledger::wal_size() const {
-  std::error_code ec;
-  const auto n = std::filesystem::file_size(impl_->file.string() + "-wal", ec);
-  return ec ? 0 : static_cast<std::uint64_t>(n);
-}
-
 void Ledger::checkpoint() {
   // PASSIVE: copies what it can without waiting for (or blocking) the writer; readers and the
   // writer on other connections go on. Durability does not depend on it (commits are durable in

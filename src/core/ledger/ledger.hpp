@@ -323,12 +323,6 @@ class Ledger {
   /// thread may call it (it does not use the connection). No WAL file: nothing to do.
   /// @throws RuntimeError when the sync fails.
   void sync_wal() const;
-  /// A RESTART checkpoint: waits (busy timeout) for other checkpoints and readers, copies the
-  /// whole WAL into the database and makes the next commit start the WAL over. For the writer,
-  /// between transactions. @throws RuntimeError on database failure (not when busy).
-  void checkpoint_restart();
-  /// Size of the WAL file in bytes (0 when there is none).
-  std::uint64_t wal_size() const;
   const std::filesystem::path& file() const;
 
   // -- Transactions --------------------------------------------------------------------------

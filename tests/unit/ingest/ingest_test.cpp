@@ -359,31 +359,3 @@ TEST_CASE(
   CHECK(off.synchronous() == ledger::OpenOptions::Sync::off);
   CHECK_NOTHROW(ledger::Ledger(dir.path / "none.db").sync_wal());
 }
-
-TEST_CASE("ingest: the WAL stays bounded in a long run with background files") {
-  TempDir dir;
-  ledger::Ledger led(dir.path / "ledger.db");
-  ingest::Options o;
-  o.out_dir = dir.path / "out";
-  o.sync_files = false;
-  o.batch_size = 2;
-  o.wal_restart_bytes = 32 * 1024;  // without the restart: ~6.5 MB (measured)
-  ingest::Ingestor ing(led, bundle(), o);
-  Validator v(bundle(), ValidateOptions{});
-  std::uint64_t max_wal = 0;
-  std::size_t written = 0;
-  for (int i = 0; i < 300; ++i) {
-    // Distinct, 3 KB each (quarantined: not iWmo): every message adds its bytes to the WAL.
-    const std::string bytes =
-        "<m" + std::to_string(i) + ">" + std::string(3000, 'x') + "</m" + std::to_string(i) + ">";
-    written += bytes.size();
-    auto r = v.validate(bytes, "m" + std::to_string(i) + ".xml");
-    ing.process(bytes, std::move(r));
-    max_wal = std::max(max_wal, led.wal_size());
-  }
-  ing.flush();
-  CAPTURE(max_wal);
-  CHECK(written > 800 * 1024);  // without restarts the WAL would pass this
-  CHECK(max_wal < 512 * 1024);  // one threshold plus a batch or two
-  CHECK(led.message_count() == 300);
-}
