@@ -90,6 +90,10 @@ struct Options {
   /// How much lower (nice increment) the file threads run than the calling (ledger) thread:
   /// the ledger thread is the serial stage of an ingest and should not wait for a core.
   int helper_nice = 5;
+  /// With background files: when the ledger's WAL has grown past this size, the ledger thread
+  /// checkpoints between two batches, so that SQLite starts the WAL over (it otherwise grows
+  /// by every batch until the run ends).
+  std::uint64_t wal_restart_bytes = 64ull << 20;
   /// Called at every durability point (after staging a message, after a commit, after each file
   /// write, after the sync) with a short name of the point; the CLI's fault injection
   /// (ISTD_FAULT_AFTER) ends the process there. May be empty. Called from the file thread too

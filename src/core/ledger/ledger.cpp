@@ -290,6 +290,8 @@ struct Ledger::Impl {
   sqlite3* db = nullptr;
   int version = 0;
   OpenOptions::Sync sync = OpenOptions::Sync::full;
+  std::uint64_t wal_frames = 0;  // after the last commit, while auto checkpoints are off
+  std::uint64_t page_size = 0;
   // Keyed by SQL text; hot queries pass the same text every time (ISTD_SQL).
   struct SqlHash {
     using is_transparent = void;
@@ -523,7 +525,33 @@ Ledger::~Ledger() = default;
 bool Ledger::in_transaction() const { return sqlite3_get_autocommit(impl_->db) == 0; }
 
 void Ledger::set_auto_checkpoint(bool on) {
-  impl_->exec(on ? "PRAGMA wal_autocheckpoint=1000" : "PRAGMA wal_autocheckpoint=0");
+  if (on) {
+    // Also puts SQLite's own WAL hook (the automatic checkpoint) back in place of ours.
+    impl_->exec("PRAGMA wal_autocheckpoint=1000");
+    impl_->wal_frames = 0;
+    return;
+  }
+  impl_->exec("PRAGMA wal_autocheckpoint=0");
+  if (impl_->page_size == 0) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(impl_->db, "PRAGMA page_size", -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+      impl_->page_size = static_cast<std::uint64_t>(sqlite3_column_int64(st, 0));
+    sqlite3_finalize(st);
+  }
+  // Called after every commit with the number of frames the WAL holds since it was last
+  // started over (what SQLite's automatic checkpoint looks at; it is off now).
+  sqlite3_wal_hook(
+      impl_->db,
+      [](void* arg, sqlite3*, const char*, int frames) {
+        static_cast<Impl*>(arg)->wal_frames = static_cast<std::uint64_t>(frames);
+        return SQLITE_OK;
+      },
+      impl_.get());
+}
+
+std::uint64_t Ledger::wal_in_use() const {
+  return impl_->wal_frames * (impl_->page_size + 24);  // a frame: 24-byte header + a page
 }
 
 OpenOptions::Sync Ledger::synchronous() const { return impl_->sync; }
@@ -557,6 +585,20 @@ void Ledger::sync_wal() const {
   if (rc != 0)
     throw RuntimeError(
         fmt::format("ledger {}: syncing the WAL failed: {}", wal, std::strerror(err)));
+}
+
+bool Ledger::checkpoint_restart() {
+  int log = 0, done = 0;
+  const int rc =
+      sqlite3_wal_checkpoint_v2(impl_->db, nullptr, SQLITE_CHECKPOINT_RESTART, &log, &done);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) impl_->fail("checkpoint");
+  return rc == SQLITE_OK && log >= 0 && log == done;
+}
+
+std::uint64_t Ledger::wal_size() const {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(impl_->file.string() + "-wal", ec);
+  return ec ? 0 : static_cast<std::uint64_t>(n);
 }
 
 void Ledger::checkpoint() {

@@ -309,7 +309,13 @@ class Ledger {
   /// SQLite's automatic WAL checkpoint at commit (on by default). A writer that checkpoints
   /// from another connection (`checkpoint()`, e.g. on a background thread) turns it off so
   /// its commits do not copy the WAL into the database file. Durability is unchanged.
+  /// While off, wal_in_use() follows the WAL's size.
   void set_auto_checkpoint(bool on);
+  /// While automatic checkpoints are off: bytes the WAL holds since SQLite last started it
+  /// over (checkpointed or not), as of this connection's last commit; 0 otherwise. A writer
+  /// that never pauses keeps PASSIVE checkpoints from starting the WAL over (they never copy
+  /// all of it), so this grows until checkpoint_restart().
+  std::uint64_t wal_in_use() const;
   /// A PASSIVE WAL checkpoint on this connection (never waits for other connections).
   /// @throws RuntimeError on database failure.
   void checkpoint();
@@ -323,6 +329,16 @@ class Ledger {
   /// thread may call it (it does not use the connection). No WAL file: nothing to do.
   /// @throws RuntimeError when the sync fails.
   void sync_wal() const;
+  /// A RESTART checkpoint: copies the whole WAL into the database and makes the next commit
+  /// start the WAL over (write it from its beginning again). For the writer, between its
+  /// transactions; a checkpoint running on another connection at the same time makes it
+  /// return false (SQLite does not wait for that), so callers that checkpoint from two
+  /// connections take turns. Returns true when the whole WAL was copied.
+  /// @throws RuntimeError on database failure (not when busy).
+  bool checkpoint_restart();
+  /// Size of the WAL file in bytes (0 when there is none). SQLite does not shrink the file
+  /// when it starts the WAL over: this is the largest the WAL has been.
+  std::uint64_t wal_size() const;
   const std::filesystem::path& file() const;
 
   // -- Transactions --------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "core/ingest/retour.hpp"
@@ -358,4 +359,43 @@ TEST_CASE(
   }
   CHECK(off.synchronous() == ledger::OpenOptions::Sync::off);
   CHECK_NOTHROW(ledger::Ledger(dir.path / "none.db").sync_wal());
+}
+
+namespace {
+// Ingests 300 distinct 3 KB messages (quarantined: not iWmo) in batches of 2 with background
+// files; returns the largest the ledger's WAL file became.
+std::uint64_t largest_wal(const std::filesystem::path& dir, std::uint64_t restart_bytes) {
+  ledger::Ledger led(dir / "ledger.db");
+  ingest::Options o;
+  o.out_dir = dir / "out";
+  o.sync_files = false;
+  o.batch_size = 2;
+  o.wal_restart_bytes = restart_bytes;
+  ingest::Ingestor ing(led, bundle(), o);
+  Validator v(bundle(), ValidateOptions{});
+  std::uint64_t max_wal = 0;
+  for (int i = 0; i < 300; ++i) {
+    const std::string bytes =
+        "<m" + std::to_string(i) + ">" + std::string(3000, 'x') + "</m" + std::to_string(i) + ">";
+    auto r = v.validate(bytes, "m" + std::to_string(i) + ".xml");
+    ing.process(bytes, std::move(r));
+    max_wal = std::max(max_wal, led.wal_size());
+  }
+  ing.flush();
+  CHECK(led.message_count() == 300);
+  CHECK(std::filesystem::exists(o.out_dir / "quarantine"));
+  return max_wal;
+}
+}  // namespace
+
+TEST_CASE("ingest: the WAL stays bounded in a long run with background files") {
+  TempDir a, b;
+  // The ledger thread appends without pause: the file thread's PASSIVE checkpoints alone never
+  // start the WAL over, so it holds every batch of the run (several MB here).
+  const auto unbounded = largest_wal(a.path, std::numeric_limits<std::uint64_t>::max());
+  const auto bounded = largest_wal(b.path, 32 * 1024);
+  CAPTURE(unbounded);
+  CAPTURE(bounded);
+  CHECK(unbounded > 2 * 1024 * 1024);
+  CHECK(bounded < 512 * 1024);  // the threshold plus a batch or two
 }
