@@ -555,8 +555,8 @@ struct Ingestor::Impl {
   std::optional<TreeWriter> tree;      // in-line file writing (background_files off)
   bool checkpoint_off = false;         // WAL checkpoints moved to the file thread
   std::shared_ptr<WalCheckpoints> wal = std::make_shared<WalCheckpoints>();
-  std::int64_t bytes_hash = 0;         // content_hash of the input being processed
-  bool relaxed_sync = false;           // commits synchronous=NORMAL; WAL synced by the file thread
+  std::int64_t bytes_hash = 0;  // content_hash of the input being processed
+  bool relaxed_sync = false;    // commits synchronous=NORMAL; WAL synced by the file thread
 
   Impl(Ledger& l, std::shared_ptr<const SchemaBundle> s, Options o)
       : ledger(l), schemas(std::move(s)), opt(std::move(o)) {
@@ -738,14 +738,13 @@ struct Ingestor::Impl {
     n.verdict = Verdict::recorded;
     n.reply_to = heen_id;
     // A retour goes to the heenbericht's Afzender (DOMAIN.md §1.4).
-    n.route_path = ledger.unique_route(
-        fmt::format("{}/{}/{}.xml", m.header.afzender.value, rname, n.identificatie));
+    n.route_path = fmt::format("{}/{}/{}.xml", m.header.afzender.value, rname, n.identificatie);
     content.identificatie_retour = n.identificatie;
     content.dagtekening_retour = n.dagtekening;
     content.xsd_basis = xb;
     content.xsd_bericht = xm;
     n.bytes = build_retour(m, bytes, content);
-    const MessageId id = ledger.add_message(n);
+    const MessageId id = ledger.add_message_unique_route(n);
     if (id != predicted)
       throw RuntimeError(fmt::format("ledger: retour id {} is not the expected {}", id, predicted));
     stage(id, n.route_path, std::move(n.bytes));
@@ -769,11 +768,11 @@ struct Ingestor::Impl {
     n.verdict = verdict;
     n.level = level;
     n.findings_json = findings_json(o.result);
-    n.route_path = ledger.unique_route("quarantine/" + basename_of(source));
+    n.route_path = "quarantine/" + basename_of(source);
     std::string reason = fmt::format("{}: {}\n", source, why);
     reason += report::to_text(o.result);
     n.reason = reason;
-    o.message_id = ledger.add_message(n);
+    o.message_id = ledger.add_message_unique_route(n);
     o.quarantined = true;
     o.route = n.route_path;
     stage(o.message_id, n.route_path, std::move(n.bytes), n.reason);
@@ -785,9 +784,9 @@ struct Ingestor::Impl {
     n.verdict = intake.empty() ? Verdict::accepted : Verdict::rejected;
     n.level = level;
     n.findings_json = findings_json(o.result);
-    n.route_path = ledger.unique_route(
-        fmt::format("{}/{}/{}", party_of(m), model::to_string(m.type), basename_of(source)));
-    o.message_id = ledger.add_message(n);
+    n.route_path =
+        fmt::format("{}/{}/{}", party_of(m), model::to_string(m.type), basename_of(source));
+    o.message_id = ledger.add_message_unique_route(n);
     o.route = n.route_path;
     o.accepted = intake.empty();
     stage(o.message_id, n.route_path, std::move(n.bytes));
@@ -936,9 +935,9 @@ struct Ingestor::Impl {
       n.verdict = Verdict::recorded;
       n.level = level2 ? 2 : 0;
       n.findings_json = findings_json(o.result);
-      n.route_path = ledger.unique_route(
-          fmt::format("{}/{}/{}", party_of(*m), model::to_string(m->type), basename_of(source)));
-      o.message_id = ledger.add_message(n);
+      n.route_path =
+          fmt::format("{}/{}/{}", party_of(*m), model::to_string(m->type), basename_of(source));
+      o.message_id = ledger.add_message_unique_route(n);
       o.route = n.route_path;
       o.accepted = !level2;
       stage(o.message_id, n.route_path, std::move(n.bytes));
@@ -984,8 +983,8 @@ struct Ingestor::Impl {
       n.verdict = Verdict::rejected;
       n.level = level;
       n.findings_json = findings_json(o.result);
-      n.route_path = ledger.unique_route(route_wanted);
-      o.message_id = ledger.add_message(n);
+      n.route_path = route_wanted;
+      o.message_id = ledger.add_message_unique_route(n);
       o.route = n.route_path;
       stage(o.message_id, n.route_path, std::move(n.bytes));
       RetourContent c;
@@ -1002,8 +1001,8 @@ struct Ingestor::Impl {
       Ledger::Savepoint sp(ledger);
       auto n = input_row(*m, bytes, source);
       n.verdict = Verdict::accepted;
-      n.route_path = ledger.unique_route(route_wanted);
-      const MessageId id = ledger.add_message(n);
+      n.route_path = route_wanted;
+      const MessageId id = ledger.add_message_unique_route(n);
       cross = m->type == MessageType::WMO301 ? apply_allocations(ledger, *m, id)
                                              : apply_startstop(ledger, *m, id, opt.taakgericht);
       for (auto& f : cross.findings) o.result.findings.push_back(f);
@@ -1035,8 +1034,8 @@ struct Ingestor::Impl {
     n.verdict = Verdict::rejected;
     n.level = 3;
     n.findings_json = findings_json(o.result);
-    n.route_path = ledger.unique_route(route_wanted);
-    o.message_id = ledger.add_message(n);
+    n.route_path = route_wanted;
+    o.message_id = ledger.add_message_unique_route(n);
     o.route = n.route_path;
     stage(o.message_id, n.route_path, std::move(n.bytes));
     RetourContent c;

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <map>
 #include <sstream>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -210,6 +211,17 @@ class Stmt {
   }
   Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  /// Text bound without a copy: `v` must stay alive until the statement has run.
+  Stmt& bind_static(int i, std::string_view v) {
+    check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC));
+    return *this;
+  }
+  Stmt& bind_static(int i, const std::optional<std::string>& v) {
+    if (v) return bind_static(i, std::string_view(*v));
+    return bind_null(i);
+  }
+  Stmt& bind_static(int i, const std::string& v) { return bind_static(i, std::string_view(v)); }
+  Stmt& bind_static(int i, const char* v) { return bind_static(i, std::string_view(v)); }
   /// Binds without a copy: `v` must stay alive until the statement has run (message bytes,
   /// 1-3 KB each, are the largest values the ledger writes).
   Stmt& bind_blob_static(int i, std::string_view v) {
@@ -248,6 +260,14 @@ class Stmt {
   void exec() {
     while (step()) {
     }
+  }
+  /// Runs an INSERT: true when done, false when it broke a UNIQUE constraint (nothing
+  /// inserted; reset() and rebind to try again). @throws RuntimeError on any other failure.
+  bool insert_or_unique_conflict() {
+    const int rc = sqlite3_step(s_);
+    if (rc == SQLITE_DONE) return true;
+    if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE) return false;
+    throw RuntimeError(fmt::format("ledger: {}", sqlite3_errmsg(db_)));
   }
   /// Makes the statement ready for new bindings (after exec/step).
   Stmt& reset() {
@@ -681,17 +701,66 @@ static MessageRecord read_message(const Stmt& s) {
   return r;
 }
 
-MessageId Ledger::add_message(const NewMessage& m) {
+namespace {
+
+// `wanted` with "-<n>" before its extension (the n-th alternative route, n >= 2).
+std::string numbered_route(std::string_view wanted, int n) {
+  std::string_view stem = wanted, ext;
+  const auto slash = wanted.rfind('/');
+  const auto dot = wanted.rfind('.');
+  if (dot != std::string_view::npos && (slash == std::string_view::npos || dot > slash)) {
+    stem = wanted.substr(0, dot);
+    ext = wanted.substr(dot);
+  }
+  return fmt::format("{}-{}{}", stem, n, ext);
+}
+
+}  // namespace
+
+MessageId Ledger::add_message(const NewMessage& m) { return insert_message(m, nullptr); }
+
+MessageId Ledger::add_message_unique_route(NewMessage& m) {
+  return insert_message(m, &m.route_path);
+}
+
+MessageId Ledger::insert_message(const NewMessage& m, std::string* free_route) {
   auto s = impl_->prepare(
       "INSERT INTO messages(role, type, berichtcode, afzender, ontvanger, identificatie, "
       "dagtekening, xsd_basis, xsd_bericht, source, content_hash, verdict, level, "
       "findings, reply_to, route_path, reason, received_at) "
       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-  s.bind_all(m.role == Role::output ? "output" : "input", m.type, m.berichtcode, m.afzender,
-             m.ontvanger, m.identificatie, m.dagtekening, m.xsd_basis, m.xsd_bericht, m.source,
-             m.content_hash ? *m.content_hash : content_hash(m.bytes), to_string(m.verdict),
-             m.level, m.findings_json, m.reply_to, m.route_path, m.reason, now_utc());
-  s.exec();
+  // Every text is bound without a copy (all of it lives until the insert has run; this runs
+  // for every message and retour).
+  const std::string received_at = now_utc();
+  s.bind_static(1, m.role == Role::output ? "output" : "input")
+      .bind_static(2, m.type)
+      .bind_static(3, m.berichtcode)
+      .bind_static(4, m.afzender)
+      .bind_static(5, m.ontvanger)
+      .bind_static(6, m.identificatie)
+      .bind_static(7, m.dagtekening)
+      .bind_static(8, m.xsd_basis)
+      .bind_static(9, m.xsd_bericht)
+      .bind_static(10, m.source)
+      .bind(11, m.content_hash ? *m.content_hash : content_hash(m.bytes))
+      .bind_static(12, to_string(m.verdict))
+      .bind(13, m.level)
+      .bind_static(14, m.findings_json)
+      .bind(15, m.reply_to)
+      .bind_static(16, m.route_path)
+      .bind_static(17, m.reason)
+      .bind_static(18, received_at);
+  std::string route;  // the alternative being tried (bound without a copy too)
+  for (int n = 2;; ++n) {
+    // The only UNIQUE constraint of `messages` is its route (messages_route).
+    if (s.insert_or_unique_conflict()) break;
+    if (!free_route)
+      throw RuntimeError(fmt::format("ledger: a message with route {} exists", m.route_path));
+    s.reset();
+    route = numbered_route(m.route_path, n);
+    s.bind_static(16, route);
+  }
+  if (free_route && !route.empty()) *free_route = std::move(route);
   const MessageId id = sqlite3_last_insert_rowid(impl_->db);
   impl_->prepare("INSERT INTO message_bytes(id, bytes) VALUES(?, ?)")
       .bind(1, id)
@@ -774,15 +843,8 @@ std::string Ledger::unique_route(std::string_view wanted) const {
     return s.step();
   };
   if (!taken(wanted)) return std::string(wanted);
-  std::string_view stem = wanted, ext;
-  auto slash = wanted.rfind('/');
-  auto dot = wanted.rfind('.');
-  if (dot != std::string_view::npos && (slash == std::string_view::npos || dot > slash)) {
-    stem = wanted.substr(0, dot);
-    ext = wanted.substr(dot);
-  }
   for (int n = 2;; ++n) {
-    std::string c = fmt::format("{}-{}{}", stem, n, ext);
+    std::string c = numbered_route(wanted, n);
     if (!taken(c)) return c;
   }
 }
@@ -1056,11 +1118,16 @@ std::vector<StartRecord> Ledger::live_starts(std::string_view agb, std::string_v
                                              std::optional<std::int64_t> nummer) const {
   auto s = impl_->prepare(
       ISTD_SQL("SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
-               "gemeente = ? AND deleted_by IS NULL ORDER BY begindatum, id",
+               "gemeente = ? AND deleted_by IS NULL",
                kStartCols));
   s.bind_all(bsn, nummer, agb, gemeente);
   std::vector<StartRecord> out;
   while (s.step()) out.push_back(read_start(s));
+  // Sorted here: an ORDER BY makes SQLite build a temporary sorter for every call (a few rows;
+  // this runs for every 305/307).
+  std::sort(out.begin(), out.end(), [](const StartRecord& a, const StartRecord& b) {
+    return std::tie(a.begindatum, a.id) < std::tie(b.begindatum, b.id);
+  });
   return out;
 }
 
@@ -1069,11 +1136,14 @@ std::vector<StopRecord> Ledger::live_stops(std::string_view agb, std::string_vie
                                            std::optional<std::int64_t> nummer) const {
   auto s = impl_->prepare(
       ISTD_SQL("SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
-               "gemeente = ? AND deleted_by IS NULL ORDER BY begindatum, einddatum, id",
+               "gemeente = ? AND deleted_by IS NULL",
                kStopCols));
   s.bind_all(bsn, nummer, agb, gemeente);
   std::vector<StopRecord> out;
   while (s.step()) out.push_back(read_stop(s));
+  std::sort(out.begin(), out.end(), [](const StopRecord& a, const StopRecord& b) {  // see above
+    return std::tie(a.begindatum, a.einddatum, a.id) < std::tie(b.begindatum, b.einddatum, b.id);
+  });
   return out;
 }
 

@@ -378,6 +378,10 @@ class Ledger {
 
   /// Inserts a messages row. @throws RuntimeError (e.g. route_path not unique).
   MessageId add_message(const NewMessage& m);
+  /// Inserts a messages row under `m.route_path` or, when another row has that route, under
+  /// the name unique_route() would give; `m.route_path` is set to the route used. (One
+  /// statement instead of a lookup and an insert: this runs for every message.)
+  MessageId add_message_unique_route(NewMessage& m);
   /// Replaces the bytes (and content hash) of an output row built after its id was known.
   void set_message_bytes(MessageId id, std::string_view bytes);
   /// Sets the verdict, level and findings of a row (ingest inserts a row first, then judges).
@@ -509,6 +513,7 @@ class Ledger {
   struct Impl;
 
  private:
+  MessageId insert_message(const NewMessage& m, std::string* free_route);
   std::unique_ptr<Impl> impl_;
   friend class Transaction;
   friend class Savepoint;

@@ -179,8 +179,8 @@ Result run(const std::filesystem::path& db, const Options& opt) {
       n.verdict = ledger::Verdict::recorded;
       n.reply_to = d.message_id;
       // Routed like a retour: to the provider (the next `istd ingest --out` materialises it).
-      n.route_path = lg.unique_route(fmt::format("{}/WMO325/{}.xml", d.agb, ident));
-      const ledger::MessageId id = lg.add_message(n);
+      n.route_path = fmt::format("{}/WMO325/{}.xml", d.agb, ident);
+      const ledger::MessageId id = lg.add_message_unique_route(n);
       if (ledger::output_identificatie(id) != ident)
         throw RuntimeError(fmt::format(
             "ledger: 325 id {} is not the expected {} (another writer?); rerun reconcile", id,

@@ -110,6 +110,37 @@ TEST_CASE("ledger: duplicates are found by bytes, TR056 candidates by key") {
   tx.commit();
 }
 
+TEST_CASE("ledger: add_message_unique_route takes the next free name when the route is taken") {
+  TempDir d;
+  Ledger l(d.path / "l.db");
+  auto tx = l.begin();
+  auto a = input("M1", "<x>1</x>");
+  const auto wanted = a.route_path;
+  l.add_message_unique_route(a);
+  CHECK(a.route_path == wanted);
+  auto b = input("M2", "<x>2</x>");
+  b.route_path = wanted;
+  const auto id_b = l.add_message_unique_route(b);
+  CHECK(b.route_path != wanted);
+  CHECK(b.route_path == l.message(id_b).route_path);
+  auto c = input("M3", "<x>3</x>");
+  c.route_path = wanted;
+  l.add_message_unique_route(c);
+  CHECK(c.route_path != b.route_path);
+  CHECK(c.route_path != wanted);
+  // The same names unique_route() gives, in the same order.
+  const auto stem = wanted.substr(0, wanted.rfind('.'));
+  CHECK(b.route_path == stem + "-2.xml");
+  CHECK(c.route_path == stem + "-3.xml");
+  CHECK(l.unique_route(wanted) == stem + "-4.xml");
+  // Plain add_message refuses a taken route, naming it; nothing is inserted.
+  auto e = input("M4", "<x>4</x>");
+  e.route_path = wanted;
+  CHECK_THROWS_WITH_AS(l.add_message(e), doctest::Contains(wanted.c_str()), RuntimeError);
+  CHECK(l.inputs_by_key("418", "65656055", "M4").empty());
+  tx.commit();
+}
+
 TEST_CASE("ledger: a rolled-back savepoint or transaction leaves nothing") {
   TempDir d;
   Ledger l(d.path / "l.db");
