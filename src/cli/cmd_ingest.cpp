@@ -217,6 +217,7 @@ class CommandIngest : public Command {
           else
             ++n_rej;
           if (!o.retour.empty() && !o.duplicate) ++n_retour;
+          o.result.message.reset();  // the report does not show the typed message
           printer.push(Report{std::move(o), {}});
         });
     ingestor.flush();

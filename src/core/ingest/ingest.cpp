@@ -886,7 +886,7 @@ struct Ingestor::Impl {
     o.result.findings.push_back(std::move(f));
   }
 
-  Outcome process(std::string_view bytes, ValidationResult result, std::int64_t hash) {
+  Outcome process(std::string_view bytes, ValidationResult&& result, std::int64_t hash) {
     ensure_tx();
     bytes_hash = hash;
     Outcome o;
@@ -1089,7 +1089,7 @@ std::size_t Ingestor::recover() {
   return materialise(impl_->ledger, impl_->opt.out_dir, impl_->opt.sync_files);
 }
 
-Outcome Ingestor::process(std::string_view bytes, ValidationResult result,
+Outcome Ingestor::process(std::string_view bytes, ValidationResult&& result,
                           std::optional<std::int64_t> content_hash) {
   return impl_->process(bytes, std::move(result),
                         content_hash ? *content_hash : ledger::content_hash(bytes));

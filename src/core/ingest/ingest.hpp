@@ -132,7 +132,8 @@ class Ingestor {
   /// Commits (and writes files) whenever the batch is full. `content_hash`, when given, is
   /// ledger::content_hash(bytes) computed by the caller (e.g. on a validation thread).
   /// @throws RuntimeError on I/O or database failure (never for bad input).
-  Outcome process(std::string_view bytes, ValidationResult result,
+  /// `result` is taken over (by rvalue: a typed message is large, and this runs per message).
+  Outcome process(std::string_view bytes, ValidationResult&& result,
                   std::optional<std::int64_t> content_hash = std::nullopt);
 
   /// Commits the open batch, writes its files, syncs and flags them.
