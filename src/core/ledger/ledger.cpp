@@ -154,6 +154,18 @@ CREATE INDEX prestaties_func ON prestaties(agb, toewijzing_nummer, product_categ
   product_code, periode_begin, periode_eind);
 CREATE INDEX prestaties_decl ON prestaties(declaration_id);
 )sql",
+    // 1 -> 2: the message indexes cover only the rows their lookups ask for (TR056 and
+    // duplicate lookups are of inputs; reply lookups of rows with a reply_to). Every retour
+    // used to add two index entries nobody looked up, every input a NULL reply_to entry.
+    R"sql(
+DROP INDEX messages_tr056;
+CREATE INDEX messages_tr056 ON messages(berichtcode, afzender, identificatie)
+  WHERE role = 'input';
+DROP INDEX messages_hash;
+CREATE INDEX messages_hash ON messages(content_hash) WHERE role = 'input';
+DROP INDEX messages_reply;
+CREATE INDEX messages_reply ON messages(reply_to) WHERE reply_to IS NOT NULL;
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);

@@ -34,8 +34,9 @@
 //                                      ("65656055/WMO306/ISTD00000042.xml", "quarantine/x.xml")
 //     reason null                      quarantine: text of the `.reason` file
 //     received_at                      UTC timestamp (not part of the canonical dump)
-//     index (berichtcode, afzender, identificatie)   TR056
-//     index (content_hash)                            duplicate detection of any input
+//     index (berichtcode, afzender, identificatie)   TR056 (inputs only)
+//     index (content_hash)                            duplicate detection (inputs only)
+//     index (reply_to)                                reply_of (rows with a reply_to only)
 //     unique index (route_path)
 //   message_bytes(id PK -> messages, bytes BLOB)   the exact bytes of every message (inputs as
 //                                      received, outputs as written): re-materialisation, 325
@@ -130,7 +131,7 @@
 namespace istd::ledger {
 
 /// The schema version this build writes and understands.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 using MessageId = std::int64_t;
 using RowId = std::int64_t;

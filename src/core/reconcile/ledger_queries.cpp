@@ -193,9 +193,13 @@ LedgerSnapshot load_snapshot(const std::filesystem::path& file, const LoadOption
   LedgerSnapshot s;
   Db db(file);
   {
+    // Versions 1 and 2 have the same tables (2 changed indexes only); read either as is.
     Db::Query q(db, "SELECT version FROM schema_version");
-    if (!q.step() || q.i64(0) != 1)
-      throw ConfigError(fmt::format("{}: ledger schema version is not 1", file.string()));
+    const std::int64_t v = q.step() ? q.i64(0) : 0;
+    if (v < 1 || v > ledger::kSchemaVersion)
+      throw ConfigError(fmt::format(
+          "{}: ledger schema version {} (this istd reads versions 1 to {}{})", file.string(), v,
+          ledger::kSchemaVersion, v > ledger::kSchemaVersion ? "; use a newer istd" : ""));
   }
   {
     Db::Query q(db, "SELECT COALESCE(MAX(id), 0) FROM messages");

@@ -22,6 +22,23 @@ void raw_exec(const std::filesystem::path& db, const char* sql) {
   sqlite3_close(h);
 }
 
+// Column `col` of every row of `sql`, one line each.
+std::string raw_query(const std::filesystem::path& db, const std::string& sql, int col = 0) {
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(h, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+  std::string out;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const auto* t = sqlite3_column_text(st, col);
+    if (t) out += reinterpret_cast<const char*>(t);
+    out += "\n";
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  return out;
+}
+
 NewMessage input(const std::string& id, const std::string& bytes) {
   NewMessage m;
   m.type = "WMO305";
@@ -61,7 +78,7 @@ TEST_CASE("ledger: a file with a newer schema version is refused with a clear er
   { Ledger l(db); }
   raw_exec(db, "UPDATE schema_version SET version = 99");
   CHECK_THROWS_WITH_AS(Ledger{db}, doctest::Contains("has schema version 99, newer than this istd "
-                                                     "supports (1); use a newer istd"),
+                                                     "supports (2); use a newer istd"),
                        ConfigError);
 }
 
@@ -71,8 +88,59 @@ TEST_CASE("ledger: migrations run from version 0 and keep existing rows of schem
   raw_exec(db, "CREATE TABLE schema_version(version INTEGER NOT NULL);"
                "INSERT INTO schema_version VALUES (0);");
   Ledger l(db);
-  CHECK(l.schema_version() == 1);
+  CHECK(l.schema_version() == kSchemaVersion);
   CHECK(l.message_count() == 0);
+}
+
+TEST_CASE("ledger: a version 1 file is migrated to partial message indexes, rows and lookups kept") {
+  TempDir d;
+  const auto db = d.path / "l.db";
+  {
+    Ledger l(db);
+    auto tx = l.begin();
+    const auto in = l.add_message(input("M1", "<x>1</x>"));
+    auto out = input("R1", "<r>1</r>");
+    out.role = Role::output;
+    out.reply_to = in;
+    l.add_message(out);
+    tx.commit();
+  }
+  // Back to version 1 as it was released: full indexes.
+  raw_exec(db,
+           "DROP INDEX messages_tr056; DROP INDEX messages_hash; DROP INDEX messages_reply;"
+           "CREATE INDEX messages_tr056 ON messages(berichtcode, afzender, identificatie);"
+           "CREATE INDEX messages_hash ON messages(content_hash);"
+           "CREATE INDEX messages_reply ON messages(reply_to);"
+           "UPDATE schema_version SET version = 1;");
+  auto index_sql = [&](const std::string& name) {
+    return raw_query(db, "SELECT sql FROM sqlite_master WHERE name = '" + name + "'");
+  };
+  Ledger l(db);
+  CHECK(l.schema_version() == 2);
+  CHECK(index_sql("messages_tr056").find("WHERE role = 'input'") != std::string::npos);
+  CHECK(index_sql("messages_hash").find("WHERE role = 'input'") != std::string::npos);
+  CHECK(index_sql("messages_reply").find("WHERE reply_to IS NOT NULL") != std::string::npos);
+  CHECK(l.message_count() == 2);
+  CHECK(l.inputs_with_bytes("<x>1</x>").size() == 1);
+  CHECK(l.inputs_with_bytes("<r>1</r>").empty());  // outputs are never duplicates of inputs
+  CHECK(l.inputs_by_key("418", "65656055", "M1").size() == 1);
+  REQUIRE(l.reply_of(1));
+  CHECK(l.reply_of(1)->identificatie == "R1");
+  CHECK_FALSE(l.reply_of(2));
+}
+
+TEST_CASE("ledger: the message lookups use their (partial) indexes") {
+  TempDir d;
+  const auto db = d.path / "l.db";
+  { Ledger l(db); }
+  auto plan = [&](const std::string& q) { return raw_query(db, "EXPLAIN QUERY PLAN " + q, 3); };
+  CHECK(plan("SELECT * FROM messages WHERE berichtcode = ?1 AND afzender = ?2 AND "
+             "identificatie = ?3 AND role = 'input' ORDER BY id")
+            .find("INDEX messages_tr056") != std::string::npos);
+  CHECK(plan("SELECT * FROM messages WHERE content_hash = ?1 AND role = 'input' ORDER BY id")
+            .find("INDEX messages_hash") != std::string::npos);
+  CHECK(plan("SELECT * FROM messages WHERE reply_to = ?1 ORDER BY id LIMIT 1")
+            .find("INDEX messages_reply") != std::string::npos);
 }
 
 TEST_CASE("ledger: a file that is not an istd ledger is refused") {
