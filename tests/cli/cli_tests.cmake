@@ -36,6 +36,16 @@ add_test(NAME cli_validate_golden_sample_j2
           -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
 set_tests_properties(cli_validate_golden_sample_j2 PROPERTIES
   ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")
+# Directories are read recursively in path order, component by component ("a/" before "a-b/"
+# before "a.xml" before "ab/"), whatever order the file system lists them in.
+add_test(NAME cli_validate_directory_order
+  COMMAND ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd>
+          "-DARGS=validate;-j;2;--format;json;input_order"
+          -DWORKDIR=${CMAKE_CURRENT_LIST_DIR}/../data
+          -DEXPECT_RC=1 -DEXPECT_FILE=${CMAKE_CURRENT_LIST_DIR}/validate/input_order.jsonl
+          -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
+set_tests_properties(cli_validate_directory_order PROPERTIES
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")
 # The README's main job: ingest + reconcile of fixtures/sample, every output file against
 # tests/cli/sample_month/ and the hand-checked facts of fixtures/sample/README.md.
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
