@@ -4,7 +4,7 @@
 #
 # Usage:
 #   tools/bench_ingest.sh [--istd PATH] [--messages N] [--jobs J] [--repeat R] [--work DIR]
-#                         [--schemas DIR] [--keep]
+#                         [--schemas DIR] [--keep] [--drop-caches]
 #
 #   --istd PATH     istd binary (default: build/src/istd, else istd on PATH)
 #   --messages N    corpus size (default 20000)
@@ -15,13 +15,19 @@
 #                   /tmp; ledger and outputs on the same file system as a real deployment)
 #   --schemas DIR   XSD bundle (default: istd's bundled schemas)
 #   --keep          keep the work dir
+#   --drop-caches   before each run: sync and drop the kernel's page cache (needs root). On
+#                   VMs that hand freed memory back to the host (virtio-balloon free page
+#                   reporting, as on the machines here) a page the kernel takes that the host has
+#                   not backed costs a host fault; a run that writes ~300 MB of new page cache
+#                   (files, ledger, WAL) then measures the host's memory more than istd. Dropping
+#                   the cache first gives every run the same start.
 #
 # Each run: istd ingest --db WORK/ledger.R.db --out WORK/out.R -j J --format json CORPUS >/dev/null
 # (1024 messages per transaction; the file thread makes each batch durable before its files
 # count as written: fdatasync of the ledger's WAL, then one syncfs per written batch or queue of
-# batches). Reported per run: wall time,
-# user+sys CPU, messages/s; then the best run and the load average (other work on the machine
-# lowers the figure).
+# batches). Reported per run: wall time, user+sys CPU, messages/s and the CPU time the
+# hypervisor gave to others ("steal": other guests on the host; it lowers the figure); then the
+# best and the median run and the load average.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -32,6 +38,7 @@ REPEAT=3
 WORK=""
 SCHEMAS=()
 KEEP=0
+DROP=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --istd) ISTD=$2; shift 2 ;;
@@ -41,7 +48,8 @@ while [ $# -gt 0 ]; do
     --work) WORK=$2; shift 2 ;;
     --schemas) SCHEMAS=(--schemas "$2"); shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --drop-caches) DROP=1; shift ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "bench_ingest: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -52,6 +60,13 @@ if [ -z "$ISTD" ]; then
   [ -z "$ISTD" ] && ISTD=$(command -v istd || true)
 fi
 [ -x "$ISTD" ] || { echo "bench_ingest: no istd binary (use --istd)" >&2; exit 2; }
+if [ "$DROP" = 1 ] && [ ! -w /proc/sys/vm/drop_caches ]; then
+  echo "bench_ingest: --drop-caches needs root (cannot write /proc/sys/vm/drop_caches)" >&2
+  exit 2
+fi
+# Steal time in jiffies (8th value of the cpu line of /proc/stat).
+steal() { awk '/^cpu /{print $9; exit}' /proc/stat; }
+HZ=$(getconf CLK_TCK)
 if [ -z "$WORK" ]; then WORK=$(mktemp -d /tmp/istd-bench-ingest.XXXXXX); fi
 mkdir -p "$WORK"
 [ "$KEEP" = 1 ] || trap 'rm -rf "$WORK"' EXIT
@@ -61,6 +76,7 @@ python3 "$REPO/tools/gen_corpus.py" --kind history --out "$WORK/corpus" --messag
 cat "$WORK"/corpus/*.xml >/dev/null  # warm the page cache
 
 best=""
+rates=()
 for r in $(seq 1 "$REPEAT"); do
   # A fresh output dir per run, deleted only at the end: deleting tens of thousands of files
   # right before a run makes ext4's inode allocator skip the recently freed inodes, which
@@ -68,6 +84,11 @@ for r in $(seq 1 "$REPEAT"); do
   OUT="$WORK/out.$r"
   DB="$WORK/ledger.$r.db"
   sync
+  if [ "$DROP" = 1 ]; then
+    echo 3 > /proc/sys/vm/drop_caches
+    cat "$WORK"/corpus/*.xml >/dev/null  # the inputs stay warm
+  fi
+  st0=$(steal)
   start=$(date +%s.%N)
   set +e
   /usr/bin/time -f "%U %S" -o "$WORK/time" \
@@ -76,14 +97,20 @@ for r in $(seq 1 "$REPEAT"); do
   rc=$?
   set -e
   end=$(date +%s.%N)
+  st1=$(steal)
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then echo "bench_ingest: istd exited $rc" >&2; exit 3; fi
   files=$(find "$OUT" -type f | wc -l)
   read -r u s < "$WORK/time"
   secs=$(echo "$end - $start" | bc -l)
   rate=$(echo "$MESSAGES / $secs" | bc -l)
-  printf 'run %d: %d messages, %d files written, %.2f s wall, %.2f s CPU (user %.2f + sys %.2f): %.0f msg/s\n' \
-    "$r" "$MESSAGES" "$files" "$secs" "$(echo "$u + $s" | bc -l)" "$u" "$s" "$rate"
+  printf 'run %d: %d messages, %d files written, %.2f s wall, %.2f s CPU (user %.2f + sys %.2f), steal %.2f s: %.0f msg/s\n' \
+    "$r" "$MESSAGES" "$files" "$secs" "$(echo "$u + $s" | bc -l)" "$u" "$s" \
+    "$(echo "($st1 - $st0) / $HZ" | bc -l)" "$rate"
+  rates+=("$rate")
   if [ -z "$best" ] || [ "$(echo "$rate > $best" | bc -l)" = 1 ]; then best=$rate; fi
 done
-printf 'istd ingest: %.0f msg/s (best of %d, -j %d, %s), load average %s\n' "$best" "$REPEAT" \
-  "$JOBS" "$(nproc) cores" "$(cut -d' ' -f1-3 /proc/loadavg)"
+median=$(printf '%s\n' "${rates[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
+printf 'istd ingest: %.0f msg/s (best of %d; median %.0f; -j %d, %s%s), load average %s\n' \
+  "$best" "$REPEAT" "$median" "$JOBS" "$(nproc) cores" \
+  "$([ "$DROP" = 1 ] && echo ', page cache dropped before each run')" \
+  "$(cut -d' ' -f1-3 /proc/loadavg)"
