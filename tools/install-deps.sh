@@ -11,6 +11,7 @@ PACKAGES=(
   libssl-dev                 # TLS for istd serve
   libfmt-dev                 # formatting
   libsqlite3-dev             # the ledger
+  libjemalloc-dev            # allocator of the istd binary (ingest: less CPU than glibc malloc)
   doctest-dev                # unit tests
   nlohmann-json3-dev         # JSON output and parsing (JSON Lines, summary.json)
   libxml2-utils              # xmllint: benchmark reference and test oracle

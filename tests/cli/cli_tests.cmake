@@ -54,3 +54,12 @@ add_test(NAME cli_sample_month_golden
           $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_sample_month_golden PROPERTIES
   ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")
+# The istd binary runs on jemalloc when it was linked with it (src/CMakeLists.txt): jemalloc
+# prints its statistics at exit when asked to.
+if(ISTD_JEMALLOC AND ISTD_JEMALLOC_LIBRARY AND NOT ISTD_SANITIZE)
+  add_test(NAME cli_istd_runs_on_jemalloc
+    COMMAND ${CMAKE_COMMAND} -E env MALLOC_CONF=stats_print:true
+            ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd> "-DARGS=--version" -DEXPECT_RC=0
+            -DALLOW_STDERR=1 "-DEXPECT_STDERR_CONTAINS=jemalloc statistics"
+            -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
+endif()
