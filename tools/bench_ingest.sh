@@ -17,10 +17,10 @@
 #   --keep          keep the work dir
 #   --drop-caches   before each run: sync and drop the kernel's page cache (needs root). On
 #                   VMs that hand freed memory back to the host (virtio-balloon free page
-#                   reporting, as on the machines here) a page the kernel takes that the host has
-#                   not backed costs a host fault; a run that writes ~300 MB of new page cache
-#                   (files, ledger, WAL) then measures the host's memory more than istd. Dropping
-#                   the cache first gives every run the same start.
+#                   reporting, likely on the machines here) a page the kernel takes that the host
+#                   no longer backs costs a host fault; a run that writes ~300 MB of new page
+#                   cache (files, ledger, WAL) then measures the host's memory more than istd.
+#                   Dropping the cache first gives every run the same start.
 #
 # Each run: istd ingest --db WORK/ledger.R.db --out WORK/out.R -j J --format json CORPUS >/dev/null
 # (1024 messages per transaction; the file thread makes each batch durable before its files
