@@ -371,10 +371,8 @@ class HelperWriter {
 // a RESTART checkpoint by the ledger thread between two batches: a writer that never pauses
 // keeps PASSIVE checkpoints from starting the WAL over, so it would otherwise grow by every
 // batch for the whole run (1.4 GB for 200,000 messages). SQLite answers a checkpoint that
-// meets another one with SQLITE_BUSY instead of waiting, so the two take turns on `mu`.
-struct WalCheckpoints {
-  std::mutex mu;
-};
+// meets another one with SQLITE_BUSY instead of waiting, so the two take turns on a mutex
+// (Ingestor::Impl::wal_mu, which outlives the file thread).
 
 // Writes the files of committed batches on a thread of its own (so file creation overlaps the
 // ledger work of the next batch) and reports the ids once durable. One syncfs covers every
@@ -386,10 +384,10 @@ class FileWriter {
  public:
   /// `before_sync` runs before each sync of the tree (the ledger's WAL sync, see Impl).
   FileWriter(std::filesystem::path out_dir, bool sync, std::function<void(std::string_view)> point,
-             std::unique_ptr<Ledger> checkpointer, std::shared_ptr<WalCheckpoints> wal, int nice,
+             std::unique_ptr<Ledger> checkpointer, std::mutex* wal_mu, int nice,
              std::function<void()> before_sync)
       : before_sync_(std::move(before_sync)),
-        wal_(std::move(wal)),
+        wal_mu_(wal_mu),
         tree_(out_dir),
         helper_(out_dir, point, nice),
         out_dir_(std::move(out_dir)),
@@ -486,7 +484,7 @@ class FileWriter {
           }
           if (checkpointer_ && unsynced_files) {
             // Skipped while the ledger thread restarts the WAL (that copies everything).
-            std::unique_lock lk(wal_->mu, std::try_to_lock);
+            std::unique_lock lk(*wal_mu_, std::try_to_lock);
             if (lk.owns_lock()) checkpointer_->checkpoint();
           }
           unsynced_files = 0;
@@ -509,7 +507,7 @@ class FileWriter {
   }
 
   std::function<void()> before_sync_;
-  std::shared_ptr<WalCheckpoints> wal_;  // set when checkpointer_ is
+  std::mutex* wal_mu_;  // taken around checkpoints (see above)
   TreeWriter tree_;
   HelperWriter helper_;
   std::filesystem::path out_dir_;
@@ -551,12 +549,12 @@ struct Ingestor::Impl {
   std::size_t in_batch = 0;
   std::vector<PendingFile> pending;    // files of the open (uncommitted) batch
   std::vector<MessageId> to_mark;      // written and synced, to flag in the next transaction
+  std::mutex wal_mu;                   // the ledger's and the file thread's checkpoints take turns
   std::unique_ptr<FileWriter> writer;  // background file writing (Options::background_files)
   std::optional<TreeWriter> tree;      // in-line file writing (background_files off)
   bool checkpoint_off = false;         // WAL checkpoints moved to the file thread
-  std::shared_ptr<WalCheckpoints> wal = std::make_shared<WalCheckpoints>();
-  std::int64_t bytes_hash = 0;  // content_hash of the input being processed
-  bool relaxed_sync = false;    // commits synchronous=NORMAL; WAL synced by the file thread
+  std::int64_t bytes_hash = 0;         // content_hash of the input being processed
+  bool relaxed_sync = false;           // commits synchronous=NORMAL; WAL synced by the file thread
 
   Impl(Ledger& l, std::shared_ptr<const SchemaBundle> s, Options o)
       : ledger(l), schemas(std::move(s)), opt(std::move(o)) {
@@ -594,7 +592,7 @@ struct Ingestor::Impl {
     std::function<void()> wal_sync;
     if (relaxed_sync) wal_sync = [&l = ledger] { l.sync_wal(); };
     writer = std::make_unique<FileWriter>(opt.out_dir, opt.sync_files, opt.durability_point,
-                                          std::move(checkpointer), wal, opt.helper_nice,
+                                          std::move(checkpointer), &wal_mu, opt.helper_nice,
                                           std::move(wal_sync));
   }
 
@@ -644,9 +642,9 @@ struct Ingestor::Impl {
     if (writer) {
       writer->push(std::exchange(pending, {}));
       // Between batches, with no transaction open: copies the rest of the WAL (what the file
-      // thread's checkpoints have not) and the next commit starts the WAL over (WalCheckpoints).
+      // thread's checkpoints have not) and the next commit starts the WAL over (see FileWriter).
       if (checkpoint_off && ledger.wal_in_use() > opt.wal_restart_bytes) {
-        std::lock_guard lk(wal->mu);
+        std::lock_guard lk(wal_mu);
         ledger.checkpoint_restart();  // when busy, again after the next batch
       }
       return;

@@ -8,9 +8,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdint>
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -581,11 +581,8 @@ void Ledger::set_auto_checkpoint(bool on) {
   }
   impl_->exec("PRAGMA wal_autocheckpoint=0");
   if (impl_->page_size == 0) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(impl_->db, "PRAGMA page_size", -1, &st, nullptr) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-      impl_->page_size = static_cast<std::uint64_t>(sqlite3_column_int64(st, 0));
-    sqlite3_finalize(st);
+    auto s = impl_->prepare("PRAGMA page_size");
+    if (s.step()) impl_->page_size = static_cast<std::uint64_t>(s.i64(0));
   }
   // Called after every commit with the number of frames the WAL holds since it was last
   // started over (what SQLite's automatic checkpoint looks at; it is off now).
@@ -635,12 +632,10 @@ void Ledger::sync_wal() const {
         fmt::format("ledger {}: syncing the WAL failed: {}", wal, std::strerror(err)));
 }
 
-bool Ledger::checkpoint_restart() {
-  int log = 0, done = 0;
+void Ledger::checkpoint_restart() {
   const int rc =
-      sqlite3_wal_checkpoint_v2(impl_->db, nullptr, SQLITE_CHECKPOINT_RESTART, &log, &done);
+      sqlite3_wal_checkpoint_v2(impl_->db, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) impl_->fail("checkpoint");
-  return rc == SQLITE_OK && log >= 0 && log == done;
 }
 
 std::uint64_t Ledger::wal_size() const {

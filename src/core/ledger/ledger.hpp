@@ -333,10 +333,9 @@ class Ledger {
   /// A RESTART checkpoint: copies the whole WAL into the database and makes the next commit
   /// start the WAL over (write it from its beginning again). For the writer, between its
   /// transactions; a checkpoint running on another connection at the same time makes it
-  /// return false (SQLite does not wait for that), so callers that checkpoint from two
-  /// connections take turns. Returns true when the whole WAL was copied.
-  /// @throws RuntimeError on database failure (not when busy).
-  bool checkpoint_restart();
+  /// leave the WAL as it is (SQLite does not wait for that), so callers that checkpoint from
+  /// two connections take turns. @throws RuntimeError on database failure (not when busy).
+  void checkpoint_restart();
   /// Size of the WAL file in bytes (0 when there is none). SQLite does not shrink the file
   /// when it starts the WAL over: this is the largest the WAL has been.
   std::uint64_t wal_size() const;
