@@ -12,6 +12,7 @@ PACKAGES=(
   libfmt-dev                 # formatting
   libsqlite3-dev             # the ledger
   libjemalloc-dev            # allocator of the istd binary (ingest: less CPU than glibc malloc)
+  libzstd-dev                # compression of the message bytes kept in the ledger
   doctest-dev                # unit tests
   nlohmann-json3-dev         # JSON output and parsing (JSON Lines, summary.json)
   libxml2-utils              # xmllint: benchmark reference and test oracle

@@ -34,6 +34,7 @@ struct Report {
 struct Item {
   std::string bytes;
   std::int64_t hash = 0;  // ledger::content_hash(bytes), computed off the ledger thread
+  ledger::Packed packed;  // ledger::pack(bytes), likewise
   ValidationResult result;
   std::string error;  // input could not be read at all
 };
@@ -196,6 +197,7 @@ class CommandIngest : public Command {
             it.bytes = std::move(read.bytes);
           }
           it.hash = ledger::content_hash(it.bytes);
+          it.packed = ledger::pack(it.bytes);
           it.result = v->validate(it.bytes, in.name());
           return it;
         },
@@ -208,7 +210,8 @@ class CommandIngest : public Command {
             printer.push(std::move(r));
             return;
           }
-          ingest::Outcome o = ingestor.process(it.bytes, std::move(it.result), it.hash);
+          ingest::Outcome o = ingestor.process(it.bytes, std::move(it.result), it.hash,
+                                                 std::move(it.packed));
           if (o.duplicate) ++n_dup;
           if (o.quarantined)
             ++n_quar;

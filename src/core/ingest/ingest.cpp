@@ -554,6 +554,7 @@ struct Ingestor::Impl {
   std::optional<TreeWriter> tree;      // in-line file writing (background_files off)
   bool checkpoint_off = false;         // WAL checkpoints moved to the file thread
   std::int64_t bytes_hash = 0;         // content_hash of the input being processed
+  std::optional<ledger::Packed> bytes_packed;  // ledger::pack of it, when the caller made it
   bool relaxed_sync = false;           // commits synchronous=NORMAL; WAL synced by the file thread
 
   Impl(Ledger& l, std::shared_ptr<const SchemaBundle> s, Options o)
@@ -713,6 +714,8 @@ struct Ingestor::Impl {
     n.source = source;
     n.bytes = std::string(bytes);
     n.content_hash = bytes_hash;
+    n.packed = std::move(bytes_packed);  // one row per input takes it
+    bytes_packed.reset();
     return n;
   }
 
@@ -762,6 +765,8 @@ struct Ingestor::Impl {
       n.source = source;
       n.bytes = std::string(bytes);
       n.content_hash = bytes_hash;
+      n.packed = std::move(bytes_packed);
+      bytes_packed.reset();
     }
     n.verdict = verdict;
     n.level = level;
@@ -884,9 +889,11 @@ struct Ingestor::Impl {
     o.result.findings.push_back(std::move(f));
   }
 
-  Outcome process(std::string_view bytes, ValidationResult&& result, std::int64_t hash) {
+  Outcome process(std::string_view bytes, ValidationResult&& result, std::int64_t hash,
+                  std::optional<ledger::Packed>&& packed) {
     ensure_tx();
     bytes_hash = hash;
+    bytes_packed = std::move(packed);
     Outcome o;
     o.result = std::move(result);
     const std::string source = o.result.source;
@@ -1088,9 +1095,11 @@ std::size_t Ingestor::recover() {
 }
 
 Outcome Ingestor::process(std::string_view bytes, ValidationResult&& result,
-                          std::optional<std::int64_t> content_hash) {
+                          std::optional<std::int64_t> content_hash,
+                          std::optional<ledger::Packed> packed) {
   return impl_->process(bytes, std::move(result),
-                        content_hash ? *content_hash : ledger::content_hash(bytes));
+                        content_hash ? *content_hash : ledger::content_hash(bytes),
+                        std::move(packed));
 }
 
 void Ingestor::flush() { impl_->finish(); }

@@ -129,12 +129,14 @@ class Ingestor {
   std::size_t recover();
 
   /// Ingests one message: `bytes` as read, `result` from Validator::validate on those bytes.
-  /// Commits (and writes files) whenever the batch is full. `content_hash`, when given, is
-  /// ledger::content_hash(bytes) computed by the caller (e.g. on a validation thread).
+  /// Commits (and writes files) whenever the batch is full. `content_hash` and `packed`, when
+  /// given, are ledger::content_hash(bytes) and ledger::pack(bytes) computed by the caller
+  /// (e.g. on a validation thread, off the serial stage).
   /// @throws RuntimeError on I/O or database failure (never for bad input).
   /// `result` is taken over (by rvalue: a typed message is large, and this runs per message).
   Outcome process(std::string_view bytes, ValidationResult&& result,
-                  std::optional<std::int64_t> content_hash = std::nullopt);
+                  std::optional<std::int64_t> content_hash = std::nullopt,
+                  std::optional<ledger::Packed> packed = std::nullopt);
 
   /// Commits the open batch, writes its files, syncs and flags them.
   /// @throws RuntimeError on I/O or database failure.

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/errors.hpp"
+#include "core/ledger/pack.hpp"
 
 // The SQL text of a call site, formatted once (its column lists are constants): queries that
 // run per message do not build a string each time before the statement cache finds them.
@@ -168,6 +169,11 @@ CREATE INDEX messages_hash ON messages(content_hash) WHERE role = 'input';
 DROP INDEX messages_reply;
 CREATE INDEX messages_reply ON messages(reply_to) WHERE reply_to IS NOT NULL;
 )sql",
+    // 2 -> 3: message bytes are stored compressed (pack.hpp); `encoding` says how each row is
+    // stored. Existing rows stay as they are (raw, 0).
+    R"sql(
+ALTER TABLE message_bytes ADD COLUMN encoding INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);
@@ -296,11 +302,13 @@ class Stmt {
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
              : std::string();
   }
-  std::string blob(int c) const {
+  std::string blob(int c) const { return std::string(blob_view(c)); }
+  /// Valid until the next step/reset of this statement.
+  std::string_view blob_view(int c) const {
     const void* p = sqlite3_column_blob(s_, c);
     int n = sqlite3_column_bytes(s_, c);
-    return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(n))
-             : std::string();
+    return p ? std::string_view(static_cast<const char*>(p), static_cast<std::size_t>(n))
+             : std::string_view();
   }
   std::optional<std::string> opt_text(int c) const {
     if (is_null(c)) return std::nullopt;
@@ -700,6 +708,11 @@ static constexpr const char* kMessageCols =
     "xsd_bericht, source, content_hash, verdict, level, findings, reply_to, route_path, reason, "
     "EXISTS (SELECT 1 FROM unwritten u WHERE u.id = messages.id) = 0";
 
+// Columns c (message_bytes.bytes) and c + 1 (its encoding) as the original bytes.
+static std::string read_bytes(const Stmt& s, int c) {
+  return unpack(s.blob_view(c), static_cast<int>(s.i64(c + 1)));
+}
+
 static MessageRecord read_message(const Stmt& s) {
   MessageRecord r;
   r.id = s.i64(0);
@@ -785,9 +798,12 @@ MessageId Ledger::insert_message(const NewMessage& m, std::string* free_route) {
   }
   if (free_route && !route.empty()) *free_route = std::move(route);
   const MessageId id = sqlite3_last_insert_rowid(impl_->db);
-  impl_->prepare("INSERT INTO message_bytes(id, bytes) VALUES(?, ?)")
+  Packed packed_here;
+  const Packed& p = m.packed ? *m.packed : (packed_here = pack(m.bytes));
+  impl_->prepare("INSERT INTO message_bytes(id, bytes, encoding) VALUES(?, ?, ?)")
       .bind(1, id)
-      .bind_blob_static(2, m.bytes)
+      .bind_blob_static(2, p.data)
+      .bind(3, static_cast<int>(p.encoding))
       .exec();
   impl_->prepare("INSERT INTO unwritten(id) VALUES(?)").bind(1, id).exec();
   return id;
@@ -798,9 +814,11 @@ void Ledger::set_message_bytes(MessageId id, std::string_view bytes) {
       .bind(1, content_hash(bytes))
       .bind(2, id)
       .exec();
-  impl_->prepare("UPDATE message_bytes SET bytes = ? WHERE id = ?")
-      .bind_blob_static(1, bytes)
-      .bind(2, id)
+  const Packed p = pack(bytes);
+  impl_->prepare("UPDATE message_bytes SET bytes = ?, encoding = ? WHERE id = ?")
+      .bind_blob_static(1, p.data)
+      .bind(2, static_cast<int>(p.encoding))
+      .bind(3, id)
       .exec();
 }
 
@@ -813,13 +831,13 @@ void Ledger::set_message_verdict(MessageId id, Verdict verdict, int level,
 
 MessageRecord Ledger::message(MessageId id) const {
   auto s = impl_->prepare(ISTD_SQL(
-      "SELECT {}, (SELECT bytes FROM message_bytes b WHERE b.id = messages.id) FROM messages "
+      "SELECT {}, b.bytes, b.encoding FROM messages LEFT JOIN message_bytes b USING (id) "
       "WHERE id = ?",
       kMessageCols));
   s.bind(1, id);
   if (!s.step()) throw RuntimeError(fmt::format("ledger: no message {}", id));
   auto r = read_message(s);
-  r.bytes = s.blob(19);
+  r.bytes = read_bytes(s, 19);
   return r;
 }
 
@@ -839,13 +857,13 @@ std::vector<MessageRecord> Ledger::inputs_by_key(std::string_view berichtcode,
 std::vector<MessageRecord> Ledger::inputs_with_bytes(std::string_view bytes,
                                                      std::optional<std::int64_t> hash) const {
   auto s = impl_->prepare(ISTD_SQL(
-      "SELECT {}, (SELECT bytes FROM message_bytes b WHERE b.id = messages.id) FROM messages "
+      "SELECT {}, b.bytes, b.encoding FROM messages LEFT JOIN message_bytes b USING (id) "
       "WHERE content_hash = ? AND role = 'input' ORDER BY id",
       kMessageCols));
   s.bind(1, hash ? *hash : content_hash(bytes));
   std::vector<MessageRecord> out;
   while (s.step()) {
-    if (s.blob(19) != bytes) continue;
+    if (read_bytes(s, 19) != bytes) continue;
     out.push_back(read_message(s));
   }
   return out;
@@ -874,13 +892,13 @@ std::string Ledger::unique_route(std::string_view wanted) const {
 
 std::vector<MessageRecord> Ledger::unmaterialised() const {
   auto s = impl_->prepare(ISTD_SQL(
-      "SELECT {}, (SELECT bytes FROM message_bytes b WHERE b.id = messages.id) FROM messages "
+      "SELECT {}, b.bytes, b.encoding FROM messages LEFT JOIN message_bytes b USING (id) "
       "WHERE id IN (SELECT id FROM unwritten) ORDER BY id",
       kMessageCols));
   std::vector<MessageRecord> out;
   while (s.step()) {
     out.push_back(read_message(s));
-    out.back().bytes = s.blob(19);
+    out.back().bytes = read_bytes(s, 19);
   }
   return out;
 }

@@ -8,7 +8,7 @@
 // One `Ledger` object per thread; it is not thread-safe. Several processes may open the same
 // file: SQLite serialises writers (we always `BEGIN IMMEDIATE`).
 //
-// Tables (schema version 1; every column NOT NULL unless marked "null"):
+// Tables (schema version 3; every column NOT NULL unless marked "null"):
 //
 //   schema_version(version)            one row. Numbered migrations (kMigrations in
 //                                      ledger.cpp) run in one transaction; a file whose version
@@ -38,9 +38,12 @@
 //     index (content_hash)                            duplicate detection (inputs only)
 //     index (reply_to)                                reply_of (rows with a reply_to only)
 //     unique index (route_path)
-//   message_bytes(id PK -> messages, bytes BLOB)   the exact bytes of every message (inputs as
-//                                      received, outputs as written): re-materialisation, 325
-//                                      copies. Apart from `messages` so its rows stay small.
+//   message_bytes(id PK -> messages, bytes BLOB, encoding INTEGER)   the exact bytes of every
+//                                      message (inputs as received, outputs as written):
+//                                      re-materialisation, 325 copies. Apart from `messages` so
+//                                      its rows stay small. `bytes` is stored as `encoding` says
+//                                      (pack.hpp: 0 raw, 1 zstd; schema 3 added the column,
+//                                      older rows are raw); readers get the original bytes.
 //   unwritten(id PK -> messages)       materialisation queue: rows whose file(s) are not yet
 //                                      known durable under the output dir (add_message enqueues,
 //                                      mark_materialised dequeues).
@@ -126,12 +129,13 @@
 #include <vector>
 
 #include "core/delivery/intervals.hpp"
+#include "core/ledger/pack.hpp"
 #include "core/model.hpp"
 
 namespace istd::ledger {
 
 /// The schema version this build writes and understands.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 using MessageId = std::int64_t;
 using RowId = std::int64_t;
@@ -156,6 +160,7 @@ struct NewMessage {
   std::string source;
   std::string bytes;
   std::optional<std::int64_t> content_hash;  ///< of `bytes`; computed when not given
+  std::optional<Packed> packed;  ///< pack(bytes), when the caller made it (a validation thread)
   Verdict verdict = Verdict::recorded;
   int level = 0;
   std::string findings_json = "[]";

@@ -193,7 +193,8 @@ LedgerSnapshot load_snapshot(const std::filesystem::path& file, const LoadOption
   LedgerSnapshot s;
   Db db(file);
   {
-    // Versions 1 and 2 have the same tables (2 changed indexes only); read either as is.
+    // Versions 1 to 3 have the same tables and columns this reads (2 changed indexes, 3 added
+    // message_bytes.encoding); read any of them as is.
     Db::Query q(db, "SELECT version FROM schema_version");
     const std::int64_t v = q.step() ? q.i64(0) : 0;
     if (v < 1 || v > ledger::kSchemaVersion)

@@ -78,7 +78,7 @@ TEST_CASE("ledger: a file with a newer schema version is refused with a clear er
   { Ledger l(db); }
   raw_exec(db, "UPDATE schema_version SET version = 99");
   CHECK_THROWS_WITH_AS(Ledger{db}, doctest::Contains("has schema version 99, newer than this istd "
-                                                     "supports (2); use a newer istd"),
+                                                     "supports (3); use a newer istd"),
                        ConfigError);
 }
 
@@ -105,8 +105,11 @@ TEST_CASE("ledger: a version 1 file is migrated to partial message indexes, rows
     l.add_message(out);
     tx.commit();
   }
-  // Back to version 1 as it was released: full indexes.
+  // Back to version 1 as it was released: full indexes, no message_bytes.encoding (these tiny
+  // bytes are stored raw, as version 1 stored every row).
+  CHECK(raw_query(db, "SELECT group_concat(encoding) FROM message_bytes") == "0,0\n");
   raw_exec(db,
+           "ALTER TABLE message_bytes DROP COLUMN encoding;"
            "DROP INDEX messages_tr056; DROP INDEX messages_hash; DROP INDEX messages_reply;"
            "CREATE INDEX messages_tr056 ON messages(berichtcode, afzender, identificatie);"
            "CREATE INDEX messages_hash ON messages(content_hash);"
@@ -116,7 +119,7 @@ TEST_CASE("ledger: a version 1 file is migrated to partial message indexes, rows
     return raw_query(db, "SELECT sql FROM sqlite_master WHERE name = '" + name + "'");
   };
   Ledger l(db);
-  CHECK(l.schema_version() == 2);
+  CHECK(l.schema_version() == kSchemaVersion);
   CHECK(index_sql("messages_tr056").find("WHERE role = 'input'") != std::string::npos);
   CHECK(index_sql("messages_hash").find("WHERE role = 'input'") != std::string::npos);
   CHECK(index_sql("messages_reply").find("WHERE reply_to IS NOT NULL") != std::string::npos);
@@ -127,6 +130,145 @@ TEST_CASE("ledger: a version 1 file is migrated to partial message indexes, rows
   REQUIRE(l.reply_of(1));
   CHECK(l.reply_of(1)->identificatie == "R1");
   CHECK_FALSE(l.reply_of(2));
+}
+
+// A realistic message: the bench and the sample month are 1-3 KB of iWmo XML.
+std::string fixture_message() {
+  std::ifstream f(std::string(ISTD_SOURCE_DIR) + "/fixtures/messages/WMO305-start-multiple-aspecific.xml",
+                  std::ios::binary);
+  REQUIRE(f);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+TEST_CASE("ledger: message bytes are stored compressed and read back exactly") {
+  TempDir d;
+  const auto db = d.path / "l.db";
+  const std::string xml = fixture_message();
+  REQUIRE(xml.size() > 1500);
+  Ledger l(db);
+  MessageId in = 0, out = 0;
+  {
+    auto tx = l.begin();
+    in = l.add_message(input("M1", xml));
+    auto o = input("R1", "placeholder");
+    o.role = Role::output;
+    o.reply_to = in;
+    out = l.add_message(o);
+    l.set_message_bytes(out, xml + "<!-- answer -->");
+    tx.commit();
+  }
+  const auto stored = raw_query(db, "SELECT length(bytes) || ' ' || encoding FROM message_bytes "
+                                    "ORDER BY id");
+  const auto first = std::stoul(stored.substr(0, stored.find(' ')));
+  CAPTURE(stored);
+  CHECK(first < xml.size() / 2);
+  CHECK(stored.substr(stored.find(' '), 3) == " 1\n");
+  CHECK(l.message(in).bytes == xml);
+  CHECK(l.message(out).bytes == xml + "<!-- answer -->");
+  CHECK(l.message(out).content_hash == content_hash(xml + "<!-- answer -->"));
+  // Duplicate detection compares the original bytes.
+  CHECK(l.inputs_with_bytes(xml).size() == 1);
+  CHECK(l.inputs_with_bytes(xml + " ").empty());
+  // Recovery writes the original bytes.
+  auto pending = l.unmaterialised();
+  REQUIRE(pending.size() == 2);
+  CHECK(pending[0].bytes == xml);
+  // A caller's own pack() of the bytes is stored as given (ingest packs on its validation
+  // threads); the row reads back the same.
+  auto m2 = input("M2", xml + "\n");
+  m2.packed = pack(m2.bytes);
+  {
+    auto tx = l.begin();
+    const auto id = l.add_message(m2);
+    tx.commit();
+    CHECK(l.message(id).bytes == xml + "\n");
+  }
+}
+
+TEST_CASE("ledger: bytes compression cannot shrink are stored raw, even a zstd frame") {
+  TempDir d;
+  const auto db = d.path / "l.db";
+  // Someone's compressed file given as input (it gets quarantined): it must come back as
+  // the file, not as what it decompresses to.
+  const std::string frame = pack(fixture_message()).data;
+  REQUIRE(pack(fixture_message()).encoding == Encoding::zstd);
+  CHECK(pack(frame).encoding == Encoding::raw);
+  CHECK(pack("").encoding == Encoding::raw);
+  CHECK(pack("<a/>").data == "<a/>");
+  Ledger l(db);
+  auto tx = l.begin();
+  const auto id = l.add_message(input("Z1", frame));
+  const auto empty = l.add_message(input("Z2", ""));
+  tx.commit();
+  CHECK(raw_query(db, "SELECT encoding FROM message_bytes WHERE id = " + std::to_string(id)) ==
+        "0\n");
+  CHECK(l.message(id).bytes == frame);
+  CHECK(l.message(empty).bytes.empty());
+}
+
+TEST_CASE("ledger: a version 2 file is migrated to 3; its raw rows read as they are") {
+  TempDir d;
+  const auto db = d.path / "l.db";
+  const std::string xml = fixture_message();
+  REQUIRE(xml.find('\'') == std::string::npos);
+  { Ledger l(db); }
+  // Version 2 as released: message_bytes(id, bytes), every row raw.
+  raw_exec(db, "ALTER TABLE message_bytes DROP COLUMN encoding;"
+               "UPDATE schema_version SET version = 2;");
+  {
+    sqlite3* h = nullptr;
+    REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+    const std::string sql =
+        "INSERT INTO messages VALUES(1, 'input', 'WMO305', '418', '65656055', '0363', 'M1', "
+        "'2025-08-01', '3.2.0', '3.2.0', 'a.xml', " +
+        std::to_string(content_hash(xml)) +
+        ", 'accepted', 0, '[]', NULL, '0363/WMO305/M1.xml', NULL, '2025-08-01T00:00:00Z');"
+        "INSERT INTO message_bytes VALUES(1, CAST('" +
+        xml + "' AS BLOB));";
+    REQUIRE(sqlite3_exec(h, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(h);
+  }
+  Ledger l(db);
+  CHECK(l.schema_version() == 3);
+  CHECK(raw_query(db, "SELECT encoding FROM message_bytes") == "0\n");
+  CHECK(l.message(1).bytes == xml);
+  CHECK(l.inputs_with_bytes(xml).size() == 1);  // a re-delivery is still a duplicate
+  auto tx = l.begin();
+  const auto id = l.add_message(input("M2", xml + "\n"));
+  tx.commit();
+  CHECK(raw_query(db, "SELECT encoding FROM message_bytes WHERE id = " + std::to_string(id)) ==
+        "1\n");
+  CHECK(l.message(id).bytes == xml + "\n");
+}
+
+TEST_CASE("ledger: damaged stored bytes, or an encoding from a newer istd, give a clear error") {
+  TempDir d;
+  const auto db = d.path / "l.db";
+  {
+    Ledger l(db);
+    auto tx = l.begin();
+    l.add_message(input("M1", fixture_message()));
+    tx.commit();
+  }
+  SUBCASE("unknown encoding") {
+    raw_exec(db, "UPDATE message_bytes SET encoding = 7");
+    Ledger l(db);
+    CHECK_THROWS_WITH_AS(l.message(1),
+                         doctest::Contains("encoding 7, unknown to this istd; use a newer istd"),
+                         RuntimeError);
+  }
+  SUBCASE("not a frame") {
+    raw_exec(db, "UPDATE message_bytes SET bytes = X'3C613E'");
+    Ledger l(db);
+    CHECK_THROWS_WITH_AS(l.message(1), doctest::Contains("stored message bytes are damaged"),
+                         RuntimeError);
+  }
+  SUBCASE("a cut-off frame") {
+    raw_exec(db, "UPDATE message_bytes SET bytes = substr(bytes, 1, length(bytes) - 20)");
+    Ledger l(db);
+    CHECK_THROWS_WITH_AS(l.message(1), doctest::Contains("stored message bytes are damaged"),
+                         RuntimeError);
+  }
 }
 
 TEST_CASE("ledger: the message lookups use their (partial) indexes") {
