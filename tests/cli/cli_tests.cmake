@@ -62,4 +62,10 @@ if(ISTD_JEMALLOC AND ISTD_JEMALLOC_LIBRARY AND NOT ISTD_SANITIZE)
             ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd> "-DARGS=--version" -DEXPECT_RC=0
             -DALLOW_STDERR=1 "-DEXPECT_STDERR_CONTAINS=jemalloc statistics"
             -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
+  # ... and asks it for transparent huge pages (src/cli/malloc_conf.cpp).
+  add_test(NAME cli_istd_jemalloc_uses_huge_pages
+    COMMAND ${CMAKE_COMMAND} -E env MALLOC_CONF=stats_print:true
+            ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd> "-DARGS=--version" -DEXPECT_RC=0
+            -DALLOW_STDERR=1 "-DEXPECT_STDERR_CONTAINS=opt.thp: \"always\""
+            -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
 endif()
