@@ -4,7 +4,7 @@
 #
 # Usage:
 #   tools/bench_ingest.sh [--istd PATH] [--messages N] [--jobs J] [--repeat R] [--work DIR]
-#                         [--schemas DIR] [--keep] [--drop-caches]
+#                         [--schemas DIR] [--keep] [--drop-caches] [--fresh-fs]
 #
 #   --istd PATH     istd binary (default: build/src/istd, else istd on PATH)
 #   --messages N    corpus size (default 20000)
@@ -15,12 +15,19 @@
 #                   /tmp; ledger and outputs on the same file system as a real deployment)
 #   --schemas DIR   XSD bundle (default: istd's bundled schemas)
 #   --keep          keep the work dir
-#   --drop-caches   before each run: sync and drop the kernel's page cache (needs root). On
-#                   VMs that hand freed memory back to the host (virtio-balloon free page
-#                   reporting, likely on the machines here) a page the kernel takes that the host
-#                   no longer backs costs a host fault; a run that writes ~300 MB of new page
-#                   cache (files, ledger, WAL) then measures the host's memory more than istd.
-#                   Dropping the cache first gives every run the same start.
+#   --drop-caches   before each run: sync and drop the kernel's page cache (needs root), so
+#                   every run starts from the same cache state. (Suspected on VMs that hand
+#                   freed memory back to the host: a page the host no longer backs costs a host
+#                   fault on first write. Not confirmed here; see --fresh-fs for what was.)
+#   --fresh-fs      (root) put the work dir on a new ext4 file system with a journal, as a
+#                   server's disk has: a sparse image beside the work dir, loop-mounted for this
+#                   invocation and removed at its end. Use it where the work dir's file system
+#                   is ext4 without a journal (the bench warns): there the kernel does not
+#                   reuse an inode freed in the last 1-6 minutes and searches past each one
+#                   (fs/ext4/ialloc.c, recently_deleted), so a run that follows the deletion of
+#                   many files (this script's own clean-up of an earlier invocation: ~110,000
+#                   files) spends seconds of system time finding free inodes (measured: sys
+#                   1.5 -> 6.4 s for the same 20,000 messages).
 #
 # Each run: istd ingest --db WORK/ledger.R.db --out WORK/out.R -j J --format json CORPUS >/dev/null
 # (1024 messages per transaction; the file thread makes each batch durable before its files
@@ -39,6 +46,7 @@ WORK=""
 SCHEMAS=()
 KEEP=0
 DROP=0
+FRESH=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --istd) ISTD=$2; shift 2 ;;
@@ -49,7 +57,8 @@ while [ $# -gt 0 ]; do
     --schemas) SCHEMAS=(--schemas "$2"); shift 2 ;;
     --keep) KEEP=1; shift ;;
     --drop-caches) DROP=1; shift ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    --fresh-fs) FRESH=1; shift ;;
+    -h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "bench_ingest: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -69,7 +78,30 @@ steal() { awk '/^cpu /{print $9; exit}' /proc/stat; }
 HZ=$(getconf CLK_TCK)
 if [ -z "$WORK" ]; then WORK=$(mktemp -d /tmp/istd-bench-ingest.XXXXXX); fi
 mkdir -p "$WORK"
-[ "$KEEP" = 1 ] || trap 'rm -rf "$WORK"' EXIT
+if [ "$FRESH" = 1 ]; then
+  [ "$(id -u)" = 0 ] || { echo "bench_ingest: --fresh-fs needs root (mount)" >&2; exit 2; }
+  IMG="$WORK.img"
+  # Sparse; room for the corpus and every run's ledger and files, one inode per 4 KB.
+  truncate -s "$(( (MESSAGES / 1000 + 1) * 3 * REPEAT * 16 + 512 ))M" "$IMG"
+  mkfs.ext4 -q -F -i 4096 "$IMG"
+  mount -o loop "$IMG" "$WORK"
+  if [ "$KEEP" = 1 ]; then
+    trap 'umount "$WORK"; echo "bench_ingest: kept $IMG (mount -o loop $IMG $WORK)"' EXIT
+  else
+    trap 'umount "$WORK"; rm -f "$IMG"; rmdir "$WORK"' EXIT
+  fi
+else
+  [ "$KEEP" = 1 ] || trap 'rm -rf "$WORK"' EXIT
+  # ext4 without a journal (see --fresh-fs): say so, the figures then depend on what was
+  # deleted on that file system in the last minutes.
+  dev=$(basename "$(df --output=source "$WORK" | tail -1)")
+  if [ "$(df --output=fstype "$WORK" | tail -1)" = ext4 ] &&
+     [ "$(cat "/sys/fs/ext4/$dev/journal_task" 2>/dev/null)" = "<none>" ]; then
+    echo "bench_ingest: warning: $WORK is on ext4 without a journal; runs within minutes of a" \
+         "mass deletion there (an earlier invocation's clean-up) are slowed by the kernel's" \
+         "inode allocator. Use --fresh-fs (root) for a figure that does not depend on that." >&2
+  fi
+fi
 
 python3 "$REPO/tools/gen_corpus.py" --kind history --out "$WORK/corpus" --messages "$MESSAGES" \
   --force >/dev/null
@@ -112,5 +144,5 @@ done
 median=$(printf '%s\n' "${rates[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
 printf 'istd ingest: %.0f msg/s (best of %d; median %.0f; -j %d, %s%s), load average %s\n' \
   "$best" "$REPEAT" "$median" "$JOBS" "$(nproc) cores" \
-  "$([ "$DROP" = 1 ] && echo ', page cache dropped before each run')" \
+  "$([ "$DROP" = 1 ] && echo ', page cache dropped before each run')$([ "$FRESH" = 1 ] && echo ', fresh ext4 with journal')" \
   "$(cut -d' ' -f1-3 /proc/loadavg)"
