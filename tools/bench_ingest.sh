@@ -82,6 +82,7 @@ if [ "$FRESH" = 1 ]; then
   [ "$(id -u)" = 0 ] || { echo "bench_ingest: --fresh-fs needs root (mount)" >&2; exit 2; }
   IMG="$WORK.img"
   # Sparse; room for the corpus and every run's ledger and files, one inode per 4 KB.
+  trap 'rm -f "$IMG"; rmdir "$WORK"' EXIT  # until it is mounted (mkfs or mount may fail)
   truncate -s "$(( (MESSAGES / 1000 + 1) * 3 * REPEAT * 16 + 512 ))M" "$IMG"
   mkfs.ext4 -q -F -i 4096 "$IMG"
   mount -o loop "$IMG" "$WORK"

@@ -714,8 +714,7 @@ struct Ingestor::Impl {
     n.source = source;
     n.bytes = std::string(bytes);
     n.content_hash = bytes_hash;
-    n.packed = std::move(bytes_packed);  // one row per input takes it
-    bytes_packed.reset();
+    n.packed = std::exchange(bytes_packed, std::nullopt);  // one row per input takes it
     return n;
   }
 
@@ -765,8 +764,7 @@ struct Ingestor::Impl {
       n.source = source;
       n.bytes = std::string(bytes);
       n.content_hash = bytes_hash;
-      n.packed = std::move(bytes_packed);
-      bytes_packed.reset();
+      n.packed = std::exchange(bytes_packed, std::nullopt);
     }
     n.verdict = verdict;
     n.level = level;

@@ -302,7 +302,6 @@ class Stmt {
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
              : std::string();
   }
-  std::string blob(int c) const { return std::string(blob_view(c)); }
   /// Valid until the next step/reset of this statement.
   std::string_view blob_view(int c) const {
     const void* p = sqlite3_column_blob(s_, c);
