@@ -18,6 +18,9 @@ PACKAGES=(
   libxml2-utils              # xmllint: benchmark reference and test oracle
   openssl                    # test certificates for istd serve
   python3                    # corpus generator and conformance tools
+  chromium                   # tests: report.html opened headless, offline (console, requests)
+  fonts-dejavu-core          # a font for chromium's screenshots
+  tidy                       # tests: report.html checked by an HTML checker
 )
 
 missing=()

@@ -17,7 +17,9 @@
 #include "core/errors.hpp"
 #include "core/ingest/ingest.hpp"
 #include "core/ledger/ledger.hpp"
+#include "core/report/batch_report.hpp"
 #include "core/report/report.hpp"
+#include "core/util/atomic_file.hpp"
 #include "core/util/read_file.hpp"
 #include "core/util/thread_priority.hpp"
 #include "core/validator.hpp"
@@ -110,6 +112,13 @@ class CommandIngest : public Command {
     app.add_option("--max-size", max_size_, "Largest message accepted (examples: 25M, 512K)")
         ->capture_default_str();
     app.add_flag("-q,--quiet", quiet_, "Text format: print only the summary");
+    app.add_option("--report", report_,
+                   "Also write an HTML report of the batch to FILE (one self-contained page: "
+                   "messages per type and outcome, every finding grouped by code with its "
+                   "explanation, the rejected messages and their retours)");
+    app.add_option("--lang", lang_, "Language of the --report page: nl (Dutch) or en (English)")
+        ->check(CLI::IsMember({"nl", "en"}))
+        ->capture_default_str();
   }
 
   int run() override {
@@ -160,6 +169,7 @@ class CommandIngest : public Command {
             emit_error(r.outcome.result.source, r.error);
           else
             emit(r.outcome);
+          if (!report_.empty()) collect(r);
         },
         [&] { util::lower_this_thread_priority(iopt.helper_nice); });
     const auto started = std::chrono::steady_clock::now();
@@ -228,6 +238,13 @@ class CommandIngest : public Command {
     std::fflush(stdout);
     if (std::ferror(stdout)) throw RuntimeError("writing the output failed");
 
+    if (!report_.empty()) {
+      report::BatchReportOptions ro;
+      explain::parse_lang(lang_, &ro.lang);
+      ro.generated_on = iopt.today.to_string();
+      ro.ledger = db_;
+      util::write_file_atomic(report_, report::batch_report_html(report_items_, ro));
+    }
     if (format_ == "text") {
       const double secs =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -261,6 +278,26 @@ class CommandIngest : public Command {
       std::string line = fmt::format("{}: error: {}\n", source, error);
       std::fwrite(line.data(), 1, line.size(), stdout);
     }
+  }
+
+  /// One line of the --report page (on the printer thread, in input order).
+  void collect(const Report& r) {
+    report::BatchItem b;
+    const auto& o = r.outcome;
+    b.source = o.result.source;
+    if (o.result.type != model::MessageType::unknown) b.type = model::to_string(o.result.type);
+    b.identificatie = o.result.identificatie;
+    using V = report::BatchItem::Verdict;
+    b.verdict = !r.error.empty() ? V::unreadable
+                : o.duplicate    ? V::duplicate
+                : o.quarantined  ? V::quarantined
+                : o.accepted     ? V::accepted
+                                 : V::rejected;
+    b.route = path_of(o.route);
+    b.retour = path_of(o.retour);
+    b.findings = o.result.findings;
+    b.error = r.error;
+    report_items_.push_back(std::move(b));
   }
 
   void emit(const ingest::Outcome& o) {
@@ -303,6 +340,8 @@ class CommandIngest : public Command {
   int batch_ = 1024;
   std::string max_size_ = "25M";
   bool quiet_ = false;
+  std::string report_, lang_ = "nl";
+  std::vector<report::BatchItem> report_items_;
 };
 
 }  // namespace

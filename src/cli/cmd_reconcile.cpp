@@ -16,6 +16,8 @@
 #include "core/reconcile/policy.hpp"
 #include "core/reconcile/reconcile.hpp"
 #include "core/reconcile/tariffs.hpp"
+#include "core/report/month_report.hpp"
+#include "core/util/atomic_file.hpp"
 #include "core/xml/schema_bundle.hpp"
 
 namespace istd::cli {
@@ -66,6 +68,18 @@ class CommandReconcile : public Command {
     app.add_option("--schemas", schemas_,
                    "Schema bundle (XsdVersie of the 325 from WMO325.xsd's appinfo). Default: "
                    "the bundled iWmo 3.2 schemas");
+    app.add_option("--lang", lang_,
+                   "Language of report.html: nl (Dutch) or en (English); the standard's terms "
+                   "stay as they are")
+        ->check(CLI::IsMember({"nl", "en"}))
+        ->capture_default_str();
+    app.add_flag("--mask-bsn", mask_bsn_,
+                 "Mask the BSNs in report.html (******006); the CSV and JSON files keep them");
+    app.add_option("--report-rows", report_rows_,
+                   "report.html shows at most this many rejected lines per retourcode, signals "
+                   "per kind and households with refunds; the CSV files hold them all")
+        ->check(CLI::Range(1, 1000000))
+        ->capture_default_str();
   }
 
   int run() override {
@@ -106,6 +120,13 @@ class CommandReconcile : public Command {
 
     auto result = reconcile::run(db_, opt);
     reconcile::write_outputs(result, out_);
+    report::MonthReportOptions ro;
+    explain::parse_lang(lang_, &ro.lang);
+    ro.mask_bsn = mask_bsn_;
+    ro.max_rows = report_rows_;
+    ro.generated_on = opt.today.to_string();
+    util::write_file_atomic(std::filesystem::path(out_) / "report.html",
+                            report::month_report_html(result, reconcile::summary(result), ro));
     if (format_ == "json") {
       reconcile::write_findings_jsonl(result, [](std::string_view line) {
         std::fwrite(line.data(), 1, line.size(), stdout);
@@ -123,6 +144,9 @@ class CommandReconcile : public Command {
  private:
   std::string db_, month_, billing_, policy_, tariffs_, out_, today_, schemas_;
   std::string format_ = "text";
+  std::string lang_ = "nl";
+  bool mask_bsn_ = false;
+  std::size_t report_rows_ = 500;
 };
 
 }  // namespace

@@ -12,5 +12,6 @@ std::unique_ptr<Command> make_reconcile();
 std::unique_ptr<Command> make_ingest();
 std::unique_ptr<Command> make_timeline();
 std::unique_ptr<Command> make_serve();
+std::unique_ptr<Command> make_explain();
 
 }  // namespace istd::cli

@@ -22,6 +22,8 @@ const std::vector<CommandInfo>& commands() {
       {"serve", "Serve validation and ingest over HTTPS with mutual TLS", &make_serve},
       {"reconcile", "Judge a month's claims (323 -> 325), report signals and check the "
        "abonnementstarief", &make_reconcile},
+      {"explain", "Explain a rule code, retourcode, signal or abonnementstarief finding",
+       &make_explain},
   };
   return list;
 }

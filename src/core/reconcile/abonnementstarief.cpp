@@ -1,5 +1,7 @@
 #include "core/reconcile/abonnementstarief.hpp"
 
+#include "core/util/money.hpp"
+
 #include <algorithm>
 #include <set>
 #include <unordered_map>
@@ -346,8 +348,9 @@ AtResult check_abonnementstarief(const std::vector<AtAllocation>& allocations,
         res.findings.push_back(std::move(x));
       } else if (b.amount != *year_amount) {
         AtFinding x = base("amount-mismatch");
-        x.detail = fmt::format("billed {} cents, the {} amount is {}", b.amount, m / 12,
-                               *year_amount);
+        x.detail = fmt::format("billed EUR {}, the {} amount is EUR {}",
+                               util::format_euros(b.amount), m / 12,
+                               util::format_euros(*year_amount));
         res.findings.push_back(std::move(x));
       }
     }

@@ -1,5 +1,6 @@
 #include "core/reconcile/reconcile.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
@@ -7,10 +8,12 @@
 #include <fmt/format.h>
 
 #include "core/errors.hpp"
+#include "core/explain/catalogue.hpp"
 #include "core/ledger/ledger.hpp"
 #include "core/reconcile/answer_325.hpp"
 #include "core/reconcile/ledger_queries.hpp"
 #include "core/util/atomic_file.hpp"
+#include "core/util/money.hpp"
 
 namespace istd::reconcile {
 
@@ -79,8 +82,9 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
   return s;
 }
 
+/// A field of the `;`-separated output CSVs (Dutch spreadsheets), quoted when needed.
 std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  if (s.find_first_of(";\"\n\r") == std::string::npos) return s;
   std::string o = "\"";
   for (char c : s) {
     if (c == '"') o += '"';
@@ -89,10 +93,42 @@ std::string csv_field(const std::string& s) {
   return o + "\"";
 }
 
-std::string euros(std::int64_t cents) {
-  const bool neg = cents < 0;
-  if (neg) cents = -cents;
-  return fmt::format("{}{}.{:02d}", neg ? "-" : "", cents / 100, cents % 100);
+std::string euros(std::int64_t cents) { return util::format_euros(cents, util::kEuroDutch); }
+
+/// The members of every household with a refund finding, with their allocations and billed
+/// months (a person billed without a household column is a household of one).
+std::vector<ClientHistory> refund_clients(const AtResult& at, const std::vector<AtAllocation>& all,
+                                          const std::vector<BillingLine>* billing) {
+  std::set<std::string> households;
+  std::map<std::string, std::string> members;  // bsn -> household
+  for (const auto& f : at.findings)
+    if (f.refund) {
+      households.insert(f.household.empty() ? f.bsn : f.household);
+      members.emplace(f.bsn, f.household.empty() ? f.bsn : f.household);
+    }
+  std::map<std::string, std::vector<std::pair<std::string, std::int64_t>>> billed;
+  if (billing)
+    for (const auto& b : *billing) {
+      const std::string hh = b.household.empty() ? b.bsn : b.household;
+      if (!households.count(hh)) continue;
+      members.emplace(b.bsn, hh);
+      billed[b.bsn].emplace_back(fmt::format("{:04d}-{:02d}", b.year, b.month), b.amount);
+    }
+  std::map<std::pair<std::string, std::string>, ClientHistory> by_key;
+  for (const auto& [bsn, hh] : members) {
+    ClientHistory& c = by_key[{hh, bsn}];
+    c.bsn = bsn;
+    c.household = hh;
+    c.billed = std::move(billed[bsn]);
+    std::sort(c.billed.begin(), c.billed.end());
+  }
+  for (const auto& a : all)
+    if (auto it = members.find(a.bsn); it != members.end())
+      by_key[{it->second, a.bsn}].allocations.push_back(a);
+  std::vector<ClientHistory> out;
+  out.reserve(by_key.size());
+  for (auto& [k, c] : by_key) out.push_back(std::move(c));
+  return out;
 }
 
 }  // namespace
@@ -208,6 +244,7 @@ Result run(const std::filesystem::path& db, const Options& opt) {
   const std::vector<AtAllocation> at = take_at_allocations(snap);
   res.at = check_abonnementstarief(at, snap.geboortedatum, opt.billing ? &*opt.billing : nullptr,
                                    opt.year, opt.month, opt.policy);
+  res.refund_clients = refund_clients(res.at, at, opt.billing ? &*opt.billing : nullptr);
   res.warnings = std::move(snap.warnings);
   return res;
 }
@@ -242,12 +279,14 @@ void for_each_finding(const Result& r, const std::function<void(const json&)>& e
     for (const auto& h : j.declaratie_hits)
       out.push_back(json{{"kind", "prestatie"}, {"agb", d.agb}, {"declaratie", d.nummer},
                          {"referentie", nullptr}, {"bsn", nullptr}, {"rule", h.rule},
-                         {"retourcode", h.code}, {"level", "declaratie"}});
+                         {"retourcode", h.code}, {"level", "declaratie"},
+                         {"explanation", explain::retourcode_key(h.code)}});
     for (const auto& [bsn, hits] : j.client_hits)
       for (const auto& h : hits)
         out.push_back(json{{"kind", "prestatie"}, {"agb", d.agb}, {"declaratie", d.nummer},
                            {"referentie", nullptr}, {"bsn", bsn}, {"rule", h.rule},
-                           {"retourcode", h.code}, {"level", "client"}});
+                           {"retourcode", h.code}, {"level", "client"},
+                           {"explanation", explain::retourcode_key(h.code)}});
     for (std::size_t i = 0; i < dr.lines.size(); ++i) {
       const Line& l = dr.lines[i];
       const auto& o = j.lines[i];
@@ -256,17 +295,20 @@ void for_each_finding(const Result& r, const std::function<void(const json&)>& e
           out.push_back(json{{"kind", "prestatie"}, {"agb", d.agb}, {"declaratie", d.nummer},
                              {"referentie", l.referentie}, {"bsn", l.bsn}, {"rule", "TR304"},
                              {"retourcode", "0233"}, {"level", "prestatie"},
-                             {"bedrag", l.signed_bedrag()}});
+                             {"bedrag", l.signed_bedrag()},
+                             {"explanation", explain::retourcode_key("0233")}});
         for (const auto& h : o.hits)
           out.push_back(json{{"kind", "prestatie"}, {"agb", d.agb}, {"declaratie", d.nummer},
                              {"referentie", l.referentie}, {"bsn", l.bsn}, {"rule", h.rule},
                              {"retourcode", h.code}, {"level", "prestatie"},
-                             {"bedrag", l.signed_bedrag()}});
+                             {"bedrag", l.signed_bedrag()},
+                             {"explanation", explain::retourcode_key(h.code)}});
       }
       for (const auto& s : o.signals)
         out.push_back(json{{"kind", "signal"}, {"agb", d.agb}, {"declaratie", d.nummer},
                            {"referentie", l.referentie}, {"bsn", l.bsn}, {"signal", s.name},
-                           {"bedrag", l.signed_bedrag()}, {"evidence", s.evidence}});
+                           {"bedrag", l.signed_bedrag()}, {"evidence", s.evidence},
+                           {"explanation", explain::signal_key(s.name)}});
     }
   }
   for (const auto& f : r.at.findings) {
@@ -276,6 +318,7 @@ void for_each_finding(const Result& r, const std::function<void(const json&)>& e
     x["expected_amount"] = f.expected_amount ? json(*f.expected_amount) : json(nullptr);
     if (!f.date.empty()) x["date"] = f.date;
     x["detail"] = f.detail;
+    x["explanation"] = explain::at_key(f.reason);
     out.push_back(x);
   }
 }
@@ -294,11 +337,13 @@ std::string findings_jsonl(const Result& r) {
 
 namespace {
 
+// The output CSVs are for Dutch spreadsheets: `;` between fields, amounts in euros with a decimal
+// comma ("21,00"), lists inside a field separated by ", ".
 constexpr const char* kFindingsCsvHeader =
-    "kind,agb,declaratie,referentie,bsn,household,month,rule,retourcode,signal,reason,amount,"
-    "evidence,detail\n";
+    "kind;agb;declaratie;referentie;bsn;household;month;rule;retourcode;signal;reason;amount;"
+    "evidence;detail\n";
 constexpr const char* kAtCsvHeader =
-    "household,bsn,month,reason,refund,amount,expected_amount,date,evidence,detail\n";
+    "household;bsn;month;reason;refund;amount;expected_amount;date;evidence;detail\n";
 
 /// One line of findings.csv (with its newline) for a findings object.
 void append_csv_row(std::string& s, const json& j) {
@@ -308,13 +353,17 @@ void append_csv_row(std::string& s, const json& j) {
     if (o[k].is_array()) {
       std::vector<std::string> v;
       for (const auto& e : o[k]) v.push_back(e.is_string() ? e.get<std::string>() : e.dump());
-      return join(v, ";");
+      return join(v, ", ");
     }
     return o[k].dump();
   };
+  auto money = [](const json& o, const char* k) -> std::string {
+    if (!o.contains(k) || !o[k].is_number_integer()) return "";
+    return util::format_euros(o[k].get<std::int64_t>());
+  };
   const std::string kind = j["kind"];
-  std::string amount = kind == "abonnementstarief" ? str(j, "amount") : str(j, "bedrag");
-  if (kind == "declaratie") amount = str(j, "ingediend");
+  std::string amount = kind == "abonnementstarief" ? money(j, "amount") : money(j, "bedrag");
+  if (kind == "declaratie") amount = money(j, "ingediend");
   const std::string f[] = {kind,
                            str(j, "agb"),
                            str(j, "declaratie"),
@@ -330,7 +379,7 @@ void append_csv_row(std::string& s, const json& j) {
                            str(j, "evidence"),
                            kind == "declaratie" ? str(j, "path_325") : str(j, "detail")};
   for (std::size_t i = 0; i < std::size(f); ++i) {
-    if (i) s += ',';
+    if (i) s += ';';
     s += csv_field(f[i]);
   }
   s += '\n';
@@ -343,13 +392,13 @@ void append_at_row(std::string& s, const AtFinding& f) {
                            f.month,
                            f.reason,
                            f.refund ? "yes" : "no",
-                           std::to_string(f.amount),
-                           f.expected_amount ? std::to_string(*f.expected_amount) : "",
+                           util::format_euros(f.amount),
+                           f.expected_amount ? util::format_euros(*f.expected_amount) : "",
                            f.date,
-                           join(f.evidence, ";"),
+                           join(f.evidence, ", "),
                            f.detail};
   for (std::size_t i = 0; i < std::size(v); ++i) {
-    if (i) s += ',';
+    if (i) s += ';';
     s += csv_field(v[i]);
   }
   s += '\n';
@@ -430,13 +479,16 @@ json summary(const Result& r) {
   s["by_signal"] = by_signal;
   s["by_provider"] = by_provider;
   json at = json::object();
-  std::int64_t refunds = 0;
+  std::int64_t refunds = 0, refund_count = 0;
   for (const auto& f : r.at.findings) {
     bump(at, f.reason, f.amount);
-    if (f.refund) refunds += f.amount;
+    if (f.refund) {
+      refunds += f.amount;
+      ++refund_count;
+    }
   }
   s["abonnementstarief"] = json{{"billing", r.with_billing}, {"by_reason", at},
-                                {"refund_total", refunds}};
+                                {"refund_count", refund_count}, {"refund_total", refunds}};
   json pol{{"trigger", std::string(to_string(r.policy.trigger))},
            {"pause_suspends", r.policy.pause_suspends},
            {"start_month_billed", r.policy.start_month_billed},
@@ -467,21 +519,24 @@ std::string summary_text(const Result& r, const std::filesystem::path& out_dir) 
   t += fmt::format("  ingediend EUR {}, toegekend EUR {}\n", euros(s["ingediend"].get<std::int64_t>()),
                    euros(s["toegekend"].get<std::int64_t>()));
   for (const auto& [code, v] : s["by_retourcode"].items())
-    t += fmt::format("  retourcode {} ({}): {} x, EUR {}\n", code, rule_of(code),
-                     v["count"].get<std::int64_t>(), euros(v["amount"].get<std::int64_t>()));
+    t += fmt::format("  retourcode {} ({}): {} x, EUR {} - {}\n", code, rule_of(code),
+                     v["count"].get<std::int64_t>(), euros(v["amount"].get<std::int64_t>()),
+                     explain::title_or_key(explain::retourcode_key(code), explain::Lang::en));
   for (const auto& [name, v] : s["by_signal"].items())
-    t += fmt::format("  signal {}: {} x, EUR {} claimed\n", name, v["count"].get<std::int64_t>(),
-                     euros(v["amount"].get<std::int64_t>()));
+    t += fmt::format("  signal {}: {} x, EUR {} claimed - {}\n", name,
+                     v["count"].get<std::int64_t>(), euros(v["amount"].get<std::int64_t>()),
+                     explain::title_or_key(explain::signal_key(name), explain::Lang::en));
   for (const auto& [reason, v] : s["abonnementstarief"]["by_reason"].items())
-    t += fmt::format("  abonnementstarief {}: {} x, EUR {}\n", reason,
-                     v["count"].get<std::int64_t>(), euros(v["amount"].get<std::int64_t>()));
+    t += fmt::format("  abonnementstarief {}: {} x, EUR {} - {}\n", reason,
+                     v["count"].get<std::int64_t>(), euros(v["amount"].get<std::int64_t>()),
+                     explain::title_or_key(explain::at_key(reason), explain::Lang::en));
   if (r.with_billing)
     t += fmt::format("  abonnementstarief refunds: EUR {}\n",
                      euros(s["abonnementstarief"]["refund_total"].get<std::int64_t>()));
   for (const auto& d : s["deviations"]) t += "  note: " + d.get<std::string>() + "\n";
   if (!out_dir.empty())
-    t += fmt::format("  written to {}: findings.jsonl, findings.csv, abonnementstarief.csv, "
-                     "summary.json, 325/ ({} files)\n",
+    t += fmt::format("  written to {}: report.html (open it in a browser), findings.jsonl, "
+                     "findings.csv, abonnementstarief.csv, summary.json, 325/ ({} files)\n",
                      out_dir.string(), r.declarations.size());
   return t;
 }

@@ -47,10 +47,20 @@ struct DeclarationResult {
   bool judged_now = false;  ///< false: answered by an earlier run, reported from the ledger
 };
 
+/// The history of one person in a household with an abonnementstarief refund, for the report's
+/// timelines: the person's allocations (intervals and evidence) and the months billed.
+struct ClientHistory {
+  std::string bsn, household;
+  std::vector<AtAllocation> allocations;
+  std::vector<std::pair<std::string, std::int64_t>> billed;  ///< (YYYY-MM, cents), by month
+};
+
 struct Result {
   int year = 0, month = 0;
   std::vector<DeclarationResult> declarations;
   AtResult at;
+  /// Every member of a household with a refund finding, by (household, bsn).
+  std::vector<ClientHistory> refund_clients;
   bool with_billing = false;
   Policy policy;
   std::vector<std::string> warnings;

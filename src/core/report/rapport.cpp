@@ -1,5 +1,7 @@
 #include "core/report/rapport.hpp"
 
+#include "core/explain/catalogue.hpp"
+
 #include <fmt/format.h>
 
 #include "core/rules/rules.hpp"
@@ -84,7 +86,10 @@ std::string to_rapport(const ValidationResult& r) {
     leaf("      ", "Code", f.rule);
     if (!f.retourcode.empty()) leaf("      ", "Retourcode", f.retourcode);
     for (const auto& p : f.paths) leaf("      ", "Locatie", p);
-    leaf("      ", "Details", f.text);
+    // What is wrong here, then what to do about it (the catalogue's advice, in Dutch like
+    // the rest of the rapport).
+    const explain::Entry* e = explain::find(explain::rule_key(f.rule));
+    leaf("      ", "Details", e ? f.text + " Wat te doen: " + e->action.nl : f.text);
     x += "    </Fout>\n";
   }
   x += any ? "  </Fouten>\n" : "  <Fouten/>\n";

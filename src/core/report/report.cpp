@@ -30,6 +30,8 @@ nlohmann::ordered_json to_json(const ValidationResult& r) {
     o["path"] = f.path();
     if (f.paths.size() > 1) o["paths"] = f.paths;
     o["text"] = f.text;
+    // The catalogue key: `istd explain KEY` (or `istd explain --format json`) explains it.
+    o["explanation"] = f.rule;
     arr.push_back(std::move(o));
   }
   j["findings"] = std::move(arr);
