@@ -123,9 +123,8 @@ def _line_of(text, offset):
     return text.count("\n", 0, offset) + 1
 
 
-def _snippet(text, start, end, pad=30):
-    s = text[max(0, start - pad // 2): end + pad].replace("\n", " ")
-    return s.strip()
+def _snippet(text, start, end, pad=50):
+    return text[start:end + pad].split("\n", 1)[0].strip()
 
 
 def check_static(text):
@@ -437,7 +436,8 @@ def run_chromium(chromium, url, tmpdir, extra=(), timeout=60, want_netlog=True):
         except FileNotFoundError:
             run.netlog_error = "Chromium wrote no net log"
         except ValueError as e:
-            run.netlog_error = "net log unreadable: %s" % e
+            run.netlog_error = "net log unreadable%s: %s" % (
+                " (Chromium was killed)" if run.timed_out else "", e)
     shutil.rmtree(work, ignore_errors=True)
     return run
 
@@ -447,8 +447,13 @@ def _load_netlog(text):
         return json.loads(text)
     except ValueError:
         # Chromium killed before it closed the log: '{"constants": ..., "events": [ {...},\n'
-        fixed = text.rstrip().rstrip(",") + "]}"
-        return json.loads(fixed)
+        # possibly followed by half an event.  Keep the complete events.
+        for candidate in (text, text[:text.rfind("\n") + 1]):
+            try:
+                return json.loads(candidate.rstrip().rstrip(",") + "]}")
+            except ValueError:
+                pass
+        raise
 
 
 # Log records: [pid:tid:MMDD/HHMMSS.micros:SEVERITY:file(line)] or [...:INFO:CONSOLE:12]
@@ -791,6 +796,7 @@ def main(argv=None):
     report_url = "file://" + html_path.replace("%", "%25").replace(" ", "%20")
 
     problems = Problems()
+    timing = None
     done = []  # lines for the success summary
     notes = []
 
@@ -836,8 +842,10 @@ def main(argv=None):
             problems.add("chromium", "Chromium did not finish within %g s" % args.timeout)
         elif run.returncode != 0:
             problems.add("chromium", "Chromium exited %d" % run.returncode)
-        if "<html" not in run.dom.lower():
-            problems.add("chromium", "Chromium dumped no DOM (%d bytes on stdout)" % len(run.dom))
+        have_dom = "<html" in run.dom.lower()
+        if not have_dom:
+            problems.add("chromium", "Chromium dumped no DOM (%d bytes on stdout); figures and "
+                         "timelines not checked" % len(run.dom))
         done.append("chromium   loaded %s offline in %.2f s" % (report_url, run.elapsed))
 
         msgs, ignored = check_console(run)
@@ -858,18 +866,21 @@ def main(argv=None):
         exp, sproblems = expected_figures(summary)
         problems.extend("summary", sproblems)
         msgs, occurrences = check_figures(dom, exp)
-        problems.extend("figures", msgs)
+        if have_dom:
+            problems.extend("figures", msgs)
         done.append("figures    %d names expected from summary.json, %d data-figure occurrences, "
                     "all equal" % (len(exp), occurrences))
         if dom.skipped_in_template:
             notes.append("%d data-figure/data-refund element(s) inside <template> not counted"
                          % dom.skipped_in_template)
         msgs = check_timelines(dom, args.expect_refund_rows)
-        problems.extend("timelines", msgs)
+        if have_dom:
+            problems.extend("timelines", msgs)
         bsns = {b for b, _m, _l, _t in dom.refunds if b}
         done.append("timelines  %d refund row(s) (%d BSN(s)), %d timeline(s); every refund row "
                     "has its timeline" % (len(dom.refunds), len(bsns), len(dom.timelines)))
-        print("refund rows: %d, timelines: %d" % (len(dom.refunds), len(dom.timelines)))
+        counts = "refund rows: %d (%d BSN(s)), timelines: %d" % (
+            len(dom.refunds), len(bsns), len(dom.timelines))
 
         # (f) screenshot
         if args.screenshot:
@@ -888,12 +899,15 @@ def main(argv=None):
                 for key, url in (("empty", "file://" + empty), ("report", report_url)):
                     r = run_chromium(args.chromium, url, tmp, (), args.timeout)
                     times[key].append(r.elapsed if not r.timed_out else float("inf"))
-            print("report: %d bytes, chromium load %.2f s (empty page %.2f s)"
-                  % (len(raw), min(times["report"]), min(times["empty"])))
+            timing = ("report: %d bytes, chromium load %.2f s (empty page %.2f s)"
+                      % (len(raw), min(times["report"]), min(times["empty"])))
 
     if problems.items:
         for check, msg in problems.items:
             print("FAIL [%s] %s" % (check, msg))
+        print(counts)
+        if timing:
+            print(timing)
         print("check_report: %s: %d problem(s) in: %s"
               % (args.html, len(problems.items), ", ".join(sorted(problems.checks()))))
         return 1
@@ -902,6 +916,9 @@ def main(argv=None):
         print("  ok " + line)
     for n in notes:
         print("  note: " + n)
+    print(counts)
+    if timing:
+        print(timing)
     return 0
 
 
