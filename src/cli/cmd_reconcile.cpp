@@ -146,7 +146,7 @@ class CommandReconcile : public Command {
   std::string format_ = "text";
   std::string lang_ = "nl";
   bool mask_bsn_ = false;
-  std::size_t report_rows_ = 500;
+  std::size_t report_rows_ = 200;
 };
 
 }  // namespace

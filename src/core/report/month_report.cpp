@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -44,6 +45,14 @@ std::string rule_of_code(const std::string& code) {
       {"9333", "TR333"}, {"8214", "TR318"}, {"0233", "TR304"}};
   auto it = kRules.find(code);
   return it == kRules.end() ? std::string() : it->second;
+}
+
+/// "2025-12" -> "2026-01".
+std::string next_month(const std::string& ym) {
+  auto d = model::parse_date(ym + "-01");
+  if (!d) return {};
+  const model::Date n = d->add_months(1);
+  return fmt::format("{:04d}-{:02d}", n.year, n.month);
 }
 
 std::string evidence_list(const std::vector<std::string>& ev) {
@@ -304,7 +313,18 @@ struct Writer {
                          t(lang, "Zoek huishouden of BSN...", "Search household or BSN..."));
     out += "<div id=\"hh-list\">";
     const bool open = total <= 20;
+    // Households with the largest refund first.
+    std::vector<std::pair<std::int64_t, const std::string*>> order;
     for (const auto& [hh, clients] : members) {
+      std::int64_t refunded = 0;
+      for (const auto* f : per_hh[hh]) refunded += f->refund ? f->amount : 0;
+      order.emplace_back(-refunded, &hh);
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (const auto& [neg_sum, hh_ptr] : order) {
+      const std::string& hh = *hh_ptr;
+      const auto& clients = members[hh];
       if (shown == o.max_rows) break;
       ++shown;
       std::int64_t refund = 0;
@@ -326,16 +346,61 @@ struct Writer {
                          t(lang, "Maand", "Month"), t(lang, "Reden", "Reason"),
                          t(lang, "Terugbetalen", "Refund"), t(lang, "Bedrag", "Amount"),
                          t(lang, "Toelichting", "Explanation"), t(lang, "Bewijs (berichten)", "Evidence (messages)"));
-      for (const auto* f : per_hh[hh]) {
+      // Consecutive months of one person with the same finding and amount are one row; rows
+      // in order of their first month.
+      std::vector<const reconcile::AtFinding*> fs = per_hh[hh];
+      std::stable_sort(fs.begin(), fs.end(), [](const auto* x, const auto* y) {
+        return std::tie(x->bsn, x->reason, x->month) < std::tie(y->bsn, y->reason, y->month);
+      });
+      struct Run {
+        const reconcile::AtFinding* first;
+        std::string last;
+        std::size_t months = 1;
+        std::vector<std::string> evidence;
+      };
+      std::vector<Run> runs;
+      for (const auto* g : fs) {
+        if (!runs.empty()) {
+          Run& run = runs.back();
+          const auto* f = run.first;
+          if (g->bsn == f->bsn && g->reason == f->reason && g->refund == f->refund &&
+              g->amount == f->amount && g->month == next_month(run.last)) {
+            run.last = g->month;
+            ++run.months;
+            for (const auto& e : g->evidence)
+              if (std::find(run.evidence.begin(), run.evidence.end(), e) == run.evidence.end())
+                run.evidence.push_back(e);
+            continue;
+          }
+        }
+        runs.push_back(Run{g, g->month, 1, g->evidence});
+      }
+      std::stable_sort(runs.begin(), runs.end(), [](const Run& x, const Run& y) {
+        return std::tie(x.first->month, x.first->bsn) < std::tie(y.first->month, y.first->bsn);
+      });
+      for (const Run& run : runs) {
+        const reconcile::AtFinding* f = run.first;
+        const std::size_t months = run.months;
         const std::string key = explain::at_key(f->reason);
         used.insert(key);
-        out += fmt::format("<tr{}><td>{}</td><td class=\"code\">{}</td><td><a class=\"code\" href=\"#{}\">{}</a></td><td>{}</td><td class=\"n\">{}</td><td>{}<br><span class=\"muted\">{}</span></td><td class=\"code\">{}</td></tr>",
-                           f->refund ? fmt::format(" class=\"refund\" data-refund data-bsn=\"{}\" data-month=\"{}\"", bsn(f->bsn), esc(f->month)) : std::string(),
-                           esc(html::month_name(f->month, lang)), bsn(f->bsn),
-                           html::explain_id(key), esc(f->reason),
-                           f->refund ? t(lang, "ja", "yes") : t(lang, "nee", "no"), eur(f->amount),
-                           esc(explain::title_or_key(key, lang)), esc(f->detail),
-                           evidence_list(f->evidence));
+        out += fmt::format(
+            "<tr{}><td>{}</td><td class=\"code\">{}</td><td><a class=\"code\" href=\"#{}\">{}</a></td>"
+            "<td>{}</td><td class=\"n\">{}</td><td>{}{}</td><td class=\"code\">{}</td></tr>",
+            f->refund ? fmt::format(" class=\"refund\" data-refund data-bsn=\"{}\" data-month=\"{}\"",
+                                    bsn(f->bsn), esc(f->month))
+                      : std::string(),
+            months == 1 ? esc(html::month_name(f->month, lang))
+                        : fmt::format("{} &ndash; {} ({} {})", esc(html::month_name(f->month, lang)),
+                                      esc(html::month_name(run.last, lang)), months,
+                                      t(lang, "maanden", "months")),
+            bsn(f->bsn), html::explain_id(key), esc(f->reason),
+            f->refund ? t(lang, "ja", "yes") : t(lang, "nee", "no"),
+            months == 1 ? eur(f->amount)
+                        : fmt::format("{} &times; {}", months, eur(f->amount)),
+            esc(explain::title_or_key(key, lang)),
+            months == 1 ? fmt::format("<br><span class=\"muted\">{}</span>", esc(f->detail))
+                        : std::string(),
+            evidence_list(run.evidence));
       }
       out += "</tbody></table>";
       for (const auto* c : clients) {
@@ -368,7 +433,17 @@ struct Writer {
     std::vector<std::string> evidence;
   };
 
-  void line_table(const std::vector<LineRef>& rows, bool with_evidence) {
+  /// Whole declarations and clients first, then the largest amounts.
+  static void sort_rows(std::vector<LineRef>& rows) {
+    auto amount = [](const LineRef& r) {
+      return r.i == std::string::npos ? INT64_MAX : r.d->lines[r.i].signed_bedrag();
+    };
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](const LineRef& x, const LineRef& y) { return amount(x) > amount(y); });
+  }
+
+  void line_table(std::vector<LineRef>& rows, bool with_evidence) {
+    sort_rows(rows);
     out += fmt::format("<table class=\"sortable\"><thead><tr><th>AGB</th><th>{}</th><th>{}</th><th>BSN</th>"
                        "<th>{}</th><th>{}</th><th class=\"n\">{}</th><th>{}</th></tr></thead><tbody>",
                        t(lang, "Declaratie", "Declaration"), t(lang, "ReferentieNummer", "ReferentieNummer"),
@@ -423,7 +498,7 @@ struct Writer {
     }
     if (groups.empty())
       out += fmt::format("<p>{}</p>", t(lang, "Geen afgewezen regels.", "No rejected lines."));
-    for (const auto& [code, rows] : groups) {
+    for (auto& [code, rows] : groups) {
       const std::string key = explain::retourcode_key(code);
       used.insert(key);
       std::int64_t amount = 0;
@@ -452,7 +527,7 @@ struct Writer {
         for (const auto& s : dr.judgement.lines[i].signals)
           groups[s.name].push_back({&dr, i, dr.lines[i].bsn, s.evidence});
     if (groups.empty()) out += fmt::format("<p>{}</p>", t(lang, "Geen signalen.", "No signals."));
-    for (const auto& [name, rows] : groups) {
+    for (auto& [name, rows] : groups) {
       const std::string key = explain::signal_key(name);
       used.insert(key);
       out += fmt::format("<details class=\"group\"{}><summary>{} &mdash; {} &mdash; {} {}</summary>{}",

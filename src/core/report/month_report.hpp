@@ -19,7 +19,7 @@ struct MonthReportOptions {
   bool mask_bsn = false;
   /// Rows shown per group of rejected lines or signals, and households shown with their
   /// timelines; the rest is counted and left to findings.csv / abonnementstarief.csv.
-  std::size_t max_rows = 500;
+  std::size_t max_rows = 200;
   std::string generated_on;  ///< YYYY-MM-DD, shown in the header
 };
 
