@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Check an `istd reconcile` month report (report.html) against its summary.json.
 
-usage: check_report.py --html REPORT --summary SUMMARY_JSON
+usage: check_report.py --html REPORT (--summary SUMMARY_JSON | --no-figures)
                        [--screenshot PNG] [--timing] [--expect-refund-rows]
+                       [--chromium BIN] [--tidy BIN] [--timeout S] [--dom-out F] [--log-out F] [-v]
 
 Checks (every check runs; all problems are listed, then exit 1):
   static     the file is self-contained: no <script src>, <link href>, <img>, <iframe>, ...,
@@ -760,7 +761,10 @@ def check_png(path, width, height):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--html", required=True, help="report.html to check")
-    ap.add_argument("--summary", required=True, help="summary.json of the same run")
+    ap.add_argument("--summary", help="summary.json of the same run (required unless --no-figures)")
+    ap.add_argument("--no-figures", action="store_true",
+                    help="skip the figures check (a page without data-figure figures, e.g. the "
+                         "ingest batch report); every other check still runs")
     ap.add_argument("--screenshot", metavar="PNG", help="also write a screenshot and check it")
     ap.add_argument("--window-size", default="1280,3000", help="screenshot size W,H (1280,3000)")
     ap.add_argument("--timing", action="store_true",
@@ -780,6 +784,8 @@ def main(argv=None):
         if not shutil.which(tool):
             print("check_report: %s not found" % tool, file=sys.stderr)
             return 2
+    if not args.summary and not args.no_figures:
+        ap.error("--summary is required (or --no-figures)")
     try:
         w, h = (int(x) for x in args.window_size.split(","))
     except ValueError:
@@ -788,8 +794,10 @@ def main(argv=None):
     try:
         with open(html_path, "rb") as f:
             raw = f.read()
-        with open(args.summary, encoding="utf-8") as f:
-            summary = json.load(f)
+        summary = None
+        if args.summary:
+            with open(args.summary, encoding="utf-8") as f:
+                summary = json.load(f)
     except (OSError, ValueError) as e:
         print("check_report: cannot read input: %s" % e, file=sys.stderr)
         return 2
@@ -825,6 +833,7 @@ def main(argv=None):
         extra = []
         if args.screenshot:
             shot = os.path.abspath(args.screenshot)
+            os.makedirs(os.path.dirname(shot), exist_ok=True)  # Chromium does not create it
             if os.path.exists(shot):
                 os.unlink(shot)
             extra = ["--screenshot=" + shot, "--window-size=%d,%d" % (w, h), "--hide-scrollbars"]
@@ -832,6 +841,7 @@ def main(argv=None):
         if args.verbose:
             print("chromium command: " + " ".join(run.cmd))
             print("tidy command: " + " ".join([args.tidy] + TIDY_OPTIONS + ["FILE"]))
+            print("tidy mis-reports corrected:\n" + TIDY_KNOWN)
         if args.dom_out:
             with open(args.dom_out, "w", encoding="utf-8") as f:
                 f.write(run.dom)
@@ -863,13 +873,17 @@ def main(argv=None):
 
         # (d) figures, (e) timelines
         dom = parse_dom(run.dom)
-        exp, sproblems = expected_figures(summary)
-        problems.extend("summary", sproblems)
-        msgs, occurrences = check_figures(dom, exp)
-        if have_dom:
-            problems.extend("figures", msgs)
-        done.append("figures    %d names expected from summary.json, %d data-figure occurrences, "
-                    "all equal" % (len(exp), occurrences))
+        if args.no_figures:
+            done.append("figures    not checked (--no-figures); %d data-figure element(s) in "
+                        "the page" % len(dom.figures))
+        else:
+            exp, sproblems = expected_figures(summary)
+            problems.extend("summary", sproblems)
+            msgs, occurrences = check_figures(dom, exp)
+            if have_dom:
+                problems.extend("figures", msgs)
+            done.append("figures    %d names expected from summary.json, %d data-figure "
+                        "occurrences, all equal" % (len(exp), occurrences))
         if dom.skipped_in_template:
             notes.append("%d data-figure/data-refund element(s) inside <template> not counted"
                          % dom.skipped_in_template)
@@ -911,7 +925,8 @@ def main(argv=None):
         print("check_report: %s: %d problem(s) in: %s"
               % (args.html, len(problems.items), ", ".join(sorted(problems.checks()))))
         return 1
-    print("check_report: %s matches %s" % (args.html, args.summary))
+    print("check_report: %s passed%s" % (args.html, " against " + args.summary
+                                          if args.summary and not args.no_figures else ""))
     for line in done:
         print("  ok " + line)
     for n in notes:

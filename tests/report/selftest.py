@@ -49,7 +49,10 @@ def remove_all(old):
 
 
 # name, mutation of the HTML (None: unchanged), extra arguments,
-# {check: substring that one of its FAIL lines must contain}; {} means the run must pass.
+# {check: substring (or list of substrings) that FAIL lines of that check must contain};
+# {} means the run must pass.  The example itself holds valid HTML5 that tidy 5.6 mis-reports
+# (table rows in <template>, <style> and <a href> in <svg>, a heading in <summary>), so the
+# passing case also covers check_report.py's narrow tidy corrections.
 CASES = [
     ("example passes", None, ["--expect-refund-rows", "--screenshot", "{tmp}/shot.png"], {}),
     ("figure with a wrong value",
@@ -81,7 +84,7 @@ CASES = [
      insert_before("</body>", "<script>console.error('rapport kapot');</script>\n"),
      [], {"console": "rapport kapot"}),
     ("local stylesheet via @import and url()",
-     insert_before("</style>", '@import "extra.css";\n.logo { background: url(logo.png); }\n'),
+     insert_before("</style>\n</head>", '@import "extra.css";\n.logo { background: url(logo.png); }\n'),
      [], {"static": "@import"}),
     ("refund row without timeline",
      insert_before("</tbody>\n</table>\n\n<details open>",
@@ -91,9 +94,9 @@ CASES = [
     ("--expect-refund-rows without refund rows",
      remove_all(" data-refund"),
      ["--expect-refund-rows"], {"timelines": "--expect-refund-rows: the page has no element"}),
-    ("tidy: mis-nested element",
-     insert_after("<main>\n", "<p><em>mis-nested</p></em>\n"),
-     [], {"tidy": "missing </em> before </p>"}),
+    ("tidy: mis-nested element, <style> in <body> (outside <svg>)",
+     insert_after("<main>\n", "<p><em>mis-nested</p></em>\n<style>p { color: red; }</style>\n"),
+     [], {"tidy": ["missing </em> before </p>", "<style>"]}),
     ("tidy: mis-nesting inside <template> is still found",
      replace('<tr><td class="name"></td>', '<tr><td class="name"><b></td>'),
      [], {"tidy": "missing </b> before </td>"}),
@@ -137,9 +140,10 @@ def run_case(case, tmproot, verbose):
             problems.append("expected exit 1, got %d" % rc)
         if got != set(expect):
             problems.append("expected failures in %s, got %s" % (sorted(expect), sorted(got)))
-        for check, needle in expect.items():
-            if not any(c == check and needle in m for c, m in fails):
-                problems.append("no FAIL [%s] line containing %r" % (check, needle))
+        for check, needles in expect.items():
+            for needle in [needles] if isinstance(needles, str) else needles:
+                if not any(c == check and needle in m for c, m in fails):
+                    problems.append("no FAIL [%s] line containing %r" % (check, needle))
     detail = out if (problems or verbose) else ""
     if not problems:
         summary = ("passed" if not expect else
@@ -168,7 +172,7 @@ def main():
             for fut in futures:
                 name, ok, msg, took = fut.result()
                 bad += not ok
-                print("%s %-58s %5.1f s  %s" % ("ok  " if ok else "FAIL", name, took, msg.rstrip()))
+                print("%s %-62s %5.1f s  %s" % ("ok  " if ok else "FAIL", name, took, msg.rstrip()))
     print("selftest: %d case(s), %d failed, %.1f s" % (len(cases), bad, time.monotonic() - t0))
     return 1 if bad else 0
 
