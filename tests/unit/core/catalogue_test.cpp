@@ -133,11 +133,17 @@ TEST_SUITE("explain") {
       CHECK(reasons.count(explain::at_key(r)) == 1);
     require_entries(reasons, "abonnementstarief reasons");
 
-    // Free-text warnings: each site has its entry. A new site must get an entry and be listed.
-    const auto sites = scan(std::regex(R"re(warnings\.push_back\(\s*([a-z:]+)\()re"));
-    CHECK_MESSAGE(sites == std::set<std::string>{"fmt::format"},
-                  "a new warnings.push_back site: add its [warning ...] entry to the catalogue "
-                  "and to this test");
+    // Free-text warnings: each site has its entry. A new site must get an entry and be counted.
+    std::size_t sites = 0;
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(ISTD_SOURCE_DIR) / "src")) {
+      if (e.path().extension() != ".cpp") continue;
+      const std::string text = slurp(e.path());
+      for (auto p = text.find("warnings.push_back("); p != std::string::npos;
+           p = text.find("warnings.push_back(", p + 1))
+        ++sites;
+    }
+    CHECK_MESSAGE(sites == 1, "a new warnings.push_back site: add its [warning ...] entry to "
+                              "the catalogue and count it here");
     require_entries({explain::warning_key("start-outside-allocation")}, "warnings");
   }
 }
