@@ -23,7 +23,8 @@ echo "== 1. istd validate $SAMPLE"
 if "$ISTD" ingest --help >/dev/null 2>&1; then
   echo
   echo "== 2. istd ingest --db $OUT/ledger.db --out $OUT/routed $SAMPLE"
-  "$ISTD" ingest --db "$OUT/ledger.db" --out "$OUT/routed" --today 2025-07-10 "$SAMPLE" || true
+  "$ISTD" ingest --db "$OUT/ledger.db" --out "$OUT/routed" --today 2025-07-10 \
+    --report "$OUT/ingest-report.html" "$SAMPLE" || true
 fi
 
 if "$ISTD" reconcile --help >/dev/null 2>&1; then
@@ -35,4 +36,7 @@ if "$ISTD" reconcile --help >/dev/null 2>&1; then
   "$ISTD" reconcile --db "$OUT/ledger.db" --month "$month" "${billing[@]}" --out "$OUT/reconcile" --today 2025-07-10 || true
 fi
 echo
-echo "Outputs are in $OUT/."
+echo "Outputs are in $OUT/. Open these in a browser:"
+echo "  $OUT/reconcile/report.html   the month report: rejections, signals, abonnementstarief refunds"
+echo "                                with each client's timeline (contains BSNs)"
+echo "  $OUT/ingest-report.html      what the ingest did with each message"
