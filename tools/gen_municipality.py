@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Synthetic large-municipality month for the `istd reconcile` benchmark (issue 5).
+"""Synthetic large-municipality month for the `istd reconcile` benchmark.
 
 Creates a ledger (schema made by `istd ingest --db FILE <empty dir>`, rows inserted directly
 into the documented tables of src/core/ledger/ledger.hpp) holding a year of 301/305/307 history
-with pauses and stops, one pending 323 per provider for the evaluation month, and a billing CSV.
+with pauses and stops, one pending 323 per provider for the evaluation month, and a billing CSV
+written as a Dutch spreadsheet writes it (`;` separators, amounts in euros: `21,00`).
 
   tools/gen_municipality.py --istd build/src/istd --out DIR [--clients 50000]
       [--providers 200] [--prestaties 500000] [--month 2025-06] [--seed 1]
@@ -143,7 +144,8 @@ def main():
                                      rs.isoformat(), m2))
         for m in range(12):
             md = month_add(hist_start, m + 1)
-            billing.append(f"{bsn},{md.year:04d}-{md.month:02d},{2060 if md.year == 2024 else 2100}")
+            amount = "20,60" if md.year == 2024 else "21,00"  # euros, Dutch notation
+            billing.append(f"{bsn};{md.year:04d}-{md.month:02d};{amount}")
 
     # Prestaties: the evaluation month and late claims for earlier months, one 323 per provider.
     per_alloc = max(1, a.prestaties // max(1, len(allocs)) + 1)
@@ -189,7 +191,7 @@ def main():
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
     with open(os.path.join(a.out, "billing.csv"), "w") as f:
-        f.write("bsn,month,amount\n")
+        f.write("bsn;month;amount\n")
         f.write("\n".join(billing) + "\n")
     print(f"{len(bsns)} clients, {len(allocs)} allocations, {len(agbs)} providers, "
           f"{count} prestaties, {len(billing)} billing lines -> {a.out}")

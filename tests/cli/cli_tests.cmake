@@ -69,3 +69,10 @@ if(ISTD_JEMALLOC AND ISTD_JEMALLOC_LIBRARY AND NOT ISTD_SANITIZE)
             -DALLOW_STDERR=1 "-DEXPECT_STDERR_CONTAINS=opt.thp: \"always\""
             -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
 endif()
+# istd reconcile with a malformed amount (or CSV) in its billing, tariffs or policy file: exit 2,
+# FILE:LINE on stderr, nothing written to --out; the corrected files are accepted.
+add_test(NAME cli_reconcile_bad_amounts
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/reconcile_bad_amounts_test.py
+          $<TARGET_FILE:istd>)
+set_tests_properties(cli_reconcile_bad_amounts PROPERTIES
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")

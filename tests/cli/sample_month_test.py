@@ -86,7 +86,7 @@ def main():
                          "--today", TODAY, "--format", "json"], 1, src)
         # Bad input files: a clear error naming file and line, exit 2, nothing written.
         bad_billing = Path(tmp) / "bad-billing.csv"
-        bad_billing.write_text("bsn,month,amount\n999900006,2025-06,2100\n123456789,2025-06,2100\n")
+        bad_billing.write_text("bsn;month;amount\n999900006;2025-06;21,00\n123456789;2025-06;21,00\n")
         bad_policy = Path(tmp) / "bad.policy"
         bad_policy.write_text("trigger = delivery\nfoo = 1\n")
         for flag, path, where in (("--billing", bad_billing, "bad-billing.csv:3"),

@@ -8,31 +8,31 @@
 #include "core/errors.hpp"
 #include "core/model.hpp"
 #include "core/reconcile/csv.hpp"
+#include "core/util/money.hpp"
 
 namespace istd::reconcile {
 
 namespace {
+// The most a household can be billed in a month, EUR 1.000,00: a bound against typing errors
+// (the abonnementstarief is about EUR 21,00).
+constexpr std::int64_t kMaxAmount = 100000;
+
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 }  // namespace
 
 std::vector<BillingLine> parse_billing(std::string_view text, const std::string& file) {
-  auto rows = csv::parse(text, file);
-  if (rows.empty())
-    throw ConfigError(fmt::format("{}:1: empty file (expected the header bsn,month,amount)", file));
-  const auto col = csv::columns(rows[0], {"bsn", "month", "amount"}, {"household"}, file);
+  const auto table = csv::read(text, file, {"bsn", "month", "amount"}, {"household"});
+  const auto& col = table.columns;
   std::vector<BillingLine> out;
-  out.reserve(rows.size() - 1);
+  out.reserve(table.rows.size());
   std::map<std::string, std::pair<std::string, int>> household_of;  // bsn -> (household, line)
-  for (std::size_t r = 1; r < rows.size(); ++r) {
-    const auto& row = rows[r];
+  for (const auto& row : table.rows) {
+    const std::string where = fmt::format("{}:{}", file, row.line);
     auto err = [&](const std::string& what) {
-      return ConfigError(fmt::format("{}:{}: {}", file, row.line, what));
+      return ConfigError(fmt::format("{}: {}", where, what));
     };
-    if (row.fields.size() != rows[0].fields.size())
-      throw err(fmt::format("{} fields, the header has {}", row.fields.size(),
-                            rows[0].fields.size()));
     auto f = [&](int i) -> const std::string& { return row.fields[static_cast<std::size_t>(i)]; };
     BillingLine b;
     b.line = row.line;
@@ -47,11 +47,15 @@ std::vector<BillingLine> parse_billing(std::string_view text, const std::string&
     if (b.month < 1 || b.month > 12 || b.year < 2019 || b.year > 2099)
       throw err(fmt::format("impossible month \"{}\"", m));
     const std::string& a = f(col[2]);
-    if (!all_digits(a) || a.size() > 9)
-      throw err(fmt::format("bad amount \"{}\" (whole cents, e.g. 2100)", a));
-    b.amount = std::stoll(a);
-    if (b.amount > 100000)
-      throw err(fmt::format("impossible amount \"{}\" (more than EUR 1000 in a month)", a));
+    b.amount = csv::euros(a, "amount", where);
+    if (b.amount < 0)
+      throw err(fmt::format("negative amount \"{}\" (a billed amount is 0,00 or more)", a));
+    if (b.amount > kMaxAmount)
+      throw err(fmt::format(
+          "impossible amount \"{}\" (EUR {}: more than EUR {} in a month; amounts are in euros, "
+          "e.g. 21,00)",
+          a, util::format_euros(b.amount, util::kEuroDutch),
+          util::format_euros(kMaxAmount, util::kEuroDutch)));
     if (col[3] >= 0) b.household = f(col[3]);
     if (!b.household.empty()) {
       auto [it, fresh] = household_of.emplace(b.bsn, std::make_pair(b.household, b.line));

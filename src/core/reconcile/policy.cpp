@@ -8,6 +8,7 @@
 
 #include "core/errors.hpp"
 #include "core/model.hpp"
+#include "core/util/money.hpp"
 
 namespace istd::reconcile {
 
@@ -28,6 +29,9 @@ std::string trim(std::string_view s) {
   while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r')) --b;
   return std::string(s.substr(a, b - a));
 }
+
+// The largest monthly amount accepted, EUR 1.000,00: a bound against typing errors.
+constexpr std::int64_t kMaxAmount = 100000;
 
 // LDT_RetourCode of the iWmo 3.2 basisschema: the only codes a 325 may carry.
 constexpr std::array<std::string_view, 58> kRetourCodes = {
@@ -146,11 +150,18 @@ Policy Policy::parse(std::string_view text, const std::string& file) {
         p.amounts.erase(static_cast<int>(*y));
         continue;
       }
-      auto c = model::parse_int(val);
-      if (!std::all_of(val.begin(), val.end(), ::isdigit) || !c || *c <= 0 || *c > 100000)
+      std::string why;
+      auto c = util::parse_euros(val, &why);
+      if (!c)
         throw ConfigError(fmt::format(
-            "{}: {} must be a whole number of cents (e.g. 2100) or unknown, not \"{}\"", where,
-            key, val));
+            "{}: {} must be an amount in euros (e.g. 21,00) or unknown, not \"{}\": {}", where,
+            key, val, why));
+      if (*c <= 0 || *c > kMaxAmount)
+        throw ConfigError(fmt::format(
+            "{}: {} must be more than EUR 0,00 and at most EUR {}, not \"{}\" (EUR {}; amounts "
+            "are in euros, e.g. 21,00)",
+            where, key, util::format_euros(kMaxAmount, util::kEuroDutch), val,
+            util::format_euros(*c, util::kEuroDutch)));
       p.amounts[static_cast<int>(*y)] = *c;
     } else {
       throw ConfigError(fmt::format("{}: unknown key \"{}\"", where, key));
@@ -173,8 +184,10 @@ std::string Policy::defaults_text() {
       "tr318_delivery_evidence = true    # TR318: delivery in skipped months rejects (8214)\n"
       "reject_before_start = off         # or a retourcode: local rejection (not OP364)\n"
       "reject_in_pause = off             # idem for claims in a full pause\n";
-  for (const auto& [y, c] : p.amounts) s += fmt::format("amount.{} = {}\n", y, c);
-  s += "# amount.2026 is not known: set it (cents) or the check reports amount-unknown\n";
+  for (const auto& [y, c] : p.amounts)
+    s += fmt::format("amount.{} = {}\n", y, util::format_euros(c));
+  s += "# amount.2026 is not known: set it (euros, e.g. 21,60) or the check reports "
+       "amount-unknown\n";
   return s;
 }
 

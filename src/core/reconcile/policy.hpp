@@ -1,6 +1,7 @@
-// The municipality's reconcile policy (`--policy FILE`, docs/reconcile.md): abonnementstarief
-// settings (DOMAIN.md §7.6), monthly amounts per year (§7.2), the TR318 evidence switch and the
-// optional local rejection of before-start / in-pause claims (deviates from OP364).
+// The municipality's reconcile policy (`--policy FILE`, docs/reconcile.md): which months are
+// billable for the abonnementstarief, the monthly amounts per year (in euros in the file), the
+// TR318 evidence switch and the optional local rejection of before-start / in-pause claims
+// (deviates from OP364).
 //
 // Format: one `key = value` per line; `#` starts a comment; blank lines ignored; keys are
 // case-sensitive; a key may appear once. Unknown keys and bad values are ConfigErrors
@@ -23,15 +24,18 @@ struct Policy {
   Trigger trigger = Trigger::delivery;
   bool pause_suspends = true;
   bool start_month_billed = false;
-  /// Product categories that never make a month billable (§7.4): 11 wheelchairs, 15–18
-  /// beschermd wonen / opvang. Category 08 (vervoer) is relevant unless listed here.
+  /// Product categories that never make a month billable (exempt from the abonnementstarief):
+  /// 11 wheelchairs, 15–18 beschermd wonen / opvang. Category 08 (vervoer) is relevant unless
+  /// listed here.
   std::set<std::string> exempt_categories{"11", "15", "16", "17", "18"};
   bool minors_exempt = true;
-  /// Categories charged to minors too (§7.4: 13 woonvoorzieningen).
+  /// Categories charged to minors too (13 woonvoorzieningen: fixed home adaptations).
   std::set<std::string> minors_charged_categories{"13"};
   bool einddatum_inclusive = true;
-  /// Monthly AT per household in cents by year (§7.2). A year missing here is "unknown": the
-  /// check then reports `amount-unknown` instead of guessing.
+  /// Monthly AT per household in cents by year (the CAK's maximum: EUR 19,00 a month in
+  /// 2020–2023, 20,60 in 2024, 21,00 in 2025); the file writes euros (`amount.2025 = 21,00`).
+  /// A year missing here is "unknown": the check then reports `amount-unknown` instead of
+  /// guessing.
   std::map<int, std::int64_t> amounts{{2020, 1900}, {2021, 1900}, {2022, 1900},
                                       {2023, 1900}, {2024, 2060}, {2025, 2100}};
   /// TR318: delivery intervals count as evidence of care in skipped months.

@@ -6,12 +6,18 @@
 
 #include "core/errors.hpp"
 #include "core/reconcile/csv.hpp"
+#include "core/util/money.hpp"
 
 namespace istd::reconcile {
 
 namespace {
+// The largest tariff accepted: EUR 999.999.999,99 (a ProductTarief in a message is at most
+// EUR 999.999,99, LDT_Bedrag).
+constexpr std::int64_t kMaxTarief = 99999999999;
+
 bool digits(std::string_view s, std::size_t n) {
-  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return s.size() == n &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 bool alnum(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -35,20 +41,16 @@ const Tariff* Tariffs::find(std::string_view gemeente, std::string_view agb,
 }
 
 Tariffs Tariffs::parse(std::string_view text, const std::string& file) {
-  auto rows = csv::parse(text, file);
-  if (rows.empty()) throw ConfigError(fmt::format("{}:1: empty file (expected a header)", file));
-  const auto col = csv::columns(
-      rows[0], {"gemeente", "agb", "product_code", "eenheid", "tarief", "begindatum"},
-      {"einddatum"}, file);
+  const auto table = csv::read(
+      text, file, {"gemeente", "agb", "product_code", "eenheid", "tarief", "begindatum"},
+      {"einddatum"});
+  const auto& col = table.columns;
   Tariffs out;
-  for (std::size_t r = 1; r < rows.size(); ++r) {
-    const auto& row = rows[r];
+  for (const auto& row : table.rows) {
+    const std::string where = fmt::format("{}:{}", file, row.line);
     auto err = [&](const std::string& what) {
-      return ConfigError(fmt::format("{}:{}: {}", file, row.line, what));
+      return ConfigError(fmt::format("{}: {}", where, what));
     };
-    if (row.fields.size() != rows[0].fields.size())
-      throw err(fmt::format("{} fields, the header has {}", row.fields.size(),
-                            rows[0].fields.size()));
     auto f = [&](int i) -> const std::string& { return row.fields[static_cast<std::size_t>(i)]; };
     Tariff t;
     t.line = row.line;
@@ -56,16 +58,18 @@ Tariffs Tariffs::parse(std::string_view text, const std::string& file) {
     t.agb = f(col[1]);
     t.product_code = f(col[2]);
     t.eenheid = f(col[3]);
-    if (!digits(t.gemeente, 4)) throw err(fmt::format("bad gemeente \"{}\" (4 digits)", t.gemeente));
+    if (!digits(t.gemeente, 4))
+      throw err(fmt::format("bad gemeente \"{}\" (4 digits)", t.gemeente));
     if (!digits(t.agb, 8)) throw err(fmt::format("bad agb \"{}\" (8 digits)", t.agb));
     if (t.product_code.size() != 5 || !alnum(t.product_code))
       throw err(fmt::format("bad product_code \"{}\" (5 letters or digits)", t.product_code));
     if (!digits(t.eenheid, 2)) throw err(fmt::format("bad eenheid \"{}\" (2 digits)", t.eenheid));
-    auto tar = model::parse_int(f(col[4]));
-    if (!digits(f(col[4]), f(col[4]).size()) || f(col[4]).empty() || !tar || *tar < 0 ||
-        *tar > 99999999999LL)
-      throw err(fmt::format("bad tarief \"{}\" (whole cents, >= 0)", f(col[4])));
-    t.tarief = *tar;
+    t.tarief = csv::euros(f(col[4]), "tarief", where);
+    if (t.tarief < 0)
+      throw err(fmt::format("negative tarief \"{}\" (a tariff is 0,00 or more)", f(col[4])));
+    if (t.tarief > kMaxTarief)
+      throw err(fmt::format("impossible tarief \"{}\" (more than EUR {})", f(col[4]),
+                            util::format_euros(kMaxTarief, util::kEuroDutch)));
     auto b = model::parse_date(f(col[5]));
     if (!b) throw err(fmt::format("bad begindatum \"{}\" (YYYY-MM-DD)", f(col[5])));
     t.begin = *b;

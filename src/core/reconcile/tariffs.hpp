@@ -1,8 +1,10 @@
 // Contract tariffs (`--tariffs CSV`) for TR418, TR346 (hourly tariff H for minute claims) and
 // TR341 without an Omvang. Format (docs/reconcile.md):
 //   gemeente,agb,product_code,eenheid,tarief,begindatum[,einddatum]
-// tarief in cents per unit `eenheid`; validity [begindatum, einddatum] inclusive, open end when
-// einddatum is empty. Keyed by (gemeente, agb, product_code); periods of one key may not overlap.
+// in any order, separated by ',', ';' or TAB (csv::read); tarief in euros per unit `eenheid` as
+// people write them ("65,00", "65.00", "€ 65,00", "65"), kept in cents; validity
+// [begindatum, einddatum] inclusive, open end when einddatum is empty. Keyed by (gemeente, agb,
+// product_code); periods of one key may not overlap.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +21,7 @@ namespace istd::reconcile {
 
 struct Tariff {
   std::string gemeente, agb, product_code, eenheid;
-  std::int64_t tarief = 0;
+  std::int64_t tarief = 0;  ///< cents (the file has euros)
   model::Date begin;
   std::optional<model::Date> end;
   int line = 0;
