@@ -1,5 +1,5 @@
 // The municipality's reconcile policy (`--policy FILE`, docs/reconcile.md): abonnementstarief
-// settings (DOMAIN.md §7.6), monthly amounts per year (§7.2), the TR318 evidence switch and the
+// settings, monthly amounts per year, the TR318 evidence switch and the
 // optional local rejection of before-start / in-pause claims (deviates from OP364).
 //
 // Format: one `key = value` per line; `#` starts a comment; blank lines ignored; keys are
@@ -23,14 +23,14 @@ struct Policy {
   Trigger trigger = Trigger::delivery;
   bool pause_suspends = true;
   bool start_month_billed = false;
-  /// Product categories that never make a month billable (§7.4): 11 wheelchairs, 15–18
+  /// Product categories that never make a month billable: 11 wheelchairs, 15–18
   /// beschermd wonen / opvang. Category 08 (vervoer) is relevant unless listed here.
   std::set<std::string> exempt_categories{"11", "15", "16", "17", "18"};
   bool minors_exempt = true;
-  /// Categories charged to minors too (§7.4: 13 woonvoorzieningen).
+  /// Categories charged to minors too (13 woonvoorzieningen).
   std::set<std::string> minors_charged_categories{"13"};
   bool einddatum_inclusive = true;
-  /// Monthly AT per household in cents by year (§7.2). A year missing here is "unknown": the
+  /// Monthly AT per household in cents by year. A year missing here is "unknown": the
   /// check then reports `amount-unknown` instead of guessing.
   std::map<int, std::int64_t> amounts{{2020, 1900}, {2021, 1900}, {2022, 1900},
                                       {2023, 1900}, {2024, 2060}, {2025, 2100}};

@@ -10,7 +10,7 @@ using istd::util::parse_euros;
 TEST_SUITE("money") {
   TEST_CASE("money: every way people write 21 euros means 2100 cents") {
     for (const char* s : {"21,00", "21.00", "21", "21,0", "21.0", "\xE2\x82\xAC 21,00",
-                          "\xE2\x82\xAC21,00", "EUR 21,00", "21,00 \xE2\x82\xAC", " 21,00 "}) {
+                          "\xE2\x82\xAC" "21,00", "EUR 21,00", "21,00 \xE2\x82\xAC", " 21,00 "}) {
       CAPTURE(s);
       CHECK(parse_euros(s) == 2100);
     }
