@@ -1,8 +1,8 @@
 // istd explain: what a code means, its usual cause and what to do, from the catalogue that every
 // output of istd uses (rule codes, retourcodes, claim signals, abonnementstarief findings).
-#include <cstdio>
-
 #include <fmt/format.h>
+
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
@@ -58,16 +58,17 @@ class CommandExplain : public Command {
         entries.push_back(e);
         // A retourcode and a signal may share a word with another kind: show each.
         for (const auto& key : {explain::signal_key(c), explain::at_key(c)})
-          if (const auto* other = explain::find(key); other && other != e)
-            entries.push_back(other);
+          if (const auto* other = explain::find(key); other && other != e) entries.push_back(other);
       }
     }
     for (const auto* e : entries) {
       if (format_ == "json") {
         nlohmann::ordered_json j;
         j["key"] = e->key;
-        for (auto [name, t] : {std::pair{"title", &e->title}, {"meaning", &e->meaning},
-                               {"cause", &e->cause}, {"action", &e->action}})
+        for (auto [name, t] : {std::pair{"title", &e->title},
+                               {"meaning", &e->meaning},
+                               {"cause", &e->cause},
+                               {"action", &e->action}})
           j[name] = {{"nl", t->nl}, {"en", t->en}};
         std::puts(j.dump().c_str());
       } else if (codes_.empty()) {

@@ -14,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
 #include "cli/parallel.hpp"
+#include "cli/progress.hpp"
 #include "core/errors.hpp"
 #include "core/ingest/ingest.hpp"
 #include "core/ledger/ledger.hpp"
@@ -46,7 +47,7 @@ class CommandIngest : public Command {
   void setup(CLI::App& app) override {
     app.description(
         "Take in iWmo 3.2 messages: validate each one (XSD and message rules), judge it "
-        "against the ledger (cross-message rules for 301/305/307, DOMAIN §4), record it, "
+        "against the ledger (cross-message rules for 301/305/307, docs/ingest.md), record it, "
         "answer every 305/307 with a 306/308 (and a received 301 with a 302 at a provider), "
         "and route inputs and retours to DIR/<party>/<WMOxxx>/. Invalid input goes to "
         "DIR/quarantine/ with a .reason file. 323s are recorded for `istd reconcile`.\n"
@@ -55,6 +56,10 @@ class CommandIngest : public Command {
         "doubling anything; an exact re-delivery is reported as a duplicate.\n\n"
         "Exit status: 0 every message accepted, 1 some message rejected or quarantined, 2 "
         "usage or configuration error, 3 runtime failure (I/O, database).");
+    app.footer(
+        "Examples:\n"
+        "  istd ingest --db ledger.db --out uit/ inbox/\n"
+        "  istd ingest --db ledger.db --out uit/ --taakgericht 12345678 inbox/2025-06/");
     app.add_option("paths", paths_,
                    "Message files, directories (all *.xml below them, in path order) or - for "
                    "standard input")
@@ -111,7 +116,9 @@ class CommandIngest : public Command {
         ->capture_default_str();
     app.add_option("--max-size", max_size_, "Largest message accepted (examples: 25M, 512K)")
         ->capture_default_str();
-    app.add_flag("-q,--quiet", quiet_, "Text format: print only the summary");
+    app.add_flag("-q,--quiet", quiet_,
+                 "No progress line on standard error; with --format text print only the "
+                 "summary");
     app.add_option("--report", report_,
                    "Also write an HTML report of the batch to FILE (one self-contained page: "
                    "messages per type and outcome, every finding grouped by code with its "
@@ -162,14 +169,16 @@ class CommandIngest : public Command {
         static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, inputs.size())));
 
     std::size_t n_acc = 0, n_rej = 0, n_quar = 0, n_dup = 0, n_err = 0, n_retour = 0;
+    Progress progress("ingest", "messages", inputs.size(), quiet_);
     // The per-message report is formatted and printed on a thread of its own, in order.
     BackgroundSink<Report> printer(
-        [this](Report& r) {
-          if (!r.error.empty())
-            emit_error(r.outcome.result.source, r.error);
-          else
-            emit(r.outcome);
+        [this, &progress](Report& r) {
           if (!report_.empty()) collect(r);
+          const std::string out = r.error.empty() ? report_of(r.outcome)
+                                                  : error_report(r.outcome.result.source, r.error);
+          if (out.empty()) return;
+          auto hold = progress.hold_for_stdout();
+          std::fwrite(out.data(), 1, out.size(), stdout);
         },
         [&] { util::lower_this_thread_priority(iopt.helper_nice); });
     const auto started = std::chrono::steady_clock::now();
@@ -218,6 +227,7 @@ class CommandIngest : public Command {
             r.outcome.result.source = std::move(it.result.source);
             r.error = std::move(it.error);
             printer.push(std::move(r));
+            progress.advance();
             return;
           }
           ingest::Outcome o = ingestor.process(it.bytes, std::move(it.result), it.hash,
@@ -232,9 +242,11 @@ class CommandIngest : public Command {
           if (!o.retour.empty() && !o.duplicate) ++n_retour;
           o.result.message.reset();  // the report does not show the typed message
           printer.push(Report{std::move(o), {}});
+          progress.advance();
         });
     ingestor.flush();
     printer.finish();
+    progress.finish();
     std::fflush(stdout);
     if (std::ferror(stdout)) throw RuntimeError("writing the output failed");
 
@@ -265,19 +277,17 @@ class CommandIngest : public Command {
     return out_.empty() ? route : (std::filesystem::path(out_) / route).string();
   }
 
-  void emit_error(const std::string& source, const std::string& error) {
+  /// The report of an input that could not be read.
+  std::string error_report(const std::string& source, const std::string& error) const {
     if (format_ == "json") {
       nlohmann::ordered_json j;
       j["source"] = source;
       j["error"] = error;
       j["accepted"] = false;
       j["duplicate"] = false;
-      std::string line = j.dump() + "\n";
-      std::fwrite(line.data(), 1, line.size(), stdout);
-    } else {
-      std::string line = fmt::format("{}: error: {}\n", source, error);
-      std::fwrite(line.data(), 1, line.size(), stdout);
+      return j.dump() + "\n";
     }
+    return fmt::format("{}: error: {}\n", source, error);
   }
 
   /// One line of the --report page (on the printer thread, in input order).
@@ -300,7 +310,8 @@ class CommandIngest : public Command {
     report_items_.push_back(std::move(b));
   }
 
-  void emit(const ingest::Outcome& o) {
+  /// The report of one message (empty with --quiet in text format).
+  std::string report_of(const ingest::Outcome& o) const {
     if (format_ == "json") {
       auto j = report::to_json(o.result);
       j["accepted"] = o.accepted;
@@ -311,12 +322,9 @@ class CommandIngest : public Command {
         j["retour"] = nullptr;
       else
         j["retour"] = path_of(o.retour);
-      std::string line =
-          j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-      std::fwrite(line.data(), 1, line.size(), stdout);
-      return;
+      return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
     }
-    if (quiet_) return;
+    if (quiet_) return {};
     const char* verdict = o.duplicate     ? "duplicate"
                           : o.quarantined ? "quarantined"
                           : o.accepted    ? "accepted"
@@ -329,7 +337,7 @@ class CommandIngest : public Command {
     if (!o.retour.empty()) line += fmt::format("; retour {}", path_of(o.retour));
     line += '\n';
     if (!o.duplicate) line += report::to_text(o.result);
-    std::fwrite(line.data(), 1, line.size(), stdout);
+    return line;
   }
 
   std::vector<std::string> paths_;

@@ -1,5 +1,5 @@
-// istd reconcile: judge the month's 323s against the ledger (DOMAIN.md §4.5), answer each with a
-// 325, report signals (§4.8) and check the abonnementstarief (§7.6).
+// istd reconcile: judge the month's 323s against the ledger, answer each with a 325, report
+// signals and check the abonnementstarief (docs/reconcile.md).
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -10,6 +10,7 @@
 #include "cli/clock.hpp"
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
+#include "cli/progress.hpp"
 #include "core/errors.hpp"
 #include "core/reconcile/billing.hpp"
 #include "core/reconcile/csv.hpp"
@@ -28,24 +29,34 @@ class CommandReconcile : public Command {
   void setup(CLI::App& app) override {
     app.description(
         "Reconcile one claim month: judge every 323 in the ledger whose DeclaratiePeriode is "
-        "--month against the allocations, starts/stops and earlier claims (DOMAIN §4.5: TR304, "
+        "--month against the allocations, starts/stops and earlier claims (TR304, "
         "TR307, TR308, TR314, TR318, TR319, TR321, TR322, TR323, TR333, TR338-TR341, TR346, "
         "TR369, TR384, TR387-TR390, TR418 with --tariffs; credits before debits), answer each "
         "with a 325 (recorded in the ledger, written to DIR/325/<agb>/), report signals "
         "(before-start, in-pause, after-stop, partial-pause; never a rejection, OP364) and "
-        "check the abonnementstarief (§7.6) against --billing.\n"
-        "Outputs in DIR (each file written atomically): findings.jsonl, findings.csv, "
+        "check the abonnementstarief against --billing.\n"
+        "Outputs in DIR (each file written atomically): report.html, findings.jsonl, findings.csv, "
         "abonnementstarief.csv, summary.json, 325/. These files show full BSNs; the text "
         "summary on stdout masks them. A declaration is judged once; a rerun reports the "
         "stored verdicts and recomputes signals and the abonnementstarief check.\n\n"
         "Policy file (--policy): `key = value` lines, # comments. Keys and defaults:\n" +
         reconcile::Policy::defaults_text() +
-        "Billing CSV: header bsn,month,amount[,household]; month YYYY-MM, amount in cents.\n"
-        "Tariffs CSV: header gemeente,agb,product_code,eenheid,tarief,begindatum[,einddatum]; "
-        "tarief in cents. See docs/reconcile.md.\n\n"
+        "Billing CSV (what the CAK billed): header bsn;month;amount[;household]; month "
+        "YYYY-MM, amount in euros (21,00 or 21.00 or EUR 21,00).\n"
+        "Tariffs CSV: header gemeente;agb;product_code;eenheid;tarief;begindatum[;einddatum]; "
+        "tarief in euros. CSV files may be separated by ';', ',' or TAB (found from the "
+        "header), as spreadsheets save them. See docs/reconcile.md.\n\n"
+        "Open DIR/report.html in a browser: the month for people who act on it (Dutch; --lang "
+        "en for English), with every rejection, signal and refund explained. It shows BSNs "
+        "unless --mask-bsn is given.\n\n"
         "Exit status: 0 nothing rejected and no refund, 1 some claim line rejected or an "
         "abonnementstarief refund found, 2 usage or configuration error (bad policy, billing "
         "or tariffs file: nothing is written), 3 runtime failure (I/O, database).");
+    app.footer(
+        "Examples:\n"
+        "  istd reconcile --db ledger.db --month 2025-06 --out maand-2025-06/\n"
+        "  istd reconcile --db ledger.db --month 2025-06 --billing cak-2025-06.csv \\\n"
+        "                 --policy beleid.txt --tariffs tarieven.csv --out maand-2025-06/");
     app.add_option("--db", db_, "The ledger (SQLite file written by istd ingest)")
         ->required()
         ->check(CLI::ExistingFile);
@@ -68,6 +79,7 @@ class CommandReconcile : public Command {
     app.add_option("--schemas", schemas_,
                    "Schema bundle (XsdVersie of the 325 from WMO325.xsd's appinfo). Default: "
                    "the bundled iWmo 3.2 schemas");
+    app.add_flag("-q,--quiet", quiet_, "No progress line on standard error");
     app.add_option("--lang", lang_,
                    "Language of report.html: nl (Dutch) or en (English); the standard's terms "
                    "stay as they are")
@@ -118,7 +130,14 @@ class CommandReconcile : public Command {
       if (!schemas_.empty()) throw;
     }
 
+    Progress progress("reconcile", "declarations", 0, quiet_);
+    if (progress.enabled())
+      opt.progress = [&progress](std::size_t, std::size_t total) {
+        progress.set_total(total);
+        progress.advance();
+      };
     auto result = reconcile::run(db_, opt);
+    progress.finish();
     reconcile::write_outputs(result, out_);
     report::MonthReportOptions ro;
     explain::parse_lang(lang_, &ro.lang);
@@ -144,6 +163,7 @@ class CommandReconcile : public Command {
  private:
   std::string db_, month_, billing_, policy_, tariffs_, out_, today_, schemas_;
   std::string format_ = "text";
+  bool quiet_ = false;
   std::string lang_ = "nl";
   bool mask_bsn_ = false;
   std::size_t report_rows_ = 200;

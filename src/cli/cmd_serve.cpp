@@ -37,6 +37,10 @@ class CommandServe : public Command {
         "and exits 0.\n\n"
         "Exit status: 0 stopped by a signal, 2 usage or configuration error, 3 runtime "
         "failure.");
+    app.footer(
+        "Example:\n"
+        "  istd serve --listen 0.0.0.0:8443 --cert server.pem --key server.key \\\n"
+        "             --client-ca clients-ca.pem --db ledger.db --out uit/");
     app.add_option("--listen", listen_,
                    "Address and port to listen on, HOST:PORT (an IP address; port 0 picks a "
                    "free one, printed at start)")

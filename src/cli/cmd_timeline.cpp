@@ -22,6 +22,10 @@ class CommandTimeline : public Command {
         "and stop periods, each with the message that proves it. Meant for an employee "
         "answering that citizen; the BSN is shown in the output (and nowhere else).\n\n"
         "Exit status: 0 done (also when nothing is known), 2 usage error, 3 database failure.");
+    app.footer(
+        "Examples:\n"
+        "  istd timeline --db ledger.db --bsn 999900006\n"
+        "  istd timeline --db ledger.db --bsn 999900006 --format json > client.json");
     app.add_option("--db", db_, "The ledger written by istd ingest")
         ->required()
         ->check(CLI::ExistingFile);

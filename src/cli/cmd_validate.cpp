@@ -1,6 +1,4 @@
 // istd validate: XSD and level-2 validation of messages, in one streaming pass each.
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -13,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
 #include "cli/parallel.hpp"
+#include "cli/progress.hpp"
 #include "core/errors.hpp"
 #include "core/report/report.hpp"
 #include "core/report/rapport.hpp"
@@ -32,6 +31,10 @@ class CommandValidate : public Command {
         "Each message is read in one streaming pass; nothing is changed or stored.\n\n"
         "Exit status: 0 all messages valid, 1 some message invalid, 2 usage or configuration "
         "error, 3 runtime failure.");
+    app.footer(
+        "Examples:\n"
+        "  istd validate berichten/\n"
+        "  istd validate --format rapport --out rapporten/ berichten/2025-06/");
     app.add_option("paths", paths_,
                    "Message files, directories (all *.xml below them, in path order) or - for "
                    "standard input")
@@ -62,7 +65,9 @@ class CommandValidate : public Command {
                    "reject")
         ->check(CLI::IsMember({"warn", "reject"}))
         ->capture_default_str();
-    app.add_flag("-q,--quiet", quiet_, "Text format: print only the summary");
+    app.add_flag("-q,--quiet", quiet_,
+                 "No progress line on standard error; with --format text print only the "
+                 "summary");
     app.add_option("--out", out_dir_,
                    "With --format rapport: write one report per message to DIR/<file "
                    "name>.rapport.xml (-2, -3, ... appended when names repeat; stdin gives "
@@ -91,9 +96,8 @@ class CommandValidate : public Command {
     std::size_t n_valid = 0, n_invalid = 0, n_warn = 0;
     std::map<std::string, std::pair<std::size_t, std::size_t>> by_type;  // valid, invalid
     std::map<std::string, std::size_t> by_rule;
-    const bool progress = format_ == "text" && isatty(STDERR_FILENO) && inputs.size() > 200;
     auto started = std::chrono::steady_clock::now();
-    auto last_progress = started;
+    Progress progress("validate", "messages", inputs.size(), quiet_);
 
     ordered_parallel<ValidationResult>(
         inputs.size(), jobs, [&] { return std::make_unique<Validator>(bundle, opt); },
@@ -123,32 +127,28 @@ class CommandValidate : public Command {
           ok ? ++t.first : ++t.second;
           for (const auto& f : r.findings)
             if (f.severity == Severity::error) ++by_rule[f.rule];
+          std::string out;
           if (format_ == "json") {
-            std::string line = report::to_json(r).dump(-1, ' ', false,
-                                                       nlohmann::ordered_json::error_handler_t::replace);
-            line += '\n';
-            std::fwrite(line.data(), 1, line.size(), stdout);
+            out = report::to_json(r).dump(-1, ' ', false,
+                                          nlohmann::ordered_json::error_handler_t::replace);
+            out += '\n';
           } else if (format_ == "rapport") {
-            std::string xml = report::to_rapport(r);
-            if (out_dir_.empty()) {
-              std::fwrite(xml.data(), 1, xml.size(), stdout);
-            } else {
+            out = report::to_rapport(r);
+            if (!out_dir_.empty()) {
               util::write_file_atomic(std::filesystem::path(out_dir_) / rapport_name(inputs[i]),
-                                      xml);
+                                      out);
+              out.clear();
             }
           } else if (!quiet_) {
-            std::string text = report::to_text(r);
-            std::fwrite(text.data(), 1, text.size(), stdout);
+            out = report::to_text(r);
           }
-          if (progress) {
-            auto now = std::chrono::steady_clock::now();
-            if (now - last_progress > std::chrono::seconds(2)) {
-              last_progress = now;
-              std::fprintf(stderr, "istd: validated %zu of %zu messages\r", i + 1, inputs.size());
-            }
+          if (!out.empty()) {
+            auto hold = progress.hold_for_stdout();
+            std::fwrite(out.data(), 1, out.size(), stdout);
           }
+          progress.advance();
         });
-    if (progress) std::fprintf(stderr, "\n");
+    progress.finish();
     std::fflush(stdout);
     if (std::ferror(stdout)) throw RuntimeError("writing the output failed");
 

@@ -48,6 +48,15 @@ int main(int argc, char** argv) {
     subs.emplace_back(sub, cmd.get());
     cmds.push_back(std::move(cmd));
   }
+  // After the subcommands: they would inherit it.
+  app.footer(
+      "Examples:\n"
+      "  istd validate berichten/\n"
+      "  istd ingest --db ledger.db --out uit/ inbox/\n"
+      "  istd reconcile --db ledger.db --month 2025-06 --billing cak-2025-06.csv \\\n"
+      "                 --out maand-2025-06/\n"
+      "Run 'istd <command> --help' for the options of one command; docs/ingest.md,\n"
+      "docs/reconcile.md and docs/serve.md explain them in full.");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,5 +1,5 @@
 // Configuration of `istd serve`: where it listens, its TLS material and the limits that bound
-// every connection (STYLE.md B7: a timeout and a size limit on every read).
+// every connection (a timeout and a size limit on every read).
 #pragma once
 
 #include <chrono>
@@ -14,7 +14,7 @@ namespace istd::server {
 using Millis = std::chrono::milliseconds;
 
 struct Limits {
-  /// Largest request body (the hubs' envelope limit, PEERS.md §1.4); larger: 413.
+  /// Largest request body (the hubs' envelope limit); larger: 413.
   std::size_t body_limit = 25u * 1024u * 1024u;
   /// Largest request header block; larger: 431.
   std::size_t header_limit = 16u * 1024u;

@@ -49,7 +49,7 @@ class Intake {
   /// Takes in one message (`result` is Validator::validate on `bytes`). Durable on return.
   /// @throws RuntimeError on database or I/O failure.
   virtual IntakeResult submit(std::string_view bytes, ValidationResult result) = 0;
-  /// Messages (inputs and retours) delivered to `party` (DOMAIN.md §1.4 routing), oldest first.
+  /// Messages (inputs and retours) delivered to `party` (ingest's routing), oldest first.
   virtual std::vector<StoredMessage> list_for(const std::string& party, const Since& since,
                                               std::size_t limit) = 0;
   /// Called once at shutdown, after the last submit.

@@ -2,7 +2,7 @@
 // message per transaction, so a 202 means the message and its retour are committed.
 // Listing reads the ledger's messages table through a second, read-only SQLite connection:
 // a message is delivered to the party that is the first component of its route_path, which
-// ingest computes with the DOMAIN.md §1.4 routing (retours to the heenbericht's Afzender,
+// ingest computes with its routing (retours to the heenbericht's Afzender,
 // everything else to the Ontvanger; quarantined input to nobody).
 #pragma once
 

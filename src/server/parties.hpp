@@ -1,5 +1,5 @@
 // Who is calling: a verified client certificate becomes a party code (AGB code of a provider,
-// gemeentecode of a municipality; DOMAIN.md §1.1). Without a parties file the certificate's
+// gemeentecode of a municipality; docs/serve.md). Without a parties file the certificate's
 // subject CN is the party code. With one, only the certificates it lists are parties.
 //
 // Parties file (one mapping a line, '#' starts a comment, blank lines ignored):

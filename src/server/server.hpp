@@ -1,6 +1,6 @@
 // `istd serve`: an HTTPS (mutual TLS) front of the validator and the ingest engine.
 //
-// Structure (STYLE.md B7, after Beast's server-flex-awaitable): one accept loop on a control
+// Structure (after Beast's server-flex-awaitable): one accept loop on a control
 // strand -> one coroutine per connection on its own strand (handshake, then requests one at a
 // time, every read and write under a timeout) -> request handling that moves CPU work
 // (parse + validate, JSON/XML rendering) to a worker pool and every ledger call to a single

@@ -1,6 +1,6 @@
 # CLI tests: every command answers --help with exit 0 and empty stderr; golden tests compare
 # stdout exactly and require empty stderr (tests/cli/run_cli_test.cmake).
-set(ISTD_COMMANDS validate ingest timeline serve reconcile)
+set(ISTD_COMMANDS validate ingest timeline serve reconcile explain)
 foreach(cmd ${ISTD_COMMANDS})
   add_test(NAME cli_${cmd}_help
     COMMAND ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd> "-DARGS=${cmd};--help"
@@ -75,4 +75,21 @@ add_test(NAME cli_reconcile_bad_amounts
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/reconcile_bad_amounts_test.py
           $<TARGET_FILE:istd>)
 set_tests_properties(cli_reconcile_bad_amounts PROPERTIES
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")
+# Every --help is self-contained: examples at the end, no references to documents outside the
+# project (tests/cli/help_text_test.cmake).
+add_test(NAME cli_help_self_contained
+  COMMAND ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd> "-DARGS=--help"
+          -P ${CMAKE_CURRENT_LIST_DIR}/help_text_test.cmake)
+foreach(cmd ${ISTD_COMMANDS})
+  add_test(NAME cli_${cmd}_help_self_contained
+    COMMAND ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd> "-DARGS=${cmd};--help"
+            -P ${CMAKE_CURRENT_LIST_DIR}/help_text_test.cmake)
+endforeach()
+# The progress line of validate, ingest and reconcile (src/cli/progress.hpp): drawn on stderr
+# when forced, never with --quiet, never for a short run on a terminal, and stdout unchanged.
+add_test(NAME cli_progress
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/progress_test.py
+          $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli_progress PROPERTIES
   ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")

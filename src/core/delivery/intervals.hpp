@@ -1,8 +1,8 @@
-// Delivery, pause and stop intervals of one allocation (DOMAIN.md §6.3), derived on demand from
+// Delivery, pause and stop intervals of one allocation, derived on demand from
 // the live StartProducts and StopProducts: the ledger stores messages, never derived state.
 //
 // All intervals are inclusive on both ends. A stop's Einddatum is the last delivered day
-// ([Interpretation] DOMAIN.md §2.4, setting `stop_einddatum_inclusive`), so a pause starts the day
+// (an interpretation; setting `stop_einddatum_inclusive`), so a pause starts the day
 // after. An open end is `kForever`.
 #pragma once
 
@@ -73,7 +73,7 @@ Result compute(const Allocation& allocation, std::vector<Start> starts, std::vec
 State state_on(const std::vector<Interval>& intervals, Date day);
 
 /// Combines per-allocation states of one client for a day: DELIVERED beats PAUSED beats
-/// NOT_STARTED beats STOPPED/ENDED beats NONE (DOMAIN.md §6.3).
+/// NOT_STARTED beats STOPPED/ENDED beats NONE.
 State combine(State a, State b);
 
 }  // namespace istd::delivery

@@ -1,9 +1,9 @@
 #include "core/explain/catalogue.hpp"
 
+#include <fmt/format.h>
+
 #include <stdexcept>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 namespace istd::explain {
 
@@ -12,9 +12,12 @@ extern const char* const kCatalogueLines[];
 extern const std::size_t kCatalogueLines_count;
 
 bool parse_lang(std::string_view text, Lang* lang) {
-  if (text == "nl") *lang = Lang::nl;
-  else if (text == "en") *lang = Lang::en;
-  else return false;
+  if (text == "nl")
+    *lang = Lang::nl;
+  else if (text == "en")
+    *lang = Lang::en;
+  else
+    return false;
   return true;
 }
 
@@ -28,13 +31,12 @@ std::vector<Entry> parse(const std::vector<std::string_view>& lines, std::string
   };
   auto finish = [&]() {
     if (out.empty()) return;
-    static const char* const kFields[] = {"title.nl",   "title.en", "meaning.nl", "meaning.en",
-                                          "cause.nl",   "cause.en", "action.nl",  "action.en"};
+    static const char* const kFields[] = {"title.nl", "title.en", "meaning.nl", "meaning.en",
+                                          "cause.nl", "cause.en", "action.nl",  "action.en"};
     for (const char* f : kFields) {
       bool found = false;
       for (const auto& s : fields_seen) found = found || s == f;
-      if (!found)
-        throw error(entry_line, fmt::format("entry [{}] has no {}", out.back().key, f));
+      if (!found) throw error(entry_line, fmt::format("entry [{}] has no {}", out.back().key, f));
     }
   };
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -61,19 +63,24 @@ std::vector<Entry> parse(const std::vector<std::string_view>& lines, std::string
     std::string value(l.substr(colon + 2));
     if (value.empty()) throw error(n, fmt::format("{} is empty", field));
     for (const auto& s : fields_seen)
-      if (s == field) throw error(n, fmt::format("{} appears twice in [{}]", field, out.back().key));
+      if (s == field)
+        throw error(n, fmt::format("{} appears twice in [{}]", field, out.back().key));
     Entry& e = out.back();
     Entry::Text* t = nullptr;
     const auto dot = field.find('.');
     const std::string name = field.substr(0, dot);
-    if (name == "title") t = &e.title;
-    else if (name == "meaning") t = &e.meaning;
-    else if (name == "cause") t = &e.cause;
-    else if (name == "action") t = &e.action;
+    if (name == "title")
+      t = &e.title;
+    else if (name == "meaning")
+      t = &e.meaning;
+    else if (name == "cause")
+      t = &e.cause;
+    else if (name == "action")
+      t = &e.action;
     const std::string lang = dot == std::string::npos ? "" : field.substr(dot + 1);
     if (!t || (lang != "nl" && lang != "en"))
-      throw error(n, fmt::format("unknown field {} (title, meaning, cause, action; .nl or .en)",
-                                 field));
+      throw error(
+          n, fmt::format("unknown field {} (title, meaning, cause, action; .nl or .en)", field));
     (lang == "nl" ? t->nl : t->en) = std::move(value);
     fields_seen.push_back(field);
   }

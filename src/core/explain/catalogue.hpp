@@ -34,11 +34,11 @@ const std::vector<Entry>& all();
 const Entry* find(std::string_view key);
 
 /// Keys of the kinds of codes istd emits.
-std::string rule_key(std::string_view rule_code);           ///< "TR321", "XSD"
-std::string retourcode_key(std::string_view retourcode);    ///< "retourcode 9321"
-std::string signal_key(std::string_view signal);            ///< "signal in-pause"
-std::string at_key(std::string_view reason);                ///< "abonnementstarief pause"
-std::string warning_key(std::string_view warning);          ///< "warning start-outside-..."
+std::string rule_key(std::string_view rule_code);         ///< "TR321", "XSD"
+std::string retourcode_key(std::string_view retourcode);  ///< "retourcode 9321"
+std::string signal_key(std::string_view signal);          ///< "signal in-pause"
+std::string at_key(std::string_view reason);              ///< "abonnementstarief pause"
+std::string warning_key(std::string_view warning);        ///< "warning start-outside-..."
 
 /// Parses catalogue text (the format of catalogue.txt); `source` names it in errors.
 /// @throws std::logic_error "source:LINE: ..." on a malformed entry.

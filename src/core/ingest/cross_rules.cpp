@@ -1,4 +1,4 @@
-// Cross-message rules for 301/305/307 (DOMAIN.md §4.2–§4.4).
+// Cross-message rules for 301/305/307 (docs/ingest.md).
 #include "core/ingest/cross_rules.hpp"
 
 #include <fmt/format.h>
@@ -69,7 +69,7 @@ std::optional<ledger::AllocationVersion> allocation_of(const Ledger& l, const le
 std::optional<std::string> tr019(const std::optional<ledger::AllocationVersion>& a,
                                  const ledger::StartKey& k, std::string_view what,
                                  const std::set<std::string>& taakgericht) {
-  // Taakgericht (no allocations per client): keyed by Product instead (DOMAIN.md §4.3).
+  // Taakgericht (no allocations per client): keyed by Product instead (TR019, --taakgericht).
   if (!k.toewijzing_nummer && taakgericht.count(k.agb)) return std::nullopt;
   if (!k.toewijzing_nummer)
     return fmt::format(
@@ -96,7 +96,7 @@ std::optional<std::string> tr019(const std::optional<ledger::AllocationVersion>&
   return std::nullopt;
 }
 
-/// Non-rejecting observations for a start/stop on an existing allocation (§4.3 TR019 notes).
+/// Non-rejecting observations for a start/stop on an existing allocation (TR019 notes).
 /// Copies the start key (and the informative ToewijzingIngangsdatum) into a ledger record.
 template <typename Record>
 void fill_start_key(Record& rec, const ledger::StartKey& k, const model::Text& ingangsdatum) {
@@ -148,7 +148,7 @@ ledger::StartKey key_of(const Message& m, const P& p) {
   return k;
 }
 
-/// Class indices: status 3 first, then status 1, each in document order (§4.1).
+/// Class indices: status 3 first, then status 1, each in document order.
 template <typename V>
 std::vector<std::size_t> processing_order(const V& classes) {
   std::vector<std::size_t> order;

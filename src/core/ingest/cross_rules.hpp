@@ -1,4 +1,4 @@
-// Cross-message rules (DOMAIN.md §4.2–§4.4) for 301, 305 and 307, evaluated against the ledger
+// Cross-message rules (docs/ingest.md) for 301, 305 and 307, evaluated against the ledger
 // and applied to it class by class. The caller wraps a call in a Ledger::Savepoint and rolls it
 // back when `rejected()`.
 #pragma once

@@ -55,7 +55,7 @@ std::string basename_of(const std::string& source) {
   return b.empty() ? std::string("input.xml") : b;
 }
 
-/// Party a message is delivered to (DOMAIN.md §1.4): retours go to their header Afzender.
+/// Party a message is delivered to: retours go to their header Afzender.
 std::string party_of(const model::Message& m) {
   const std::string& p = m.type == MessageType::WMO302 || m.type == MessageType::WMO306 ||
                                  m.type == MessageType::WMO308
@@ -737,7 +737,7 @@ struct Ingestor::Impl {
     n.xsd_bericht = xm;
     n.verdict = Verdict::recorded;
     n.reply_to = heen_id;
-    // A retour goes to the heenbericht's Afzender (DOMAIN.md §1.4).
+    // A retour goes to the heenbericht's Afzender.
     n.route_path = fmt::format("{}/{}/{}.xml", m.header.afzender.value, rname, n.identificatie);
     content.identificatie_retour = n.identificatie;
     content.dagtekening_retour = n.dagtekening;
@@ -930,7 +930,7 @@ struct Ingestor::Impl {
     const bool level2 = has_error(o.result.findings);
 
     if (is_retour_type(m->type)) {
-      // A rejecting 302 takes the own 301 out of force (DOMAIN.md §4.1), in this transaction.
+      // A rejecting 302 takes the own 301 out of force (--rejected-301), in this transaction.
       if (m->type == MessageType::WMO302 && opt.side == Side::gemeente &&
           opt.rejected_301 == Rejected301::withdraw && rejects(*m))
         withdraw_rejected_301(o, *m);
@@ -948,7 +948,7 @@ struct Ingestor::Impl {
       return o;
     }
 
-    // Header rules (§4.2) come after level 2 (§4.9) but are evaluated for the record anyway.
+    // Header rules come after level 2 in the rule order but are evaluated for the record anyway.
     std::vector<Finding> header;
     if (!level2) header = check_header(ledger, *m, opt.today);
 
@@ -998,7 +998,7 @@ struct Ingestor::Impl {
       return o;
     }
 
-    // Class rules against a tentative state (§4.1): a savepoint with a provisional row.
+    // Class rules against a tentative state: a savepoint with a provisional row.
     CrossResult cross;
     {
       Ledger::Savepoint sp(ledger);

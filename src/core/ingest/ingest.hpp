@@ -1,5 +1,5 @@
 // `istd ingest` in the core: takes validated messages one by one (in input order), applies the
-// cross-message rules of DOMAIN.md §4 against the ledger, records every message with its
+// cross-message rules (docs/ingest.md) against the ledger, records every message with its
 // verdict, builds the retour messages and routes inputs and retours to an output tree.
 //
 // Design.
@@ -10,8 +10,8 @@
 //   to the gemeente; their 325 is made by `istd reconcile`. Received retours (302/306/308/325)
 //   are recorded and routed; at the gemeente a 302 with a retourcode other than 0200 also takes
 //   the own 301 it answers out of force (Options::rejected_301: its allocation versions are
-//   deleted in the 302's transaction; DOMAIN.md §4.1). Providers in Options::taakgericht may
-//   send starts/stops without ToewijzingNummer, matched by Product (§4.3).
+//   deleted in the 302's transaction). Providers in Options::taakgericht may
+//   send starts/stops without ToewijzingNummer, matched by Product (TR019).
 // * Verdicts. Level 1 (not XML, XSD-invalid, unknown namespace, types istd does not process):
 //   quarantine (`quarantine/<file>` + `<file>.reason`), no retour. Level 2 (message rules):
 //   header-only retour 0001 + XsltVersie. Header rules (TR056 9056, TR135 8848): header-only
@@ -64,7 +64,7 @@ enum class Side { gemeente, aanbieder };
 
 /// What a received 302 with rejection codes does to the own 301 it answers (side gemeente).
 enum class Rejected301 {
-  withdraw,  ///< all versions the 301 stored are taken out of force (DOMAIN.md §4.1)
+  withdraw,  ///< all versions the 301 stored are taken out of force
   keep,      ///< recorded and routed only; the 301 stays in force
 };
 
@@ -75,7 +75,7 @@ struct Options {
   /// recorded and written by a later run that has an output dir).
   std::filesystem::path out_dir;
   std::size_t batch_size = 1024;
-  /// Providers (AGB) working taakgericht (DOMAIN.md §4.3 TR019): their StartProduct/StopProduct
+  /// Providers (AGB) working taakgericht (TR019): their StartProduct/StopProduct
   /// without ToewijzingNummer is not 9019 but keyed and matched by Product.
   std::set<std::string> taakgericht;
   /// Side gemeente: a received 302 carrying a retourcode other than 0200 takes the own 301 it

@@ -1,4 +1,4 @@
-// Retour messages 302, 306 and 308 (DOMAIN.md §1.4, §2.7, §5.2): the heenbericht's header
+// Retour messages 302, 306 and 308 (docs/ingest.md): the heenbericht's header
 // copied with the retour's BerichtCode plus the retour fields, and — when a class under the
 // client was judged faulty — the complete Client with every class copied unchanged and a
 // RetourCodes per class.

@@ -1,6 +1,6 @@
 // `istd timeline`: everything the ledger knows about one citizen's allocations — the 301
 // versions, the 305/307 history (deleted records included, marked), and the delivery, pause
-// and stop intervals derived from the live records (DOMAIN.md §6.3) — for an employee who
+// and stop intervals derived from the live records — for an employee who
 // answers that citizen's questions. The BSN is shown (the employee asked for it); never log it.
 #pragma once
 

@@ -1,9 +1,9 @@
 // The ledger: istd's persistent memory of every message it took in or produced, and of the
 // functional state those messages build (allocations, starts, stops, declarations, prestaties).
-// Cross-message rules (DOMAIN.md §4) read it; reconciliation (issue 5) reads and writes it.
+// Cross-message rules (istd ingest) read it; reconciliation (istd reconcile) reads and writes it.
 //
 // Engine. SQLite, embedded, one file (`--db FILE`), created on first use. WAL journal,
-// `synchronous=FULL` (STYLE.md B8: audit data), `foreign_keys=ON`, busy timeout 10 s so an
+// `synchronous=FULL` (audit data), `foreign_keys=ON`, busy timeout 10 s so an
 // `istd reconcile` and an `istd ingest` on the same file wait for each other instead of failing.
 // One `Ledger` object per thread; it is not thread-safe. Several processes may open the same
 // file: SQLite serialises writers (we always `BEGIN IMMEDIATE`).
@@ -48,7 +48,7 @@
 //                                      known durable under the output dir (add_message enqueues,
 //                                      mark_materialised dequeues).
 //
-//   allocation_versions                DOMAIN.md §4.1; one row per distinct ToegewezenProduct
+//   allocation_versions                one row per distinct ToegewezenProduct
 //     id PK, message_id -> messages    occurrence of an accepted 301
 //     gemeente, toewijzing_nummer INTEGER (by value), toewijzingsdatum, toewijzingstijd,
 //     bsn, agb, categorie null, code null, ingangsdatum, einddatum null, reden_wijziging null,
@@ -61,7 +61,7 @@
 //     Current version := max (toewijzingsdatum, toewijzingstijd), compared as text (xs:date and
 //     xs:time lexical forms without zone sort correctly as text).
 //
-//   starts                             StartProducts of accepted 305s (§4.1)
+//   starts                             StartProducts of accepted 305s
 //     id PK, agb, gemeente, bsn, toewijzing_nummer null INTEGER, categorie null, code null,
 //     begindatum, toewijzing_ingangsdatum null, inserted_by -> messages, deleted_by null
 //     Live := deleted_by IS NULL. Invariant: at most one live row per logical key
@@ -70,7 +70,7 @@
 //     reden_beeindiging, einddatum; live key adds (reden_beeindiging, einddatum).
 //     Delivery/pause intervals are never stored: derive them (`delivery_intervals`).
 //
-//   declarations                       one row per XSD-valid 323 taken in (§4.1)
+//   declarations                       one row per XSD-valid 323 taken in
 //     id PK, message_id -> messages, agb, gemeente, declaratie_nummer, periode_begin,
 //     periode_eind, declaratie_dagtekening, totaal_bedrag INTEGER, totaal_dc,
 //     identificatie, dagtekening (its BerichtIdentificatie), xsd_basis, xsd_bericht,
@@ -106,7 +106,7 @@
 // materialised in a later transaction, so a crash at any point leaves either nothing of a
 // message (rerun redoes it) or a committed message whose files the next run re-materialises.
 //
-// Reconcile (issue 5) usage sketch:
+// Reconcile usage sketch:
 //   auto tx = ledger.begin();
 //   for (auto& d : ledger.pending_declarations()) {
 //     auto lines = ledger.prestaties_of_declaration(d.id);       // judge them
@@ -203,7 +203,7 @@ struct AllocationVersion {
   std::optional<std::int64_t> budget;
   std::optional<std::string> referentie_aanbieder;
 
-  /// RedenWijziging 13, or legacy 01 with Einddatum = Ingangsdatum (DOMAIN.md §2.2).
+  /// RedenWijziging 13, or legacy 01 with Einddatum = Ingangsdatum.
   bool deleted() const;
 };
 
@@ -422,7 +422,7 @@ class Ledger {
   /// `inserted` tells which.
   RowId add_allocation_version(const AllocationVersion& v, bool* inserted = nullptr);
   /// Takes the allocation versions stored from message `message_id` (a 301) out of force:
-  /// deletes them, so no lookup (nor reconcile) sees them any more (DOMAIN.md §4.1: an own 301
+  /// deletes them, so no lookup (nor reconcile) sees them any more (an own 301
   /// rejected by the provider's 302). Returns the distinct ToewijzingNummers removed.
   std::vector<std::int64_t> withdraw_allocations_of(MessageId message_id);
   /// The version with the same (gemeente, nummer, datum, tijd), if any.
@@ -524,7 +524,7 @@ class Ledger {
   friend class Savepoint;
 };
 
-/// The delivery intervals (DOMAIN.md §6.3) of allocation (gemeente, nummer): current version +
+/// The delivery intervals of allocation (gemeente, nummer): current version +
 /// live starts/stops of the same AGB, gemeente, Bsn and number. nullopt when unknown.
 /// @throws RuntimeError on database failure.
 std::optional<delivery::Result> delivery_intervals(const Ledger& ledger, std::string_view gemeente,

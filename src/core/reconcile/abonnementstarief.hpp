@@ -1,5 +1,5 @@
-// The abonnementstarief check of DOMAIN.md §7.6: eligible days per person under the policy's
-// trigger (§6.3 day states), billable months per household, episode start months, and — with a
+// The abonnementstarief check (docs/reconcile.md): eligible days per person under the policy's
+// trigger (day states), billable months per household, episode start months, and — with a
 // billing list — the comparison that finds refunds (`pause`, `before-start`, `after-stop`,
 // `no-allocation`, and `not-claimed` for the declaration trigger) and informational findings
 // (`start-month`, `not-billed`, `duplicate-household`, `amount-mismatch`, `amount-unknown`,
@@ -29,7 +29,7 @@ struct AtAllocation {
   model::Date ingangsdatum;
   std::optional<model::Date> einddatum;
   bool deleted = false;
-  std::vector<delivery::Interval> intervals;  ///< §6.3, evidence filled
+  std::vector<delivery::Interval> intervals;  ///< evidence filled
   std::string evidence;                       ///< the 301 ("WMO301:<id>")
   /// Deleted starts/stops: their Begindatum and the deleting message (evidence, F6).
   std::vector<std::pair<model::Date, std::string>> deletions;

@@ -1,4 +1,4 @@
-// The 325 Declaratie-antwoord of one 323 (DOMAIN.md §2.6, §5.3): header with the 323's
+// The 325 Declaratie-antwoord of one 323: header with the 323's
 // identification, then — unless the 323 was rejected on its header or at level 2 — the
 // DeclaratieAntwoord with the totals and only the clients with rejected lines, each rejected line
 // copied with its retourcodes. TotaalToegekendBedrag follows the TR342 arithmetic.
@@ -27,7 +27,7 @@ std::string build_325(const Declaration& d, const std::vector<Line>& lines, cons
 /// (normal case), Toegekend = 0 on a Declaratie-level rejection. True when consistent.
 bool tr342_consistent(const Declaration& d, const std::vector<Line>& lines, const Judgement& j);
 
-/// Provider side (DOMAIN.md §4.7, no retour exists): checks the prestaties a received 325 lists
+/// Provider side (no retour exists): checks the prestaties a received 325 lists
 /// against the 323 lines that were sent. Returns per listed line the local finding codes: 9366
 /// (TR366, ProductReferentie not in the 323), 9367 (TR367, a value differs), 8187 (TR304, listed
 /// under another Bsn); empty when the line matches.

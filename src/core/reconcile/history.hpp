@@ -1,8 +1,8 @@
-// The in-memory view of the ledger that the 323 rules (DOMAIN.md §4.5) judge against: current
-// allocation versions, their delivery intervals (§6.3), the declarations and prestaties already
+// The in-memory view of the ledger that the 323 rules judge against: current
+// allocation versions, their delivery intervals, the declarations and prestaties already
 // processed. Plain structs, filled by `load_history` (ledger_queries.cpp) or directly by tests.
 // Judging a declaration adds its lines here, so later lines and later declarations see the
-// cumulative effect (§4.1 "credits first", TR322/TR369/TR389/TR390).
+// cumulative effect ("credits first", OP366, TR322/TR369/TR389/TR390).
 #pragma once
 
 #include <cstdint>
@@ -35,7 +35,7 @@ struct Allocation {
   std::optional<std::int64_t> volume;  ///< Omvang/Volume; nullopt when there is no Omvang
   std::string eenheid, frequentie;     ///< Omvang/Eenheid, Omvang/Frequentie ("" without Omvang)
   std::optional<std::int64_t> budget;  ///< cents
-  std::optional<Date> geboortedatum;   ///< the client's, from the 301 (minors, §7.4)
+  std::optional<Date> geboortedatum;   ///< the client's, from the 301 (minors)
   std::string evidence;                ///< the 301 that holds this version ("WMO301:<id>")
   bool has_omvang() const { return volume.has_value(); }
 };
@@ -122,7 +122,7 @@ class History {
   /// All allocations.
   const std::vector<Allocation>& allocations() const { return allocations_; }
 
-  /// Delivery intervals (§6.3) of an allocation; nullptr when unknown.
+  /// Delivery intervals of an allocation; nullptr when unknown.
   void set_intervals(std::string_view gemeente, std::int64_t nummer,
                      std::vector<delivery::Interval> intervals);
   const std::vector<delivery::Interval>* intervals(std::string_view gemeente,

@@ -181,6 +181,7 @@ Result run(const std::filesystem::path& db, const Options& opt) {
       }
     }
     res.declarations.push_back(std::move(dr));
+    if (opt.progress) opt.progress(k + 1, snap.month_declarations.size());
   }
 
   // Record the new verdicts and 325s.

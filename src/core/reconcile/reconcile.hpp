@@ -1,12 +1,12 @@
 // `istd reconcile` in the core: for the declarations whose DeclaratiePeriode is one month, judge
 // the pending ones (rules_323), build and record their 325s, report the stored verdicts of the
-// ones already answered, compute the signals (§4.8) and the abonnementstarief check (§7.6), and
+// ones already answered, compute the signals and the abonnementstarief check, and
 // render the outputs (findings.jsonl/csv, 325/, abonnementstarief.csv, summary.json).
 //
 // Determinism and reruns: a declaration is judged once; its verdicts, codes and 325 live in the
 // ledger. A rerun for the same month reports the same verdicts and rewrites the same files
 // (signals and the AT check are recomputed from the current ledger, so a late 305 or a
-// deletion changes them, DOMAIN.md §6.3).
+// deletion changes them).
 #pragma once
 
 #include <filesystem>
@@ -36,6 +36,9 @@ struct Options {
   model::Date today{2025, 1, 1};  ///< Dagtekening of the 325s
   /// XsdVersie of the produced 325 (appinfo of our WMO325.xsd; 1.0.0 when unknown).
   std::string xsd_basis = "1.0.0", xsd_bericht = "1.0.0";
+  /// Called after each declaration of the month (judged now or reported from the ledger) with
+  /// the number handled so far and the month's total; may be empty.
+  std::function<void(std::size_t done, std::size_t total)> progress;
 };
 
 struct DeclarationResult {

@@ -1,8 +1,8 @@
-// The cross-message rules of a 323 (DOMAIN.md §4.5, order §4.9) over a `History`:
+// The cross-message rules of a 323 (docs/reconcile.md) over a `History`:
 // Declaratie level (TR333, TR318), Client level (TR304), Prestatie level (TR314, TR338, TR304,
 // TR384, TR339, TR340, TR341, TR307, TR308, TR387, TR388, TR319, TR323, TR390, TR389, TR321,
 // TR322, TR369, TR346, TR418), credits before debits (OP366) with cumulative effects, plus the
-// informational signals of §4.8 (OP364: they never reject — unless the municipality's policy
+// informational signals (OP364: they never reject — unless the municipality's policy
 // explicitly turns before-start / in-pause into a local rejection).
 #pragma once
 
@@ -19,7 +19,7 @@
 namespace istd::reconcile {
 
 struct RuleOptions {
-  /// TR318: use delivery intervals as evidence of care in skipped months (DOMAIN.md §4.5.1).
+  /// TR318: use delivery intervals as evidence of care in skipped months.
   bool tr318_evidence = true;
   /// Local rejection codes for the signals (off = nullopt; deviates from OP364).
   std::optional<std::string> local_before_start, local_in_pause;
@@ -36,7 +36,7 @@ struct Hit {
 struct LineOutcome {
   bool approved = false;
   std::vector<Hit> hits;          ///< empty when approved
-  std::vector<Signal> signals;    ///< informational (§4.8)
+  std::vector<Signal> signals;    ///< informational
   std::vector<std::string> codes() const;  ///< retourcodes (0233 when not assessed)
   bool not_assessed = false;      ///< under a rejected Client (0233)
 };

@@ -1,5 +1,5 @@
-// Informational signals per claim line (DOMAIN.md §4.8), computed from the delivery intervals of
-// §6.3. They never reject a line (OP364).
+// Informational signals per claim line (docs/reconcile.md), computed from the delivery intervals
+// of the allocation. They never reject a line (OP364).
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-// Volume, week and amount computations of DOMAIN.md §4.6: calendar weeks and Sundays in a
+// Volume, week and amount computations: calendar weeks and Sundays in a
 // period, the maximum per product period (TR321) and over the allocation (TR322), unit
 // conversion (hours allocated, minutes claimed) and the amount/tariff arithmetic of TR346/TR418
 // with the IV081 rounding. Pure functions; money is integer cents.
@@ -22,7 +22,7 @@ std::int64_t sundays(Date from, Date to);
 /// Number of calendar months touched by [from, to].
 std::int64_t months_touched(Date from, Date to);
 
-/// Output-based units (82 stuks output, 83 euro's); all others are effort-based (§4.6.1).
+/// Output-based units (82 stuks output, 83 euro's); all others are effort-based.
 bool output_based(std::string_view eenheid);
 
 /// The factor that converts a line's volume into the allocation's comparison unit: 60 for a line

@@ -16,8 +16,13 @@ struct BatchItem {
   std::string source;         ///< file name as given
   std::string type;           ///< "WMO305", "" when unknown
   std::string identificatie;  ///< header Identificatie, "" when not read
-  enum class Verdict { accepted, rejected, quarantined, duplicate, unreadable } verdict =
-      Verdict::accepted;
+  enum class Verdict {
+    accepted,
+    rejected,
+    quarantined,
+    duplicate,
+    unreadable
+  } verdict = Verdict::accepted;
   std::string route, retour;  ///< paths as printed ("" when none)
   std::vector<Finding> findings;
   std::string error;  ///< unreadable input: why

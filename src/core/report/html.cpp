@@ -9,12 +9,23 @@ namespace istd::report::html {
 void append_esc(std::string& out, std::string_view s) {
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -42,12 +53,12 @@ std::string count(std::int64_t n, Lang lang) {
 }
 
 namespace {
-constexpr std::string_view kMonthsNl[] = {"januari", "februari", "maart",     "april",
-                                          "mei",     "juni",     "juli",      "augustus",
-                                          "september", "oktober", "november", "december"};
-constexpr std::string_view kMonthsEn[] = {"January", "February", "March",     "April",
-                                          "May",     "June",     "July",      "August",
-                                          "September", "October", "November", "December"};
+constexpr std::string_view kMonthsNl[] = {"januari",   "februari", "maart",    "april",
+                                          "mei",       "juni",     "juli",     "augustus",
+                                          "september", "oktober",  "november", "december"};
+constexpr std::string_view kMonthsEn[] = {"January",   "February", "March",    "April",
+                                          "May",       "June",     "July",     "August",
+                                          "September", "October",  "November", "December"};
 constexpr std::string_view kShortNl[] = {"jan", "feb", "mrt", "apr", "mei", "jun",
                                          "jul", "aug", "sep", "okt", "nov", "dec"};
 constexpr std::string_view kShortEn[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -61,8 +72,7 @@ std::string month_name(std::string_view ym, Lang lang) {
 }
 
 std::string month_short(int year, int month, Lang lang) {
-  return fmt::format("{} '{:02d}", (lang == Lang::nl ? kShortNl : kShortEn)[month - 1],
-                     year % 100);
+  return fmt::format("{} '{:02d}", (lang == Lang::nl ? kShortNl : kShortEn)[month - 1], year % 100);
 }
 
 std::string date(const model::Date& d, Lang lang) {

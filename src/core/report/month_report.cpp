@@ -1,11 +1,11 @@
 #include "core/report/month_report.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
-
-#include <fmt/format.h>
 
 #include "core/report/html.hpp"
 #include "core/report/timeline_svg.hpp"
@@ -37,11 +37,10 @@ std::string explanation(const std::string& key, Lang lang) {
 std::string rule_of_code(const std::string& code) {
   // The rule behind a 323 retourcode, as summary_text shows it.
   static const std::map<std::string, std::string> kRules = {
-      {"0611", "TR418"}, {"8017", "TR323"}, {"8021", "TR314"}, {"8187", "TR304"},
-      {"9307", "TR307"}, {"9308", "TR308"}, {"9319", "TR319"}, {"9321", "TR321"},
-      {"9322", "TR322"}, {"9338", "TR338"}, {"9339", "TR339"}, {"9340", "TR340"},
-      {"9341", "TR341"}, {"9346", "TR346"}, {"9369", "TR369"}, {"9384", "TR384"},
-      {"9387", "TR387"}, {"9388", "TR388"}, {"9389", "TR389"}, {"9390", "TR390"},
+      {"0611", "TR418"}, {"8017", "TR323"}, {"8021", "TR314"}, {"8187", "TR304"}, {"9307", "TR307"},
+      {"9308", "TR308"}, {"9319", "TR319"}, {"9321", "TR321"}, {"9322", "TR322"}, {"9338", "TR338"},
+      {"9339", "TR339"}, {"9340", "TR340"}, {"9341", "TR341"}, {"9346", "TR346"}, {"9369", "TR369"},
+      {"9384", "TR384"}, {"9387", "TR387"}, {"9388", "TR388"}, {"9389", "TR389"}, {"9390", "TR390"},
       {"9333", "TR333"}, {"8214", "TR318"}, {"0233", "TR304"}};
   auto it = kRules.find(code);
   return it == kRules.end() ? std::string() : it->second;
@@ -88,26 +87,34 @@ struct Writer {
     const std::string title = fmt::format("{} {}", t(lang, "Maandrapport", "Month report"),
                                           html::month_name(month, lang));
     out += html::page_begin(title + " - istd", lang);
-    out += fmt::format("<header><h1>{}</h1><div class=\"meta\">{} {} &middot; {}{}</div>",
-                       esc(title),
-                       t(lang, "Declaraties (323) met DeclaratiePeriode", "Declarations (323) with DeclaratiePeriode"),
-                       esc(html::month_name(month, lang)),
-                       t(lang, "gemaakt door istd", "made by istd"),
-                       o.generated_on.empty() ? std::string()
-                                              : fmt::format(" {} {}", t(lang, "op", "on"),
-                                                            esc(o.generated_on)));
-    if (o.mask_bsn)
-      out += fmt::format("<div class=\"privacy masked\">{}</div>",
-                         t(lang, "BSN's zijn in dit rapport gemaskeerd (alleen de laatste drie cijfers zijn zichtbaar).",
-                           "BSNs are masked in this report (only the last three digits are shown)."));
-    else
-      out += fmt::format("<div class=\"privacy\"><b>{}</b> {}</div>",
-                         t(lang, "Dit rapport bevat BSN's.", "This report contains BSNs."),
-                         t(lang, "Ze zijn nodig om terugbetalingen en correcties bij het CAK uit te voeren. Bewaar en deel het rapport zoals andere persoonsgegevens; maak met --mask-bsn een versie zonder volledige BSN's.",
-                           "They are needed to carry out refunds and corrections with the CAK. Store and share the report like other personal data; --mask-bsn makes a version without full BSNs."));
     out += fmt::format(
-        "<nav><a href=\"#overzicht\">{}</a><a href=\"#aanbieders\">{}</a><a href=\"#abonnementstarief\">{}</a>"
-        "<a href=\"#afwijzingen\">{}</a><a href=\"#signalen\">{}</a><a href=\"#uitleg\">{}</a></nav></header>\n",
+        "<header><h1>{}</h1><div class=\"meta\">{} {} &middot; {}{}</div>", esc(title),
+        t(lang, "Declaraties (323) met DeclaratiePeriode",
+          "Declarations (323) with DeclaratiePeriode"),
+        esc(html::month_name(month, lang)), t(lang, "gemaakt door istd", "made by istd"),
+        o.generated_on.empty() ? std::string()
+                               : fmt::format(" {} {}", t(lang, "op", "on"), esc(o.generated_on)));
+    if (o.mask_bsn)
+      out += fmt::format(
+          "<div class=\"privacy masked\">{}</div>",
+          t(lang,
+            "BSN's zijn in dit rapport gemaskeerd (alleen de laatste drie cijfers zijn zichtbaar).",
+            "BSNs are masked in this report (only the last three digits are shown)."));
+    else
+      out += fmt::format(
+          "<div class=\"privacy\"><b>{}</b> {}</div>",
+          t(lang, "Dit rapport bevat BSN's.", "This report contains BSNs."),
+          t(lang,
+            "Ze zijn nodig om terugbetalingen en correcties bij het CAK uit te voeren. Bewaar en "
+            "deel het rapport zoals andere persoonsgegevens; maak met --mask-bsn een versie zonder "
+            "volledige BSN's.",
+            "They are needed to carry out refunds and corrections with the CAK. Store and share "
+            "the report like other personal data; --mask-bsn makes a version without full BSNs."));
+    out += fmt::format(
+        "<nav><a href=\"#overzicht\">{}</a><a href=\"#aanbieders\">{}</a><a "
+        "href=\"#abonnementstarief\">{}</a>"
+        "<a href=\"#afwijzingen\">{}</a><a href=\"#signalen\">{}</a><a "
+        "href=\"#uitleg\">{}</a></nav></header>\n",
         t(lang, "Overzicht", "Overview"), t(lang, "Aanbieders", "Providers"),
         t(lang, "Abonnementstarief", "Abonnementstarief"),
         t(lang, "Afgewezen regels", "Rejected lines"), t(lang, "Signalen", "Signals"),
@@ -115,8 +122,9 @@ struct Writer {
   }
 
   void card(std::string_view label, const std::string& fig, const char* cls = "") {
-    out += fmt::format("<div class=\"card {}\"><div class=\"v\">{}</div><div class=\"l\">{}</div></div>",
-                       cls, fig, label);
+    out += fmt::format(
+        "<div class=\"card {}\"><div class=\"v\">{}</div><div class=\"l\">{}</div></div>", cls, fig,
+        label);
   }
 
   void overview() {
@@ -140,30 +148,38 @@ struct Writer {
     std::int64_t n_signals = 0;
     for (const auto& [k, v] : sum["by_signal"].items()) n_signals += num(v, "count");
     card(t(lang, "signalen (geen afwijzing)", "signals (no rejection)"), cnt(n_signals));
-    card(t(lang, "abonnementstarief terug te betalen", "abonnementstarief to refund"),
-         html::figure("at:refund_total", num(at, "refund_total"), eur(num(at, "refund_total"))) +
-             " <small>(" +
-             html::figure("at:refund_count", num(at, "refund_count"), cnt(num(at, "refund_count"))) +
-             std::string(t(lang, " regels", " lines")) + ")</small>",
-         num(at, "refund_count") ? "bad" : "");
+    card(
+        t(lang, "abonnementstarief terug te betalen", "abonnementstarief to refund"),
+        html::figure("at:refund_total", num(at, "refund_total"), eur(num(at, "refund_total"))) +
+            " <small>(" +
+            html::figure("at:refund_count", num(at, "refund_count"), cnt(num(at, "refund_count"))) +
+            std::string(t(lang, " regels", " lines")) + ")</small>",
+        num(at, "refund_count") ? "bad" : "");
     out += "</div>\n";
     if (!r.with_billing)
-      out += fmt::format("<p class=\"muted\">{}</p>",
-                         t(lang, "Zonder factuurlijst van het CAK (--billing) is het abonnementstarief niet vergeleken; het rapport toont dan de periodes en factureerbare maanden.",
-                           "Without the CAK's billing list (--billing) the abonnementstarief was not compared; the report then shows the episodes and billable months."));
+      out +=
+          fmt::format("<p class=\"muted\">{}</p>",
+                      t(lang,
+                        "Zonder factuurlijst van het CAK (--billing) is het abonnementstarief niet "
+                        "vergeleken; het rapport toont dan de periodes en factureerbare maanden.",
+                        "Without the CAK's billing list (--billing) the abonnementstarief was not "
+                        "compared; the report then shows the episodes and billable months."));
     for (const auto& d : sum["deviations"])
       out += fmt::format("<p class=\"privacy\">{} {}</p>", t(lang, "Let op:", "Note:"),
                          esc(d.get<std::string>()));
 
     // Rejections by retourcode.
-    out += fmt::format("<h3>{}</h3>", t(lang, "Afwijzingen per retourcode", "Rejections by retourcode"));
+    out += fmt::format("<h3>{}</h3>",
+                       t(lang, "Afwijzingen per retourcode", "Rejections by retourcode"));
     if (sum["by_retourcode"].empty()) {
       out += fmt::format("<p>{}</p>", t(lang, "Geen afwijzingen.", "No rejections."));
     } else {
-      out += fmt::format("<table class=\"sortable\"><thead><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th>"
-                         "<th class=\"n\">{}</th></tr></thead><tbody>",
-                         t(lang, "Retourcode", "Retourcode"), t(lang, "Betekenis en wat te doen", "Meaning and what to do"),
-                         t(lang, "Aantal", "Count"), t(lang, "Bedrag", "Amount"));
+      out += fmt::format(
+          "<table class=\"sortable\"><thead><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th>"
+          "<th class=\"n\">{}</th></tr></thead><tbody>",
+          t(lang, "Retourcode", "Retourcode"),
+          t(lang, "Betekenis en wat te doen", "Meaning and what to do"), t(lang, "Aantal", "Count"),
+          t(lang, "Bedrag", "Amount"));
       for (const auto& [code, v] : sum["by_retourcode"].items()) {
         const std::string key = explain::retourcode_key(code);
         const std::string rule = rule_of_code(code);
@@ -175,45 +191,58 @@ struct Writer {
             esc(explain::title_or_key(key, lang)), explanation(key, lang), num(v, "count"),
             html::figure("retourcode:" + code + ":count", num(v, "count"), cnt(num(v, "count"))),
             num(v, "amount"),
-            html::figure("retourcode:" + code + ":amount", num(v, "amount"), eur(num(v, "amount"))));
+            html::figure("retourcode:" + code + ":amount", num(v, "amount"),
+                         eur(num(v, "amount"))));
       }
       out += "</tbody></table>\n";
     }
     // Signals.
-    out += fmt::format("<h3>{}</h3>", t(lang, "Signalen (nooit een afwijzing, OP364)", "Signals (never a rejection, OP364)"));
+    out += fmt::format("<h3>{}</h3>", t(lang, "Signalen (nooit een afwijzing, OP364)",
+                                        "Signals (never a rejection, OP364)"));
     if (sum["by_signal"].empty()) {
       out += fmt::format("<p>{}</p>", t(lang, "Geen signalen.", "No signals."));
     } else {
-      out += fmt::format("<table><thead><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
-                         t(lang, "Signaal", "Signal"), t(lang, "Betekenis", "Meaning"),
-                         t(lang, "Aantal", "Count"), t(lang, "Gedeclareerd", "Claimed"));
+      out += fmt::format(
+          "<table><thead><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th><th "
+          "class=\"n\">{}</th></tr></thead><tbody>",
+          t(lang, "Signaal", "Signal"), t(lang, "Betekenis", "Meaning"), t(lang, "Aantal", "Count"),
+          t(lang, "Gedeclareerd", "Claimed"));
       for (const auto& [name, v] : sum["by_signal"].items()) {
         const std::string key = explain::signal_key(name);
         used.insert(key);
-        out += fmt::format("<tr><td><a class=\"code\" href=\"#{}\">{}</a></td><td><details><summary>{}</summary>{}</details></td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                           html::explain_id(key), esc(name), esc(explain::title_or_key(key, lang)),
-                           explanation(key, lang),
-                           html::figure("signal:" + name + ":count", num(v, "count"), cnt(num(v, "count"))),
-                           html::figure("signal:" + name + ":amount", num(v, "amount"), eur(num(v, "amount"))));
+        out += fmt::format(
+            "<tr><td><a class=\"code\" "
+            "href=\"#{}\">{}</a></td><td><details><summary>{}</summary>{}</details></td><td "
+            "class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            html::explain_id(key), esc(name), esc(explain::title_or_key(key, lang)),
+            explanation(key, lang),
+            html::figure("signal:" + name + ":count", num(v, "count"), cnt(num(v, "count"))),
+            html::figure("signal:" + name + ":amount", num(v, "amount"), eur(num(v, "amount"))));
       }
       out += "</tbody></table>\n";
     }
     // Abonnementstarief by reason.
-    out += fmt::format("<h3>{}</h3>", t(lang, "Abonnementstarief per reden", "Abonnementstarief by reason"));
+    out += fmt::format("<h3>{}</h3>",
+                       t(lang, "Abonnementstarief per reden", "Abonnementstarief by reason"));
     if (at["by_reason"].empty()) {
       out += fmt::format("<p>{}</p>", t(lang, "Geen bevindingen.", "No findings."));
     } else {
-      out += fmt::format("<table><thead><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
-                         t(lang, "Reden", "Reason"), t(lang, "Betekenis", "Meaning"),
-                         t(lang, "Aantal", "Count"), t(lang, "Bedrag", "Amount"));
+      out += fmt::format(
+          "<table><thead><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th><th "
+          "class=\"n\">{}</th></tr></thead><tbody>",
+          t(lang, "Reden", "Reason"), t(lang, "Betekenis", "Meaning"), t(lang, "Aantal", "Count"),
+          t(lang, "Bedrag", "Amount"));
       for (const auto& [reason, v] : at["by_reason"].items()) {
         const std::string key = explain::at_key(reason);
         used.insert(key);
-        out += fmt::format("<tr><td><a class=\"code\" href=\"#{}\">{}</a></td><td><details><summary>{}</summary>{}</details></td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                           html::explain_id(key), esc(reason), esc(explain::title_or_key(key, lang)),
-                           explanation(key, lang),
-                           html::figure("at:" + reason + ":count", num(v, "count"), cnt(num(v, "count"))),
-                           html::figure("at:" + reason + ":amount", num(v, "amount"), eur(num(v, "amount"))));
+        out += fmt::format(
+            "<tr><td><a class=\"code\" "
+            "href=\"#{}\">{}</a></td><td><details><summary>{}</summary>{}</details></td><td "
+            "class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            html::explain_id(key), esc(reason), esc(explain::title_or_key(key, lang)),
+            explanation(key, lang),
+            html::figure("at:" + reason + ":count", num(v, "count"), cnt(num(v, "count"))),
+            html::figure("at:" + reason + ":amount", num(v, "amount"), eur(num(v, "amount"))));
       }
       out += "</tbody></table>\n";
     }
@@ -221,10 +250,12 @@ struct Writer {
   }
 
   void providers() {
-    out += fmt::format("<section id=\"aanbieders\"><h2>{}</h2>", t(lang, "Per aanbieder", "Per provider"));
+    out += fmt::format("<section id=\"aanbieders\"><h2>{}</h2>",
+                       t(lang, "Per aanbieder", "Per provider"));
     const json& bp = sum["by_provider"];
     if (bp.empty()) {
-      out += fmt::format("<p>{}</p></section>\n", t(lang, "Geen declaraties deze maand.", "No declarations this month."));
+      out += fmt::format("<p>{}</p></section>\n",
+                         t(lang, "Geen declaraties deze maand.", "No declarations this month."));
       return;
     }
     struct Row {
@@ -239,75 +270,109 @@ struct Writer {
       max_in = std::max(max_in, std::abs(rows.back().in));
     }
     // Most rejected amount first.
-    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-      return (a.in - a.tk) > (b.in - b.tk);
-    });
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const Row& a, const Row& b) { return (a.in - a.tk) > (b.in - b.tk); });
     // Bar chart: claimed (light) with the rejected part (red), at most 40 providers.
     const std::size_t bars = std::min<std::size_t>(rows.size(), 40);
     const double lw = 90, cw = 560, bh = 16;
-    out += fmt::format("<svg class=\"bars\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"{}\">",
-                       lw + cw + 170, bars * (bh + 4) + 4, lw + cw + 170, bars * (bh + 4) + 4,
-                       t(lang, "Ingediend en afgewezen per aanbieder", "Claimed and rejected per provider"));
+    out += fmt::format(
+        "<svg class=\"bars\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" "
+        "aria-label=\"{}\">",
+        lw + cw + 170, bars * (bh + 4) + 4, lw + cw + 170, bars * (bh + 4) + 4,
+        t(lang, "Ingediend en afgewezen per aanbieder", "Claimed and rejected per provider"));
     for (std::size_t i = 0; i < bars; ++i) {
       const Row& w = rows[i];
       const double y = 2 + i * (bh + 4);
       const double win = cw * std::max<std::int64_t>(w.in, 0) / double(max_in);
-      const double wrej = cw * std::clamp<std::int64_t>(w.in - w.tk, 0, std::max<std::int64_t>(w.in, 0)) / double(max_in);
-      out += fmt::format("<text x=\"0\" y=\"{:.0f}\">{}</text><rect class=\"bar-in\" x=\"{}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"{}\"/>"
-                         "<rect class=\"bar-rej\" x=\"{}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"{}\"/>"
-                         "<text x=\"{:.1f}\" y=\"{:.0f}\">{} / {}</text>",
-                         y + 12, esc(w.agb), lw, y, std::max(win, 1.0), bh, lw, y, wrej, bh,
-                         lw + win + 6, y + 12, eur(w.in), eur(w.in - w.tk));
+      const double wrej =
+          cw * std::clamp<std::int64_t>(w.in - w.tk, 0, std::max<std::int64_t>(w.in, 0)) /
+          double(max_in);
+      out += fmt::format(
+          "<text x=\"0\" y=\"{:.0f}\">{}</text><rect class=\"bar-in\" x=\"{}\" y=\"{:.0f}\" "
+          "width=\"{:.1f}\" height=\"{}\"/>"
+          "<rect class=\"bar-rej\" x=\"{}\" y=\"{:.0f}\" width=\"{:.1f}\" height=\"{}\"/>"
+          "<text x=\"{:.1f}\" y=\"{:.0f}\">{} / {}</text>",
+          y + 12, esc(w.agb), lw, y, std::max(win, 1.0), bh, lw, y, wrej, bh, lw + win + 6, y + 12,
+          eur(w.in), eur(w.in - w.tk));
     }
     out += "</svg>";
-    out += fmt::format("<p class=\"legend\"><span><i style=\"background:#9bb6d6\"></i>{}</span><span><i style=\"background:#b3261e\"></i>{}</span>{}</p>",
-                       t(lang, "ingediend", "claimed"), t(lang, "afgewezen", "rejected"),
-                       rows.size() > bars ? fmt::format(" <span class=\"more\">{} {} {}</span>", t(lang, "grafiek: de", "chart: the"), bars,
-                                                        t(lang, "aanbieders met het hoogste afgewezen bedrag; de tabel toont ze allemaal", "providers with the highest rejected amount; the table shows all"))
-                                          : std::string());
+    out += fmt::format(
+        "<p class=\"legend\"><span><i style=\"background:#9bb6d6\"></i>{}</span><span><i "
+        "style=\"background:#b3261e\"></i>{}</span>{}</p>",
+        t(lang, "ingediend", "claimed"), t(lang, "afgewezen", "rejected"),
+        rows.size() > bars
+            ? fmt::format(
+                  " <span class=\"more\">{} {} {}</span>", t(lang, "grafiek: de", "chart: the"),
+                  bars,
+                  t(lang, "aanbieders met het hoogste afgewezen bedrag; de tabel toont ze allemaal",
+                    "providers with the highest rejected amount; the table shows all"))
+            : std::string());
     out += fmt::format("<input class=\"filter\" data-for=\"t-aanbieders\" placeholder=\"{}\">",
                        t(lang, "Zoek AGB-code...", "Search AGB code..."));
-    out += fmt::format("<table id=\"t-aanbieders\" class=\"sortable\"><thead><tr><th>AGB</th><th class=\"n\">{}</th><th class=\"n\">{}</th>"
-                       "<th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead><tbody>",
-                       t(lang, "Declaraties", "Declarations"), t(lang, "Ingediend", "Claimed"),
-                       t(lang, "Toegekend", "Awarded"), t(lang, "Afgewezen bedrag", "Rejected amount"),
-                       t(lang, "Afgewezen regels", "Rejected lines"), t(lang, "Signalen", "Signals"));
+    out += fmt::format(
+        "<table id=\"t-aanbieders\" class=\"sortable\"><thead><tr><th>AGB</th><th "
+        "class=\"n\">{}</th><th class=\"n\">{}</th>"
+        "<th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th "
+        "class=\"n\">{}</th></tr></thead><tbody>",
+        t(lang, "Declaraties", "Declarations"), t(lang, "Ingediend", "Claimed"),
+        t(lang, "Toegekend", "Awarded"), t(lang, "Afgewezen bedrag", "Rejected amount"),
+        t(lang, "Afgewezen regels", "Rejected lines"), t(lang, "Signalen", "Signals"));
     for (const auto& w : rows) {
       const std::string a = w.agb;
-      out += fmt::format("<tr><td class=\"code\">{}</td><td class=\"n\">{}</td><td class=\"n\" data-sort=\"{}\">{}</td><td class=\"n\" data-sort=\"{}\">{}</td>"
-                         "<td class=\"n\" data-sort=\"{}\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                         esc(a), html::figure("provider:" + a + ":declarations", w.decl, cnt(w.decl)),
-                         w.in, html::figure("provider:" + a + ":ingediend", w.in, eur(w.in)),
-                         w.tk, html::figure("provider:" + a + ":toegekend", w.tk, eur(w.tk)),
-                         w.in - w.tk, eur(w.in - w.tk),
-                         html::figure("provider:" + a + ":rejected", w.rej_lines, cnt(w.rej_lines)),
-                         html::figure("provider:" + a + ":signals", w.signals, cnt(w.signals)));
+      out += fmt::format(
+          "<tr><td class=\"code\">{}</td><td class=\"n\">{}</td><td class=\"n\" "
+          "data-sort=\"{}\">{}</td><td class=\"n\" data-sort=\"{}\">{}</td>"
+          "<td class=\"n\" data-sort=\"{}\">{}</td><td class=\"n\">{}</td><td "
+          "class=\"n\">{}</td></tr>",
+          esc(a), html::figure("provider:" + a + ":declarations", w.decl, cnt(w.decl)), w.in,
+          html::figure("provider:" + a + ":ingediend", w.in, eur(w.in)), w.tk,
+          html::figure("provider:" + a + ":toegekend", w.tk, eur(w.tk)), w.in - w.tk,
+          eur(w.in - w.tk),
+          html::figure("provider:" + a + ":rejected", w.rej_lines, cnt(w.rej_lines)),
+          html::figure("provider:" + a + ":signals", w.signals, cnt(w.signals)));
     }
     out += "</tbody></table></section>\n";
   }
 
   void abonnementstarief() {
     out += fmt::format("<section id=\"abonnementstarief\"><h2>{}</h2>",
-                       t(lang, "Abonnementstarief: terugbetalingen per huishouden", "Abonnementstarief: refunds per household"));
-    out += fmt::format("<p>{}</p>",
-                       t(lang, "Per huishouden de maanden waarin het CAK het abonnementstarief in rekening bracht terwijl er volgens het beleid geen bijdrage verschuldigd was (zorg gepauzeerd, nog niet gestart, gestopt, of geen toewijzing), met per cliënt een tijdlijn: toewijzingen, starts, pauzes en stops als banden, de door het CAK gefactureerde maanden gemarkeerd en de terug te betalen maanden rood.",
-                         "Per household the months in which the CAK billed the abonnementstarief although under the policy no contribution was due (care paused, not started, stopped, or no allocation), with a timeline per client: allocations, starts, pauses and stops as bands, the months billed by the CAK marked and the refund months in red."));
-    out += fmt::format("<p class=\"legend\"><span><i style=\"background:#4f9d5d\"></i>{}</span><span><i style=\"background:#f2a33a\"></i>{}</span>"
-                       "<span><i style=\"background:#c9c9c9\"></i>{}</span><span><i style=\"background:#7d7d7d\"></i>{}</span>"
-                       "<span><i style=\"background:#a9a9a9\"></i>{}</span><span><i style=\"background:#154273\"></i>{}</span><span><i style=\"background:#fbd3cf\"></i>{}</span></p>",
-                       t(lang, "levering", "delivered"), t(lang, "pauze", "paused"),
-                       t(lang, "nog niet gestart", "not started"), t(lang, "gestopt", "stopped"),
-                       t(lang, "toewijzing afgelopen", "allocation ended"),
-                       t(lang, "gefactureerd door het CAK", "billed by the CAK"),
-                       t(lang, "terug te betalen maand", "refund month"));
+                       t(lang, "Abonnementstarief: terugbetalingen per huishouden",
+                         "Abonnementstarief: refunds per household"));
+    out += fmt::format(
+        "<p>{}</p>",
+        t(lang,
+          "Per huishouden de maanden waarin het CAK het abonnementstarief in rekening bracht "
+          "terwijl er volgens het beleid geen bijdrage verschuldigd was (zorg gepauzeerd, nog niet "
+          "gestart, gestopt, of geen toewijzing), met per cliënt een tijdlijn: toewijzingen, "
+          "starts, pauzes en stops als banden, de door het CAK gefactureerde maanden gemarkeerd en "
+          "de terug te betalen maanden rood.",
+          "Per household the months in which the CAK billed the abonnementstarief although under "
+          "the policy no contribution was due (care paused, not started, stopped, or no "
+          "allocation), with a timeline per client: allocations, starts, pauses and stops as "
+          "bands, the months billed by the CAK marked and the refund months in red."));
+    out += fmt::format(
+        "<p class=\"legend\"><span><i style=\"background:#4f9d5d\"></i>{}</span><span><i "
+        "style=\"background:#f2a33a\"></i>{}</span>"
+        "<span><i style=\"background:#c9c9c9\"></i>{}</span><span><i "
+        "style=\"background:#7d7d7d\"></i>{}</span>"
+        "<span><i style=\"background:#a9a9a9\"></i>{}</span><span><i "
+        "style=\"background:#154273\"></i>{}</span><span><i "
+        "style=\"background:#fbd3cf\"></i>{}</span></p>",
+        t(lang, "levering", "delivered"), t(lang, "pauze", "paused"),
+        t(lang, "nog niet gestart", "not started"), t(lang, "gestopt", "stopped"),
+        t(lang, "toewijzing afgelopen", "allocation ended"),
+        t(lang, "gefactureerd door het CAK", "billed by the CAK"),
+        t(lang, "terug te betalen maand", "refund month"));
     // Findings per household (refunds first), households with a refund only.
     std::map<std::string, std::vector<const reconcile::AtFinding*>> per_hh;
-    for (const auto& f : r.at.findings) per_hh[f.household.empty() ? f.bsn : f.household].push_back(&f);
+    for (const auto& f : r.at.findings)
+      per_hh[f.household.empty() ? f.bsn : f.household].push_back(&f);
     std::map<std::string, std::vector<const reconcile::ClientHistory*>> members;
     for (const auto& c : r.refund_clients) members[c.household].push_back(&c);
     std::size_t shown = 0, total = members.size();
     if (total == 0)
-      out += fmt::format("<p>{}</p>", t(lang, "Geen terugbetalingen gevonden.", "No refunds found."));
+      out +=
+          fmt::format("<p>{}</p>", t(lang, "Geen terugbetalingen gevonden.", "No refunds found."));
     else
       out += fmt::format("<input class=\"filter\" data-for=\"hh-list\" placeholder=\"{}\">",
                          t(lang, "Zoek huishouden of BSN...", "Search household or BSN..."));
@@ -342,10 +407,12 @@ struct Writer {
                          n_refund == 1 ? t(lang, "maand terug te betalen", "month to refund")
                                        : t(lang, "maanden terug te betalen", "months to refund"),
                          eur(refund));
-      out += fmt::format("<table><thead><tr><th>{}</th><th>BSN</th><th>{}</th><th>{}</th><th class=\"n\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-                         t(lang, "Maand", "Month"), t(lang, "Reden", "Reason"),
-                         t(lang, "Terugbetalen", "Refund"), t(lang, "Bedrag", "Amount"),
-                         t(lang, "Toelichting", "Explanation"), t(lang, "Bewijs (berichten)", "Evidence (messages)"));
+      out += fmt::format(
+          "<table><thead><tr><th>{}</th><th>BSN</th><th>{}</th><th>{}</th><th "
+          "class=\"n\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+          t(lang, "Maand", "Month"), t(lang, "Reden", "Reason"), t(lang, "Terugbetalen", "Refund"),
+          t(lang, "Bedrag", "Amount"), t(lang, "Toelichting", "Explanation"),
+          t(lang, "Bewijs (berichten)", "Evidence (messages)"));
       // Consecutive months of one person with the same finding and amount are one row; rows
       // in order of their first month.
       std::vector<const reconcile::AtFinding*> fs = per_hh[hh];
@@ -384,19 +451,21 @@ struct Writer {
         const std::string key = explain::at_key(f->reason);
         used.insert(key);
         out += fmt::format(
-            "<tr{}><td>{}</td><td class=\"code\">{}</td><td><a class=\"code\" href=\"#{}\">{}</a></td>"
+            "<tr{}><td>{}</td><td class=\"code\">{}</td><td><a class=\"code\" "
+            "href=\"#{}\">{}</a></td>"
             "<td>{}</td><td class=\"n\">{}</td><td>{}{}</td><td class=\"code\">{}</td></tr>",
-            f->refund ? fmt::format(" class=\"refund\" data-refund data-bsn=\"{}\" data-month=\"{}\"",
-                                    bsn(f->bsn), esc(f->month))
-                      : std::string(),
-            months == 1 ? esc(html::month_name(f->month, lang))
-                        : fmt::format("{} &ndash; {} ({} {})", esc(html::month_name(f->month, lang)),
-                                      esc(html::month_name(run.last, lang)), months,
-                                      t(lang, "maanden", "months")),
+            f->refund
+                ? fmt::format(" class=\"refund\" data-refund data-bsn=\"{}\" data-month=\"{}\"",
+                              bsn(f->bsn), esc(f->month))
+                : std::string(),
+            months == 1
+                ? esc(html::month_name(f->month, lang))
+                : fmt::format("{} &ndash; {} ({} {})", esc(html::month_name(f->month, lang)),
+                              esc(html::month_name(run.last, lang)), months,
+                              t(lang, "maanden", "months")),
             bsn(f->bsn), html::explain_id(key), esc(f->reason),
             f->refund ? t(lang, "ja", "yes") : t(lang, "nee", "no"),
-            months == 1 ? eur(f->amount)
-                        : fmt::format("{} &times; {}", months, eur(f->amount)),
+            months == 1 ? eur(f->amount) : fmt::format("{} &times; {}", months, eur(f->amount)),
             esc(explain::title_or_key(key, lang)),
             months == 1 ? fmt::format("<br><span class=\"muted\">{}</span>", esc(f->detail))
                         : std::string(),
@@ -413,7 +482,8 @@ struct Writer {
         tl.to_month = r.month;
         out += fmt::format("<h3>{} {}</h3>", t(lang, "Cliënt", "Client"), bsn(c->bsn));
         if (c->allocations.empty())
-          out += fmt::format("<p class=\"muted\">{}</p>", t(lang, "Geen toewijzing in de ledger.", "No allocation in the ledger."));
+          out += fmt::format("<p class=\"muted\">{}</p>", t(lang, "Geen toewijzing in de ledger.",
+                                                            "No allocation in the ledger."));
         out += timeline_svg(tl, lang);
       }
       out += "</details>\n";
@@ -422,7 +492,8 @@ struct Writer {
     if (shown < total)
       out += fmt::format("<p class=\"more\">{} {} {} {}. {}</p>", t(lang, "Getoond:", "Shown:"),
                          cnt(shown), t(lang, "van", "of"), cnt(total),
-                         t(lang, "Alle regels staan in abonnementstarief.csv.", "Every line is in abonnementstarief.csv."));
+                         t(lang, "Alle regels staan in abonnementstarief.csv.",
+                           "Every line is in abonnementstarief.csv."));
     out += "</section>\n";
   }
 
@@ -444,11 +515,12 @@ struct Writer {
 
   void line_table(std::vector<LineRef>& rows, bool with_evidence) {
     sort_rows(rows);
-    out += fmt::format("<table class=\"sortable\"><thead><tr><th>AGB</th><th>{}</th><th>{}</th><th>BSN</th>"
-                       "<th>{}</th><th>{}</th><th class=\"n\">{}</th><th>{}</th></tr></thead><tbody>",
-                       t(lang, "Declaratie", "Declaration"), t(lang, "ReferentieNummer", "ReferentieNummer"),
-                       t(lang, "Product", "Product"), t(lang, "ProductPeriode", "ProductPeriode"),
-                       t(lang, "Bedrag", "Amount"), t(lang, "Bewijs (berichten)", "Evidence (messages)"));
+    out += fmt::format(
+        "<table class=\"sortable\"><thead><tr><th>AGB</th><th>{}</th><th>{}</th><th>BSN</th>"
+        "<th>{}</th><th>{}</th><th class=\"n\">{}</th><th>{}</th></tr></thead><tbody>",
+        t(lang, "Declaratie", "Declaration"), t(lang, "ReferentieNummer", "ReferentieNummer"),
+        t(lang, "Product", "Product"), t(lang, "ProductPeriode", "ProductPeriode"),
+        t(lang, "Bedrag", "Amount"), t(lang, "Bewijs (berichten)", "Evidence (messages)"));
     std::size_t n = 0;
     for (const auto& ref : rows) {
       if (n++ == o.max_rows) break;
@@ -456,36 +528,48 @@ struct Writer {
       std::string ev = fmt::format("WMO323 {}", esc(d.identificatie));
       if (!ref.d->route_325.empty()) {
         const auto slash = ref.d->route_325.rfind('/');
-        ev += fmt::format(", WMO325 {}", esc(ref.d->route_325.substr(slash + 1, ref.d->route_325.size() - slash - 5)));
+        ev += fmt::format(", WMO325 {}", esc(ref.d->route_325.substr(
+                                             slash + 1, ref.d->route_325.size() - slash - 5)));
       }
       if (with_evidence && !ref.evidence.empty()) ev = evidence_list(ref.evidence);
       if (ref.i == std::string::npos) {
-        out += fmt::format("<tr><td class=\"code\">{}</td><td>{}</td><td class=\"muted\">{}</td><td class=\"code\">{}</td><td></td><td></td><td class=\"n\">{}</td><td class=\"code\">{}</td></tr>",
-                           esc(d.agb), esc(d.nummer), ref.bsn.empty() ? t(lang, "hele declaratie", "whole declaration") : t(lang, "hele cliënt", "whole client"),
-                           ref.bsn.empty() ? std::string() : bsn(ref.bsn), ref.bsn.empty() ? eur(d.signed_totaal()) : std::string(), ev);
+        out += fmt::format(
+            "<tr><td class=\"code\">{}</td><td>{}</td><td class=\"muted\">{}</td><td "
+            "class=\"code\">{}</td><td></td><td></td><td class=\"n\">{}</td><td "
+            "class=\"code\">{}</td></tr>",
+            esc(d.agb), esc(d.nummer),
+            ref.bsn.empty() ? t(lang, "hele declaratie", "whole declaration")
+                            : t(lang, "hele cliënt", "whole client"),
+            ref.bsn.empty() ? std::string() : bsn(ref.bsn),
+            ref.bsn.empty() ? eur(d.signed_totaal()) : std::string(), ev);
         continue;
       }
       const auto& l = ref.d->lines[ref.i];
-      out += fmt::format("<tr><td class=\"code\">{}</td><td>{}</td><td class=\"code\">{}</td><td class=\"code\">{}</td><td>{} {}{}</td><td>{} &ndash; {}</td><td class=\"n\" data-sort=\"{}\">{}</td><td class=\"code\">{}</td></tr>",
-                         esc(d.agb), esc(d.nummer), esc(l.referentie), bsn(l.bsn), l.nummer,
-                         esc(l.categorie), l.code.empty() ? std::string() : "/" + esc(l.code),
-                         html::date(l.begin, lang), html::date(l.eind, lang), l.signed_bedrag(),
-                         eur(l.signed_bedrag()), ev);
+      out += fmt::format(
+          "<tr><td class=\"code\">{}</td><td>{}</td><td class=\"code\">{}</td><td "
+          "class=\"code\">{}</td><td>{} {}{}</td><td>{} &ndash; {}</td><td class=\"n\" "
+          "data-sort=\"{}\">{}</td><td class=\"code\">{}</td></tr>",
+          esc(d.agb), esc(d.nummer), esc(l.referentie), bsn(l.bsn), l.nummer, esc(l.categorie),
+          l.code.empty() ? std::string() : "/" + esc(l.code), html::date(l.begin, lang),
+          html::date(l.eind, lang), l.signed_bedrag(), eur(l.signed_bedrag()), ev);
     }
     out += "</tbody></table>";
     if (rows.size() > o.max_rows)
-      out += fmt::format("<p class=\"more\">{} {} {} {}. {}</p>", t(lang, "Getoond:", "Shown:"),
-                         cnt(o.max_rows), t(lang, "van", "of"), cnt(rows.size()),
-                         t(lang, "Alle regels staan in findings.csv.", "Every line is in findings.csv."));
+      out += fmt::format(
+          "<p class=\"more\">{} {} {} {}. {}</p>", t(lang, "Getoond:", "Shown:"), cnt(o.max_rows),
+          t(lang, "van", "of"), cnt(rows.size()),
+          t(lang, "Alle regels staan in findings.csv.", "Every line is in findings.csv."));
   }
 
   void rejections() {
-    out += fmt::format("<section id=\"afwijzingen\"><h2>{}</h2>", t(lang, "Afgewezen regels per retourcode", "Rejected lines by retourcode"));
+    out += fmt::format("<section id=\"afwijzingen\"><h2>{}</h2>",
+                       t(lang, "Afgewezen regels per retourcode", "Rejected lines by retourcode"));
     std::map<std::string, std::vector<LineRef>> groups;  // retourcode -> rows
     for (const auto& dr : r.declarations) {
       const auto& j = dr.judgement;
       for (const auto& c : j.header_codes) groups[c].push_back({&dr, std::string::npos, "", {}});
-      for (const auto& h : j.declaratie_hits) groups[h.code].push_back({&dr, std::string::npos, "", {}});
+      for (const auto& h : j.declaratie_hits)
+        groups[h.code].push_back({&dr, std::string::npos, "", {}});
       for (const auto& [b, hits] : j.client_hits)
         for (const auto& h : hits) groups[h.code].push_back({&dr, std::string::npos, b, {}});
       if (j.rejected_whole()) continue;
@@ -505,12 +589,14 @@ struct Writer {
       for (const auto& ref : rows)
         if (ref.i != std::string::npos) amount += ref.d->lines[ref.i].signed_bedrag();
       const std::string rule = rule_of_code(code);
-      out += fmt::format("<details class=\"group\"{}><summary>{} {}{} &mdash; {} &mdash; <span class=\"v\">{} {}, {}</span></summary>{}",
-                         rows.size() <= 50 ? " open" : "", t(lang, "Retourcode", "Retourcode"), esc(code),
-                         rule.empty() ? std::string() : " (" + rule + ")",
-                         esc(explain::title_or_key(key, lang)), cnt(rows.size()),
-                         rows.size() == 1 ? t(lang, "regel", "line") : t(lang, "regels", "lines"),
-                         eur(amount), explanation(key, lang));
+      out += fmt::format(
+          "<details class=\"group\"{}><summary>{} {}{} &mdash; {} &mdash; <span class=\"v\">{} {}, "
+          "{}</span></summary>{}",
+          rows.size() <= 50 ? " open" : "", t(lang, "Retourcode", "Retourcode"), esc(code),
+          rule.empty() ? std::string() : " (" + rule + ")", esc(explain::title_or_key(key, lang)),
+          cnt(rows.size()),
+          rows.size() == 1 ? t(lang, "regel", "line") : t(lang, "regels", "lines"), eur(amount),
+          explanation(key, lang));
       line_table(rows, false);
       out += "</details>\n";
     }
@@ -518,9 +604,16 @@ struct Writer {
   }
 
   void signals() {
-    out += fmt::format("<section id=\"signalen\"><h2>{}</h2><p>{}</p>", t(lang, "Signalen per soort", "Signals by kind"),
-                       t(lang, "Een signaal wijst een regel nooit af (OP364): start- en stopberichten zijn geen voorwaarde voor een declaratie. Het is een aanwijzing om met de aanbieder te controleren of de zorg werkelijk geleverd is, of dat een 305 of 307 ontbreekt of te laat is.",
-                         "A signal never rejects a line (OP364): start and stop messages are no condition for a claim. It is a reason to check with the provider whether the care was delivered, or whether a 305 or 307 is missing or late."));
+    out += fmt::format("<section id=\"signalen\"><h2>{}</h2><p>{}</p>",
+                       t(lang, "Signalen per soort", "Signals by kind"),
+                       t(lang,
+                         "Een signaal wijst een regel nooit af (OP364): start- en stopberichten "
+                         "zijn geen voorwaarde voor een declaratie. Het is een aanwijzing om met "
+                         "de aanbieder te controleren of de zorg werkelijk geleverd is, of dat een "
+                         "305 of 307 ontbreekt of te laat is.",
+                         "A signal never rejects a line (OP364): start and stop messages are no "
+                         "condition for a claim. It is a reason to check with the provider whether "
+                         "the care was delivered, or whether a 305 or 307 is missing or late."));
     std::map<std::string, std::vector<LineRef>> groups;
     for (const auto& dr : r.declarations)
       for (std::size_t i = 0; i < dr.lines.size(); ++i)
@@ -530,10 +623,12 @@ struct Writer {
     for (auto& [name, rows] : groups) {
       const std::string key = explain::signal_key(name);
       used.insert(key);
-      out += fmt::format("<details class=\"group\"{}><summary>{} &mdash; {} &mdash; {} {}</summary>{}",
-                         rows.size() <= 50 ? " open" : "", esc(name), esc(explain::title_or_key(key, lang)),
-                         cnt(rows.size()), rows.size() == 1 ? t(lang, "regel", "line") : t(lang, "regels", "lines"),
-                         explanation(key, lang));
+      out +=
+          fmt::format("<details class=\"group\"{}><summary>{} &mdash; {} &mdash; {} {}</summary>{}",
+                      rows.size() <= 50 ? " open" : "", esc(name),
+                      esc(explain::title_or_key(key, lang)), cnt(rows.size()),
+                      rows.size() == 1 ? t(lang, "regel", "line") : t(lang, "regels", "lines"),
+                      explanation(key, lang));
       line_table(rows, true);
       out += "</details>\n";
     }
@@ -541,16 +636,22 @@ struct Writer {
   }
 
   void glossary() {
-    out += fmt::format("<section id=\"uitleg\"><h2>{}</h2>", t(lang, "Uitleg van de codes in dit rapport", "Explanation of the codes in this report"));
+    out += fmt::format(
+        "<section id=\"uitleg\"><h2>{}</h2>",
+        t(lang, "Uitleg van de codes in dit rapport", "Explanation of the codes in this report"));
     for (const auto& key : used) {
       const explain::Entry* e = explain::find(key);
       if (!e) continue;
       out += fmt::format("<h3 id=\"{}\"><span class=\"code\">{}</span> &mdash; {}</h3>{}",
-                         html::explain_id(key), esc(key), esc(e->title.in(lang)), explanation(key, lang));
+                         html::explain_id(key), esc(key), esc(e->title.in(lang)),
+                         explanation(key, lang));
     }
     out += fmt::format("<p class=\"muted\">{}</p></section>\n",
-                       t(lang, "Meer over de controles, het beleid en de bestanden: docs/reconcile.md en docs/report.md bij istd. Elke code uitgelegd: istd explain CODE.",
-                         "More on the checks, the policy and the files: docs/reconcile.md and docs/report.md with istd. Any code explained: istd explain CODE."));
+                       t(lang,
+                         "Meer over de controles, het beleid en de bestanden: docs/reconcile.md en "
+                         "docs/report.md bij istd. Elke code uitgelegd: istd explain CODE.",
+                         "More on the checks, the policy and the files: docs/reconcile.md and "
+                         "docs/report.md with istd. Any code explained: istd explain CODE."));
   }
 };
 

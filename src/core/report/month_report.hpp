@@ -5,9 +5,8 @@
 #pragma once
 
 #include <cstddef>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/explain/catalogue.hpp"
 #include "core/reconcile/reconcile.hpp"

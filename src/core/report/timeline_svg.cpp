@@ -1,8 +1,8 @@
 #include "core/report/timeline_svg.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "core/report/html.hpp"
 
@@ -22,23 +22,35 @@ int month_index(int y, int m) { return y * 12 + (m - 1); }
 
 const char* css_class(State s) {
   switch (s) {
-    case State::delivered: return "d";
-    case State::paused: return "p";
-    case State::not_started: return "ns";
-    case State::stopped: return "st";
-    case State::ended: return "en";
-    default: return "ns";
+    case State::delivered:
+      return "d";
+    case State::paused:
+      return "p";
+    case State::not_started:
+      return "ns";
+    case State::stopped:
+      return "st";
+    case State::ended:
+      return "en";
+    default:
+      return "ns";
   }
 }
 
 std::string_view state_name(State s, explain::Lang l) {
   switch (s) {
-    case State::delivered: return t(l, "levering", "delivered");
-    case State::paused: return t(l, "pauze (307 reden 20)", "paused (307 reason 20)");
-    case State::not_started: return t(l, "nog niet gestart (geen 305)", "not started (no 305)");
-    case State::stopped: return t(l, "gestopt (307)", "stopped (307)");
-    case State::ended: return t(l, "toewijzing afgelopen", "allocation ended");
-    default: return t(l, "geen", "none");
+    case State::delivered:
+      return t(l, "levering", "delivered");
+    case State::paused:
+      return t(l, "pauze (307 reden 20)", "paused (307 reason 20)");
+    case State::not_started:
+      return t(l, "nog niet gestart (geen 305)", "not started (no 305)");
+    case State::stopped:
+      return t(l, "gestopt (307)", "stopped (307)");
+    case State::ended:
+      return t(l, "toewijzing afgelopen", "allocation ended");
+    default:
+      return t(l, "geen", "none");
   }
 }
 
@@ -57,7 +69,8 @@ std::string timeline_svg(const ClientTimeline& c, explain::Lang lang) {
   const int last = month_index(c.to_year, c.to_month);
   int first = last;
   auto consider = [&](int idx) { first = std::min(first, idx); };
-  for (const auto* a : c.allocations) consider(month_index(a->ingangsdatum.year, a->ingangsdatum.month));
+  for (const auto* a : c.allocations)
+    consider(month_index(a->ingangsdatum.year, a->ingangsdatum.month));
   for (const auto* set : {&c.billed, &c.refund})
     for (const auto& m : *set)
       if (auto d = model::parse_date(m + "-01")) consider(month_index(d->year, d->month));
@@ -86,10 +99,10 @@ std::string timeline_svg(const ClientTimeline& c, explain::Lang lang) {
     const std::string ym = fmt::format("{:04d}-{:02d}", y, m);
     const double x = kLabelW + i * mw;
     if (c.refund.count(ym))
-      s += fmt::format("<rect class=\"rf\" x=\"{:.1f}\" y=\"0\" width=\"{:.1f}\" height=\"{:.0f}\">"
-                       "<title>{} {}</title></rect>",
-                       x, mw, height, t(lang, "Terug te betalen:", "Refund:"),
-                       html::month_name(ym, lang));
+      s += fmt::format(
+          "<rect class=\"rf\" x=\"{:.1f}\" y=\"0\" width=\"{:.1f}\" height=\"{:.0f}\">"
+          "<title>{} {}</title></rect>",
+          x, mw, height, t(lang, "Terug te betalen:", "Refund:"), html::month_name(ym, lang));
     s += fmt::format("<line class=\"grid\" x1=\"{0:.1f}\" y1=\"0\" x2=\"{0:.1f}\" y2=\"{1:.0f}\"/>",
                      x, height);
     if (mw >= 24 || i % ((n + 11) / 12) == 0)
@@ -105,18 +118,16 @@ std::string timeline_svg(const ClientTimeline& c, explain::Lang lang) {
     s += fmt::format("<text x=\"0\" y=\"{:.0f}\">{} {}{}</text>", y + 15,
                      t(lang, "Toewijzing", "Allocation"), a.nummer,
                      a.deleted ? t(lang, " (verwijderd)", " (deleted)") : std::string_view());
-    legend += fmt::format("<p class=\"alloc\"><b>{} {}</b> ({}{}, {} {}): {} {}{}",
-                          t(lang, "Toewijzing", "Allocation"), a.nummer,
-                          a.categorie.empty() ? t(lang, "generiek", "generic") : "",
-                          a.categorie.empty() ? std::string() :
-                              fmt::format("{} {}", t(lang, "categorie", "category"), a.categorie),
-                          t(lang, "aanbieder", "provider"), esc(a.agb),
-                          html::date(a.ingangsdatum, lang),
-                          a.einddatum ? fmt::format("{} {}", t(lang, "t/m", "to"),
-                                                    html::date(*a.einddatum, lang))
-                                      : std::string(t(lang, "(open einde)", "(open end)")),
-                          a.evidence.empty() ? std::string()
-                                             : " &mdash; " + esc(message_label(a.evidence)));
+    legend += fmt::format(
+        "<p class=\"alloc\"><b>{} {}</b> ({}{}, {} {}): {} {}{}",
+        t(lang, "Toewijzing", "Allocation"), a.nummer,
+        a.categorie.empty() ? t(lang, "generiek", "generic") : "",
+        a.categorie.empty() ? std::string()
+                            : fmt::format("{} {}", t(lang, "categorie", "category"), a.categorie),
+        t(lang, "aanbieder", "provider"), esc(a.agb), html::date(a.ingangsdatum, lang),
+        a.einddatum ? fmt::format("{} {}", t(lang, "t/m", "to"), html::date(*a.einddatum, lang))
+                    : std::string(t(lang, "(open einde)", "(open end)")),
+        a.evidence.empty() ? std::string() : " &mdash; " + esc(message_label(a.evidence)));
     legend += a.deleted ? std::string(t(lang, "; verwijderd (RedenWijziging 13), telt niet mee",
                                         "; deleted (RedenWijziging 13), does not count"))
                         : std::string();
@@ -127,29 +138,29 @@ std::string timeline_svg(const ClientTimeline& c, explain::Lang lang) {
       const double x0 = x_of(b), x1 = x_end(e);
       ++band_no;
       std::string proof = iv.evidence.empty() ? a.evidence : iv.evidence.back();
-      const std::string until = iv.to == delivery::kForever
-                                    ? std::string(t(lang, "open", "open"))
-                                    : html::date(iv.to, lang);
-      s += fmt::format("<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" "
-                       "height=\"{:.0f}\"><title>{}: {} {} {} &mdash; {}</title></rect>",
-                       css_class(iv.state), x0, y + 3, std::max(x1 - x0, 1.0), kRowH - 6,
-                       state_name(iv.state, lang), html::date(iv.from, lang),
-                       t(lang, "t/m", "to"), until, esc(message_label(proof)));
+      const std::string until = iv.to == delivery::kForever ? std::string(t(lang, "open", "open"))
+                                                            : html::date(iv.to, lang);
+      s += fmt::format(
+          "<rect class=\"{}\" x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" "
+          "height=\"{:.0f}\"><title>{}: {} {} {} &mdash; {}</title></rect>",
+          css_class(iv.state), x0, y + 3, std::max(x1 - x0, 1.0), kRowH - 6,
+          state_name(iv.state, lang), html::date(iv.from, lang), t(lang, "t/m", "to"), until,
+          esc(message_label(proof)));
       if (x1 - x0 >= 14)
-        s += fmt::format("<text class=\"num\" x=\"{:.1f}\" y=\"{:.0f}\">{}</text>", x0 + 3,
-                         y + 15, band_no);
-      legend += fmt::format("<li value=\"{}\">{} {} {} {}: {}</li>", band_no,
-                            state_name(iv.state, lang), html::date(iv.from, lang),
-                            t(lang, "t/m", "to"), until,
-                            proof.empty() ? std::string(t(lang, "geen bericht", "no message"))
-                                          : esc(message_label(proof)));
+        s += fmt::format("<text class=\"num\" x=\"{:.1f}\" y=\"{:.0f}\">{}</text>", x0 + 3, y + 15,
+                         band_no);
+      legend +=
+          fmt::format("<li value=\"{}\">{} {} {} {}: {}</li>", band_no, state_name(iv.state, lang),
+                      html::date(iv.from, lang), t(lang, "t/m", "to"), until,
+                      proof.empty() ? std::string(t(lang, "geen bericht", "no message"))
+                                    : esc(message_label(proof)));
     }
     for (const auto& [d, by] : a.deletions)
-      legend += fmt::format("<li class=\"muted\">{} {} {} {}</li>",
-                            t(lang, "Verwijderd (StatusAanlevering 3): start of stop met Begindatum",
-                              "Deleted (StatusAanlevering 3): start or stop with Begindatum"),
-                            html::date(d, lang), t(lang, "door", "by"),
-                            esc(message_label(by)));
+      legend +=
+          fmt::format("<li class=\"muted\">{} {} {} {}</li>",
+                      t(lang, "Verwijderd (StatusAanlevering 3): start of stop met Begindatum",
+                        "Deleted (StatusAanlevering 3): start or stop with Begindatum"),
+                      html::date(d, lang), t(lang, "door", "by"), esc(message_label(by)));
     legend += "</ol>";
   }
   // The months the CAK billed.
@@ -161,10 +172,11 @@ std::string timeline_svg(const ClientTimeline& c, explain::Lang lang) {
     if (!d) continue;
     const int i = month_index(d->year, d->month) - first;
     if (i < 0 || i >= n) continue;
-    s += fmt::format("<rect class=\"bl\" x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" "
-                     "height=\"10\"><title>{} {}</title></rect>",
-                     kLabelW + i * mw + 2, yb + 4, std::max(mw - 4, 2.0),
-                     t(lang, "Gefactureerd:", "Billed:"), html::month_name(m, lang));
+    s += fmt::format(
+        "<rect class=\"bl\" x=\"{:.1f}\" y=\"{:.0f}\" width=\"{:.1f}\" "
+        "height=\"10\"><title>{} {}</title></rect>",
+        kLabelW + i * mw + 2, yb + 4, std::max(mw - 4, 2.0), t(lang, "Gefactureerd:", "Billed:"),
+        html::month_name(m, lang));
   }
   s += "</svg>\n<div class=\"legend-bands\">" + legend + "</div>\n";
   return s;

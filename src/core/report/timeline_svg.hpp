@@ -16,7 +16,7 @@
 namespace istd::report {
 
 struct ClientTimeline {
-  std::string bsn;     ///< as shown (masked or not)
+  std::string bsn;  ///< as shown (masked or not)
   std::vector<const reconcile::AtAllocation*> allocations;
   std::set<std::string> billed;   ///< YYYY-MM
   std::set<std::string> refund;   ///< YYYY-MM with a refund for the household

@@ -1,4 +1,4 @@
-// Level-2 rules of iWmo 3.2 (DOMAIN.md §3): the CD, CS and TR checks the official validation
+// Level-2 rules of iWmo 3.2: the CD, CS and TR checks the official validation
 // XSLT (trcdcs.xsl 2.10.5) applies inside one message. Rules are data: a table of rule code,
 // retourcode, message types and a check function over the typed model.
 #pragma once

@@ -70,7 +70,7 @@ void cd005(const Message& m, Emit& emit) {
 }
 
 void cd007(const Message& m, Emit& emit) {
-  // The XSLT replaces the generic check for Communicatie by this one (DOMAIN.md 3.3).
+  // The XSLT replaces the generic check for Communicatie by this one.
   const auto& c = m.client.communicatie;
   if (c.node == model::kNoNode) return;
   const bool tolk = c.vorm.value == "1";

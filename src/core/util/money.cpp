@@ -57,8 +57,8 @@ std::optional<std::int64_t> parse_euros(std::string_view text, std::string* erro
   if (last != std::string_view::npos) {
     const std::size_t after = s.size() - last - 1;
     const char sep = s[last];
-    const bool other_kind_before = s.substr(0, last).find(sep == ',' ? '.' : ',') !=
-                                   std::string_view::npos;
+    const bool other_kind_before =
+        s.substr(0, last).find(sep == ',' ? '.' : ',') != std::string_view::npos;
     const bool same_kind_before = s.substr(0, last).find(sep) != std::string_view::npos;
     if (after == 1 || after == 2) {
       if (same_kind_before) {
@@ -87,8 +87,8 @@ std::optional<std::int64_t> parse_euros(std::string_view text, std::string* erro
   for (std::size_t i = 0; i < whole.size(); ++i) {
     const char c = whole[i];
     if (c == ',' || c == '.') {
-      if (c == decimal_sep || (thousands && c != thousands) || i == 0 ||
-          (grouped && group != 3) || (!grouped && group > 3)) {
+      if (c == decimal_sep || (thousands && c != thousands) || i == 0 || (grouped && group != 3) ||
+          (!grouped && group > 3)) {
         fail(error, "misplaced separator (write e.g. 1234,00 or 1.234,00)");
         return std::nullopt;
       }

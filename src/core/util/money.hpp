@@ -19,11 +19,11 @@ namespace istd::util {
 std::optional<std::int64_t> parse_euros(std::string_view text, std::string* error = nullptr);
 
 struct EuroFormat {
-  char decimal = ',';   ///< ',' (Dutch) or '.'
-  char thousands = 0;   ///< 0: none; '.' (Dutch) or ','
+  char decimal = ',';  ///< ',' (Dutch) or '.'
+  char thousands = 0;  ///< 0: none; '.' (Dutch) or ','
 };
-inline constexpr EuroFormat kEuroCsv{',', 0};      ///< "2825,00": Dutch spreadsheets
-inline constexpr EuroFormat kEuroDutch{',', '.'};  ///< "2.825,00"
+inline constexpr EuroFormat kEuroCsv{',', 0};        ///< "2825,00": Dutch spreadsheets
+inline constexpr EuroFormat kEuroDutch{',', '.'};    ///< "2.825,00"
 inline constexpr EuroFormat kEuroEnglish{'.', ','};  ///< "2,825.00"
 
 /// Formats cents as euros with two decimals, without a currency sign: -282500 -> "-2.825,00".

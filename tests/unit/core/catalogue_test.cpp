@@ -1,6 +1,8 @@
 // The explanation catalogue: well-formed, and an entry for every code istd can emit. The codes
 // are taken from the rule table and from the sources themselves (every code literal, every
 // signal, abonnementstarief reason and warning site), so a new code without an entry fails here.
+#include "core/explain/catalogue.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -10,7 +12,6 @@
 #include <sstream>
 #include <string>
 
-#include "core/explain/catalogue.hpp"
 #include "core/rules/rules.hpp"
 
 namespace fs = std::filesystem;
@@ -83,9 +84,9 @@ TEST_SUITE("explain") {
     CHECK(bad({"[A]", "title.nl: x"}).find("t.txt:1: entry [A] has no title.en") == 0);
     CHECK(bad({"title.nl: x"}).find("t.txt:1:") == 0);
     CHECK(bad({"[A]", "colour.nl: x"}).find("t.txt:2: unknown field") == 0);
-    std::vector<std::string_view> ok = {"[A]",          "title.nl: t", "title.en: t",
+    std::vector<std::string_view> ok = {"[A]",           "title.nl: t",   "title.en: t",
                                         "meaning.nl: m", "meaning.en: m", "cause.nl: c",
-                                        "cause.en: c",  "action.nl: a", "action.en: a"};
+                                        "cause.en: c",   "action.nl: a",  "action.en: a"};
     CHECK(explain::parse(ok, "t.txt").size() == 1);
     auto twice = ok;
     twice.insert(twice.end(), ok.begin(), ok.end());
@@ -124,8 +125,7 @@ TEST_SUITE("explain") {
 
     // Abonnementstarief reasons.
     std::set<std::string> reasons;
-    const std::regex reason_re(
-        R"re((?:reason = |base\(|return )"([a-z]+(?:-[a-z]+)*)")re");
+    const std::regex reason_re(R"re((?:reason = |base\(|return )"([a-z]+(?:-[a-z]+)*)")re");
     for (const auto& r : scan(reason_re, "abonnementstarief.cpp"))
       reasons.insert(explain::at_key(r));
     for (const char* r : {"pause", "before-start", "after-stop", "no-allocation", "start-month",
@@ -142,8 +142,9 @@ TEST_SUITE("explain") {
            p = text.find("warnings.push_back(", p + 1))
         ++sites;
     }
-    CHECK_MESSAGE(sites == 1, "a new warnings.push_back site: add its [warning ...] entry to "
-                              "the catalogue and count it here");
+    CHECK_MESSAGE(sites == 1,
+                  "a new warnings.push_back site: add its [warning ...] entry to "
+                  "the catalogue and count it here");
     require_entries({explain::warning_key("start-outside-allocation")}, "warnings");
   }
 }

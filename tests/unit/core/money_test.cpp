@@ -1,8 +1,8 @@
+#include "core/util/money.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
-
-#include "core/util/money.hpp"
 
 using istd::util::format_euros;
 using istd::util::parse_euros;
@@ -10,7 +10,9 @@ using istd::util::parse_euros;
 TEST_SUITE("money") {
   TEST_CASE("money: every way people write 21 euros means 2100 cents") {
     for (const char* s : {"21,00", "21.00", "21", "21,0", "21.0", "\xE2\x82\xAC 21,00",
-                          "\xE2\x82\xAC" "21,00", "EUR 21,00", "21,00 \xE2\x82\xAC", " 21,00 "}) {
+                          "\xE2\x82\xAC"
+                          "21,00",
+                          "EUR 21,00", "21,00 \xE2\x82\xAC", " 21,00 "}) {
       CAPTURE(s);
       CHECK(parse_euros(s) == 2100);
     }
@@ -25,9 +27,9 @@ TEST_SUITE("money") {
   }
 
   TEST_CASE("money: malformed amounts and more than two decimals are refused with a reason") {
-    for (const char* s : {"", "  ", "21,005", "21.0000", "1.234", "21,", ",50", "21,00,00",
-                          "21.00.00", "abc", "21 00", "1.23.456,00", "12.34,56", "21,00x",
-                          "1,234,56", "--3"}) {
+    for (const char* s :
+         {"", "  ", "21,005", "21.0000", "1.234", "21,", ",50", "21,00,00", "21.00.00", "abc",
+          "21 00", "1.23.456,00", "12.34,56", "21,00x", "1,234,56", "--3"}) {
       CAPTURE(s);
       std::string why;
       CHECK(parse_euros(s, &why) == std::nullopt);

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "core/ledger/ledger.hpp"
 #include "core/reconcile/answer_325.hpp"
@@ -206,6 +208,26 @@ TEST_SUITE("reconcile") {
     CHECK(r2.declarations[0].bytes_325 == dr.bytes_325);
     CHECK(r2.declarations[0].route_325 == dr.route_325);
     CHECK(reconcile::findings_jsonl(r2) == reconcile::findings_jsonl(r));
+  }
+
+  TEST_CASE("reconcile: the progress callback counts every declaration of the month") {
+    TmpDir t;
+    const fs::path db = t.p / "ledger.db";
+    build(db);
+    reconcile::Options o;
+    o.year = 2025;
+    o.month = 6;
+    o.today = {2025, 7, 3};
+    std::vector<std::pair<std::size_t, std::size_t>> calls;
+    o.progress = [&](std::size_t done, std::size_t total) { calls.emplace_back(done, total); };
+    reconcile::run(db, o);  // judged now
+    reconcile::run(db, o);  // reported from the ledger
+    using Calls = std::vector<std::pair<std::size_t, std::size_t>>;
+    CHECK(calls == Calls{{1, 1}, {1, 1}});
+    o.month = 5;  // no declarations: never called
+    calls.clear();
+    reconcile::run(db, o);
+    CHECK(calls.empty());
   }
 
   TEST_CASE("reconcile: E21 every 325 shape of E1-E17 passes our WMO325.xsd and rules") {
