@@ -13,6 +13,7 @@
 #include "cli/parallel.hpp"
 #include "cli/progress.hpp"
 #include "core/errors.hpp"
+#include "core/explain/catalogue.hpp"
 #include "core/report/report.hpp"
 #include "core/report/rapport.hpp"
 #include "core/util/atomic_file.hpp"
@@ -164,9 +165,10 @@ class CommandValidate : public Command {
       for (const auto& [type, counts] : by_type)
         s += fmt::format("  {:<8} {:>7} valid {:>7} invalid\n", type, counts.first, counts.second);
       if (!by_rule.empty()) {
-        s += "  errors by rule:";
-        for (const auto& [rule, n] : by_rule) s += fmt::format(" {} {}", rule, n);
-        s += '\n';
+        s += "  errors by rule (`istd explain RULE` says what it means and what to do):\n";
+        for (const auto& [rule, n] : by_rule)
+          s += fmt::format("  {:<8} {:>7}  {}\n", rule, n,
+                           explain::title_or_key(explain::rule_key(rule), explain::Lang::en));
       }
       std::fwrite(s.data(), 1, s.size(), stdout);
     }
