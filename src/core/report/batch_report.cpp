@@ -32,15 +32,6 @@ std::string_view verdict_name(V v, Lang l) {
   return "";
 }
 
-std::string explanation(const std::string& key, Lang lang) {
-  const explain::Entry* e = explain::find(key);
-  if (!e) return "";
-  return fmt::format(
-      "<div class=\"explain\"><p><b>{}</b> {}</p><p><b>{}</b> {}</p><p><b>{}</b> {}</p></div>",
-      t(lang, "Betekenis:", "Meaning:"), esc(e->meaning.in(lang)),
-      t(lang, "Oorzaak:", "Usual cause:"), esc(e->cause.in(lang)),
-      t(lang, "Wat te doen:", "What to do:"), esc(e->action.in(lang)));
-}
 
 }  // namespace
 
@@ -134,7 +125,7 @@ std::string batch_report_html(const std::vector<BatchItem>& items, const BatchRe
             ? fmt::format(" <span class=\"muted\">({})</span>",
                           t(lang, "waarschuwing, geen afkeuring", "warning, not a rejection"))
             : std::string(),
-        explanation(explain::rule_key(code), lang));
+        html::explanation(explain::rule_key(code), lang));
     out += fmt::format(
         "<table "
         "class=\"sortable\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></"

@@ -3,38 +3,21 @@
 #include <fmt/format.h>
 
 #include "core/util/money.hpp"
+#include "core/util/xml_writer.hpp"
 
 namespace istd::report::html {
 
-void append_esc(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
+// Attributes are always written in double quotes, so XML's escaping serves HTML too.
+std::string esc(std::string_view s) { return util::XmlWriter::escape(s); }
 
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  append_esc(out, s);
-  return out;
+std::string explanation(std::string_view key, Lang lang) {
+  const explain::Entry* e = explain::find(key);
+  if (!e) return "";
+  return fmt::format(
+      "<div class=\"explain\"><p><b>{}</b> {}</p><p><b>{}</b> {}</p><p><b>{}</b> {}</p></div>",
+      t(lang, "Betekenis:", "Meaning:"), esc(e->meaning.in(lang)),
+      t(lang, "Oorzaak:", "Usual cause:"), esc(e->cause.in(lang)),
+      t(lang, "Wat te doen:", "What to do:"), esc(e->action.in(lang)));
 }
 
 std::string euros(std::int64_t cents, Lang lang) {

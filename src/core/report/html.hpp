@@ -15,10 +15,12 @@ namespace istd::report::html {
 
 using explain::Lang;
 
-/// Escapes text for HTML element content and attribute values (& < > " ').
+/// Escapes text for HTML element content and (double-quoted) attribute values.
 std::string esc(std::string_view text);
-/// Appends the escaped text.
-void append_esc(std::string& out, std::string_view text);
+
+/// The explanation block of a catalogue key (meaning, usual cause, what to do); "" when the
+/// catalogue has no entry.
+std::string explanation(std::string_view key, Lang lang);
 
 /// "€ 2.825,00" (nl) or "€ 2,825.00" (en).
 std::string euros(std::int64_t cents, Lang lang);

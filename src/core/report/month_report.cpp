@@ -23,16 +23,6 @@ std::int64_t num(const json& j, const char* k) {
   return j.contains(k) && j[k].is_number() ? j[k].get<std::int64_t>() : 0;
 }
 
-/// The explanation block of a catalogue key: title, meaning, cause and what to do.
-std::string explanation(const std::string& key, Lang lang) {
-  const explain::Entry* e = explain::find(key);
-  if (!e) return "";
-  return fmt::format(
-      "<div class=\"explain\"><p><b>{}</b> {}</p><p><b>{}</b> {}</p><p><b>{}</b> {}</p></div>",
-      t(lang, "Betekenis:", "Meaning:"), esc(e->meaning.in(lang)),
-      t(lang, "Oorzaak:", "Usual cause:"), esc(e->cause.in(lang)),
-      t(lang, "Wat te doen:", "What to do:"), esc(e->action.in(lang)));
-}
 
 std::string rule_of_code(const std::string& code) {
   // The rule behind a 323 retourcode, as summary_text shows it.
@@ -188,7 +178,7 @@ struct Writer {
             "<td class=\"n\" data-sort=\"{}\">{}</td><td class=\"n\" data-sort=\"{}\">{}</td></tr>",
             code_anchor(key, code),
             rule.empty() ? std::string() : " <span class=\"muted\">(" + rule + ")</span>",
-            esc(explain::title_or_key(key, lang)), explanation(key, lang), num(v, "count"),
+            esc(explain::title_or_key(key, lang)), html::explanation(key, lang), num(v, "count"),
             html::figure("retourcode:" + code + ":count", num(v, "count"), cnt(num(v, "count"))),
             num(v, "amount"),
             html::figure("retourcode:" + code + ":amount", num(v, "amount"),
@@ -215,7 +205,7 @@ struct Writer {
             "href=\"#{}\">{}</a></td><td><details><summary>{}</summary>{}</details></td><td "
             "class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             html::explain_id(key), esc(name), esc(explain::title_or_key(key, lang)),
-            explanation(key, lang),
+            html::explanation(key, lang),
             html::figure("signal:" + name + ":count", num(v, "count"), cnt(num(v, "count"))),
             html::figure("signal:" + name + ":amount", num(v, "amount"), eur(num(v, "amount"))));
       }
@@ -240,7 +230,7 @@ struct Writer {
             "href=\"#{}\">{}</a></td><td><details><summary>{}</summary>{}</details></td><td "
             "class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             html::explain_id(key), esc(reason), esc(explain::title_or_key(key, lang)),
-            explanation(key, lang),
+            html::explanation(key, lang),
             html::figure("at:" + reason + ":count", num(v, "count"), cnt(num(v, "count"))),
             html::figure("at:" + reason + ":amount", num(v, "amount"), eur(num(v, "amount"))));
       }
@@ -596,7 +586,7 @@ struct Writer {
           rule.empty() ? std::string() : " (" + rule + ")", esc(explain::title_or_key(key, lang)),
           cnt(rows.size()),
           rows.size() == 1 ? t(lang, "regel", "line") : t(lang, "regels", "lines"), eur(amount),
-          explanation(key, lang));
+          html::explanation(key, lang));
       line_table(rows, false);
       out += "</details>\n";
     }
@@ -628,7 +618,7 @@ struct Writer {
                       rows.size() <= 50 ? " open" : "", esc(name),
                       esc(explain::title_or_key(key, lang)), cnt(rows.size()),
                       rows.size() == 1 ? t(lang, "regel", "line") : t(lang, "regels", "lines"),
-                      explanation(key, lang));
+                      html::explanation(key, lang));
       line_table(rows, true);
       out += "</details>\n";
     }
@@ -644,7 +634,7 @@ struct Writer {
       if (!e) continue;
       out += fmt::format("<h3 id=\"{}\"><span class=\"code\">{}</span> &mdash; {}</h3>{}",
                          html::explain_id(key), esc(key), esc(e->title.in(lang)),
-                         explanation(key, lang));
+                         html::explanation(key, lang));
     }
     out += fmt::format("<p class=\"muted\">{}</p></section>\n",
                        t(lang,

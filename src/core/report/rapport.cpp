@@ -5,32 +5,11 @@
 #include <fmt/format.h>
 
 #include "core/rules/rules.hpp"
+#include "core/util/xml_writer.hpp"
 
 namespace istd::report {
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string xml_escape(std::string_view s) { return util::XmlWriter::escape(s); }
 
 namespace {
 std::string normalize_space(std::string_view s) {
