@@ -483,8 +483,7 @@ static PrestatieVerdict pverdict_from(std::string_view s) {
 }
 
 bool AllocationVersion::deleted() const {
-  if (reden_wijziging == "13") return true;
-  return reden_wijziging == "01" && einddatum && *einddatum == ingangsdatum;
+  return model::allocation_deleted(reden_wijziging, ingangsdatum, einddatum);
 }
 
 // -------------------------------------------------------------------------------------------

@@ -203,7 +203,7 @@ struct AllocationVersion {
   std::optional<std::int64_t> budget;
   std::optional<std::string> referentie_aanbieder;
 
-  /// RedenWijziging 13, or legacy 01 with Einddatum = Ingangsdatum (DOMAIN.md §2.2).
+  /// RedenWijziging 13, or legacy 01 with Einddatum = Ingangsdatum (model::allocation_deleted).
   bool deleted() const;
 };
 

@@ -243,7 +243,7 @@ LedgerSnapshot load_snapshot(const std::filesystem::path& file, const LoadOption
       auto eind = q.opt_text(8);
       if (eind) a.einddatum = model::parse_date(*eind);
       auto reden = q.opt_text(9);
-      a.deleted = reden == "13" || (reden == "01" && eind && *eind == ing);
+      a.deleted = model::allocation_deleted(reden, ing, eind);
       a.volume = q.opt_i64(10);
       a.eenheid = q.opt_text(11).value_or("");
       a.frequentie = q.opt_text(12).value_or("");
