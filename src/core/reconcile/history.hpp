@@ -1,6 +1,6 @@
 // The in-memory view of the ledger that the 323 rules (DOMAIN.md §4.5) judge against: current
 // allocation versions, their delivery intervals (§6.3), the declarations and prestaties already
-// processed. Plain structs, filled by `load_history` (ledger_queries.cpp) or directly by tests.
+// processed. Plain structs, filled by `load_snapshot` (snapshot.cpp) or directly by tests.
 // Judging a declaration adds its lines here, so later lines and later declarations see the
 // cumulative effect (§4.1 "credits first", TR322/TR369/TR389/TR390).
 #pragma once
