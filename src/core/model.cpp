@@ -212,6 +212,12 @@ std::optional<std::int64_t> parse_int(std::string_view s) {
   return v;
 }
 
+bool allocation_deleted(std::optional<std::string_view> reden_wijziging,
+                        std::string_view ingangsdatum, std::optional<std::string_view> einddatum) {
+  if (reden_wijziging == "13") return true;
+  return reden_wijziging == "01" && einddatum && *einddatum == ingangsdatum;
+}
+
 bool bsn_eleven_proof(std::string_view bsn) {
   bsn = trim(bsn);
   if (bsn.size() != 9 || !digits(bsn)) return false;

@@ -187,6 +187,12 @@ struct ToegewezenProduct {
   RetourCodes retourcodes;  ///< 302 only
 };
 
+/// True when an allocation version with these values deletes the allocation (it then counts as
+/// never sent): RedenWijziging 13, or the legacy 01 with Einddatum = Ingangsdatum (compared as
+/// text). The ledger (`AllocationVersion::deleted`) and reconcile both ask this.
+bool allocation_deleted(std::optional<std::string_view> reden_wijziging,
+                        std::string_view ingangsdatum, std::optional<std::string_view> einddatum);
+
 // ---------------------------------------------------------------------------------------------
 // 305/306 and 307/308
 

@@ -1,9 +1,9 @@
 // The real Intake: `istd ingest`'s engine (ingest::Ingestor) on the SQLite ledger, one
 // message per transaction, so a 202 means the message and its retour are committed.
-// Listing reads the ledger's messages table through a second, read-only SQLite connection:
-// a message is delivered to the party that is the first component of its route_path, which
-// ingest computes with its routing (retours to the heenbericht's Afzender,
-// everything else to the Ontvanger; quarantined input to nobody).
+// Listing asks the ledger for the messages routed to a party (ledger::Reader::routed_to, on a
+// read-only connection of its own): a message is delivered to the party that is the first
+// component of its route_path, which ingest computes when it routes it (retours to the
+// heenbericht's Afzender, everything else to the Ontvanger; quarantined input to nobody).
 #pragma once
 
 #include <filesystem>

@@ -22,14 +22,8 @@
 
 #include "core/errors.hpp"
 #include "core/ledger/pack.hpp"
-
-// The SQL text of a call site, formatted once (its column lists are constants): queries that
-// run per message do not build a string each time before the statement cache finds them.
-#define ISTD_SQL(...)                                             \
-  ([]() -> const std::string& {                                   \
-    static const std::string sql_text = fmt::format(__VA_ARGS__); \
-    return sql_text;                                              \
-  }())
+#include "core/ledger/rows.hpp"
+#include "core/ledger/statement.hpp"
 
 namespace istd::ledger {
 
@@ -187,18 +181,6 @@ std::string join(const std::vector<std::string>& v) {
   return s;
 }
 
-std::vector<std::string> split(std::string_view s) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    std::size_t j = s.find(' ', i);
-    if (j == std::string_view::npos) j = s.size();
-    if (j > i) out.emplace_back(s.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
-
 std::string now_utc() {
   auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
@@ -209,122 +191,6 @@ std::string now_utc() {
 }
 
 }  // namespace
-
-// -------------------------------------------------------------------------------------------
-// Statement wrapper
-
-class Stmt {
- public:
-  Stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}
-  ~Stmt() {
-    if (s_) {
-      sqlite3_reset(s_);
-      sqlite3_clear_bindings(s_);
-    }
-  }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  Stmt& bind(int i, std::string_view v) {
-    check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
-  Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
-  /// Text bound without a copy: `v` must stay alive until the statement has run.
-  Stmt& bind_static(int i, std::string_view v) {
-    check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC));
-    return *this;
-  }
-  Stmt& bind_static(int i, const std::optional<std::string>& v) {
-    if (v) return bind_static(i, std::string_view(*v));
-    return bind_null(i);
-  }
-  Stmt& bind_static(int i, const std::string& v) { return bind_static(i, std::string_view(v)); }
-  Stmt& bind_static(int i, const char* v) { return bind_static(i, std::string_view(v)); }
-  /// Binds without a copy: `v` must stay alive until the statement has run (message bytes,
-  /// 1-3 KB each, are the largest values the ledger writes).
-  Stmt& bind_blob_static(int i, std::string_view v) {
-    check(sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC));
-    return *this;
-  }
-  Stmt& bind(int i, std::int64_t v) {
-    check(sqlite3_bind_int64(s_, i, v));
-    return *this;
-  }
-  Stmt& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
-  Stmt& bind_null(int i) {
-    check(sqlite3_bind_null(s_, i));
-    return *this;
-  }
-  template <typename T>
-  Stmt& bind(int i, const std::optional<T>& v) {
-    if (v) return bind(i, *v);
-    return bind_null(i);
-  }
-  /// Binds the values to parameters 1, 2, ... in order.
-  template <typename... Ts>
-  Stmt& bind_all(const Ts&... vs) {
-    int i = 0;
-    (bind(++i, vs), ...);
-    return *this;
-  }
-
-  /// True while a row is available.
-  bool step() {
-    int rc = sqlite3_step(s_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    throw RuntimeError(fmt::format("ledger: {}", sqlite3_errmsg(db_)));
-  }
-  void exec() {
-    while (step()) {
-    }
-  }
-  /// Runs an INSERT: true when done, false when it broke a UNIQUE constraint (nothing
-  /// inserted; reset() and rebind to try again). @throws RuntimeError on any other failure.
-  bool insert_or_unique_conflict() {
-    const int rc = sqlite3_step(s_);
-    if (rc == SQLITE_DONE) return true;
-    if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE) return false;
-    throw RuntimeError(fmt::format("ledger: {}", sqlite3_errmsg(db_)));
-  }
-  /// Makes the statement ready for new bindings (after exec/step).
-  Stmt& reset() {
-    sqlite3_reset(s_);
-    return *this;
-  }
-
-  bool is_null(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
-  std::int64_t i64(int c) const { return sqlite3_column_int64(s_, c); }
-  std::string text(int c) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));
-    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
-             : std::string();
-  }
-  /// Valid until the next step/reset of this statement.
-  std::string_view blob_view(int c) const {
-    const void* p = sqlite3_column_blob(s_, c);
-    int n = sqlite3_column_bytes(s_, c);
-    return p ? std::string_view(static_cast<const char*>(p), static_cast<std::size_t>(n))
-             : std::string_view();
-  }
-  std::optional<std::string> opt_text(int c) const {
-    if (is_null(c)) return std::nullopt;
-    return text(c);
-  }
-  std::optional<std::int64_t> opt_i64(int c) const {
-    if (is_null(c)) return std::nullopt;
-    return i64(c);
-  }
-
- private:
-  void check(int rc) {
-    if (rc != SQLITE_OK) throw RuntimeError(fmt::format("ledger: {}", sqlite3_errmsg(db_)));
-  }
-  sqlite3* db_;
-  sqlite3_stmt* s_;
-};
 
 struct Ledger::Impl {
   std::filesystem::path file;
@@ -476,15 +342,8 @@ std::string_view to_string(PrestatieVerdict v) {
   return "pending";
 }
 
-static PrestatieVerdict pverdict_from(std::string_view s) {
-  if (s == "approved") return PrestatieVerdict::approved;
-  if (s == "rejected") return PrestatieVerdict::rejected;
-  return PrestatieVerdict::pending;
-}
-
 bool AllocationVersion::deleted() const {
-  if (reden_wijziging == "13") return true;
-  return reden_wijziging == "01" && einddatum && *einddatum == ingangsdatum;
+  return model::allocation_deleted(reden_wijziging, ingangsdatum, einddatum);
 }
 
 // -------------------------------------------------------------------------------------------
@@ -928,33 +787,6 @@ std::int64_t Ledger::message_count() const {
 // -------------------------------------------------------------------------------------------
 // Allocations
 
-static constexpr const char* kAllocCols =
-    "id, message_id, gemeente, toewijzing_nummer, toewijzingsdatum, toewijzingstijd, bsn, agb, "
-    "categorie, code, ingangsdatum, einddatum, reden_wijziging, volume, eenheid, frequentie, "
-    "budget, referentie_aanbieder";
-
-static AllocationVersion read_alloc(const Stmt& s) {
-  AllocationVersion v;
-  v.id = s.i64(0);
-  v.message_id = s.i64(1);
-  v.gemeente = s.text(2);
-  v.toewijzing_nummer = s.i64(3);
-  v.toewijzingsdatum = s.text(4);
-  v.toewijzingstijd = s.text(5);
-  v.bsn = s.text(6);
-  v.agb = s.text(7);
-  v.categorie = s.opt_text(8);
-  v.code = s.opt_text(9);
-  v.ingangsdatum = s.text(10);
-  v.einddatum = s.opt_text(11);
-  v.reden_wijziging = s.opt_text(12);
-  v.volume = s.opt_i64(13);
-  v.eenheid = s.opt_text(14);
-  v.frequentie = s.opt_text(15);
-  v.budget = s.opt_i64(16);
-  v.referentie_aanbieder = s.opt_text(17);
-  return v;
-}
 
 RowId Ledger::add_allocation_version(const AllocationVersion& v, bool* inserted) {
   if (auto e = allocation_version_at(v.gemeente, v.toewijzing_nummer, v.toewijzingsdatum,
@@ -1067,39 +899,6 @@ std::vector<AllocationVersion> Ledger::allocations_of_client(std::string_view ge
 // -------------------------------------------------------------------------------------------
 // Starts and stops
 
-static constexpr const char* kStartCols =
-    "id, agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
-    "toewijzing_ingangsdatum, inserted_by, deleted_by";
-static constexpr const char* kStopCols =
-    "id, agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
-    "toewijzing_ingangsdatum, inserted_by, deleted_by, reden_beeindiging, einddatum";
-
-template <typename R>
-static void read_common(const Stmt& s, R& r) {
-  r.id = s.i64(0);
-  r.agb = s.text(1);
-  r.gemeente = s.text(2);
-  r.bsn = s.text(3);
-  r.toewijzing_nummer = s.opt_i64(4);
-  r.categorie = s.opt_text(5);
-  r.code = s.opt_text(6);
-  r.begindatum = s.text(7);
-  r.toewijzing_ingangsdatum = s.opt_text(8);
-  r.inserted_by = s.i64(9);
-  r.deleted_by = s.opt_i64(10);
-}
-static StartRecord read_start(const Stmt& s) {
-  StartRecord r;
-  read_common(s, r);
-  return r;
-}
-static StopRecord read_stop(const Stmt& s) {
-  StopRecord r;
-  read_common(s, r);
-  r.reden_beeindiging = s.text(11);
-  r.einddatum = s.text(12);
-  return r;
-}
 
 RowId Ledger::add_start(const StartRecord& r) {
   auto s = impl_->prepare(
@@ -1212,65 +1011,6 @@ std::vector<StopRecord> Ledger::stops_of_bsn(std::string_view bsn, bool include_
 // -------------------------------------------------------------------------------------------
 // Declarations and prestaties
 
-static constexpr const char* kDeclCols =
-    "id, message_id, agb, gemeente, declaratie_nummer, periode_begin, periode_eind, "
-    "declaratie_dagtekening, totaal_bedrag, totaal_dc, identificatie, dagtekening, xsd_basis, "
-    "xsd_bericht, intake_codes, status, retourcodes, answer_message_id";
-
-static DeclarationRecord read_decl(const Stmt& s) {
-  DeclarationRecord d;
-  d.id = s.i64(0);
-  d.message_id = s.i64(1);
-  d.agb = s.text(2);
-  d.gemeente = s.text(3);
-  d.declaratie_nummer = s.text(4);
-  d.periode_begin = s.text(5);
-  d.periode_eind = s.text(6);
-  d.declaratie_dagtekening = s.text(7);
-  d.totaal_bedrag = s.i64(8);
-  d.totaal_dc = s.text(9);
-  d.identificatie = s.text(10);
-  d.dagtekening = s.text(11);
-  d.xsd_basis = s.text(12);
-  d.xsd_bericht = s.text(13);
-  d.intake_codes = split(s.text(14));
-  d.status = s.text(15) == "answered" ? DeclarationStatus::answered : DeclarationStatus::pending;
-  d.retourcodes = split(s.text(16));
-  d.answer_message_id = s.opt_i64(17);
-  return d;
-}
-
-static constexpr const char* kPrestCols =
-    "id, declaration_id, position, agb, gemeente, bsn, referentie_nummer, "
-    "vorig_referentie_nummer, toewijzing_nummer, product_categorie, product_code, "
-    "periode_begin, periode_eind, geleverd_volume, eenheid, product_tarief, bedrag, "
-    "debet_credit, verdict, retourcodes, credited_by";
-
-static PrestatieRecord read_prest(const Stmt& s) {
-  PrestatieRecord p;
-  p.id = s.i64(0);
-  p.declaration_id = s.i64(1);
-  p.position = static_cast<int>(s.i64(2));
-  p.agb = s.text(3);
-  p.gemeente = s.text(4);
-  p.bsn = s.text(5);
-  p.referentie_nummer = s.text(6);
-  p.vorig_referentie_nummer = s.opt_text(7);
-  p.toewijzing_nummer = s.i64(8);
-  p.product_categorie = s.text(9);
-  p.product_code = s.text(10);
-  p.periode_begin = s.text(11);
-  p.periode_eind = s.text(12);
-  p.geleverd_volume = s.i64(13);
-  p.eenheid = s.text(14);
-  p.product_tarief = s.opt_i64(15);
-  p.bedrag = s.i64(16);
-  p.debet_credit = s.text(17);
-  p.verdict = pverdict_from(s.text(18));
-  p.retourcodes = split(s.text(19));
-  p.credited_by = s.opt_i64(20);
-  return p;
-}
 
 RowId Ledger::add_declaration(const DeclarationRecord& d) {
   auto s = impl_->prepare(

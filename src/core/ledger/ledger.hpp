@@ -8,6 +8,12 @@
 // One `Ledger` object per thread; it is not thread-safe. Several processes may open the same
 // file: SQLite serialises writers (we always `BEGIN IMMEDIATE`).
 //
+// Interface. Only src/core/ledger/ knows SQL; the rest of istd calls typed operations that
+// return the records below. `Ledger` holds the writes (ingest, reconcile's verdicts and 325s)
+// and the per-key lookups the rules make; `Reader` (reader.hpp) holds the reads of whole tables
+// (reconcile's snapshot) and the service's listing, on a read-only connection. Internal:
+// statement.hpp (the prepared-statement wrapper), rows.hpp (column lists, row decoding).
+//
 // Tables (schema version 3; every column NOT NULL unless marked "null"):
 //
 //   schema_version(version)            one row. Numbered migrations (kMigrations in
@@ -203,7 +209,7 @@ struct AllocationVersion {
   std::optional<std::int64_t> budget;
   std::optional<std::string> referentie_aanbieder;
 
-  /// RedenWijziging 13, or legacy 01 with Einddatum = Ingangsdatum.
+  /// RedenWijziging 13, or legacy 01 with Einddatum = Ingangsdatum (model::allocation_deleted).
   bool deleted() const;
 };
 

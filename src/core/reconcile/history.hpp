@@ -1,6 +1,6 @@
 // The in-memory view of the ledger that the 323 rules judge against: current
 // allocation versions, their delivery intervals, the declarations and prestaties already
-// processed. Plain structs, filled by `load_history` (ledger_queries.cpp) or directly by tests.
+// processed. Plain structs, filled by `load_snapshot` (snapshot.cpp) or directly by tests.
 // Judging a declaration adds its lines here, so later lines and later declarations see the
 // cumulative effect ("credits first", OP366, TR322/TR369/TR389/TR390).
 #pragma once

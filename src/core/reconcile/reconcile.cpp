@@ -11,7 +11,7 @@
 #include "core/explain/catalogue.hpp"
 #include "core/ledger/ledger.hpp"
 #include "core/reconcile/answer_325.hpp"
-#include "core/reconcile/ledger_queries.hpp"
+#include "core/reconcile/snapshot.hpp"
 #include "core/util/atomic_file.hpp"
 #include "core/util/money.hpp"
 

@@ -1,6 +1,7 @@
-// Bulk reads of the ledger for `istd reconcile`, written against the documented tables of
-// ledger.hpp (schema version 1) on a separate read-only SQLite connection: the Ledger API answers
-// per-key lookups, reconcile needs everything at once (50k clients, 500k lines in seconds).
+// The ledger as `istd reconcile` judges against it: allocations with their delivery intervals,
+// processed declarations and their lines, the month's declarations, deleted starts/stops and
+// the clients' birthdates, built from the ledger's bulk reads (ledger::Reader: everything at
+// once, 50k clients and 500k lines in seconds) into reconcile's own types.
 #pragma once
 
 #include <cstdint>

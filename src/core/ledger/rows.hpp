@@ -1,0 +1,162 @@
+// Internal to src/core/ledger/: the column lists of the functional tables and the decoding of
+// their rows into the records of ledger.hpp, shared by the Ledger (ledger.cpp) and the Reader
+// (reader.cpp) so that both read a table the same way.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/ledger/ledger.hpp"
+#include "core/ledger/statement.hpp"
+
+namespace istd::ledger {
+
+/// The space-separated code lists of the tables (intake_codes, retourcodes) as a vector.
+inline std::vector<std::string> split(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t j = s.find(' ', i);
+    if (j == std::string_view::npos) j = s.size();
+    if (j > i) out.emplace_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+inline PrestatieVerdict pverdict_from(std::string_view s) {
+  if (s == "approved") return PrestatieVerdict::approved;
+  if (s == "rejected") return PrestatieVerdict::rejected;
+  return PrestatieVerdict::pending;
+}
+
+// -- allocation_versions ----------------------------------------------------------------------
+
+inline constexpr const char* kAllocCols =
+    "id, message_id, gemeente, toewijzing_nummer, toewijzingsdatum, toewijzingstijd, bsn, agb, "
+    "categorie, code, ingangsdatum, einddatum, reden_wijziging, volume, eenheid, frequentie, "
+    "budget, referentie_aanbieder";
+
+inline AllocationVersion read_alloc(const Stmt& s) {
+  AllocationVersion v;
+  v.id = s.i64(0);
+  v.message_id = s.i64(1);
+  v.gemeente = s.text(2);
+  v.toewijzing_nummer = s.i64(3);
+  v.toewijzingsdatum = s.text(4);
+  v.toewijzingstijd = s.text(5);
+  v.bsn = s.text(6);
+  v.agb = s.text(7);
+  v.categorie = s.opt_text(8);
+  v.code = s.opt_text(9);
+  v.ingangsdatum = s.text(10);
+  v.einddatum = s.opt_text(11);
+  v.reden_wijziging = s.opt_text(12);
+  v.volume = s.opt_i64(13);
+  v.eenheid = s.opt_text(14);
+  v.frequentie = s.opt_text(15);
+  v.budget = s.opt_i64(16);
+  v.referentie_aanbieder = s.opt_text(17);
+  return v;
+}
+
+// -- starts, stops --------------------------------------------------------------------------
+
+inline constexpr const char* kStartCols =
+    "id, agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
+    "toewijzing_ingangsdatum, inserted_by, deleted_by";
+inline constexpr const char* kStopCols =
+    "id, agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
+    "toewijzing_ingangsdatum, inserted_by, deleted_by, reden_beeindiging, einddatum";
+
+template <typename R>
+inline void read_common(const Stmt& s, R& r) {
+  r.id = s.i64(0);
+  r.agb = s.text(1);
+  r.gemeente = s.text(2);
+  r.bsn = s.text(3);
+  r.toewijzing_nummer = s.opt_i64(4);
+  r.categorie = s.opt_text(5);
+  r.code = s.opt_text(6);
+  r.begindatum = s.text(7);
+  r.toewijzing_ingangsdatum = s.opt_text(8);
+  r.inserted_by = s.i64(9);
+  r.deleted_by = s.opt_i64(10);
+}
+inline StartRecord read_start(const Stmt& s) {
+  StartRecord r;
+  read_common(s, r);
+  return r;
+}
+inline StopRecord read_stop(const Stmt& s) {
+  StopRecord r;
+  read_common(s, r);
+  r.reden_beeindiging = s.text(11);
+  r.einddatum = s.text(12);
+  return r;
+}
+
+// -- declarations, prestaties ---------------------------------------------------------------
+
+inline constexpr const char* kDeclCols =
+    "id, message_id, agb, gemeente, declaratie_nummer, periode_begin, periode_eind, "
+    "declaratie_dagtekening, totaal_bedrag, totaal_dc, identificatie, dagtekening, xsd_basis, "
+    "xsd_bericht, intake_codes, status, retourcodes, answer_message_id";
+
+inline DeclarationRecord read_decl(const Stmt& s) {
+  DeclarationRecord d;
+  d.id = s.i64(0);
+  d.message_id = s.i64(1);
+  d.agb = s.text(2);
+  d.gemeente = s.text(3);
+  d.declaratie_nummer = s.text(4);
+  d.periode_begin = s.text(5);
+  d.periode_eind = s.text(6);
+  d.declaratie_dagtekening = s.text(7);
+  d.totaal_bedrag = s.i64(8);
+  d.totaal_dc = s.text(9);
+  d.identificatie = s.text(10);
+  d.dagtekening = s.text(11);
+  d.xsd_basis = s.text(12);
+  d.xsd_bericht = s.text(13);
+  d.intake_codes = split(s.text(14));
+  d.status = s.text(15) == "answered" ? DeclarationStatus::answered : DeclarationStatus::pending;
+  d.retourcodes = split(s.text(16));
+  d.answer_message_id = s.opt_i64(17);
+  return d;
+}
+
+inline constexpr const char* kPrestCols =
+    "id, declaration_id, position, agb, gemeente, bsn, referentie_nummer, "
+    "vorig_referentie_nummer, toewijzing_nummer, product_categorie, product_code, "
+    "periode_begin, periode_eind, geleverd_volume, eenheid, product_tarief, bedrag, "
+    "debet_credit, verdict, retourcodes, credited_by";
+
+inline PrestatieRecord read_prest(const Stmt& s) {
+  PrestatieRecord p;
+  p.id = s.i64(0);
+  p.declaration_id = s.i64(1);
+  p.position = static_cast<int>(s.i64(2));
+  p.agb = s.text(3);
+  p.gemeente = s.text(4);
+  p.bsn = s.text(5);
+  p.referentie_nummer = s.text(6);
+  p.vorig_referentie_nummer = s.opt_text(7);
+  p.toewijzing_nummer = s.i64(8);
+  p.product_categorie = s.text(9);
+  p.product_code = s.text(10);
+  p.periode_begin = s.text(11);
+  p.periode_eind = s.text(12);
+  p.geleverd_volume = s.i64(13);
+  p.eenheid = s.text(14);
+  p.product_tarief = s.opt_i64(15);
+  p.bedrag = s.i64(16);
+  p.debet_credit = s.text(17);
+  p.verdict = pverdict_from(s.text(18));
+  p.retourcodes = split(s.text(19));
+  p.credited_by = s.opt_i64(20);
+  return p;
+}
+
+}  // namespace istd::ledger
