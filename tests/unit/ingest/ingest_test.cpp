@@ -396,6 +396,9 @@ TEST_CASE("ingest: the WAL stays bounded in a long run with background files") {
   const auto bounded = largest_wal(b.path, 32 * 1024);
   CAPTURE(unbounded);
   CAPTURE(bounded);
-  CHECK(unbounded > 2 * 1024 * 1024);
+  // On a loaded machine (sanitizers, 2 cores) the file thread sometimes catches a pause and
+  // restarts the WAL itself, so the unbounded run is only "large", not a fixed size.
+  CHECK(unbounded > 1024 * 1024);
   CHECK(bounded < 512 * 1024);  // the threshold plus a batch or two
+  CHECK(bounded * 2 < unbounded);
 }
