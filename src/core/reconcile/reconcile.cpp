@@ -19,19 +19,21 @@ namespace istd::reconcile {
 
 using nlohmann::json;
 
-namespace {
-
-std::string rule_of(const std::string& code) {
-  static const std::map<std::string, std::string> kRules = {
-      {"0611", "TR418"}, {"8017", "TR323"}, {"8021", "TR314"}, {"8187", "TR304"},
-      {"9307", "TR307"}, {"9308", "TR308"}, {"9319", "TR319"}, {"9321", "TR321"},
-      {"9322", "TR322"}, {"9338", "TR338"}, {"9339", "TR339"}, {"9340", "TR340"},
-      {"9341", "TR341"}, {"9346", "TR346"}, {"9369", "TR369"}, {"9384", "TR384"},
-      {"9387", "TR387"}, {"9388", "TR388"}, {"9389", "TR389"}, {"9390", "TR390"},
-      {"9333", "TR333"}, {"8214", "TR318"}};
+std::string rule_of_retourcode(std::string_view code) {
+  static const std::map<std::string, std::string, std::less<>> kRules = {
+      {"0233", "TR304"}, {"0611", "TR418"}, {"8017", "TR323"}, {"8021", "TR314"},
+      {"8187", "TR304"}, {"9307", "TR307"}, {"9308", "TR308"}, {"9319", "TR319"},
+      {"9321", "TR321"}, {"9322", "TR322"}, {"9338", "TR338"}, {"9339", "TR339"},
+      {"9340", "TR340"}, {"9341", "TR341"}, {"9346", "TR346"}, {"9369", "TR369"},
+      {"9384", "TR384"}, {"9387", "TR387"}, {"9388", "TR388"}, {"9389", "TR389"},
+      {"9390", "TR390"}, {"9333", "TR333"}, {"8214", "TR318"}};
   auto it = kRules.find(code);
   return it == kRules.end() ? std::string("local") : it->second;
 }
+
+namespace {
+
+std::string rule_of(const std::string& code) { return rule_of_retourcode(code); }
 
 bool is_declaratie_code(const std::string& c) { return c == "9333" || c == "8214"; }
 

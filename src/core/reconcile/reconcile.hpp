@@ -74,6 +74,10 @@ struct Result {
 /// @throws ConfigError (not a ledger), RuntimeError (database failure).
 Result run(const std::filesystem::path& db, const Options& options);
 
+/// The claim rule behind a retourcode of a 325 ("9321" -> "TR321", "0233" -> "TR304");
+/// "local" for a code no rule of the standard gives (a policy's local rejection).
+std::string rule_of_retourcode(std::string_view code);
+
 /// The JSON Lines objects (kinds declaratie, prestatie, signal, abonnementstarief), in order.
 std::vector<nlohmann::json> findings_json(const Result& r);
 /// The same objects, one at a time (no vector: large months).

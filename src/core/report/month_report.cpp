@@ -23,17 +23,10 @@ std::int64_t num(const json& j, const char* k) {
   return j.contains(k) && j[k].is_number() ? j[k].get<std::int64_t>() : 0;
 }
 
-
+/// The rule behind a retourcode, "" for a local one.
 std::string rule_of_code(const std::string& code) {
-  // The rule behind a 323 retourcode, as summary_text shows it.
-  static const std::map<std::string, std::string> kRules = {
-      {"0611", "TR418"}, {"8017", "TR323"}, {"8021", "TR314"}, {"8187", "TR304"}, {"9307", "TR307"},
-      {"9308", "TR308"}, {"9319", "TR319"}, {"9321", "TR321"}, {"9322", "TR322"}, {"9338", "TR338"},
-      {"9339", "TR339"}, {"9340", "TR340"}, {"9341", "TR341"}, {"9346", "TR346"}, {"9369", "TR369"},
-      {"9384", "TR384"}, {"9387", "TR387"}, {"9388", "TR388"}, {"9389", "TR389"}, {"9390", "TR390"},
-      {"9333", "TR333"}, {"8214", "TR318"}, {"0233", "TR304"}};
-  auto it = kRules.find(code);
-  return it == kRules.end() ? std::string() : it->second;
+  std::string rule = reconcile::rule_of_retourcode(code);
+  return rule == "local" ? std::string() : rule;
 }
 
 /// "2025-12" -> "2026-01".

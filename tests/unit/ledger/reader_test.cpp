@@ -10,19 +10,13 @@
 #include "core/errors.hpp"
 #include "core/ledger/ledger.hpp"
 #include "core/ledger/reader.hpp"
+#include "raw_sqlite.hpp"
 
 using namespace istd;
 using namespace istd::ledger;
 using istd::test::TempDir;
 
 namespace {
-
-void raw_exec(const std::filesystem::path& db, const char* sql) {
-  sqlite3* h = nullptr;
-  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(h, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(h);
-}
 
 NewMessage row(const std::string& type, const std::string& id, const std::string& route,
                Role role = Role::input) {
