@@ -13,5 +13,7 @@ std::unique_ptr<Command> make_ingest();
 std::unique_ptr<Command> make_timeline();
 std::unique_ptr<Command> make_serve();
 std::unique_ptr<Command> make_explain();
+std::unique_ptr<Command> make_worklist();
+std::unique_ptr<Command> make_cak();
 
 }  // namespace istd::cli

@@ -22,6 +22,10 @@ const std::vector<CommandInfo>& commands() {
       {"serve", "Serve validation and ingest over HTTPS with mutual TLS", &make_serve},
       {"reconcile", "Judge a month's claims (323 -> 325), report signals and check the "
        "abonnementstarief", &make_reconcile},
+      {"worklist", "List what is overdue: missing starts, stops, pause follow-ups and retours",
+       &make_worklist},
+      {"cak", "Make the start/stop list of the eigen bijdrage for the CAK (what changed)",
+       &make_cak},
       {"explain", "Explain a rule code, retourcode, signal or abonnementstarief finding",
        &make_explain},
   };

@@ -111,6 +111,8 @@ std::string retourcode_key(std::string_view c) { return fmt::format("retourcode 
 std::string signal_key(std::string_view s) { return fmt::format("signal {}", s); }
 std::string at_key(std::string_view r) { return fmt::format("abonnementstarief {}", r); }
 std::string warning_key(std::string_view w) { return fmt::format("warning {}", w); }
+std::string worklist_key(std::string_view k) { return fmt::format("worklist {}", k); }
+std::string cak_key(std::string_view r) { return fmt::format("cak {}", r); }
 
 std::string title_or_key(std::string_view key, Lang lang) {
   const Entry* e = find(key);

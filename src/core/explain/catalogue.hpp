@@ -39,6 +39,8 @@ std::string retourcode_key(std::string_view retourcode);  ///< "retourcode 9321"
 std::string signal_key(std::string_view signal);          ///< "signal in-pause"
 std::string at_key(std::string_view reason);              ///< "abonnementstarief pause"
 std::string warning_key(std::string_view warning);        ///< "warning start-outside-..."
+std::string worklist_key(std::string_view kind);          ///< "worklist start-missing"
+std::string cak_key(std::string_view reason);             ///< "cak pause-month"
 
 /// Parses catalogue text (the format of catalogue.txt); `source` names it in errors.
 /// @throws std::logic_error "source:LINE: ..." on a malformed entry.

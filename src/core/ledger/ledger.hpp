@@ -14,7 +14,7 @@
 // (reconcile's snapshot) and the service's listing, on a read-only connection. Internal:
 // statement.hpp (the prepared-statement wrapper), rows.hpp (column lists, row decoding).
 //
-// Tables (schema version 3; every column NOT NULL unless marked "null"):
+// Tables (schema version 4; every column NOT NULL unless marked "null"):
 //
 //   schema_version(version)            one row. Numbered migrations (kMigrations in
 //                                      ledger.cpp) run in one transaction; a file whose version
@@ -96,6 +96,19 @@
 //     index (agb, referentie_nummer); index (agb, toewijzing_nummer, product_categorie,
 //     product_code, periode_begin, periode_eind); index (declaration_id)
 //
+//   cak_exports                        each start/stop list made for the CAK (`istd cak`)
+//     number PK (1, 2, ...), made_on (the run's date), made_at (UTC timestamp), line_count
+//   cak_lines                          the lines of each export, as written
+//     export_number -> cak_exports, seq (1, 2, ... within the export), gemeente, bsn,
+//     eb_start_nummer, kind 'start'|'stop', datum, previous null (the date it replaces),
+//     status (StatusAanlevering 1 new, 2 changed, 3 withdrawn), reason (a code of
+//     cak/cak_list.hpp), toelichting (the reason as written), evidence (space-separated
+//     "WMO305:<id>" names); PK (export_number, seq). `istd cak --export N` writes export N
+//     again from these rows alone.
+//   cak_episodes                       the episodes as last reported to the CAK
+//     eb_start_nummer PK, gemeente, bsn, startdatum, stopdatum null (running), withdrawn 0|1,
+//     first_export -> cak_exports; index (gemeente, bsn)
+//
 // Invariants.
 // * Only accepted messages change functional state (allocation_versions, starts, stops);
 //   ingest evaluates a message inside a savepoint and rolls it back when it is rejected.
@@ -141,7 +154,7 @@
 namespace istd::ledger {
 
 /// The schema version this build writes and understands.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 using MessageId = std::int64_t;
 using RowId = std::int64_t;
@@ -293,6 +306,38 @@ struct PrestatieRecord {
   std::vector<std::string> retourcodes;
   std::optional<RowId> credited_by;
   bool credit() const { return debet_credit == "C"; }
+};
+
+/// An episode of the eigen bijdrage as reported to the CAK (one EbStartNummer).
+struct CakEpisodeRecord {
+  std::int64_t eb_start_nummer = 0;
+  std::string gemeente, bsn;
+  std::string startdatum;                 ///< YYYY-MM-DD
+  std::optional<std::string> stopdatum;   ///< nullopt: running as far as the CAK knows
+  bool withdrawn = false;                 ///< reported with StatusAanlevering 3
+  std::int64_t first_export = 0;
+};
+
+/// One line of a CAK export.
+struct CakLineRecord {
+  int seq = 0;  ///< 1, 2, ... within the export
+  std::string gemeente, bsn;
+  std::int64_t eb_start_nummer = 0;
+  std::string kind;   ///< "start" (EbStartdatum) or "stop" (EbStopdatum)
+  std::string datum;  ///< YYYY-MM-DD
+  std::optional<std::string> previous;  ///< the date a change (2) or withdrawal (3) concerns
+  int status = 1;     ///< StatusAanlevering: 1 new, 2 changed, 3 withdrawn
+  std::string reason;       ///< a reason code (cak/cak_list.hpp)
+  std::string toelichting;  ///< the plain-language reason as written in the export
+  std::vector<std::string> evidence;
+};
+
+/// A CAK export as recorded.
+struct CakExportRecord {
+  std::int64_t number = 0;
+  std::string made_on;  ///< YYYY-MM-DD (the run's --today)
+  std::string made_at;  ///< UTC timestamp of the recording
+  std::int64_t line_count = 0;
 };
 
 struct OpenOptions {
@@ -515,6 +560,22 @@ class Ledger {
   /// codes.
   void set_declaration_answered(RowId declaration_id, const std::vector<std::string>& retourcodes,
                                 MessageId answer);
+
+  // -- The CAK start/stop list (cak_register.cpp) ----------------------------------------------
+
+  /// Every episode ever reported (withdrawn ones included), by eb_start_nummer.
+  std::vector<CakEpisodeRecord> cak_episodes() const;
+  /// The exports made so far, oldest first.
+  std::vector<CakExportRecord> cak_exports() const;
+  /// The lines of export `number` in their order (empty when there is no such export).
+  std::vector<CakLineRecord> cak_lines(std::int64_t number) const;
+  /// Records export `e` (its number must be the next one: 1 + the last), its lines and the
+  /// episodes they create or change (inserted or replaced by eb_start_nummer), in one
+  /// transaction. `e.made_at` is set here.
+  /// @throws ConfigError when another export with that number was recorded meanwhile (two
+  ///         runs at once; nothing is written); RuntimeError on database failure.
+  void record_cak_export(CakExportRecord& e, const std::vector<CakLineRecord>& lines,
+                         const std::vector<CakEpisodeRecord>& episodes);
 
   // -- Diagnostics ---------------------------------------------------------------------------
 

@@ -77,6 +77,28 @@ MessageId Reader::max_message_id() const {
   return s.step() ? s.i64(0) : 0;
 }
 
+void Reader::for_each_input_header(const std::function<void(InputHeader&&)>& row) const {
+  auto s = impl_->query(
+      "SELECT m.id, m.type, m.afzender, m.ontvanger, m.identificatie, m.dagtekening, "
+      "m.received_at, m.verdict, m.reason IS NOT NULL, "
+      "EXISTS(SELECT 1 FROM messages r WHERE r.reply_to = m.id) "
+      "FROM messages m WHERE m.role = 'input' AND m.type <> '' ORDER BY m.id");
+  while (s.step()) {
+    InputHeader h;
+    h.id = s.i64(0);
+    h.type = s.text(1);
+    h.afzender = s.text(2);
+    h.ontvanger = s.text(3);
+    h.identificatie = s.text(4);
+    h.dagtekening = s.text(5);
+    h.received_at = s.text(6);
+    h.verdict = verdict_from(s.text(7));
+    h.quarantined = s.i64(8) != 0;
+    h.answered = s.i64(9) != 0;
+    row(std::move(h));
+  }
+}
+
 std::vector<MessageLabel> Reader::functional_inputs() const {
   auto s = impl_->query(
       "SELECT id, type, identificatie FROM messages WHERE role = 'input' AND type IN "

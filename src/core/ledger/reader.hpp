@@ -37,6 +37,17 @@ struct RoutedMessage {
   std::string received_at;  ///< UTC "YYYY-MM-DDTHH:MM:SSZ"
 };
 
+/// An input message's header and whether the ledger holds its answer (the worklist's view).
+struct InputHeader {
+  MessageId id = 0;
+  std::string type;  ///< "WMO301", "WMO302", ... ("" rows are not listed)
+  std::string afzender, ontvanger, identificatie, dagtekening;
+  std::string received_at;  ///< UTC "YYYY-MM-DDTHH:MM:SSZ"
+  Verdict verdict = Verdict::recorded;
+  bool quarantined = false;  ///< kept in quarantine (never sent on; own 301s refused there too)
+  bool answered = false;     ///< an output row answers it (a retour or a 325 istd made)
+};
+
 class Reader {
  public:
   /// Opens `file` read-only.
@@ -70,6 +81,10 @@ class Reader {
   /// without being read).
   void for_each_prestatie(const std::function<bool(RowId declaration_id)>& wanted,
                           const std::function<void(PrestatieRecord&&)>& row) const;
+
+  /// Every input with a known type, oldest first (the worklist: heen-messages without their
+  /// retour, received retours that settle them).
+  void for_each_input_header(const std::function<void(InputHeader&&)>& row) const;
 
   // -- Service: messages of a party ----------------------------------------------------------
 

@@ -12,6 +12,16 @@
 
 namespace istd::ledger {
 
+/// A code list as the tables store it: space-separated.
+inline std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) {
+    if (!s.empty()) s += ' ';
+    s += x;
+  }
+  return s;
+}
+
 /// The space-separated code lists of the tables (intake_codes, retourcodes) as a vector.
 inline std::vector<std::string> split(std::string_view s) {
   std::vector<std::string> out;
@@ -23,6 +33,13 @@ inline std::vector<std::string> split(std::string_view s) {
     i = j + 1;
   }
   return out;
+}
+
+inline Verdict verdict_from(std::string_view s) {
+  if (s == "accepted") return Verdict::accepted;
+  if (s == "rejected") return Verdict::rejected;
+  if (s == "quarantined") return Verdict::quarantined;
+  return Verdict::recorded;
 }
 
 inline PrestatieVerdict pverdict_from(std::string_view s) {

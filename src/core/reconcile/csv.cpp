@@ -262,4 +262,23 @@ std::int64_t euros(std::string_view value, std::string_view column, const std::s
   throw ConfigError(fmt::format("{}: {} \"{}\": {}", where, column, value, why));
 }
 
+std::string field(std::string_view s) {
+  if (s.find_first_of(";\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"') o += '"';
+    o += c;
+  }
+  return o + "\"";
+}
+
+std::string row(const std::vector<std::string>& fields) {
+  std::string s;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i) s += ';';
+    s += field(fields[i]);
+  }
+  return s + '\n';
+}
+
 }  // namespace istd::reconcile::csv

@@ -45,6 +45,12 @@ Table read(std::string_view text, const std::string& file,
 /// @throws ConfigError "WHERE: column "VALUE": why" when it is not such an amount.
 std::int64_t euros(std::string_view value, std::string_view column, const std::string& where);
 
+/// A field of the `;`-separated output CSVs (Dutch spreadsheets), quoted when it holds a `;`, a
+/// quote or a line break.
+std::string field(std::string_view s);
+/// A whole output row: the fields joined by `;`, with its newline.
+std::string row(const std::vector<std::string>& fields);
+
 /// Reads a whole file. @throws ConfigError when it cannot be read.
 std::string read_file(const std::string& file);
 

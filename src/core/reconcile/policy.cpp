@@ -139,6 +139,15 @@ Policy Policy::parse(std::string_view text, const std::string& file) {
       p.reject_before_start = local_code(val, where, key);
     } else if (key == "reject_in_pause") {
       p.reject_in_pause = local_code(val, where, key);
+    } else if (key == "start_overdue_days" || key == "pause_followup_days") {
+      auto n = model::parse_int(val);
+      const std::int64_t max = key == "start_overdue_days" ? 100 : 366;
+      if (!n || *n < 0 || *n > max || !std::all_of(val.begin(), val.end(), ::isdigit))
+        throw ConfigError(fmt::format("{}: {} must be a whole number of days from 0 to {}, not "
+                                      "\"{}\"",
+                                      where, key, max, val));
+      (key == "start_overdue_days" ? p.start_overdue_days : p.pause_followup_days) =
+          static_cast<int>(*n);
     } else if (key.rfind("amount.", 0) == 0) {
       const std::string ys = key.substr(7);
       auto y = model::parse_int(ys);
@@ -183,7 +192,11 @@ std::string Policy::defaults_text() {
       "einddatum_inclusive = true        # stop Einddatum is the last delivered day\n"
       "tr318_delivery_evidence = true    # TR318: delivery in skipped months rejects (8214)\n"
       "reject_before_start = off         # or a retourcode: local rejection (not OP364)\n"
-      "reject_in_pause = off             # idem for claims in a full pause\n";
+      "reject_in_pause = off             # idem for claims in a full pause\n"
+      "start_overdue_days = 5            # worklist: a 305 is late this many working days\n"
+      "                                  # after the Ingangsdatum (or a retroactive 301)\n"
+      "pause_followup_days = 30          # worklist: a pause (307 reden 20) without restart\n"
+      "                                  # or definitive stop after this many days\n";
   for (const auto& [y, c] : p.amounts)
     s += fmt::format("amount.{} = {}\n", y, util::format_euros(c));
   s += "# amount.2026 is not known: set it (euros, e.g. 21,60) or the check reports "

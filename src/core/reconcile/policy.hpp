@@ -1,7 +1,7 @@
-// The municipality's reconcile policy (`--policy FILE`, docs/reconcile.md): which months are
-// billable for the abonnementstarief, the monthly amounts per year (in euros in the file), the
-// TR318 evidence switch and the optional local rejection of before-start / in-pause claims
-// (deviates from OP364).
+// The municipality's policy (`--policy FILE` of reconcile, worklist and cak; docs/reconcile.md):
+// which months are billable for the abonnementstarief, the monthly amounts per year (in euros
+// in the file), the TR318 evidence switch, the optional local rejection of before-start /
+// in-pause claims (deviates from OP364) and the worklist's terms.
 //
 // Format: one `key = value` per line; `#` starts a comment; blank lines ignored; keys are
 // case-sensitive; a key may appear once. Unknown keys and bad values are ConfigErrors
@@ -43,6 +43,12 @@ struct Policy {
   /// Local rejection codes (a retourcode of the 325 code list) for claims with these signals;
   /// nullopt = off (default, OP364).
   std::optional<std::string> reject_before_start, reject_in_pause;
+  /// Worklist (`istd worklist`): a 305 is overdue this many working days after the
+  /// Ingangsdatum, or after the 301 when that came later (a retroactive allocation).
+  int start_overdue_days = 5;
+  /// Worklist: a pause (307 reden 20) with neither a restart (305) nor a definitive stop is
+  /// followed up this many calendar days after it began.
+  int pause_followup_days = 30;
 
   /// Parses a policy file's text; keys not given keep their defaults.
   /// @throws ConfigError "FILE:LINE: ..." on unknown keys, bad values, repeated keys.

@@ -11,6 +11,7 @@
 #include "core/explain/catalogue.hpp"
 #include "core/ledger/ledger.hpp"
 #include "core/reconcile/answer_325.hpp"
+#include "core/reconcile/csv.hpp"
 #include "core/reconcile/snapshot.hpp"
 #include "core/util/atomic_file.hpp"
 #include "core/util/money.hpp"
@@ -84,16 +85,6 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
   return s;
 }
 
-/// A field of the `;`-separated output CSVs (Dutch spreadsheets), quoted when needed.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(";\"\n\r") == std::string::npos) return s;
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"') o += '"';
-    o += c;
-  }
-  return o + "\"";
-}
 
 std::string euros(std::int64_t cents) { return util::format_euros(cents, util::kEuroDutch); }
 
@@ -383,7 +374,7 @@ void append_csv_row(std::string& s, const json& j) {
                            kind == "declaratie" ? str(j, "path_325") : str(j, "detail")};
   for (std::size_t i = 0; i < std::size(f); ++i) {
     if (i) s += ';';
-    s += csv_field(f[i]);
+    s += csv::field(f[i]);
   }
   s += '\n';
 }
@@ -402,7 +393,7 @@ void append_at_row(std::string& s, const AtFinding& f) {
                            f.detail};
   for (std::size_t i = 0; i < std::size(v); ++i) {
     if (i) s += ';';
-    s += csv_field(v[i]);
+    s += csv::field(v[i]);
   }
   s += '\n';
 }

@@ -194,7 +194,9 @@ LedgerSnapshot load_snapshot(const std::filesystem::path& file, const LoadOption
     }
   });
   db.for_each_prestatie(
-      [&](std::int64_t decl) { return month_index.count(decl) > 0 || processed.count(decl) > 0; },
+      [&](std::int64_t decl) {
+        return month_index.count(decl) > 0 || (opt.history_lines && processed.count(decl) > 0);
+      },
       [&](ledger::PrestatieRecord&& p) {
         const std::int64_t decl = p.declaration_id;
         auto mi = month_index.find(decl);

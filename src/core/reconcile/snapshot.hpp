@@ -33,6 +33,9 @@ struct LoadOptions {
   int year = 0, month = 0;
   delivery::Options delivery;
   bool birthdates = true;  ///< read Geboortedatum from the 301 bytes (minors_exempt)
+  /// Read the lines of processed declarations into the history (the 323 rules and the
+  /// abonnementstarief's trigger declaration need them; the worklist does not).
+  bool history_lines = true;
 };
 
 /// Reads everything reconcile needs. @throws RuntimeError on database failure, ConfigError when

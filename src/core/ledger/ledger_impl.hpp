@@ -1,0 +1,140 @@
+// Internal to src/core/ledger/: the state behind a Ledger (its SQLite connection and statement
+// cache), shared by the files that implement the Ledger's operations (ledger.cpp, cak_register.cpp).
+#pragma once
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "core/ledger/ledger.hpp"
+#include "core/ledger/statement.hpp"
+
+namespace istd::ledger {
+
+/// The current UTC time as "YYYY-MM-DDTHH:MM:SSZ" (received_at, made_at).
+inline std::string now_utc() {
+  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+struct Ledger::Impl {
+  std::filesystem::path file;
+  sqlite3* db = nullptr;
+  int version = 0;
+  OpenOptions::Sync sync = OpenOptions::Sync::full;
+  std::uint64_t wal_frames = 0;  // after the last commit, while auto checkpoints are off
+  std::uint64_t page_size = 0;
+  // Keyed by SQL text; hot queries pass the same text every time (ISTD_SQL).
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache;
+  // ISTD_LEDGER_PROFILE=1: time spent per SQL statement, printed to stderr on close (a tool
+  // for whoever tunes the ledger; SQL text only, never values, so no BSN is printed).
+  struct Profile {
+    std::uint64_t runs = 0, ns = 0;
+  };
+  std::unordered_map<std::string, Profile> profile;
+  bool profiling = false;
+
+  ~Impl() {
+    if (profiling) print_profile();
+    for (auto& [k, s] : cache) sqlite3_finalize(s);
+    if (db) sqlite3_close(db);
+  }
+
+  void start_profile() {
+    const char* env = std::getenv("ISTD_LEDGER_PROFILE");
+    if (!env || std::string_view(env) != "1") return;
+    profiling = true;
+    sqlite3_trace_v2(
+        db, SQLITE_TRACE_PROFILE,
+        [](unsigned, void* ctx, void* p, void* x) -> int {
+          const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(p));
+          auto& prof = static_cast<Impl*>(ctx)->profile[sql ? sql : "?"];
+          ++prof.runs;
+          prof.ns += *static_cast<std::uint64_t*>(x);
+          return 0;
+        },
+        this);
+  }
+
+  void print_profile() const {
+    std::vector<std::pair<std::string, Profile>> rows(profile.begin(), profile.end());
+    std::sort(rows.begin(), rows.end(),
+              [](const auto& a, const auto& b) { return a.second.ns > b.second.ns; });
+    std::uint64_t total = 0;
+    for (const auto& r : rows) total += r.second.ns;
+    std::string out = fmt::format("ledger profile {}: {:.3f} s in SQLite statements\n",
+                                  file.string(), static_cast<double>(total) / 1e9);
+    for (const auto& [sql, p] : rows) {
+      std::string text = sql;
+      if (text.size() > 110) text = text.substr(0, 107) + "...";
+      out +=
+          fmt::format("{:9.3f} s {:8} runs {:7.2f} us  {}\n", static_cast<double>(p.ns) / 1e9,
+                      p.runs, static_cast<double>(p.ns) / 1e3 / static_cast<double>(p.runs), text);
+    }
+    std::fputs(out.c_str(), stderr);
+  }
+
+  [[noreturn]] void fail(std::string_view what) const {
+    throw RuntimeError(fmt::format("ledger {}: {}: {}", file.string(), what,
+                                   db ? sqlite3_errmsg(db) : "cannot open"));
+  }
+
+  void exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      throw RuntimeError(fmt::format("ledger {}: {}", file.string(), msg));
+    }
+  }
+
+  // In front of `cache`, slots keyed by the address of the SQL text: the hot call sites pass the
+  // same static text every time (literals, ISTD_SQL), and hashing a few hundred bytes per call
+  // was 1 % of the ledger thread. A hit is confirmed by comparing the text, so a dynamic string
+  // that reuses an address is never taken for another statement.
+  struct Slot {
+    const char* data = nullptr;
+    const std::string* text = nullptr;  // key in `cache` (stable: unordered_map nodes)
+    sqlite3_stmt* stmt = nullptr;
+  };
+  std::array<Slot, 64> slots{};
+
+  Stmt prepare(std::string_view sql) {
+    Slot& slot = slots[(reinterpret_cast<std::uintptr_t>(sql.data()) >> 3) % slots.size()];
+    if (slot.data == sql.data() && *slot.text == sql) return Stmt(db, slot.stmt);
+    auto it = cache.find(sql);
+    if (it == cache.end()) {
+      sqlite3_stmt* s = nullptr;
+      if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                             SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK)
+        fail("prepare");
+      it = cache.emplace(std::string(sql), s).first;
+    }
+    slot = Slot{sql.data(), &it->first, it->second};
+    return Stmt(db, it->second);
+  }
+};
+
+}  // namespace istd::ledger

@@ -1,0 +1,47 @@
+// The worklist's view of the ledger: allocations with their delivery intervals (the same
+// snapshot reconcile judges against, without the claim lines) and the input messages' headers.
+#include <utility>
+
+#include "core/ledger/reader.hpp"
+#include "core/reconcile/snapshot.hpp"
+#include "core/worklist/worklist.hpp"
+
+namespace istd::worklist {
+
+Input load(const std::filesystem::path& db, const reconcile::Policy& policy) {
+  Input in;
+  reconcile::LoadOptions lo;
+  lo.delivery.stop_einddatum_inclusive = policy.einddatum_inclusive;
+  lo.birthdates = false;
+  lo.history_lines = false;
+  auto snap = reconcile::load_snapshot(db, lo);
+  for (const auto& a : snap.history.allocations()) {
+    AllocationFacts f;
+    f.gemeente = a.gemeente;
+    f.agb = a.agb;
+    f.bsn = a.bsn;
+    f.nummer = a.nummer;
+    f.ingangsdatum = a.ingangsdatum;
+    f.einddatum = a.einddatum;
+    f.deleted = a.deleted;
+    f.evidence = a.evidence;
+    f.intervals = snap.history.take_intervals(a.gemeente, a.nummer);
+    in.allocations.push_back(std::move(f));
+  }
+  const ledger::Reader reader(db);
+  reader.for_each_input_header([&](ledger::InputHeader&& h) {
+    MessageFacts m;
+    m.type = std::move(h.type);
+    m.afzender = std::move(h.afzender);
+    m.ontvanger = std::move(h.ontvanger);
+    m.identificatie = std::move(h.identificatie);
+    m.dagtekening = std::move(h.dagtekening);
+    m.judged = h.verdict == ledger::Verdict::accepted || h.verdict == ledger::Verdict::rejected;
+    m.quarantined = h.quarantined;
+    m.answered = h.answered;
+    in.messages.push_back(std::move(m));
+  });
+  return in;
+}
+
+}  // namespace istd::worklist
