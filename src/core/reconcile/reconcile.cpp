@@ -234,6 +234,14 @@ Result run(const std::filesystem::path& db, const Options& opt) {
   }
   (void)any_new;
 
+  // The worklist, after this run's 325s are recorded (they settle the month's claims).
+  {
+    worklist::Options wo;
+    wo.today = opt.today;
+    wo.policy = opt.policy;
+    res.worklist = worklist::build(worklist::from_snapshot(snap, db), wo);
+  }
+
   // Abonnementstarief (the history is dropped first: the check needs only its AT view).
   const std::vector<AtAllocation> at = take_at_allocations(snap);
   res.at = check_abonnementstarief(at, snap.geboortedatum, opt.billing ? &*opt.billing : nullptr,
@@ -500,6 +508,12 @@ json summary(const Result& r) {
                               "locally; this deviates from OP364",
                               *r.policy.reject_in_pause));
   s["deviations"] = dev;
+  json wl = json::object();
+  for (const auto& it : r.worklist.items)
+    wl[it.kind] = wl.contains(it.kind) ? wl[it.kind].get<std::int64_t>() + 1 : 1;
+  s["worklist"] = json{{"today", r.worklist.today.to_string()},
+                       {"open", r.worklist.items.size()},
+                       {"by_kind", wl}};
   return s;
 }
 
@@ -528,6 +542,15 @@ std::string summary_text(const Result& r, const std::filesystem::path& out_dir) 
     t += fmt::format("  abonnementstarief refunds: EUR {}\n",
                      euros(s["abonnementstarief"]["refund_total"].get<std::int64_t>()));
   for (const auto& d : s["deviations"]) t += "  note: " + d.get<std::string>() + "\n";
+  {
+    std::string kinds;
+    for (const auto& [kind, n] : s["worklist"]["by_kind"].items())
+      kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", kind, n.get<std::int64_t>());
+    t += fmt::format("  worklist on {}: {} overdue item{}{} (istd worklist lists them)\n",
+                     r.worklist.today.to_string(), r.worklist.items.size(),
+                     r.worklist.items.size() == 1 ? "" : "s",
+                     kinds.empty() ? std::string() : " (" + kinds + ")");
+  }
   if (!out_dir.empty())
     t += fmt::format("  written to {}: report.html (open it in a browser), findings.jsonl, "
                      "findings.csv, abonnementstarief.csv, summary.json, 325/ ({} files)\n",

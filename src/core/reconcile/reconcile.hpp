@@ -25,6 +25,7 @@
 #include "core/reconcile/policy.hpp"
 #include "core/reconcile/rules_323.hpp"
 #include "core/reconcile/tariffs.hpp"
+#include "core/worklist/worklist.hpp"
 
 namespace istd::reconcile {
 
@@ -67,6 +68,8 @@ struct Result {
   bool with_billing = false;
   Policy policy;
   std::vector<std::string> warnings;
+  /// What is overdue in the ledger on the run's date, after this run's 325s (istd worklist).
+  worklist::Worklist worklist;
 };
 
 /// Runs the reconciliation against the ledger file `db` and records the new verdicts and 325s in

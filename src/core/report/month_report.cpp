@@ -97,11 +97,11 @@ struct Writer {
         "<nav><a href=\"#overzicht\">{}</a><a href=\"#aanbieders\">{}</a><a "
         "href=\"#abonnementstarief\">{}</a>"
         "<a href=\"#afwijzingen\">{}</a><a href=\"#signalen\">{}</a><a "
-        "href=\"#uitleg\">{}</a></nav></header>\n",
+        "href=\"#werklijst\">{}</a><a href=\"#uitleg\">{}</a></nav></header>\n",
         t(lang, "Overzicht", "Overview"), t(lang, "Aanbieders", "Providers"),
         t(lang, "Abonnementstarief", "Abonnementstarief"),
         t(lang, "Afgewezen regels", "Rejected lines"), t(lang, "Signalen", "Signals"),
-        t(lang, "Uitleg", "Explanations"));
+        t(lang, "Werklijst", "Worklist"), t(lang, "Uitleg", "Explanations"));
   }
 
   void card(std::string_view label, const std::string& fig, const char* cls = "") {
@@ -618,6 +618,64 @@ struct Writer {
     out += "</section>\n";
   }
 
+  void worklist() {
+    const json& wl = sum["worklist"];
+    const std::int64_t open = num(wl, "open");
+    out += fmt::format("<section id=\"werklijst\"><h2>{}</h2><p>{}</p>",
+                       t(lang, "Werklijst: wat te laat is", "Worklist: what is overdue"),
+                       fmt::format(fmt::runtime(t(lang,
+                                                  "Op {} staan {} verplichtingen open die over "
+                                                  "hun termijn zijn (werkdagen volgens de "
+                                                  "Algemene termijnenwet). De volledige lijst, "
+                                                  "ook per partij: istd worklist.",
+                                                  "On {}, {} obligations are open past their term "
+                                                  "(working days as the Algemene termijnenwet "
+                                                  "counts them). The full list, also per party: "
+                                                  "istd worklist.")),
+                                   esc(wl["today"].get<std::string>()),
+                                   html::figure("worklist:open", open, cnt(open))));
+    if (open > 0) {
+      out += fmt::format("<table><thead><tr><th>{}</th><th>{}</th><th class=\"n\">{}</th></tr>"
+                         "</thead><tbody>",
+                         t(lang, "Soort", "Kind"), t(lang, "Betekenis", "Meaning"),
+                         t(lang, "Aantal", "Count"));
+      for (const auto& [kind, n] : wl["by_kind"].items()) {
+        const std::string key = explain::worklist_key(kind);
+        out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
+                           code_anchor(key, kind), esc(explain::title_or_key(key, lang)),
+                           html::figure("worklist:" + kind, n.get<std::int64_t>(),
+                                        cnt(n.get<std::int64_t>())));
+      }
+      out += "</tbody></table>";
+      out += fmt::format(
+          "<table class=\"sortable\"><thead><tr><th class=\"n\">{}</th><th>{}</th><th>{}</th>"
+          "<th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+          t(lang, "Werkdagen te laat", "Working days overdue"), t(lang, "Soort", "Kind"),
+          t(lang, "Wie moet handelen", "Who must act"), t(lang, "Cliënt", "Client"),
+          t(lang, "Betreft", "Concerns"), t(lang, "Verwacht", "Awaited"),
+          t(lang, "Uiterlijk", "Due"));
+      std::size_t shown = 0;
+      for (const auto& it : r.worklist.items) {
+        if (shown++ == o.max_rows) break;
+        std::string x = it.concerns;
+        std::replace(x.begin(), x.end(), ':', ' ');
+        out += fmt::format(
+            "<tr><td class=\"n\">{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td>"
+            "<td>{}</td><td>{}</td></tr>",
+            it.overdue_working_days, esc(it.kind), esc(it.party_role), esc(it.party),
+            it.bsn.empty() ? std::string("&ndash;") : bsn(it.bsn), esc(x), esc(it.awaited),
+            esc(html::date(it.due, lang)));
+      }
+      out += "</tbody></table>";
+      if (r.worklist.items.size() > o.max_rows)
+        out += fmt::format("<p class=\"muted\">{}</p>",
+                           fmt::format(fmt::runtime(t(lang, "De {} meest verlate van {} getoond.",
+                                                      "The {} most overdue of {} shown.")),
+                                       o.max_rows, cnt(open)));
+    }
+    out += "</section>\n";
+  }
+
   void glossary() {
     out += fmt::format(
         "<section id=\"uitleg\"><h2>{}</h2>",
@@ -650,6 +708,7 @@ std::string month_report_html(const reconcile::Result& r, const json& summary,
   w.abonnementstarief();
   w.rejections();
   w.signals();
+  w.worklist();
   w.glossary();
   w.out += html::page_end();
   return std::move(w.out);

@@ -8,13 +8,9 @@
 
 namespace istd::worklist {
 
-Input load(const std::filesystem::path& db, const reconcile::Policy& policy) {
+Input from_snapshot(const reconcile::LedgerSnapshot& snap, const std::filesystem::path& db) {
   Input in;
-  reconcile::LoadOptions lo;
-  lo.delivery.stop_einddatum_inclusive = policy.einddatum_inclusive;
-  lo.birthdates = false;
-  lo.history_lines = false;
-  auto snap = reconcile::load_snapshot(db, lo);
+  in.allocations.reserve(snap.history.allocations().size());
   for (const auto& a : snap.history.allocations()) {
     AllocationFacts f;
     f.gemeente = a.gemeente;
@@ -25,7 +21,7 @@ Input load(const std::filesystem::path& db, const reconcile::Policy& policy) {
     f.einddatum = a.einddatum;
     f.deleted = a.deleted;
     f.evidence = a.evidence;
-    f.intervals = snap.history.take_intervals(a.gemeente, a.nummer);
+    if (const auto* iv = snap.history.intervals(a.gemeente, a.nummer)) f.intervals = *iv;
     in.allocations.push_back(std::move(f));
   }
   const ledger::Reader reader(db);
@@ -42,6 +38,14 @@ Input load(const std::filesystem::path& db, const reconcile::Policy& policy) {
     in.messages.push_back(std::move(m));
   });
   return in;
+}
+
+Input load(const std::filesystem::path& db, const reconcile::Policy& policy) {
+  reconcile::LoadOptions lo;
+  lo.delivery.stop_einddatum_inclusive = policy.einddatum_inclusive;
+  lo.birthdates = false;
+  lo.history_lines = false;
+  return from_snapshot(reconcile::load_snapshot(db, lo), db);
 }
 
 }  // namespace istd::worklist

@@ -21,6 +21,10 @@
 #include "core/model.hpp"
 #include "core/reconcile/policy.hpp"
 
+namespace istd::reconcile {
+struct LedgerSnapshot;
+}
+
 namespace istd::worklist {
 
 using model::Date;
@@ -90,6 +94,10 @@ Worklist build(const Input& in, const Options& options);
 /// Reads the ledger (read-only) into an Input.
 /// @throws ConfigError when the file is not an istd ledger; RuntimeError on database failure.
 Input load(const std::filesystem::path& db, const reconcile::Policy& policy);
+
+/// The same from a snapshot already loaded (istd reconcile's), reading only the messages'
+/// headers from `db`.
+Input from_snapshot(const reconcile::LedgerSnapshot& snapshot, const std::filesystem::path& db);
 
 /// The item kinds, in the order reports list them.
 const std::vector<std::string>& kinds();
