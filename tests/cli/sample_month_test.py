@@ -5,8 +5,11 @@ Runs, in a fresh temporary directory,
     istd ingest --db L --out OUT/routed --today 2025-07-10 --format json fixtures/sample
     istd reconcile --db L --month <MONTH> --billing fixtures/sample/billing.csv
                    --out OUT/reconcile --today 2025-07-10 --format json
+    istd worklist --db L --today 2025-07-10 --format json
+    istd cak --db L --out OUT/cak --today 2025-07-10        (twice: the second is empty)
 and compares every output file (routed inputs and retours, findings.jsonl/.csv,
-abonnementstarief.csv, summary.json, the 325) and both stdouts with tests/cli/sample_month/.
+abonnementstarief.csv, summary.json, the 325, the CAK exports) and the stdouts with
+tests/cli/sample_month/.
 It also asserts the hand-checked facts of fixtures/sample/README.md directly, so that a
 regenerated golden tree cannot hide a wrong verdict.
 
@@ -66,6 +69,30 @@ def check_facts(out):
     retours = sorted(p.parent.name for p in (out / "routed").rglob("*.xml")
                      if p.parent.name in ("WMO306", "WMO308"))
     assert retours == ["WMO306"] * 4 + ["WMO308"] * 2, retours
+    # The provider's two 302s are recorded and routed to the municipality.
+    received = sorted(p.name for p in (out / "routed" / "0363" / "WMO302").glob("*.xml"))
+    assert received == ["02a-WMO302-C1-retour.xml", "02b-WMO302-C2-retour.xml"], received
+    # Worklist on 2025-07-10: C3's pause (since 10 May) has neither restart nor definitive stop;
+    # the 301 of C3 never got its 302. The 323's 325 was made by reconcile.
+    items = [json.loads(l) for l in (out / "worklist.stdout.jsonl").read_text().splitlines()]
+    got = {(i["kind"], i["party"], i["bsn"], i["concerns"], i["due"]) for i in items}
+    assert got == {("pause-open", "65656055", "999900031", "WMO301:G0363-00103", "2025-06-09"),
+                   ("retour-missing", "65656055", "999900031", "WMO301:G0363-00103",
+                    "2025-02-27")}, got
+    assert summary["worklist"] == {"today": TODAY, "open": 2,
+                                   "by_kind": {"pause-open": 1, "retour-missing": 1}}, summary
+    # CAK list: three starts; C3's pause holds the whole of June, so C3 stops on 9 May. C1's
+    # pause of 7-15 June is no gap for the CAK.
+    cak = [l.split(";") for l in (out / "cak" / "cak-export-0001.csv").read_text().splitlines()]
+    assert cak[0][:8] == ["Exportnummer", "Aanmaakdatum", "Gemeente", "Bsn", "EbStartNummer",
+                          "EbStartdatum", "EbStopdatum", "StatusAanlevering"], cak[0]
+    rows = {(r[3], r[4], r[5], r[6], r[7], r[9]) for r in cak[1:]}
+    assert rows == {("999900006", "1", "2025-04-03", "", "1", "start"),
+                    ("999900018", "2", "2025-04-07", "", "1", "start"),
+                    ("999900031", "3", "2025-04-14", "", "1", "start"),
+                    ("999900031", "3", "", "2025-05-09", "1", "stop-pause")}, rows
+    again = (out / "cak" / "cak-export-0002.csv").read_text().splitlines()
+    assert len(again) == 1, again  # nothing new: an empty export
 
 
 def main():
@@ -84,6 +111,12 @@ def main():
         reconcile = run([istd, "reconcile", "--db", str(db), "--month", month, "--billing",
                          "fixtures/sample/billing.csv", "--out", str(out / "reconcile"),
                          "--today", TODAY, "--format", "json"], 1, src)
+        worklist = run([istd, "worklist", "--db", str(db), "--today", TODAY, "--format", "json"],
+                       1, src)
+        cak = run([istd, "cak", "--db", str(db), "--out", str(out / "cak"), "--today", TODAY],
+                  0, src)
+        cak += run([istd, "cak", "--db", str(db), "--out", str(out / "cak"), "--today", TODAY],
+                   0, src)
         # Bad input files: a clear error naming file and line, exit 2, nothing written.
         bad_billing = Path(tmp) / "bad-billing.csv"
         bad_billing.write_text("bsn;month;amount\n999900006;2025-06;21,00\n123456789;2025-06;21,00\n")
@@ -102,6 +135,8 @@ def main():
         reconcile = reconcile.replace(str(out), "OUT")
         (out / "ingest.stdout.jsonl").write_text(ingest)
         (out / "reconcile.stdout.jsonl").write_text(reconcile)
+        (out / "worklist.stdout.jsonl").write_text(worklist)
+        (out / "cak.stdout.txt").write_text(cak.replace(str(out), "OUT"))
         check_facts(out)
         # Every message written (routed inputs, 306/308 retours, the 325) is valid.
         run([istd, "validate", str(out / "routed"), str(out / "reconcile" / "325")], 0, src)
