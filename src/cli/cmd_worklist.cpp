@@ -60,6 +60,11 @@ class CommandWorklist : public Command {
                    "Lines, one item per line)")
         ->check(CLI::IsMember({"text", "csv", "json"}))
         ->capture_default_str();
+    app.add_option("--limit", limit_,
+                   "Text output: show the N most overdue items after the counts (0 = all); "
+                   "csv and json always hold every item")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
     app.add_option("--lang", lang_, "Language of the explanations: nl or en")
         ->check(CLI::IsMember({"nl", "en"}))
         ->capture_default_str();
@@ -76,7 +81,7 @@ class CommandWorklist : public Command {
     const auto w = worklist::build(worklist::load(db_, o.policy), o);
     const std::string out = format_ == "csv"    ? worklist::to_csv(w, lang)
                             : format_ == "json" ? worklist::to_jsonl(w, lang)
-                                                : worklist::to_text(w, lang);
+                                                : worklist::to_text(w, lang, limit_);
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
     if (std::ferror(stdout)) throw RuntimeError("writing the output failed");
@@ -85,6 +90,7 @@ class CommandWorklist : public Command {
 
  private:
   std::string db_, today_, party_, policy_, format_ = "text", lang_ = "nl";
+  std::size_t limit_ = 100;
 };
 
 }  // namespace

@@ -1,6 +1,6 @@
 # CLI tests: every command answers --help with exit 0 and empty stderr; golden tests compare
 # stdout exactly and require empty stderr (tests/cli/run_cli_test.cmake).
-set(ISTD_COMMANDS validate ingest timeline serve reconcile explain)
+set(ISTD_COMMANDS validate ingest timeline serve reconcile worklist cak explain)
 foreach(cmd ${ISTD_COMMANDS})
   add_test(NAME cli_${cmd}_help
     COMMAND ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd> "-DARGS=${cmd};--help"
@@ -92,4 +92,11 @@ add_test(NAME cli_progress
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/progress_test.py
           $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_progress PROPERTIES
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")
+# istd cak: a crash between writing an export and recording it neither loses nor repeats a
+# line; --export N writes an export again byte for byte.
+add_test(NAME cli_cak_kill
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/cak_kill_test.py
+          $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli_cak_kill PROPERTIES
   ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")

@@ -50,9 +50,11 @@ std::map<std::pair<std::string, std::string>, std::vector<std::string>> withdraw
   return out;
 }
 
-void write_files(const Result& r) {
+void write_files(const Result& r, const std::function<void(std::string_view)>& point) {
   util::write_file_atomic(r.csv, to_csv(r.export_record, r.lines));
+  point("csv-written");
   util::write_file_atomic(r.jsonl, to_jsonl(r.export_record, r.lines));
+  point("files-written");
 }
 
 }  // namespace
@@ -114,15 +116,14 @@ Result run(const std::filesystem::path& db, const Options& opt) {
       if (!e.withdrawn) ++(e.stopdatum ? r.stopped : r.running);
     r.csv = opt.out / (file_stem(r.export_record.number) + ".csv");
     r.jsonl = opt.out / (file_stem(r.export_record.number) + ".jsonl");
-    write_files(r);
-    point("files-written");
+    write_files(r, point);
     ledger.record_cak_export(r.export_record, r.lines, d.episodes);
     point("recorded");
     return r;
   }
   r.csv = opt.out / (file_stem(r.export_record.number) + ".csv");
   r.jsonl = opt.out / (file_stem(r.export_record.number) + ".jsonl");
-  write_files(r);
+  write_files(r, point);
   return r;
 }
 

@@ -29,7 +29,8 @@ struct Options {
   std::optional<std::int64_t> rewrite;
   /// Language of the plain-language reasons written into a new export.
   explain::Lang lang = explain::Lang::nl;
-  /// Called at "files-written" and "recorded" (the crash tests end the process there).
+  /// Called at "csv-written", "files-written" and "recorded" (the crash tests end the process
+  /// there).
   std::function<void(std::string_view point)> durability_point;
 };
 

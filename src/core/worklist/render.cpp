@@ -22,7 +22,7 @@ const explain::Entry* entry(const Item& it) { return explain::find(explain::work
 
 }  // namespace
 
-std::string to_text(const Worklist& w, explain::Lang lang) {
+std::string to_text(const Worklist& w, explain::Lang lang, std::size_t limit) {
   std::string s = fmt::format("Worklist on {}: {} open item{}", w.today.to_string(),
                               w.items.size(), w.items.size() == 1 ? "" : "s");
   if (w.items.empty()) return s + ". Nothing is overdue.\n";
@@ -40,7 +40,13 @@ std::string to_text(const Worklist& w, explain::Lang lang) {
   s += "Who must act:\n";
   for (const auto& [p, n] : per_party) s += fmt::format("  {:<20} {:>6}\n", p, n);
   s += "\n";
+  std::size_t shown = 0;
   for (const auto& it : w.items) {
+    if (limit != 0 && shown++ == limit) {
+      s += fmt::format("... and {} more (--limit 0 shows all; --format csv writes every item)\n",
+                       w.items.size() - limit);
+      break;
+    }
     s += fmt::format("{} working day{} overdue (due {})  {}  {} {}\n", it.overdue_working_days,
                      it.overdue_working_days == 1 ? "" : "s", it.due.to_string(), it.kind,
                      it.party_role, it.party);
@@ -53,9 +59,9 @@ std::string to_text(const Worklist& w, explain::Lang lang) {
     s += "  " + it.detail + "\n";
     if (!it.evidence.empty()) s += "  evidence: " + evidence_text(it) + "\n";
   }
-  if (const auto* e = w.items.empty() ? nullptr : entry(w.items.front()); e)
-    s += fmt::format("\n`istd explain worklist {}` (and the other kinds) explains each item.\n",
-                     w.items.front().kind);
+  s += fmt::format("\n`istd explain \"worklist {}\"` (and the other kinds) explains each "
+                   "kind: what it means, why it happens and what to do.\n",
+                   w.items.front().kind);
   return s;
 }
 

@@ -2,6 +2,7 @@
 // spreadsheets (`;`), JSON Lines for other systems; each item with the catalogue's explanation.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "core/explain/catalogue.hpp"
@@ -9,8 +10,8 @@
 
 namespace istd::worklist {
 
-/// Counts per kind and per party, then every item (BSNs masked).
-std::string to_text(const Worklist& w, explain::Lang lang);
+/// Counts per kind and per party, then the `limit` most overdue items (BSNs masked; 0 = all).
+std::string to_text(const Worklist& w, explain::Lang lang, std::size_t limit = 0);
 /// One row per item with a header row; full BSNs.
 std::string to_csv(const Worklist& w, explain::Lang lang);
 /// One JSON object per item; full BSNs.
