@@ -17,8 +17,9 @@ class CommandExplain : public Command {
   void setup(CLI::App& app) override {
     app.description(
         "Explain codes istd reports: a rule code (TR321, CS002, XSD, ...), a retourcode "
-        "(9321), a claim signal (in-pause) or an abonnementstarief finding (pause, "
-        "before-start). Prints the title, what it means, the usual cause and what to do (who "
+        "(9321), a claim signal (in-pause), an abonnementstarief finding (pause, "
+        "before-start), a worklist item (start-missing, pause-open) or a reason in the CAK "
+        "list (stop-pause, episode-withdrawn). Prints the title, what it means, the usual cause and what to do (who "
         "must send what). Without a code: the list of every code with its title.\n\n"
         "Exit status: 0 every code found, 1 some code unknown, 2 bad option.");
     app.add_option("code", codes_, "Codes to explain (case as shown by istd)");
@@ -47,7 +48,8 @@ class CommandExplain : public Command {
         // A bare code is looked up as it is, then as each kind of code.
         const explain::Entry* e = nullptr;
         for (const auto& key : {c, explain::retourcode_key(c), explain::signal_key(c),
-                                explain::at_key(c), explain::warning_key(c)})
+                                explain::at_key(c), explain::warning_key(c),
+                                explain::worklist_key(c), explain::cak_key(c)})
           if (!e) e = explain::find(key);
         if (!e) {
           std::fprintf(stderr, "istd: no explanation for '%s' (istd explain lists every code)\n",
@@ -57,7 +59,8 @@ class CommandExplain : public Command {
         }
         entries.push_back(e);
         // A retourcode and a signal may share a word with another kind: show each.
-        for (const auto& key : {explain::signal_key(c), explain::at_key(c)})
+        for (const auto& key : {explain::signal_key(c), explain::at_key(c),
+                                explain::worklist_key(c), explain::cak_key(c)})
           if (const auto* other = explain::find(key); other && other != e) entries.push_back(other);
       }
     }

@@ -59,8 +59,8 @@ std::string to_text(const Worklist& w, explain::Lang lang, std::size_t limit) {
     s += "  " + it.detail + "\n";
     if (!it.evidence.empty()) s += "  evidence: " + evidence_text(it) + "\n";
   }
-  s += fmt::format("\n`istd explain \"worklist {}\"` (and the other kinds) explains each "
-                   "kind: what it means, why it happens and what to do.\n",
+  s += fmt::format("\n`istd explain {}` (and the other kinds) explains each kind: what it "
+                   "means, why it happens and what to do.\n",
                    w.items.front().kind);
   return s;
 }
