@@ -12,7 +12,9 @@
 #include <sstream>
 #include <string>
 
+#include "core/cak/cak_list.hpp"
 #include "core/rules/rules.hpp"
+#include "core/worklist/worklist.hpp"
 
 namespace fs = std::filesystem;
 namespace explain = istd::explain;
@@ -146,5 +148,32 @@ TEST_SUITE("explain") {
                   "a new warnings.push_back site: add its [warning ...] entry to "
                   "the catalogue and count it here");
     require_entries({explain::warning_key("start-outside-allocation")}, "warnings");
+  }
+
+  TEST_CASE("explain: every worklist kind and every CAK reason has an entry") {
+    // The kinds and reasons the sources make must all be in the lists...
+    std::set<std::string> made;
+    for (const auto& k :
+         scan(std::regex(R"re((?:allocation_item\(a, |it\.kind = )"([a-z]+(?:-[a-z]+)*)")re"),
+              "/worklist/"))
+      made.insert(explain::worklist_key(k));
+    CHECK(made.size() == 4);
+    std::set<std::string> listed;
+    for (const auto& k : istd::worklist::kinds()) listed.insert(explain::worklist_key(k));
+    CHECK(made == listed);
+    require_entries(listed, "worklist kinds");
+
+    made.clear();
+    listed.clear();
+    for (const auto& r :
+         scan(std::regex(R"re("((?:start|stop|episode)(?:-[a-z]+)*)")re"), "cak_list.cpp"))
+      made.insert(explain::cak_key(r));
+    for (const auto& r : istd::cak::reasons()) listed.insert(explain::cak_key(r));
+    for (const auto& k : made) {
+      CAPTURE(k);
+      CHECK(listed.count(k) == 1);
+    }
+    CHECK(listed.size() == 8);
+    require_entries(listed, "CAK reasons");
   }
 }
