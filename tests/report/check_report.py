@@ -649,9 +649,10 @@ def expected_figures(summary):
     for reason in each(["abonnementstarief", "by_reason"]):
         for f in ("count", "amount"):
             put("at:%s:%s" % (reason, f), ["abonnementstarief", "by_reason", reason, f])
-    put("worklist:open", ["worklist", "open"])
-    for kind in each(["worklist", "by_kind"]):
-        put("worklist:%s" % kind, ["worklist", "by_kind", kind])
+    if "worklist" in summary:  # reports made before the worklist have none
+        put("worklist:open", ["worklist", "open"])
+        for kind in each(["worklist", "by_kind"]):
+            put("worklist:%s" % kind, ["worklist", "by_kind", kind])
     return exp, problems
 
 
