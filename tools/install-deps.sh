@@ -21,6 +21,8 @@ PACKAGES=(
   chromium                   # tests: report.html opened headless, offline (console, requests)
   fonts-dejavu-core          # a font for chromium's screenshots
   tidy                       # tests: report.html checked by an HTML checker
+  clang                      # tests: the sanitizer pass and the libFuzzer targets
+  libclang-rt-14-dev         # libFuzzer and the sanitizer runtimes of clang 14
 )
 
 missing=()

@@ -1,13 +1,36 @@
 // The ledger's memory of the start/stop list sent to the CAK (design in ledger.hpp: tables
 // cak_exports, cak_lines, cak_episodes).
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "core/ledger/ledger.hpp"
 #include "core/ledger/ledger_impl.hpp"
-#include "core/ledger/rows.hpp"
 
 namespace istd::ledger {
+
+namespace {
+
+// Evidence names ("WMO305:<Identificatie>") may hold spaces (LDT_IdentificatieBericht allows
+// them) but never a line break (its pattern's `.` excludes it): one name per line.
+std::string join_lines(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : "\n") + x;
+  return s;
+}
+
+std::vector<std::string> split_lines(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t p = 0;
+  while (p < s.size()) {
+    const std::size_t q = std::min(s.find('\n', p), s.size());
+    out.push_back(s.substr(p, q - p));
+    p = q + 1;
+  }
+  return out;
+}
+
+}  // namespace
 
 std::vector<CakEpisodeRecord> Ledger::cak_episodes() const {
   std::vector<CakEpisodeRecord> out;
@@ -54,7 +77,7 @@ std::vector<CakLineRecord> Ledger::cak_lines(std::int64_t number) const {
     l.status = static_cast<int>(s.i64(7));
     l.reason = s.text(8);
     l.toelichting = s.text(9);
-    l.evidence = split(s.text(10));
+    l.evidence = split_lines(s.text(10));
     out.push_back(std::move(l));
   }
   return out;
@@ -85,7 +108,7 @@ void Ledger::record_cak_export(CakExportRecord& e, const std::vector<CakLineReco
             "datum, previous, status, reason, toelichting, evidence) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
         .bind_all(e.number, l.seq, l.gemeente, l.bsn, l.eb_start_nummer, l.kind, l.datum,
-                  l.previous, l.status, l.reason, l.toelichting, join(l.evidence))
+                  l.previous, l.status, l.reason, l.toelichting, join_lines(l.evidence))
         .exec();
   for (const auto& x : episodes)
     impl_

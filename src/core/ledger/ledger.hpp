@@ -102,9 +102,10 @@
 //     export_number -> cak_exports, seq (1, 2, ... within the export), gemeente, bsn,
 //     eb_start_nummer, kind 'start'|'stop', datum, previous null (the date it replaces),
 //     status (StatusAanlevering 1 new, 2 changed, 3 withdrawn), reason (a code of
-//     cak/cak_list.hpp), toelichting (the reason as written), evidence (space-separated
-//     "WMO305:<id>" names); PK (export_number, seq). `istd cak --export N` writes export N
-//     again from these rows alone.
+//     cak/cak_list.hpp), toelichting (the reason as written), evidence ("WMO305:<id>"
+//     names, one per line: an Identificatie may hold spaces, never a line break);
+//     PK (export_number, seq). `istd cak --export N` writes export N again from these rows
+//     alone.
 //   cak_episodes                       the episodes as last reported to the CAK
 //     eb_start_nummer PK, gemeente, bsn, startdatum, stopdatum null (running), withdrawn 0|1,
 //     first_export -> cak_exports; index (gemeente, bsn)

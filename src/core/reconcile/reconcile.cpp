@@ -259,13 +259,9 @@ void for_each_finding(const Result& r, const std::function<void(const json&)>& e
   for (const auto& dr : r.declarations) {
     const Declaration& d = dr.declaration;
     const Judgement& j = dr.judgement;
-    std::int64_t rejected = 0;
     std::size_t n_rej = 0;
     for (std::size_t i = 0; i < dr.lines.size(); ++i)
-      if (!j.lines[i].approved) {
-        ++n_rej;
-        rejected += dr.lines[i].signed_bedrag();
-      }
+      if (!j.lines[i].approved) ++n_rej;
     const std::int64_t toegekend = j.rejected_whole() ? 0 : j.toegekend;
     out.push_back(json{{"kind", "declaratie"},
                        {"agb", d.agb},

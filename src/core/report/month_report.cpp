@@ -489,11 +489,13 @@ struct Writer {
 
   /// Whole declarations and clients first, then the largest amounts.
   static void sort_rows(std::vector<LineRef>& rows) {
-    auto amount = [](const LineRef& r) {
-      return r.i == std::string::npos ? INT64_MAX : r.d->lines[r.i].signed_bedrag();
+    auto line_amount = [](const LineRef& ref) {
+      return ref.i == std::string::npos ? INT64_MAX : ref.d->lines[ref.i].signed_bedrag();
     };
     std::stable_sort(rows.begin(), rows.end(),
-                     [&](const LineRef& x, const LineRef& y) { return amount(x) > amount(y); });
+                     [&](const LineRef& x, const LineRef& y) {
+                       return line_amount(x) > line_amount(y);
+                     });
   }
 
   void line_table(std::vector<LineRef>& rows, bool with_evidence) {
