@@ -35,8 +35,17 @@ if "$ISTD" reconcile --help >/dev/null 2>&1; then
   echo "== 3. istd reconcile --db $OUT/ledger.db --month $month ${billing[*]} --out $OUT/reconcile"
   "$ISTD" reconcile --db "$OUT/ledger.db" --month "$month" "${billing[@]}" --out "$OUT/reconcile" --today 2025-07-10 || true
 fi
+if "$ISTD" worklist --help >/dev/null 2>&1; then
+  echo
+  echo "== 4. istd worklist --db $OUT/ledger.db (what is overdue on 2025-07-10)"
+  "$ISTD" worklist --db "$OUT/ledger.db" --today 2025-07-10 || true
+  echo
+  echo "== 5. istd cak --db $OUT/ledger.db --out $OUT/cak (start/stop list for the CAK)"
+  "$ISTD" cak --db "$OUT/ledger.db" --out "$OUT/cak" --today 2025-07-10 || true
+fi
 echo
 echo "Outputs are in $OUT/. Open these in a browser:"
 echo "  $OUT/reconcile/report.html   the month report: rejections, signals, abonnementstarief refunds"
 echo "                                with each client's timeline (contains BSNs)"
 echo "  $OUT/ingest-report.html      what the ingest did with each message"
+echo "and $OUT/cak/cak-export-0001.csv in a spreadsheet: the starts and stops for the CAK."
