@@ -70,10 +70,16 @@ for t in "${TARGETS[@]}"; do
   cov=$(grep -h "^#[0-9]*.*cov:" "${logs[@]}" 2>/dev/null | tail -1 \
         | sed -E 's/.*cov: ([0-9]+) ft: ([0-9]+).*/\1 \2/')
   edges=${cov% *}; features=${cov#* }
-  crashes=$(ls "$work/artifacts" | wc -l)
+  # Crashes, leaks, timeouts and out-of-memory inputs are defects; slow-unit-* inputs (slower
+  # than 10 s, e.g. the first, cold run) are only reported.
+  crashes=$(find "$work/artifacts" -type f \( -name 'crash-*' -o -name 'leak-*' \
+            -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+  slow=$(find "$work/artifacts" -type f -name 'slow-unit-*' | wc -l)
+  [ "$slow" -gt 0 ] && echo "fuzz_$t: $slow slow input(s) (over 10 s), not kept"
   if [ "$crashes" -gt 0 ]; then
     mkdir -p "$ROOT/tests/fuzz/$t/regressions"
-    cp "$work/artifacts/"* "$ROOT/tests/fuzz/$t/regressions/"
+    find "$work/artifacts" -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \
+         -o -name 'oom-*' \) -exec cp {} "$ROOT/tests/fuzz/$t/regressions/" \;
     echo "fuzz_$t: $crashes crash input(s) kept in tests/fuzz/$t/regressions/ (see $work/log)"
     status=1
   fi
