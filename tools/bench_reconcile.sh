@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scale benchmark of `istd reconcile` (issue 5): generate a synthetic large-municipality month
+# Scale benchmark of `istd reconcile`: generate a synthetic large-municipality month
 # (tools/gen_municipality.py) at 1x and 2x, reconcile it on 2 cores, report wall time and peak
 # RSS (GNU time). Usage: tools/bench_reconcile.sh [build dir] [clients] [prestaties]
 #
