@@ -1,17 +1,14 @@
 // istd cak: the start/stop list of the eigen bijdrage for the CAK, one export of what changed
 // since the previous one (docs/cak.md).
-#include <atomic>
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
-
-#include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "cli/clock.hpp"
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
+#include "cli/fault.hpp"
 #include "core/cak/export.hpp"
 #include "core/errors.hpp"
 #include "core/reconcile/csv.hpp"
@@ -69,17 +66,7 @@ class CommandCak : public Command {
     if (!policy_.empty())
       o.policy = reconcile::Policy::parse(reconcile::csv::read_file(policy_), policy_);
     explain::parse_lang(lang_, &o.lang);
-    // Crash tests: end the process at the N-th durability point (as istd ingest does).
-    if (const char* f = std::getenv("ISTD_FAULT_AFTER"); f && *f) {
-      const long n = std::strtol(f, nullptr, 10);
-      auto count = std::make_shared<std::atomic<long>>(0);
-      o.durability_point = [n, count](std::string_view) {
-        if (++*count == n) {
-          std::fflush(stdout);
-          ::_exit(99);
-        }
-      };
-    }
+    o.durability_point = fault_after_from_env();  // crash tests only
     const auto r = cak::run(db_, o);
     const std::string out = cak::summary_text(r);
     std::fwrite(out.data(), 1, out.size(), stdout);

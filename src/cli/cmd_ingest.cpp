@@ -12,6 +12,7 @@
 #include "cli/clock.hpp"
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
+#include "cli/fault.hpp"
 #include "cli/inputs.hpp"
 #include "cli/parallel.hpp"
 #include "cli/progress.hpp"
@@ -142,16 +143,9 @@ class CommandIngest : public Command {
         rejected_301_ == "keep" ? ingest::Rejected301::keep : ingest::Rejected301::withdraw;
     // Fault injection for the crash tests: end the process at the N-th durability point. Files
     // are then written in line so the points come in a reproducible order.
-    if (const char* f = std::getenv("ISTD_FAULT_AFTER"); f && *f) {
-      const long n = std::strtol(f, nullptr, 10);
-      auto count = std::make_shared<std::atomic<long>>(0);
+    if (auto fault = fault_after_from_env()) {
       iopt.background_files = false;
-      iopt.durability_point = [n, count](std::string_view) {
-        if (++*count == n) {
-          std::fflush(stdout);
-          ::_exit(99);
-        }
-      };
+      iopt.durability_point = std::move(fault);
     }
 
     auto bundle = std::make_shared<const SchemaBundle>(SchemaBundle::load(
