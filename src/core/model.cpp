@@ -71,16 +71,7 @@ std::string namespace_of(MessageType t) {
   return std::string(kNsPrefix) + std::string(i->ns_part) + std::string(kNsSuffix);
 }
 
-bool is_supported(MessageType t) {
-  switch (t) {
-    case MessageType::WMO301: case MessageType::WMO302: case MessageType::WMO305:
-    case MessageType::WMO306: case MessageType::WMO307: case MessageType::WMO308:
-    case MessageType::WMO323: case MessageType::WMO325:
-      return true;
-    default:
-      return false;
-  }
-}
+bool is_supported(MessageType t) { return t != MessageType::unknown; }
 
 std::string Message::path(NodeId n) const {
   if (n == kNoNode || n >= nodes.size()) return {};

@@ -1,4 +1,4 @@
-// The typed model of the iWmo 3.2 messages istd processes, built by the SAX parser in the same
+// The typed model of the iWmo 3.2 messages istd processes (all fourteen types), built by the SAX parser in the same
 // pass as XSD validation (xml/message_parser.cpp).
 //
 // Design:
@@ -68,7 +68,7 @@ MessageType type_from_namespace(std::string_view ns);
 std::string namespace_of(MessageType t);
 inline constexpr std::string_view kBasisschemaNamespace =
     "http://www.istandaarden.nl/iwmo/3_2/basisschema/schema";
-/// True for the types istd validates and models: 301, 302, 305, 306, 307, 308, 323, 325.
+/// True for the types istd validates and models (every iWmo 3.2 message type).
 bool is_supported(MessageType t);
 
 // ---------------------------------------------------------------------------------------------
@@ -218,7 +218,81 @@ struct StopProduct {
   RetourCodes retourcodes;  ///< 308 only
 };
 
-/// The single `Client` of a 301/302/305/306/307/308.
+// ---------------------------------------------------------------------------------------------
+// 315/316 (Verzoek om toewijzing), 317/318 (Verzoek om wijziging), 319/320 (Antwoordbericht)
+
+/// CDT_Verwijzer: who referred the client (315).
+struct Verwijzer {
+  NodeId node = kNoNode;
+  Text type, zorgverlener_code, naam;
+  bool present() const { return node != kNoNode; }
+};
+
+/// 315 `AangevraagdProduct`: one requested allocation.
+struct AangevraagdProduct {
+  NodeId node = kNoNode;
+  Text referentie_aanbieder;
+  Text beschikking_nummer;
+  Product product;
+  Text beschikking_ingangsdatum;
+  Text toewijzing_ingangsdatum, toewijzing_einddatum;
+  Omvang omvang;
+  Text budget;
+  Verwijzer verwijzer;
+  Text raamcontract, commentaar;
+  RetourCodes retourcodes;  ///< 316 only
+};
+
+/// 317 `OngewijzigdProduct`: an actuele allocation the request leaves as it is.
+struct OngewijzigdProduct {
+  NodeId node = kNoNode;
+  Text toewijzing_nummer;
+  RetourCodes retourcodes;  ///< 318 only
+};
+
+/// 317 `TeWijzigenProduct`: an actuele allocation the request asks to change.
+struct TeWijzigenProduct {
+  NodeId node = kNoNode;
+  Text toewijzing_nummer;
+  Text gewenste_ingangsdatum, einddatum;
+  Omvang omvang;
+  Text budget;
+  RetourCodes retourcodes;  ///< 318 only
+};
+
+/// 317 `NieuwProduct`: an allocation the request asks for in addition.
+struct NieuwProduct {
+  NodeId node = kNoNode;
+  Product product;
+  Text gewenste_ingangsdatum, einddatum;
+  Omvang omvang;
+  Text budget;
+  RetourCodes retourcodes;  ///< 318 only
+};
+
+/// 317 `Verzoek` (one per message).
+struct Verzoek {
+  NodeId node = kNoNode;
+  Text referentie_aanbieder, reden_verzoek;
+  NodeId ongewijzigde_producten = kNoNode;
+  std::vector<OngewijzigdProduct> ongewijzigd;
+  NodeId te_wijzigen_producten = kNoNode;
+  std::vector<TeWijzigenProduct> te_wijzigen;
+  NodeId nieuwe_producten = kNoNode;
+  std::vector<NieuwProduct> nieuw;
+  RetourCodes retourcodes;  ///< 318 only
+  bool present() const { return node != kNoNode; }
+};
+
+/// 319 `Antwoord` (one per message; it names no client, only the request's reference).
+struct Antwoord {
+  NodeId node = kNoNode;
+  Text referentie_aanbieder, verzoek_antwoord, reden_afwijzing_verzoek;
+  RetourCodes retourcodes;  ///< 320 only
+  bool present() const { return node != kNoNode; }
+};
+
+/// The single `Client` of a 301/302/305-308/315-318.
 struct Client {
   NodeId node = kNoNode;
   Text bsn;
@@ -240,6 +314,11 @@ struct Client {
   // 307/308
   NodeId stop_producten = kNoNode;
   std::vector<StopProduct> stops;
+  // 315/316
+  NodeId aangevraagde_producten = kNoNode;
+  std::vector<AangevraagdProduct> aangevraagd;
+  // 317/318
+  Verzoek verzoek;
   RetourCodes retourcodes;  ///< retours only
   bool present() const { return node != kNoNode; }
 };
@@ -298,7 +377,8 @@ struct Message {
   /// Names of elements the model does not know (invalid messages); std::deque keeps them put.
   std::deque<std::string> extra_names;
   Header header;
-  Client client;             ///< 301, 302, 305, 306, 307, 308
+  Client client;             ///< 301, 302, 305, 306, 307, 308, 315, 316, 317, 318
+  Antwoord antwoord;         ///< 319, 320
   Declaratie declaratie;     ///< 323 `Declaratie`, 325 `DeclaratieAntwoord`
 
   /// The official report's Locatie for a node: `/Bericht/Client/...[n]/...`. "" for kNoNode.

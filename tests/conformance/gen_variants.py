@@ -103,6 +103,14 @@ def add_attr(name, attr, n=0):
     return f
 
 
+def swap_in(cls, a, b, n=0):
+    """Swap the first a and the first b inside the n-th cls (for names that occur elsewhere too)."""
+    def f(t):
+        m = _find(t, cls, n)
+        return t[:m.start('body')] + swap(a, b)(m.group('body')) + t[m.end('body'):]
+    return f
+
+
 def chain(*fs):
     def f(t):
         for g in fs:
@@ -169,6 +177,7 @@ def date_cases(name, n=0):
 
 def header_cases(code, gemeente_field, agb_field):
     wrong = {'414': '415', '415': '414', '418': '419', '419': '418', '420': '421', '421': '420',
+             '444': '445', '445': '444', '480': '481', '481': '480', '482': '483', '483': '482',
              '484': '485', '485': '484'}[code]
     return [
         ('miss-BerichtVersie', I, remove('BerichtVersie')),
@@ -558,6 +567,320 @@ def _remove_last_rc(t, cls):
     return _remove_rc_in(t, cls)
 
 
+# ----------------------------------------------------------------------------- 315 .. 320
+def referentie_cases(n=0):
+    """ReferentieAanbieder (LDT_Referentie: 1..36 characters, not only whitespace)."""
+    return [
+        ('miss-ReferentieAanbieder', I, remove('ReferentieAanbieder', n)),
+        ('dup-ReferentieAanbieder', I, duplicate('ReferentieAanbieder', n)),
+        ('referentie-36', V, set_text('ReferentieAanbieder', 'R' * 36, n)),
+        ('referentie-37', I, set_text('ReferentieAanbieder', 'R' * 37, n)),
+        ('referentie-36-non-ascii', V, set_text('ReferentieAanbieder', 'é' * 36, n)),
+        ('referentie-whitespace', I, set_text('ReferentieAanbieder', '   ', n)),
+        ('referentie-empty', I, set_text('ReferentieAanbieder', '', n)),
+        ('referentie-inner-space', V, set_text('ReferentieAanbieder', 'VOT 2025 1', n)),
+        ('referentie-newline', I, set_text('ReferentieAanbieder', 'VOT\n2025', n)),
+    ]
+
+
+def cases_315():
+    """A 315 with one specific AangevraagdProduct (Omvang, Beschikking, Verwijzer 01 with a name)."""
+    return header_cases('444', 'Ontvanger', 'Afzender') + name_cases() + product_cases() + referentie_cases() + \
+        int_cases('BeschikkingNummer', 999999999) + int_cases('Volume', 99999999)[:4] + \
+        date_cases('ToewijzingIngangsdatum') + date_cases('ToewijzingEinddatum')[:6] + \
+        date_cases('BeschikkingIngangsdatum')[:3] + [
+        ('code-ijw-446', I, set_text('BerichtCode', '446')),
+        ('miss-ToewijzingIngangsdatum', I, remove('ToewijzingIngangsdatum')),
+        ('miss-ToewijzingEinddatum', V, remove('ToewijzingEinddatum')),
+        ('miss-BeschikkingNummer', V, remove('BeschikkingNummer')),
+        ('miss-BeschikkingIngangsdatum', V, remove('BeschikkingIngangsdatum')),
+        ('miss-Product', V, remove('Product')),
+        ('miss-Omvang', V, remove('Omvang')),
+        ('miss-Raamcontract', V, remove('Raamcontract')),
+        ('miss-Frequentie', I, remove('Frequentie')),
+        ('miss-Verwijzer', I, remove('Verwijzer')),
+        ('dup-Verwijzer', I, duplicate('Verwijzer')),
+        ('empty-Verwijzer', I, empty_container('Verwijzer')),
+        ('verwijzer-miss-Type', I, remove('Type')),
+        ('verwijzer-miss-Naam', V, remove('Naam', 1)),
+        ('verwijzer-type-08', V, set_text('Type', '08')),
+        ('verwijzer-type-06', V, set_text('Type', '06')),
+        ('verwijzer-type-07', I, set_text('Type', '07')),
+        ('verwijzer-type-09', I, set_text('Type', '09')),
+        ('verwijzer-type-00', I, set_text('Type', '00')),
+        ('verwijzer-type-1', I, set_text('Type', '1')),
+        ('verwijzer-type-empty', I, set_text('Type', '')),
+        ('verwijzer-naam-64', V, set_text('Naam', 'n' * 64, 1)),
+        ('verwijzer-naam-65', I, set_text('Naam', 'n' * 65, 1)),
+        ('verwijzer-naam-whitespace', I, set_text('Naam', '  ', 1)),
+        ('verwijzer-naam-empty', I, set_text('Naam', '', 1)),
+        ('verwijzer-naam-twice', I, duplicate('Naam', 1)),
+        ('verwijzer-naam-and-code', V, insert_after('Naam', '<{p}ZorgverlenerCode>01012345</{p}ZorgverlenerCode>', 1)),
+        ('verwijzer-code-before-naam', I, insert_after('Type', '<{p}ZorgverlenerCode>01012345</{p}ZorgverlenerCode>')),
+        ('verwijzer-extra-element', I, insert_after('Type', '<{p}Omschrijving>x</{p}Omschrijving>')),
+        ('verwijzer-type-message-ns', I, replace_once('<iwmo:Type>01</iwmo:Type>', '<Type>01</Type>')),
+        ('raamcontract-1', V, set_text('Raamcontract', '1')),
+        ('raamcontract-0', I, set_text('Raamcontract', '0')),
+        ('raamcontract-3', I, set_text('Raamcontract', '3')),
+        ('raamcontract-ja', I, set_text('Raamcontract', 'J')),
+        ('raamcontract-empty', I, set_text('Raamcontract', '')),
+        ('dup-Raamcontract', I, duplicate('Raamcontract')),
+        ('reorder-beschikkingnummer-product', I, swap('BeschikkingNummer', 'Product')),
+        ('reorder-product-beschikkingingangsdatum', I, swap('Product', 'BeschikkingIngangsdatum')),
+        ('reorder-ingang-eind', I, swap('ToewijzingIngangsdatum', 'ToewijzingEinddatum')),
+        ('reorder-omvang-verwijzer', I, swap('Omvang', 'Verwijzer')),
+        ('reorder-verwijzer-raamcontract', I, swap('Verwijzer', 'Raamcontract')),
+        ('reorder-raamcontract-commentaar', I, swap_in('AangevraagdProduct', 'Raamcontract', 'Commentaar')),
+        ('omvang-and-budget', V, insert_after('Omvang', '<{p}Budget>1000</{p}Budget>')),
+        ('budget-before-omvang', I, replace_once('<Omvang>', '<Budget>1000</Budget><Omvang>')),
+        ('dup-AangevraagdProduct', V, duplicate('AangevraagdProduct')),
+        ('dup-ToewijzingIngangsdatum', I, duplicate('ToewijzingIngangsdatum')),
+        ('dup-Omvang', I, duplicate('Omvang')),
+        ('dup-Product', I, duplicate('Product')),
+        ('empty-AangevraagdeProducten', I, empty_container('AangevraagdeProducten')),
+        ('miss-AangevraagdeProducten', I, remove('AangevraagdeProducten')),
+        ('client-commentaar-whitespace', I, set_text('Commentaar', ' \n ', 0)),
+        ('miss-client-commentaar', V, remove('Commentaar', 0)),
+        ('client-commentaar-after-producten', I, chain(
+            remove('Commentaar', 0), replace_once('</AangevraagdeProducten>', '</AangevraagdeProducten><Commentaar>x</Commentaar>'))),
+        ('product-commentaar-empty', I, set_text('Commentaar', '', 1)),
+        ('extra-communicatie', I, insert_after('Naam', '<{p}Communicatie><iwmo:Vorm>1</iwmo:Vorm></{p}Communicatie>')),
+        ('extra-naamgebruik', I, insert_after('Voorletters', '<{p}NaamGebruik>1</{p}NaamGebruik>')),
+        ('extra-gezagsdragerbekend', I, insert_after('Naam', '<{p}GezagsdragerBekend>1</{p}GezagsdragerBekend>')),
+        ('extra-retourcodes', I, replace_once('</AangevraagdProduct>', '<RetourCodes><RetourCode>0200</RetourCode></RetourCodes></AangevraagdProduct>')),
+        ('extra-toewijzingnummer', I, insert_after('ReferentieAanbieder', '<{p}ToewijzingNummer>1</{p}ToewijzingNummer>')),
+        ('dup-Client', I, duplicate('Client')),
+        ('miss-Client', I, remove('Client')),
+        ('eenheid-99', I, set_text('Eenheid', '99')),
+        ('eenheid-82', V, set_text('Eenheid', '82')),
+        ('frequentie-3', I, set_text('Frequentie', '3')),
+        ('frequentie-6', V, set_text('Frequentie', '6')),
+    ]
+
+
+def cases_315_budget():
+    """A 315 with an aspecific product with Budget (Verwijzer 02 with an AGB code) and one without."""
+    return int_cases('Budget', 99999999) + [
+        ('zorgverlenercode-7', I, set_text('ZorgverlenerCode', '0101234')),
+        ('zorgverlenercode-9', I, set_text('ZorgverlenerCode', '010123456')),
+        ('zorgverlenercode-letter', I, set_text('ZorgverlenerCode', '0101234A')),
+        ('zorgverlenercode-empty', I, set_text('ZorgverlenerCode', '')),
+        ('zorgverlenercode-space', I, set_text('ZorgverlenerCode', ' 01012345')),
+        ('zorgverlenercode-removed', V, remove('ZorgverlenerCode')),
+        ('verwijzer-code-then-naam', I, insert_after('ZorgverlenerCode', '<{p}Naam>Huisartsenpraktijk</{p}Naam>')),
+        ('verwijzer-naam-then-code', V, insert_after('Type', '<{p}Naam>Huisartsenpraktijk</{p}Naam>')),
+        ('dup-Budget', I, duplicate('Budget')),
+        ('reorder-einddatum-budget', I, swap('ToewijzingEinddatum', 'Budget')),
+        ('budget-after-verwijzer', I, chain(remove('Budget'), insert_after('Verwijzer', '<{p}Budget>1000</{p}Budget>'))),
+        ('budget-empty', I, set_text('Budget', '')),
+        ('second-categorie-19', I, set_text('Categorie', '19', 1)),
+        ('second-verwijzer-type-03', V, set_text('Type', '03', 1)),
+        ('second-referentie-equal', V, set_text('ReferentieAanbieder', 'VOT-2025-0042', 1)),
+        ('second-raamcontract-2', V, set_text('Raamcontract', '2')),
+        ('second-miss-verwijzer', I, remove('Verwijzer', 1)),
+        ('second-miss-toewijzingingangsdatum', I, remove('ToewijzingIngangsdatum', 1)),
+    ]
+
+
+def cases_316():
+    """A rejected 316: the 315 copied, RetourCodes in Client and every AangevraagdProduct."""
+    return header_cases('445', 'Ontvanger', 'Afzender')[:20] + cases_retour_header()[:8] + \
+        cases_retour_classes('AangevraagdProduct') + referentie_cases()[:4] + [
+        ('gezagsdragerbekend-1', V, insert_after('Naam', '<{p}GezagsdragerBekend>1</{p}GezagsdragerBekend>')),
+        ('gezagsdragerbekend-2', V, insert_after('Naam', '<{p}GezagsdragerBekend>2</{p}GezagsdragerBekend>')),
+        ('gezagsdragerbekend-3', I, insert_after('Naam', '<{p}GezagsdragerBekend>3</{p}GezagsdragerBekend>')),
+        ('gezagsdragerbekend-before-commentaar', V, chain(
+            insert_after('Naam', '<{p}Commentaar>c</{p}Commentaar>'),
+            insert_after('Naam', '<{p}GezagsdragerBekend>1</{p}GezagsdragerBekend>'))),
+        ('gezagsdragerbekend-after-commentaar', I, chain(
+            insert_after('Naam', '<{p}Commentaar>c</{p}Commentaar>'),
+            insert_after('Commentaar', '<{p}GezagsdragerBekend>1</{p}GezagsdragerBekend>'))),
+        ('miss-AangevraagdeProducten', I, remove('AangevraagdeProducten')),
+        ('empty-AangevraagdeProducten', I, empty_container('AangevraagdeProducten')),
+        ('miss-Verwijzer', I, remove('Verwijzer')),
+        ('verwijzer-type-07', I, set_text('Type', '07')),
+        ('raamcontract-3', I, insert_after('Verwijzer', '<{p}Raamcontract>3</{p}Raamcontract>')),
+        ('raamcontract-1', V, insert_after('Verwijzer', '<{p}Raamcontract>1</{p}Raamcontract>')),
+        ('product-retourcodes-before-commentaar', I, swap_in('AangevraagdProduct', 'Commentaar', 'RetourCodes', 1)),
+        ('product-retourcode-9374', V, lambda t: _set_rc_in(t, 'AangevraagdProduct', '9374')),
+        ('product-retourcodes-two', V, lambda t: _set_rc_in(t, 'AangevraagdProduct', '9347</RetourCode><RetourCode>9374')),
+        ('bsn-letter', I, set_text('Bsn', '99990000X')),
+        ('miss-Geboortedatum', I, remove('Geboortedatum')),
+    ]
+
+
+def cases_317():
+    """A 317 with an OngewijzigdProduct and a TeWijzigenProduct (Omvang)."""
+    return header_cases('480', 'Ontvanger', 'Afzender') + referentie_cases() + \
+        int_cases('ToewijzingNummer', 999999999) + date_cases('GewensteIngangsdatum') + \
+        date_cases('Einddatum')[:4] + int_cases('Volume', 99999999)[9:11] + [
+        ('bsn-8-digits', I, set_text('Bsn', '99990000')),
+        ('bsn-letter', I, set_text('Bsn', '99990000X')),
+        ('bsn-not-11-proof', V, set_text('Bsn', '999900007')),
+        ('miss-Bsn', I, remove('Bsn')),
+        ('dup-Bsn', I, duplicate('Bsn')),
+        ('client-extra-geboortedatum', I, insert_after('Bsn', '<{p}Geboortedatum><iwmo:Datum>1949-11-23</iwmo:Datum></{p}Geboortedatum>')),
+        ('miss-Verzoek', I, remove('Verzoek')),
+        ('dup-Verzoek', I, duplicate('Verzoek')),
+        ('empty-Verzoek', I, empty_container('Verzoek')),
+        ('miss-RedenVerzoek', I, remove('RedenVerzoek')),
+        ('redenverzoek-2', V, set_text('RedenVerzoek', '2')),
+        ('redenverzoek-3', I, set_text('RedenVerzoek', '3')),
+        ('redenverzoek-0', I, set_text('RedenVerzoek', '0')),
+        ('redenverzoek-01', I, set_text('RedenVerzoek', '01')),
+        ('redenverzoek-space', I, set_text('RedenVerzoek', ' 1')),
+        ('redenverzoek-empty', I, set_text('RedenVerzoek', '')),
+        ('dup-RedenVerzoek', I, duplicate('RedenVerzoek')),
+        ('reorder-referentie-reden', I, swap('ReferentieAanbieder', 'RedenVerzoek')),
+        ('reorder-ongewijzigd-tewijzigen', I, swap('OngewijzigdeProducten', 'TeWijzigenProducten')),
+        ('miss-OngewijzigdeProducten', V, remove('OngewijzigdeProducten')),
+        ('miss-TeWijzigenProducten', V, remove('TeWijzigenProducten')),
+        ('miss-all-products', V, chain(remove('OngewijzigdeProducten'), remove('TeWijzigenProducten'))),
+        ('empty-OngewijzigdeProducten', I, empty_container('OngewijzigdeProducten')),
+        ('empty-TeWijzigenProducten', I, empty_container('TeWijzigenProducten')),
+        ('dup-OngewijzigdeProducten', I, duplicate('OngewijzigdeProducten')),
+        ('dup-OngewijzigdProduct', V, duplicate('OngewijzigdProduct')),
+        ('dup-TeWijzigenProduct', V, duplicate('TeWijzigenProduct')),
+        ('ongewijzigd-empty', I, empty_container('OngewijzigdProduct')),
+        ('ongewijzigd-nummer-twice', I, duplicate('ToewijzingNummer')),
+        ('ongewijzigd-extra-datum', I, insert_after('ToewijzingNummer', '<{p}GewensteIngangsdatum>2025-07-01</{p}GewensteIngangsdatum>')),
+        ('tewijzigen-miss-nummer', I, remove('ToewijzingNummer', 1)),
+        ('miss-GewensteIngangsdatum', I, remove('GewensteIngangsdatum')),
+        ('miss-Einddatum', V, remove('Einddatum')),
+        ('miss-Omvang', V, remove('Omvang')),
+        ('dup-GewensteIngangsdatum', I, duplicate('GewensteIngangsdatum')),
+        ('dup-Einddatum', I, duplicate('Einddatum')),
+        ('reorder-gewenste-einddatum', I, swap('GewensteIngangsdatum', 'Einddatum')),
+        ('reorder-nummer-gewenste', I, swap_in('TeWijzigenProduct', 'ToewijzingNummer', 'GewensteIngangsdatum')),
+        ('reorder-einddatum-omvang', I, swap('Einddatum', 'Omvang')),
+        ('tewijzigen-budget', V, insert_after('Omvang', '<{p}Budget>50000</{p}Budget>')),
+        ('tewijzigen-budget-before-omvang', I, replace_once('<Omvang>', '<Budget>50000</Budget><Omvang>')),
+        ('tewijzigen-product', I, insert_after('ToewijzingNummer', '<{p}Product><iwmo:Categorie>01</iwmo:Categorie></{p}Product>', 1)),
+        ('tewijzigen-retourcodes', I, replace_once('</TeWijzigenProduct>', '<RetourCodes><RetourCode>0200</RetourCode></RetourCodes></TeWijzigenProduct>')),
+        ('nieuweproducten-empty', I, insert_after('TeWijzigenProducten', '<{p}NieuweProducten></{p}NieuweProducten>')),
+        ('nieuw-minimal', V, insert_after('TeWijzigenProducten', '<{p}NieuweProducten><{p}NieuwProduct><{p}GewensteIngangsdatum>'
+                                          '2025-08-01</{p}GewensteIngangsdatum></{p}NieuwProduct></{p}NieuweProducten>')),
+        ('nieuw-without-gewenste', I, insert_after('TeWijzigenProducten', '<{p}NieuweProducten><{p}NieuwProduct><{p}Einddatum>'
+                                                   '2025-12-31</{p}Einddatum></{p}NieuwProduct></{p}NieuweProducten>')),
+        ('nieuw-before-tewijzigen', I, replace_once('<TeWijzigenProducten>', '<NieuweProducten><NieuwProduct><GewensteIngangsdatum>'
+                                                    '2025-08-01</GewensteIngangsdatum></NieuwProduct></NieuweProducten><TeWijzigenProducten>')),
+        ('eenheid-99', I, set_text('Eenheid', '99')),
+        ('eenheid-14', V, set_text('Eenheid', '14')),
+        ('frequentie-3', I, set_text('Frequentie', '3')),
+        ('volume-message-ns', I, replace_once('<iwmo:Volume>5</iwmo:Volume>', '<Volume>5</Volume>')),
+        ('dup-Client', I, duplicate('Client')),
+    ]
+
+
+def cases_317_new():
+    """A 317 with OngewijzigdProducten and a NieuwProduct (specific, Omvang)."""
+    return product_cases() + date_cases('GewensteIngangsdatum')[:3] + [
+        ('nieuw-miss-product', V, remove('Product')),
+        ('nieuw-product-categorie-only', V, remove('Code')),
+        ('nieuw-product-empty', I, empty_container('Product')),
+        ('reorder-categorie-code', I, swap('Categorie', 'Code')),
+        ('reorder-product-gewenste', I, swap('Product', 'GewensteIngangsdatum')),
+        ('nieuw-budget', V, insert_after('Omvang', '<{p}Budget>1</{p}Budget>')),
+        ('nieuw-budget-max-plus-1', I, insert_after('Omvang', '<{p}Budget>100000000</{p}Budget>')),
+        ('nieuw-toewijzingnummer', I, replace_once('<Product>', '<ToewijzingNummer>1</ToewijzingNummer><Product>')),
+        ('nieuw-miss-gewenste', I, remove('GewensteIngangsdatum')),
+        ('nieuw-omvang-empty', I, empty_container('Omvang')),
+        ('nieuw-omvang-miss-volume', I, remove('Volume')),
+        ('dup-NieuwProduct', V, duplicate('NieuwProduct')),
+        ('empty-NieuweProducten', I, empty_container('NieuweProducten')),
+        ('miss-NieuweProducten', V, remove('NieuweProducten')),
+        ('dup-NieuweProducten', I, duplicate('NieuweProducten')),
+        ('reorder-ongewijzigd-nieuwe', I, swap('OngewijzigdeProducten', 'NieuweProducten')),
+        ('third-nummer-max-plus-1', I, set_text('ToewijzingNummer', '1000000000', 2)),
+        ('third-nummer-max', V, set_text('ToewijzingNummer', '999999999', 2)),
+        ('redenverzoek-1', V, set_text('RedenVerzoek', '1')),
+    ]
+
+
+def cases_318():
+    """A rejected 318: the 317 copied, RetourCodes in Client, Verzoek and every product."""
+    return header_cases('481', 'Ontvanger', 'Afzender')[:20] + cases_retour_header()[:8] + \
+        cases_retour_classes('OngewijzigdProduct') + referentie_cases()[:4] + [
+        ('miss-verzoek-retourcodes', I, lambda t: _remove_rc_in(t, 'Verzoek')),
+        ('miss-nieuw-retourcodes', I, lambda t: _remove_rc_in(t, 'NieuwProduct')),
+        ('miss-ongewijzigd-retourcodes', I, lambda t: _remove_rc_in(t, 'OngewijzigdProduct')),
+        ('verzoek-loose-retourcode', I, replace_once('</RedenVerzoek>', '</RedenVerzoek><RetourCode>9350</RetourCode>')),
+        ('ongewijzigd-retourcode-9351', V, lambda t: _set_rc_in(t, 'OngewijzigdProduct', '9351')),
+        ('verzoek-retourcode-9349', V, lambda t: _set_rc_in(t, 'Verzoek', '9349')),
+        ('tewijzigen-added', V, insert_after('OngewijzigdeProducten', '<{p}TeWijzigenProducten><{p}TeWijzigenProduct>'
+                                             '<{p}ToewijzingNummer>300301</{p}ToewijzingNummer><{p}GewensteIngangsdatum>2025-08-01'
+                                             '</{p}GewensteIngangsdatum><{p}RetourCodes><{p}RetourCode>0200</{p}RetourCode>'
+                                             '</{p}RetourCodes></{p}TeWijzigenProduct></{p}TeWijzigenProducten>')),
+        ('tewijzigen-added-without-rc', I, insert_after('OngewijzigdeProducten', '<{p}TeWijzigenProducten><{p}TeWijzigenProduct>'
+                                                        '<{p}ToewijzingNummer>300301</{p}ToewijzingNummer><{p}GewensteIngangsdatum>'
+                                                        '2025-08-01</{p}GewensteIngangsdatum></{p}TeWijzigenProduct>'
+                                                        '</{p}TeWijzigenProducten>')),
+        ('redenverzoek-3', I, set_text('RedenVerzoek', '3')),
+        ('miss-Verzoek', I, remove('Verzoek')),
+        ('nieuw-retourcodes-before-omvang', I, swap_in('NieuwProduct', 'Omvang', 'RetourCodes')),
+    ]
+
+
+def cases_319():
+    """A 319 rejecting a request (VerzoekAntwoord 1 with a reason)."""
+    return header_cases('482', 'Afzender', 'Ontvanger') + referentie_cases() + [
+        ('miss-Antwoord', I, remove('Antwoord')),
+        ('dup-Antwoord', I, duplicate('Antwoord')),
+        ('empty-Antwoord', I, empty_container('Antwoord')),
+        ('miss-VerzoekAntwoord', I, remove('VerzoekAntwoord')),
+        ('verzoekantwoord-2', V, set_text('VerzoekAntwoord', '2')),
+        ('verzoekantwoord-3', I, set_text('VerzoekAntwoord', '3')),
+        ('verzoekantwoord-0', I, set_text('VerzoekAntwoord', '0')),
+        ('verzoekantwoord-01', I, set_text('VerzoekAntwoord', '01')),
+        ('verzoekantwoord-space', I, set_text('VerzoekAntwoord', ' 1')),
+        ('verzoekantwoord-empty', I, set_text('VerzoekAntwoord', '')),
+        ('dup-VerzoekAntwoord', I, duplicate('VerzoekAntwoord')),
+        ('miss-RedenAfwijzingVerzoek', V, remove('RedenAfwijzingVerzoek')),
+        ('reden-1', V, set_text('RedenAfwijzingVerzoek', '1')),
+        ('reden-9', V, set_text('RedenAfwijzingVerzoek', '9')),
+        ('reden-0', I, set_text('RedenAfwijzingVerzoek', '0')),
+        ('reden-10', I, set_text('RedenAfwijzingVerzoek', '10')),
+        ('reden-01', I, set_text('RedenAfwijzingVerzoek', '01')),
+        ('reden-space', I, set_text('RedenAfwijzingVerzoek', '4 ')),
+        ('reden-letter', I, set_text('RedenAfwijzingVerzoek', 'A')),
+        ('reden-empty', I, set_text('RedenAfwijzingVerzoek', '')),
+        ('dup-RedenAfwijzingVerzoek', I, duplicate('RedenAfwijzingVerzoek')),
+        ('reorder-referentie-antwoord', I, swap('ReferentieAanbieder', 'VerzoekAntwoord')),
+        ('reorder-antwoord-reden', I, swap('VerzoekAntwoord', 'RedenAfwijzingVerzoek')),
+        ('reden-basis-ns', I, replace_once('<RedenAfwijzingVerzoek>4</RedenAfwijzingVerzoek>',
+                                           '<iwmo:RedenAfwijzingVerzoek>4</iwmo:RedenAfwijzingVerzoek>')),
+        ('extra-woonplaatsbeginsel', I, insert_after('RedenAfwijzingVerzoek', '<{p}Woonplaatsbeginsel><{p}Gemeente>0599'
+                                                     '</{p}Gemeente></{p}Woonplaatsbeginsel>')),
+        ('extra-retourcodes', I, insert_after('RedenAfwijzingVerzoek', '<{p}RetourCodes><{p}RetourCode>0200</{p}RetourCode>'
+                                              '</{p}RetourCodes>')),
+        ('extra-client', I, replace_once('</Header>', '</Header><Client><Bsn>999900006</Bsn></Client>')),
+        ('reorder-header-antwoord', I, swap('Header', 'Antwoord')),
+    ]
+
+
+def cases_320():
+    """A rejected 320: the 319 copied, RetourCodes in the Antwoord."""
+    wpb = '<{p}Woonplaatsbeginsel><{p}Gemeente>%s</{p}Gemeente>%s</{p}Woonplaatsbeginsel>'
+    rc = '<{p}RetourCodes><{p}RetourCode>0200</{p}RetourCode></{p}RetourCodes>'
+    return header_cases('483', 'Afzender', 'Ontvanger')[:20] + cases_retour_header()[:8] + \
+        cases_retour_classes('Antwoord') + referentie_cases()[:4] + [
+        ('miss-Antwoord', V, remove('Antwoord')),
+        ('dup-Antwoord', I, duplicate('Antwoord')),
+        ('miss-antwoord-retourcodes', I, lambda t: _remove_rc_in(t, 'Antwoord')),
+        ('antwoord-retourcode-9365', V, lambda t: _set_rc_in(t, 'Antwoord', '9365')),
+        ('reden-with-rc', V, insert_after('VerzoekAntwoord', '<{p}RedenAfwijzingVerzoek>5</{p}RedenAfwijzingVerzoek>')),
+        ('reden-10', I, insert_after('VerzoekAntwoord', '<{p}RedenAfwijzingVerzoek>10</{p}RedenAfwijzingVerzoek>')),
+        ('verzoekantwoord-3', I, set_text('VerzoekAntwoord', '3')),
+        ('woonplaatsbeginsel-ok', V, insert_after('VerzoekAntwoord', wpb % ('0599', rc))),
+        ('woonplaatsbeginsel-without-rc', I, insert_after('VerzoekAntwoord', wpb % ('0599', ''))),
+        ('woonplaatsbeginsel-gemeente-3', I, insert_after('VerzoekAntwoord', wpb % ('599', rc))),
+        ('woonplaatsbeginsel-after-rc', I, replace_once('</Antwoord>', wpb.format(p='') % ('0599', rc.format(p='')) + '</Antwoord>')),
+        ('woonplaatsbeginsel-twice', I, insert_after('VerzoekAntwoord', (wpb % ('0599', rc)) * 2)),
+        ('woonplaatsbeginsel-basis-gemeente', I, insert_after('VerzoekAntwoord', '<{p}Woonplaatsbeginsel><iwmo:Gemeente>0599'
+                                                              '</iwmo:Gemeente>' + rc + '</{p}Woonplaatsbeginsel>')),
+    ]
+
+
 # ----------------------------------------------------------------------------- plan
 # (message type, fixture file, case list). Cases whose target element is absent from a fixture
 # are skipped (reported in the manifest count only).
@@ -596,6 +919,23 @@ def plan():
             ('dup-vorig', I, duplicate('VorigReferentieNummer')),
         ]),
         ('WMO325', 'WMO325-rejected-lines.xml', cases_325() + cases_325_lines()),
+        ('WMO315', 'WMO315-specific-omvang.xml', cases_315()),
+        ('WMO315', 'WMO315-huisarts-aspecific-budget.xml', cases_315_budget()),
+        ('WMO316', 'WMO316-rejected-9347.xml', cases_316()),
+        ('WMO316', 'WMO316-accepted.xml', cases_retour_header() + [
+            ('add-empty-client', I, replace_once('</Header>', '</Header><Client></Client>')),
+        ]),
+        ('WMO317', 'WMO317-change-omvang.xml', cases_317()),
+        ('WMO317', 'WMO317-new-product.xml', cases_317_new()),
+        ('WMO318', 'WMO318-rejected-9350.xml', cases_318()),
+        ('WMO319', 'WMO319-rejected-reden.xml', cases_319()),
+        ('WMO319', 'WMO319-in-onderzoek.xml', [
+            ('add-reden', V, insert_after('VerzoekAntwoord', '<{p}RedenAfwijzingVerzoek>8</{p}RedenAfwijzingVerzoek>')),
+            ('add-reden-10', I, insert_after('VerzoekAntwoord', '<{p}RedenAfwijzingVerzoek>10</{p}RedenAfwijzingVerzoek>')),
+            ('verzoekantwoord-1', V, set_text('VerzoekAntwoord', '1')),
+            ('code-retour', I, set_text('BerichtCode', '483')),
+        ]),
+        ('WMO320', 'WMO320-rejected-9360.xml', cases_320()),
         ('WMO325', 'WMO325-level2-0001.xml', [
             ('add-antwoord-without-rc', I, replace_once('</Header>', '</Header>\n  <DeclaratieAntwoord><DeclaratieNummer>X</DeclaratieNummer></DeclaratieAntwoord>')),
             ('xsltversie-removed', V, remove('XsltVersie')),

@@ -2,14 +2,17 @@
 """Differential conformance test: our iWmo 3.2 XSDs against the official ones.
 
 Builds a reference bundle in a temporary directory from $ISTD_REFERENCE_DIR (the official iWmo
-301/305/307/323 XSDs and basisschema, plus 302/306/308/325 derived from the iJw 3.2 XSDs by
-textual translation), then validates every input twice -- with our bundle (--ours) and with the
-reference bundle -- and requires the same valid/invalid verdict.
+301/305/307/315/317/319/323 XSDs and basisschema, plus the retours 302/306/308/316/318/320/325
+derived from the iJw 3.2 XSDs by textual translation), then validates every input twice -- with our
+bundle (--ours) and with the reference bundle -- and requires the same valid/invalid verdict.
 
-Inputs: our fixtures (must be valid), the official iWmo examples and the iJw 302/306/308/325
+Inputs: our fixtures (must be valid), the official iWmo examples and the iJw 302/306/308/316/320/325
 examples translated to iWmo (must be valid), and the variants of gen_variants.py (any verdict, but
-the same under both bundles). The iJw *.invalid-*.xml examples are of types we do not have (315,
-318); they are only checked to be invalid against their own iJw XSDs (needs xmllint, else noted).
+the same under both bundles). The iJw *.invalid-*.xml examples (JW315 with an impossible date,
+JW318 with a misplaced element) are invalid as published: they must be invalid against their own
+iJw XSDs (needs xmllint, else noted) and, translated to iWmo, invalid under both bundles; the same
+translation with the one defect repaired must be valid under both (so the verdict is about that
+defect and not about the translation).
 
 Engines: `istd validate --checks xsd --format json` (default; --istd PATH) or `xmllint --schema`
 (--engine xmllint). Nothing is written outside a temporary directory.
@@ -29,11 +32,28 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import gen_variants  # noqa: E402
 
-TYPES = ['301', '302', '305', '306', '307', '308', '323', '325']
-OFFICIAL = ['301', '305', '307', '323']
-# iJw message -> (iWmo message, iJw BerichtCode, iWmo BerichtCode)
+TYPES = ['301', '302', '305', '306', '307', '308', '315', '316', '317', '318', '319', '320', '323', '325']
+OFFICIAL = ['301', '305', '307', '315', '317', '319', '323']
+# iWmo message -> (iJw message, iJw BerichtCode, iWmo BerichtCode)
 DERIVED = {'302': ('JW302', '437', '415'), '306': ('JW306', '439', '419'),
-           '308': ('JW308', '441', '421'), '325': ('JW325', '491', '485')}
+           '308': ('JW308', '441', '421'), '316': ('JW316', '447', '445'),
+           '318': ('JW318', '487', '481'), '320': ('JW320', '489', '483'),
+           '325': ('JW325', '491', '485')}
+# iWmo heenbericht -> (iJw message, iJw BerichtCode, iWmo BerichtCode), for the negative examples.
+IJW_HEEN = {'315': ('JW315', '446', '444')}
+# Derived retours with a published iJw example (there is no valid JW318 example).
+DERIVED_EXAMPLES = ['302', '306', '308', '316', '320', '325']
+# iJw-only elements that the official iWmo heenbericht lacks; dropped when an iJw example of that
+# type is translated (the derived retours keep them: they follow the iJw structure).
+IJW_ONLY = {'315': ['GezagsdragerBekend'], '319': ['Woonplaatsbeginsel']}
+# The published negative iJw examples: file -> (iWmo type, (defect, repair) as regular expressions).
+_P = r'(?:[\w.-]+:)?'
+IJW_NEGATIVE = {
+    'JW315.invalid-date.xml': ('315', (r'2027-06-31', '2027-06-30')),
+    # a RetourCode directly in Verzoek, after RedenVerzoek (it belongs in the RetourCodes at the end)
+    'JW318.invalid-order.xml': ('318', (r'(</' + _P + r'RedenVerzoek>)\s*<' + _P + r'RetourCode>[^<]*</' + _P +
+                                        r'RetourCode>', r'\1')),
+}
 NS_RE = re.compile(r'<(?:[\w.-]+:)?Bericht\b[^>]*?xmlns(?::[\w.-]+)?="(http://www\.istandaarden\.nl/iwmo/3_2/wmo(\d{3})/schema)"')
 IWMO_CATEGORIES = {f'{i:02d}' for i in range(1, 19)}
 IWMO_REDENEN = {'02', '19', '20', '21', '22', '23', '31', '36', '37', '38', '39'}
@@ -101,7 +121,7 @@ def check_our_bundle(ours):
 
 # ----------------------------------------------------------------------------- example inputs
 def translate_ijw_example(text, t):
-    jw, code_from, code_to = DERIVED[t]
+    jw, code_from, code_to = DERIVED[t] if t in DERIVED else IJW_HEEN[t]
     text = text.replace('http://www.istandaarden.nl/ijw/3_2/', 'http://www.istandaarden.nl/iwmo/3_2/')
     text = re.sub(r'(?<![A-Za-z])jw' + t + r'(?!\d)', 'wmo' + t, text)
     text = re.sub(r'(<(?:[\w.-]+:)?BerichtCode>)\s*' + code_from + r'\s*(<)', r'\g<1>' + code_to + r'\2', text, count=1)
@@ -114,11 +134,14 @@ def translate_ijw_example(text, t):
         return m.group(1) + (m.group(2) if m.group(2) in IWMO_REDENEN else '19') + m.group(3)
     text = re.sub(r'(<(?:[\w.-]+:)?(?:Product)?Categorie>)([^<]*)(<)', cat, text)
     text = re.sub(r'(<(?:[\w.-]+:)?RedenBeeindiging>)([^<]*)(<)', reden, text)
+    for name in IJW_ONLY.get(t, []):
+        text = re.sub(r'[ \t]*<((?:[\w.-]+:)?)' + name + r'[\s>].*?</\1' + name + r'>[ \t]*\r?\n?', '', text,
+                      flags=re.S)
     return text
 
 
 def collect_examples(ref_dir, tmp):
-    """(path, kind) for the official iWmo examples and the translated iJw retour examples."""
+    """Paths of the official iWmo examples and of the translated iJw retour examples."""
     out = []
     ex_dir = os.path.join(tmp, 'examples')
     os.makedirs(ex_dir)
@@ -127,7 +150,8 @@ def collect_examples(ref_dir, tmp):
         dst = os.path.join(ex_dir, f'official-WMO{t}.xml')
         shutil.copyfile(src, dst)
         out.append(dst)
-    for t, (jw, _, _) in DERIVED.items():
+    for t in DERIVED_EXAMPLES:
+        jw = DERIVED[t][0]
         src = _find_ci(os.path.join(ref_dir, 'ijw-3.2', 'examples'), f'{jw}.xml')
         with open(src, encoding='utf-8') as f:
             text = translate_ijw_example(f.read(), t)
@@ -136,6 +160,27 @@ def collect_examples(ref_dir, tmp):
             f.write(text)
         out.append(dst)
     return out
+
+
+def collect_negative_examples(ref_dir, tmp):
+    """The iJw negative examples translated to iWmo, and each with its defect repaired:
+    ([invalid paths], [repaired paths])."""
+    bad, repaired = [], []
+    ex_dir = os.path.join(tmp, 'examples')
+    for name, (t, (defect, repair)) in sorted(IJW_NEGATIVE.items()):
+        src = _find_ci(os.path.join(ref_dir, 'ijw-3.2', 'examples'), name)
+        with open(src, encoding='utf-8') as f:
+            text = translate_ijw_example(f.read(), t)
+        fixed, n = re.subn(defect, repair, text, flags=re.S)
+        if n == 0:
+            raise SetupError(f'{name}: the known defect ({defect}) is not in the example')
+        stem = f'WMO{t}.' + name.split('.', 1)[1][:-len('.xml')]
+        for body, out, suffix in ((text, bad, ''), (fixed, repaired, '.repaired')):
+            dst = os.path.join(ex_dir, f'ijw-translated-{stem}{suffix}.xml')
+            with open(dst, 'w', encoding='utf-8') as f:
+                f.write(body)
+            out.append(dst)
+    return bad, repaired
 
 
 # ----------------------------------------------------------------------------- engines
@@ -240,13 +285,16 @@ def main():
             if not fixtures:
                 raise SetupError(f'no fixtures in {args.fixtures}')
             examples = collect_examples(args.reference, tmp)
+            negatives, repaired = collect_negative_examples(args.reference, tmp)
+            examples += repaired
             var_dir = os.path.join(tmp, 'variants')
             manifest, _ = gen_variants.generate(args.fixtures, var_dir)
             variants = [os.path.join(var_dir, v['file']) for v in manifest]
             expect = {os.path.join(var_dir, v['file']): v['expect'] for v in manifest}
 
             must_be_valid = fixtures + examples
-            inputs = must_be_valid + variants
+            must_be_invalid = set(negatives)
+            inputs = must_be_valid + negatives + variants
             if args.engine == 'istd':
                 ours = run_istd(args.istd, args.ours, inputs)
                 ref = run_istd(args.istd, ref_bundle, inputs)
@@ -262,6 +310,8 @@ def main():
                 why = '' if ok else 'verdicts differ'
                 if ok and f in must_be_valid and not o.valid:
                     ok, why = False, 'must be valid'
+                if ok and f in must_be_invalid and o.valid:
+                    ok, why = False, 'must be invalid'
                 if ok and expect.get(f) and (o.valid != (expect[f] == 'valid')):
                     notes.append(f'note: {os.path.basename(f)} is {"valid" if o.valid else "invalid"}, '
                                  f'the generator meant {expect[f]}')
@@ -273,7 +323,7 @@ def main():
                 if args.verbose:
                     print(f'{"ok  " if ok else "FAIL"} {os.path.basename(f):70} ours={o.valid!s:5} ref={r.valid!s:5}')
 
-            # iJw negative examples of types we do not have: invalid against their own XSD.
+            # The iJw negative examples as published: invalid against their own XSD.
             passed_n, failed_n, msgs = check_ijw_invalid_examples(args.reference, args.xmllint)
             passed += passed_n
             failed += failed_n
@@ -281,8 +331,8 @@ def main():
             if args.keep:
                 shutil.copytree(tmp, args.keep, dirs_exist_ok=True)
 
-        print(f'inputs: {len(fixtures)} fixtures, {len(examples)} reference examples, {len(variants)} variants '
-              f'(engine {args.engine})')
+        print(f'inputs: {len(fixtures)} fixtures, {len(examples)} reference examples, '
+              f'{len(negatives)} negative examples, {len(variants)} variants (engine {args.engine})')
         for m in msgs:
             print(m)
         for n in notes:
@@ -302,7 +352,7 @@ def main():
 
 
 def check_ijw_invalid_examples(ref_dir, xmllint):
-    """JW315/JW318 *.invalid-*.xml are not iWmo types we handle; check them against their own XSDs."""
+    """The iJw *.invalid-*.xml examples as published: invalid against their own iJw XSDs."""
     ex_dir = os.path.join(ref_dir, 'ijw-3.2', 'examples')
     xsd_dir = os.path.join(ref_dir, 'ijw-3.2', 'xsd')
     files = sorted(f for f in os.listdir(ex_dir) if '.invalid-' in f and f.endswith('.xml'))

@@ -66,16 +66,13 @@ struct Rule {
   std::string_view retourcode;  ///< "0001" for every level-2 rule (IV032)
   std::uint32_t types = 0;      ///< message types istd checks it on (bits of type_bit)
   std::string_view title;       ///< one line: what the rule requires
-  CheckFn check = nullptr;      ///< nullptr when not applicable to any type istd handles
-  /// Why `check` is null: the rule only concerns messages istd does not handle (315/317/319).
-  std::string_view not_applicable;
+  CheckFn check = nullptr;
 
-  bool applies_to(model::MessageType t) const { return check && (types & type_bit(t)); }
+  bool applies_to(model::MessageType t) const { return types & type_bit(t); }
   std::vector<model::MessageType> message_types() const;
 };
 
-/// Every rule of trcdcs.xsl 2.10.5 (58), in the XSLT's order; rules that only concern 315, 317
-/// or 319 are listed with `check == nullptr` and a `not_applicable` reason.
+/// Every rule of trcdcs.xsl 2.10.5 (58), in the XSLT's order.
 const std::vector<Rule>& rule_table();
 
 /// The rule with this code, or nullptr.

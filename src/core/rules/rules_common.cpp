@@ -1,5 +1,6 @@
 // Level-2 rules shared by several message types: CS002 (BSN 11-proof), CS139 and TR002
-// (Geboortedatum), TR101 (duplicate logical keys), TR134 (dates after the Dagtekening).
+// (Geboortedatum), TR101 (duplicate logical keys), TR134 (dates after the Dagtekening). The 319
+// has one Antwoord and the 317 one Verzoek (the XSD), so TR101 never finds duplicates there.
 #include <fmt/format.h>
 
 #include <tuple>
@@ -139,6 +140,9 @@ void tr134(const Message& m, Emit& emit) {
             tp.toewijzingsdatum, [&] { return label(m, tp.node) + ": Toewijzingsdatum"; },
             "an allocation cannot be fixed after the message was made.");
       break;
+    case model::MessageType::WMO315:
+      geboorte();
+      break;
     case model::MessageType::WMO305:
       geboorte();
       for (const auto& sp : m.client.starts)
@@ -235,6 +239,53 @@ void tr101(const Message& m, Emit& emit) {
                 "ToewijzingNummer {}, {}, Begindatum {}, Einddatum {}, RedenBeeindiging {}",
                 shown(s[i].toewijzing_nummer), product_text(s[i].product), shown(s[i].begindatum),
                 shown(s[i].einddatum), shown(s[i].reden_beeindiging));
+          });
+      break;
+    }
+    case MessageType::WMO315: {
+      const auto& a = m.client.aangevraagd;
+      tr101_siblings(
+          m, emit, a.size(), "AangevraagdProduct", [&](std::size_t i) { return a[i].node; },
+          [&](std::uint32_t x, std::uint32_t y) {
+            return key(a[x].referentie_aanbieder) < key(a[y].referentie_aanbieder);
+          },
+          [&](std::uint32_t x, std::uint32_t y) {
+            return key(a[x].referentie_aanbieder) == key(a[y].referentie_aanbieder);
+          },
+          [&](std::size_t i) {
+            return fmt::format("ReferentieAanbieder {}", shown(a[i].referentie_aanbieder));
+          });
+      break;
+    }
+    case MessageType::WMO317: {
+      // One Verzoek per message (the XSD), so only its product lists can hold duplicates.
+      auto by_number = [&](const auto& list, std::string_view what) {
+        tr101_siblings(
+            m, emit, list.size(), what, [&](std::size_t i) { return list[i].node; },
+            [&](std::uint32_t x, std::uint32_t y) {
+              return key(list[x].toewijzing_nummer) < key(list[y].toewijzing_nummer);
+            },
+            [&](std::uint32_t x, std::uint32_t y) {
+              return key(list[x].toewijzing_nummer) == key(list[y].toewijzing_nummer);
+            },
+            [&](std::size_t i) {
+              return fmt::format("ToewijzingNummer {}", shown(list[i].toewijzing_nummer));
+            });
+      };
+      by_number(m.client.verzoek.ongewijzigd, "OngewijzigdProduct");
+      by_number(m.client.verzoek.te_wijzigen, "TeWijzigenProduct");
+      const auto& n = m.client.verzoek.nieuw;
+      auto k = [&](std::uint32_t i) {
+        return std::make_tuple(key(n[i].gewenste_ingangsdatum), key(n[i].product.categorie),
+                               key(n[i].product.code));
+      };
+      tr101_siblings(
+          m, emit, n.size(), "NieuwProduct", [&](std::size_t i) { return n[i].node; },
+          [&](std::uint32_t x, std::uint32_t y) { return k(x) < k(y); },
+          [&](std::uint32_t x, std::uint32_t y) { return k(x) == k(y); },
+          [&](std::size_t i) {
+            return fmt::format("{}, GewensteIngangsdatum {}", product_text(n[i].product),
+                               shown(n[i].gewenste_ingangsdatum));
           });
       break;
     }

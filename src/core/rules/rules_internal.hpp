@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <initializer_list>
 #include <cstdint>
 #include <numeric>
 #include <optional>
@@ -24,6 +25,14 @@ using model::Text;
 inline std::optional<model::Date> date_of(const Text& t) {
   if (!t.present()) return std::nullopt;
   return model::parse_date(t.value);
+}
+
+/// Present and equal to one of the values.
+inline bool is_one_of(const Text& t, std::initializer_list<std::string_view> values) {
+  if (!t.present()) return false;
+  for (auto v : values)
+    if (t.value == v) return true;
+  return false;
 }
 
 /// A value for texts: the raw text in single quotes, or "(absent)".
@@ -78,22 +87,42 @@ void cd007(const Message&, Emit&);
 void cd009(const Message&, Emit&);
 void cd025(const Message&, Emit&);
 void cd034(const Message&, Emit&);
+void cs003(const Message&, Emit&);
+void cs050(const Message&, Emit&);
+void cs089(const Message&, Emit&);
+void cs335(const Message&, Emit&);
+void cs336(const Message&, Emit&);
+void tr006(const Message&, Emit&);
+void tr061(const Message&, Emit&);
+
+// 301, 315, 317 products (rules_products.cpp)
 void cd041(const Message&, Emit&);
+void cd043(const Message&, Emit&);
 void cd075(const Message&, Emit&);
 void cd076(const Message&, Emit&);
 void cd077(const Message&, Emit&);
 void cd078(const Message&, Emit&);
 void cd079(const Message&, Emit&);
 void cd080(const Message&, Emit&);
-void cs003(const Message&, Emit&);
-void cs050(const Message&, Emit&);
-void cs089(const Message&, Emit&);
-void cs335(const Message&, Emit&);
-void cs336(const Message&, Emit&);
+void cd095(const Message&, Emit&);
+void cd096(const Message&, Emit&);
+void cs003_products(const Message&, Emit&);
 void cs338(const Message&, Emit&);
-void tr006(const Message&, Emit&);
-void tr061(const Message&, Emit&);
+void cs343(const Message&, Emit&);
 void tr302(const Message&, Emit&);
+void tr386(const Message&, Emit&);
+void tr410(const Message&, Emit&);
+
+// 315, 317, 319 requests and answers (rules_requests.cpp)
+void cd066(const Message&, Emit&);
+void cd067(const Message&, Emit&);
+void cd068(const Message&, Emit&);
+void cd085(const Message&, Emit&);
+void cd086(const Message&, Emit&);
+void tr352(const Message&, Emit&);
+void tr353(const Message&, Emit&);
+void tr380(const Message&, Emit&);
+void tr383(const Message&, Emit&);
 
 // several types (rules_common.cpp)
 void cs002(const Message&, Emit&);

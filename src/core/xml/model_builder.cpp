@@ -80,6 +80,13 @@ struct Tables {
     text(path + "/Code", [get](Message& m) -> Text& { return get(m).code; });
   }
   template <typename Get>
+  void omvang(const std::string& path, Get get) {
+    node(path, [get](Message& m) -> NodeId& { return get(m).node; });
+    text(path + "/Volume", [get](Message& m) -> Text& { return get(m).volume; });
+    text(path + "/Eenheid", [get](Message& m) -> Text& { return get(m).eenheid; });
+    text(path + "/Frequentie", [get](Message& m) -> Text& { return get(m).frequentie; });
+  }
+  template <typename Get>
   void periode(const std::string& path, Get get) {
     node(path, [get](Message& m) -> NodeId& { return get(m).node; });
     text(path + "/Begindatum", [get](Message& m) -> Text& { return get(m).begindatum; });
@@ -172,7 +179,7 @@ struct Tables {
     retourcodes("Header/RetourCodes",
                 [](Message& m) -> model::RetourCodes& { return m.header.retourcodes; });
 
-    // Client of 301/302/305/306/307/308.
+    // Client of 301/302/305-308/315-318.
     node("Client", [](Message& m) -> NodeId& { return m.client.node; });
     text("Client/Bsn", [](Message& m) -> Text& { return m.client.bsn; });
     geboortedatum("Client/Geboortedatum",
@@ -287,6 +294,88 @@ struct Tables {
     retourcodes(stp + "/RetourCodes", [](Message& m) -> model::RetourCodes& {
       return m.client.stops.back().retourcodes;
     });
+
+    // Requests for an allocation (315/316).
+    node("Client/AangevraagdeProducten",
+         [](Message& m) -> NodeId& { return m.client.aangevraagde_producten; });
+    const std::string ap = "Client/AangevraagdeProducten/AangevraagdProduct";
+    on_open(ap, [](Message& m, NodeId n) { m.client.aangevraagd.emplace_back().node = n; });
+    auto apr = [](Message& m) -> model::AangevraagdProduct& { return m.client.aangevraagd.back(); };
+    auto a = [apr](auto member) { return [apr, member](Message& m) -> Text& { return apr(m).*member; }; };
+    using model::AangevraagdProduct;
+    text(ap + "/ReferentieAanbieder", a(&AangevraagdProduct::referentie_aanbieder));
+    text(ap + "/BeschikkingNummer", a(&AangevraagdProduct::beschikking_nummer));
+    product(ap + "/Product", [apr](Message& m) -> model::Product& { return apr(m).product; });
+    text(ap + "/BeschikkingIngangsdatum", a(&AangevraagdProduct::beschikking_ingangsdatum));
+    text(ap + "/ToewijzingIngangsdatum", a(&AangevraagdProduct::toewijzing_ingangsdatum));
+    text(ap + "/ToewijzingEinddatum", a(&AangevraagdProduct::toewijzing_einddatum));
+    omvang(ap + "/Omvang", [apr](Message& m) -> model::Omvang& { return apr(m).omvang; });
+    text(ap + "/Budget", a(&AangevraagdProduct::budget));
+    node(ap + "/Verwijzer", [apr](Message& m) -> NodeId& { return apr(m).verwijzer.node; });
+    text(ap + "/Verwijzer/Type", [apr](Message& m) -> Text& { return apr(m).verwijzer.type; });
+    text(ap + "/Verwijzer/ZorgverlenerCode",
+         [apr](Message& m) -> Text& { return apr(m).verwijzer.zorgverlener_code; });
+    text(ap + "/Verwijzer/Naam", [apr](Message& m) -> Text& { return apr(m).verwijzer.naam; });
+    text(ap + "/Raamcontract", a(&AangevraagdProduct::raamcontract));
+    text(ap + "/Commentaar", a(&AangevraagdProduct::commentaar));
+    retourcodes(ap + "/RetourCodes",
+                [apr](Message& m) -> model::RetourCodes& { return apr(m).retourcodes; });
+
+    // Requests for a change (317/318).
+    const std::string vz = "Client/Verzoek";
+    node(vz, [](Message& m) -> NodeId& { return m.client.verzoek.node; });
+    text(vz + "/ReferentieAanbieder",
+         [](Message& m) -> Text& { return m.client.verzoek.referentie_aanbieder; });
+    text(vz + "/RedenVerzoek", [](Message& m) -> Text& { return m.client.verzoek.reden_verzoek; });
+    retourcodes(vz + "/RetourCodes",
+                [](Message& m) -> model::RetourCodes& { return m.client.verzoek.retourcodes; });
+    node(vz + "/OngewijzigdeProducten",
+         [](Message& m) -> NodeId& { return m.client.verzoek.ongewijzigde_producten; });
+    const std::string op = vz + "/OngewijzigdeProducten/OngewijzigdProduct";
+    on_open(op, [](Message& m, NodeId n) { m.client.verzoek.ongewijzigd.emplace_back().node = n; });
+    text(op + "/ToewijzingNummer",
+         [](Message& m) -> Text& { return m.client.verzoek.ongewijzigd.back().toewijzing_nummer; });
+    retourcodes(op + "/RetourCodes", [](Message& m) -> model::RetourCodes& {
+      return m.client.verzoek.ongewijzigd.back().retourcodes;
+    });
+    node(vz + "/TeWijzigenProducten",
+         [](Message& m) -> NodeId& { return m.client.verzoek.te_wijzigen_producten; });
+    const std::string twp = vz + "/TeWijzigenProducten/TeWijzigenProduct";
+    on_open(twp, [](Message& m, NodeId n) { m.client.verzoek.te_wijzigen.emplace_back().node = n; });
+    auto tw = [](Message& m) -> model::TeWijzigenProduct& {
+      return m.client.verzoek.te_wijzigen.back();
+    };
+    text(twp + "/ToewijzingNummer", [tw](Message& m) -> Text& { return tw(m).toewijzing_nummer; });
+    text(twp + "/GewensteIngangsdatum",
+         [tw](Message& m) -> Text& { return tw(m).gewenste_ingangsdatum; });
+    text(twp + "/Einddatum", [tw](Message& m) -> Text& { return tw(m).einddatum; });
+    omvang(twp + "/Omvang", [tw](Message& m) -> model::Omvang& { return tw(m).omvang; });
+    text(twp + "/Budget", [tw](Message& m) -> Text& { return tw(m).budget; });
+    retourcodes(twp + "/RetourCodes",
+                [tw](Message& m) -> model::RetourCodes& { return tw(m).retourcodes; });
+    node(vz + "/NieuweProducten",
+         [](Message& m) -> NodeId& { return m.client.verzoek.nieuwe_producten; });
+    const std::string np = vz + "/NieuweProducten/NieuwProduct";
+    on_open(np, [](Message& m, NodeId n) { m.client.verzoek.nieuw.emplace_back().node = n; });
+    auto nw = [](Message& m) -> model::NieuwProduct& { return m.client.verzoek.nieuw.back(); };
+    product(np + "/Product", [nw](Message& m) -> model::Product& { return nw(m).product; });
+    text(np + "/GewensteIngangsdatum",
+         [nw](Message& m) -> Text& { return nw(m).gewenste_ingangsdatum; });
+    text(np + "/Einddatum", [nw](Message& m) -> Text& { return nw(m).einddatum; });
+    omvang(np + "/Omvang", [nw](Message& m) -> model::Omvang& { return nw(m).omvang; });
+    text(np + "/Budget", [nw](Message& m) -> Text& { return nw(m).budget; });
+    retourcodes(np + "/RetourCodes",
+                [nw](Message& m) -> model::RetourCodes& { return nw(m).retourcodes; });
+
+    // Answers to a request (319/320).
+    node("Antwoord", [](Message& m) -> NodeId& { return m.antwoord.node; });
+    text("Antwoord/ReferentieAanbieder",
+         [](Message& m) -> Text& { return m.antwoord.referentie_aanbieder; });
+    text("Antwoord/VerzoekAntwoord", [](Message& m) -> Text& { return m.antwoord.verzoek_antwoord; });
+    text("Antwoord/RedenAfwijzingVerzoek",
+         [](Message& m) -> Text& { return m.antwoord.reden_afwijzing_verzoek; });
+    retourcodes("Antwoord/RetourCodes",
+                [](Message& m) -> model::RetourCodes& { return m.antwoord.retourcodes; });
 
     // Declaration (323 `Declaratie`) and its answer (325 `DeclaratieAntwoord`).
     for (const std::string d : {"Declaratie", "DeclaratieAntwoord"}) {

@@ -54,7 +54,9 @@ TEST_SUITE("model") {
     CHECK(bericht_code(MessageType::WMO325) == "485");
     CHECK(namespace_of(MessageType::WMO301) == "http://www.istandaarden.nl/iwmo/3_2/wmo301/schema");
     CHECK(is_supported(MessageType::WMO308));
-    CHECK_FALSE(is_supported(MessageType::WMO315));
+    CHECK(is_supported(MessageType::WMO315));
+    CHECK(is_supported(MessageType::WMO320));
+    CHECK_FALSE(is_supported(MessageType::unknown));
   }
 
   TEST_CASE("model: paths index only same-named siblings") {

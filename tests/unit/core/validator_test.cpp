@@ -373,10 +373,10 @@ TEST_SUITE("validator") {
         {"ijw", replace(v, "http://www.istandaarden.nl/iwmo/3_2/wmo305/schema",
                         "http://www.istandaarden.nl/ijw/3_2/jw305/schema"),
          "XSD", "iJw"},
-        {"wmo315",
+        {"empty wmo315",
          "<?xml version=\"1.0\"?><Bericht "
          "xmlns=\"http://www.istandaarden.nl/iwmo/3_2/wmo315/schema\"/>",
-         "XSD", "WMO315 (Verzoek om toewijzing)"},
+         "XSD", "(Header,Client)"},
         {"wrong root", "<?xml version=\"1.0\"?><Foo xmlns=\"http://www.istandaarden.nl/iwmo/3_2/wmo305/schema\"/>",
          "XSD", "root element is 'Foo'"},
         {"no root", "<?xml version=\"1.0\"?>\n<!-- nothing -->\n", "XML", ""},
