@@ -373,6 +373,11 @@ bool same_content(const ledger::AllocationVersion& a, const ledger::AllocationVe
 
 }  // namespace
 
+Finding cross_finding(const Message& m, NodeId node, std::string_view rule, std::string_view code,
+                      std::string text, Severity sev) {
+  return make(m, node, rule, code, std::move(text), sev);
+}
+
 std::vector<Finding> check_header(const Ledger& l, const Message& m, model::Date today) {
   std::vector<Finding> out;
   const auto& h = m.header;

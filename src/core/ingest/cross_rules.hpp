@@ -23,6 +23,10 @@ struct CrossResult {
   bool rejected() const;
 };
 
+/// A level-3 finding on `node` of `m` (its Locatie and place in the file).
+Finding cross_finding(const model::Message& m, model::NodeId node, std::string_view rule,
+                      std::string_view code, std::string text, Severity sev = Severity::error);
+
 /// Header rules: TR056 (9056: same BerichtCode, Afzender, Identificatie as an earlier input with
 /// other bytes) and TR135 (8848: Dagtekening after `today`). Reads only.
 std::vector<Finding> check_header(const ledger::Ledger& ledger, const model::Message& m,

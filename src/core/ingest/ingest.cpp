@@ -23,6 +23,7 @@
 
 #include "core/errors.hpp"
 #include "core/ingest/cross_rules.hpp"
+#include "core/ingest/request_rules.hpp"
 #include "core/ingest/retour.hpp"
 #include "core/report/report.hpp"
 #include "core/util/thread_priority.hpp"
@@ -40,13 +41,20 @@ namespace {
 
 constexpr const char* kTmpSuffix = ".istd-tmp";
 
-bool is_retour_type(MessageType t) {
+/// The retours of 301/305/307/315/317/319 (sent back to the heenbericht's Afzender).
+bool is_answer_retour(MessageType t) {
   return t == MessageType::WMO302 || t == MessageType::WMO306 || t == MessageType::WMO308 ||
-         t == MessageType::WMO325;
+         t == MessageType::WMO316 || t == MessageType::WMO318 || t == MessageType::WMO320;
 }
+bool is_retour_type(MessageType t) { return is_answer_retour(t) || t == MessageType::WMO325; }
 bool is_heen_type(MessageType t) {
   return t == MessageType::WMO301 || t == MessageType::WMO305 || t == MessageType::WMO307 ||
+         t == MessageType::WMO315 || t == MessageType::WMO317 || t == MessageType::WMO319 ||
          t == MessageType::WMO323;
+}
+/// Messages a gemeente sends (answered by the provider's retour, not by istd on its side).
+bool is_gemeente_message(MessageType t) {
+  return t == MessageType::WMO301 || t == MessageType::WMO319;
 }
 
 std::string basename_of(const std::string& source) {
@@ -57,10 +65,8 @@ std::string basename_of(const std::string& source) {
 
 /// Party a message is delivered to: retours go to their header Afzender.
 std::string party_of(const model::Message& m) {
-  const std::string& p = m.type == MessageType::WMO302 || m.type == MessageType::WMO306 ||
-                                 m.type == MessageType::WMO308
-                             ? m.header.afzender.value
-                             : m.header.ontvanger.value;
+  const std::string& p =
+      is_answer_retour(m.type) ? m.header.afzender.value : m.header.ontvanger.value;
   // Header values are XSD-checked digits; guard the path anyway.
   for (char c : p)
     if (c == '/' || c == '\0' || c == '.') return "unknown";
@@ -968,17 +974,21 @@ struct Ingestor::Impl {
       return o;
     }
 
-    const bool own_301 = m->type == MessageType::WMO301 && opt.side == Side::gemeente;
+    // An own 301 or 319 (--side gemeente) is checked before it is sent: refused, it stays home.
+    const bool own_message = is_gemeente_message(m->type) && opt.side == Side::gemeente;
+    const std::string own_type(model::to_string(m->type).substr(3));
     const std::string route_wanted =
         fmt::format("{}/{}/{}", party_of(*m), model::to_string(m->type), basename_of(source));
 
     if (level2 || has_error(header)) {
       for (auto& f : header) o.result.findings.push_back(f);
       const int level = level2 ? 2 : 3;
-      if (own_301) {
+      if (own_message) {
         quarantine(o, bytes, source,
-                   "own 301 refused before sending (it would be rejected by the provider)", level,
-                   Verdict::rejected, m);
+                   fmt::format("own {} refused before sending (it would be rejected by the "
+                               "provider)",
+                               own_type),
+                   level, Verdict::rejected, m);
         done(o);
         return o;
       }
@@ -1006,8 +1016,12 @@ struct Ingestor::Impl {
       n.verdict = Verdict::accepted;
       n.route_path = route_wanted;
       const MessageId id = ledger.add_message_unique_route(n);
-      cross = m->type == MessageType::WMO301 ? apply_allocations(ledger, *m, id)
-                                             : apply_startstop(ledger, *m, id, opt.taakgericht);
+      switch (m->type) {
+        case MessageType::WMO301: cross = apply_allocations(ledger, *m, id); break;
+        case MessageType::WMO305:
+        case MessageType::WMO307: cross = apply_startstop(ledger, *m, id, opt.taakgericht); break;
+        default: cross = apply_requests(ledger, *m, id); break;
+      }
       for (auto& f : cross.findings) o.result.findings.push_back(f);
       if (!cross.rejected()) {
         // The provisional row already says "accepted, no findings"; only warnings change it.
@@ -1018,7 +1032,7 @@ struct Ingestor::Impl {
         o.route = n.route_path;
         o.accepted = true;
         stage(id, n.route_path, std::move(n.bytes));
-        if (m->type != MessageType::WMO301 || opt.side == Side::aanbieder)
+        if (!own_message)
           o.retour = add_retour(*m, bytes, id, RetourContent{});
         done(o);
         return o;
@@ -1026,10 +1040,11 @@ struct Ingestor::Impl {
       sp.rollback();
     }
     // Rejected at level 3: nothing of it is stored but its record (and its retour).
-    if (own_301) {
+    if (own_message) {
       quarantine(o, bytes, source,
-                 "own 301 refused before sending (cross-message rules; see findings)", 3,
-                 Verdict::rejected, m);
+                 fmt::format("own {} refused before sending (cross-message rules; see findings)",
+                             own_type),
+                 3, Verdict::rejected, m);
       done(o);
       return o;
     }

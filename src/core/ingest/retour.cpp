@@ -1,4 +1,4 @@
-// Retour messages 302/306/308. The header is written from the model; the Client (when present)
+// Retour messages 302/306/308/316/318/320. The header is written from the model; the Client (when present)
 // is copied element by element from the heenbericht's bytes, renamed into the retour's
 // namespace, with a RetourCodes appended to every berichtklasse.
 #include "core/ingest/retour.hpp"
@@ -18,19 +18,26 @@ MessageType retour_type(MessageType heen) {
     case MessageType::WMO301: return MessageType::WMO302;
     case MessageType::WMO305: return MessageType::WMO306;
     case MessageType::WMO307: return MessageType::WMO308;
+    case MessageType::WMO315: return MessageType::WMO316;
+    case MessageType::WMO317: return MessageType::WMO318;
+    case MessageType::WMO319: return MessageType::WMO320;
     default: return MessageType::unknown;
   }
 }
 
 namespace {
 
-// The classes that carry their own RetourCodes in 302/306/308 (2.7).
-bool is_class(std::string_view local) {
-  return local == "Relatie" || local == "Contact" || local == "ToegewezenProduct" ||
-         local == "StartProduct" || local == "StopProduct";
-}
+// The class under the root that the retour copies: the Client, or the Antwoord of a 319.
+bool is_root_class(std::string_view local) { return local == "Client" || local == "Antwoord"; }
+// The classes whose codes the caller gives (RetourContent::class_codes, in document order).
 bool is_product_class(std::string_view local) {
-  return local == "ToegewezenProduct" || local == "StartProduct" || local == "StopProduct";
+  return local == "ToegewezenProduct" || local == "StartProduct" || local == "StopProduct" ||
+         local == "AangevraagdProduct" || local == "Verzoek" || local == "OngewijzigdProduct" ||
+         local == "TeWijzigenProduct" || local == "NieuwProduct";
+}
+// The classes that carry their own RetourCodes in the retours (2.7).
+bool is_class(std::string_view local) {
+  return local == "Relatie" || local == "Contact" || is_product_class(local);
 }
 
 void write_codes(std::string& out, int depth, std::string_view prefix,
@@ -101,9 +108,9 @@ class ClientCopier {
           if (!el.opened) {
             out += ind + "<" + el.qname + ">" + text + "</" + el.qname + ">\n";
           } else {
-            if (is_class(el.local) || el.local == "Client") {
+            if (is_class(el.local) || is_root_class(el.local)) {
               const std::vector<std::string>* codes = &kNone;
-              if (el.local == "Client") codes = &c_.client_codes;
+              if (is_root_class(el.local)) codes = &c_.client_codes;
               else if (is_product_class(el.local) && el.index < c_.class_codes.size())
                 codes = &c_.class_codes[el.index];
               write_codes(out, depth + 1, prefix_, *codes);
@@ -111,7 +118,7 @@ class ClientCopier {
             out += ind + "</" + el.qname + ">\n";
           }
         }
-        if (el.copied && el.local == "Client") in_client = false;
+        if (el.copied && is_root_class(el.local) && stack.size() == 1) in_client = false;
         text.clear();
         continue;
       }
@@ -134,8 +141,9 @@ class ClientCopier {
       Elem el;
       el.local = std::string(local);
       el.depth = stack.empty() ? 0 : stack.back().depth + 1;
-      // Start copying at the root's Client.
-      if (!in_client && stack.size() == 1 && local == "Client" && uri == msg_ns_) in_client = true;
+      // Start copying at the root's Client (or Antwoord).
+      if (!in_client && stack.size() == 1 && is_root_class(local) && uri == msg_ns_)
+        in_client = true;
       if (in_client) {
         el.copied = true;
         // The parent's start tag is written when its first child appears (a leaf is written
@@ -151,7 +159,7 @@ class ClientCopier {
           if (!stack.empty() && stack.back().copied && !stack.back().opened)
             open_pending(out, stack.back());
           std::string ind(el.depth, '\t');
-          if (el.local == "Client" || is_class(el.local)) {
+          if (is_root_class(el.local) || is_class(el.local)) {
             out += ind + "<" + el.qname + ">\n";
             write_codes(out, static_cast<int>(el.depth) + 1, prefix_, kNone);
             out += ind + "</" + el.qname + ">\n";

@@ -198,6 +198,30 @@ CREATE TABLE cak_episodes(
   first_export INTEGER NOT NULL REFERENCES cak_exports(number));
 CREATE INDEX cak_episodes_person ON cak_episodes(gemeente, bsn);
 )sql",
+    // 4 -> 5: requests and answers (315/317/319); allocations found by ReferentieAanbieder.
+    R"sql(
+CREATE TABLE requests(
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  type TEXT NOT NULL,
+  gemeente TEXT NOT NULL, agb TEXT NOT NULL, bsn TEXT NOT NULL,
+  referentie TEXT NOT NULL,
+  dagtekening TEXT NOT NULL,
+  summary TEXT NOT NULL);
+CREATE INDEX requests_ref ON requests(agb, referentie);
+CREATE INDEX requests_client ON requests(gemeente, agb, bsn);
+CREATE TABLE answers(
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  gemeente TEXT NOT NULL, agb TEXT NOT NULL,
+  referentie TEXT NOT NULL,
+  verzoek_antwoord TEXT NOT NULL,
+  reden TEXT,
+  dagtekening TEXT NOT NULL);
+CREATE INDEX answers_ref ON answers(agb, referentie);
+CREATE INDEX allocation_ref ON allocation_versions(agb, referentie_aanbieder)
+  WHERE referentie_aanbieder IS NOT NULL;
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);
@@ -1084,6 +1108,8 @@ std::string Ledger::dump() const {
       {"stops", "SELECT * FROM stops ORDER BY id"},
       {"declarations", "SELECT * FROM declarations ORDER BY id"},
       {"prestaties", "SELECT * FROM prestaties ORDER BY id"},
+      {"requests", "SELECT * FROM requests ORDER BY id"},
+      {"answers", "SELECT * FROM answers ORDER BY id"},
       {"cak_exports", "SELECT number, made_on, line_count FROM cak_exports ORDER BY number"},
       {"cak_lines", "SELECT * FROM cak_lines ORDER BY export_number, seq"},
       {"cak_episodes", "SELECT * FROM cak_episodes ORDER BY eb_start_nummer"},

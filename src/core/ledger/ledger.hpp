@@ -96,6 +96,18 @@
 //     index (agb, referentie_nummer); index (agb, toewijzing_nummer, product_categorie,
 //     product_code, periode_begin, periode_eind); index (declaration_id)
 //
+//   requests                           each reference asked for in an accepted 315 or 317
+//     id PK, message_id -> messages, type 'WMO315'|'WMO317', gemeente, agb, bsn, referentie
+//     (ReferentieAanbieder: one row per AangevraagdProduct of a 315, one per 317 Verzoek),
+//     dagtekening (the request's), summary (what was asked, for the timeline and worklist)
+//     index (agb, referentie); index (gemeente, agb, bsn)
+//   answers                            each accepted 319
+//     id PK, message_id -> messages, gemeente, agb, referentie, verzoek_antwoord '1'|'2',
+//     reden null (RedenAfwijzingVerzoek), dagtekening; index (agb, referentie)
+//     A request is open ("onderhanden") until an allocation version carries its referentie
+//     (index allocation_ref on allocation_versions(agb, referentie_aanbieder)) or an answer
+//     with verzoek_antwoord 1 (afgewezen) exists.
+//
 //   cak_exports                        each start/stop list made for the CAK (`istd cak`)
 //     number PK (1, 2, ...), made_on (the run's date), made_at (UTC timestamp), line_count
 //   cak_lines                          the lines of each export, as written
@@ -155,7 +167,7 @@
 namespace istd::ledger {
 
 /// The schema version this build writes and understands.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 using MessageId = std::int64_t;
 using RowId = std::int64_t;
@@ -225,6 +237,46 @@ struct AllocationVersion {
 
   /// RedenWijziging 13, or legacy 01 with Einddatum = Ingangsdatum (model::allocation_deleted).
   bool deleted() const;
+};
+
+/// One reference asked for in an accepted 315 (per AangevraagdProduct) or 317 (the Verzoek).
+struct RequestRecord {
+  RowId id = 0;
+  MessageId message_id = 0;
+  std::string type;  ///< "WMO315" or "WMO317"
+  std::string gemeente, agb, bsn;
+  std::string referentie;   ///< ReferentieAanbieder
+  std::string dagtekening;  ///< of the request message
+  std::string summary;      ///< what was asked, one line
+  std::string identificatie;  ///< of the request message (filled by readers)
+};
+
+/// An accepted 319.
+struct AnswerRecord {
+  RowId id = 0;
+  MessageId message_id = 0;
+  std::string gemeente, agb, referentie;
+  std::string verzoek_antwoord;  ///< "1" afgewezen, "2" in onderzoek
+  std::optional<std::string> reden;
+  std::string dagtekening;
+  std::string identificatie;  ///< of the 319 (filled by readers)
+};
+
+/// A request with what answered it so far.
+struct RequestStatus {
+  RequestRecord request;
+  std::vector<AnswerRecord> answers;  ///< 319s with its referentie, oldest first
+  /// The first allocation version (of an accepted 301) carrying its referentie, if any:
+  /// ToewijzingNummer and the 301's Identificatie and Dagtekening.
+  std::optional<std::int64_t> toewijzing_nummer;
+  std::string allocation_identificatie, allocation_dagtekening;
+  bool rejected() const {
+    for (const auto& a : answers)
+      if (a.verzoek_antwoord == "1") return true;
+    return false;
+  }
+  /// Open ("onderhanden"): neither honoured by a 301 nor refused by a 319.
+  bool open() const { return !toewijzing_nummer && !rejected(); }
 };
 
 /// A StartProduct (live or deleted).
@@ -565,6 +617,24 @@ class Ledger {
   // -- The CAK start/stop list (cak_register.cpp) ----------------------------------------------
 
   /// Every episode ever reported (withdrawn ones included), by eb_start_nummer.
+  // ---- requests and answers (315/317/319; requests.cpp) ----------------------------------
+  void add_request(const RequestRecord& r);
+  void add_answer(const AnswerRecord& a);
+  /// Requests of a provider with this ReferentieAanbieder (any gemeente), oldest first.
+  std::vector<RequestRecord> requests_with_reference(std::string_view agb,
+                                                     std::string_view referentie) const;
+  /// 319s of a provider's reference, oldest first.
+  std::vector<AnswerRecord> answers_of_reference(std::string_view agb,
+                                                 std::string_view referentie) const;
+  /// True when an allocation version of this provider carries the ReferentieAanbieder.
+  bool reference_allocated(std::string_view agb, std::string_view referentie) const;
+  /// Requests of one client at one provider of one gemeente, with their status, oldest first.
+  std::vector<RequestStatus> requests_of_client(std::string_view gemeente, std::string_view agb,
+                                                std::string_view bsn) const;
+  /// Every request with its status (optionally of one party, gemeente or provider), oldest
+  /// first: the worklist's request-open items and the timeline.
+  std::vector<RequestStatus> request_statuses(std::string_view party = {}) const;
+
   std::vector<CakEpisodeRecord> cak_episodes() const;
   /// The exports made so far, oldest first.
   std::vector<CakExportRecord> cak_exports() const;

@@ -147,7 +147,7 @@ void cd043(const Message& m, Emit& emit) {
   for (const auto& ap : m.client.aangevraagd) {
     const bool nummer = ap.beschikking_nummer.filled();
     if (nummer == ap.beschikking_ingangsdatum.filled()) continue;
-    emit({nummer ? ap.beschikking_nummer.node : ap.beschikking_ingangsdatum.node, ap.node},
+    emit({ap.node, nummer ? ap.beschikking_nummer.node : ap.beschikking_ingangsdatum.node},
          fmt::format("{} (ReferentieAanbieder {}): a {} is given without a {}; the "
                      "BeschikkingNummer and the BeschikkingIngangsdatum are given together or "
                      "both left out. Add the {} (CD043).",

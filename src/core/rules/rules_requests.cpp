@@ -25,7 +25,7 @@ void cd066(const Message& m, Emit& emit) {
     const auto& v = ap.verwijzer;
     if (!v.present() || !care_referrer(v) || !v.zorgverlener_code.filled() || !v.naam.filled())
       continue;
-    emit({v.naam.node, v.zorgverlener_code.node},
+    emit({v.node, v.naam.node, v.zorgverlener_code.node},
          fmt::format("{}: the Verwijzer (Type {}) has a ZorgverlenerCode and also a Naam; with "
                      "an AGB code the name is left out. Leave out the Naam (CD066).",
                      ap_label(m, ap), v.type.value));
@@ -49,7 +49,7 @@ void cd068(const Message& m, Emit& emit) {
   for (const auto& ap : m.client.aangevraagd) {
     const auto& v = ap.verwijzer;
     if (!v.present() || care_referrer(v) || !v.zorgverlener_code.filled()) continue;
-    emit({v.zorgverlener_code.node, v.type.node},
+    emit({v.node, v.zorgverlener_code.node, v.type.node},
          fmt::format("{}: the Verwijzer has a ZorgverlenerCode, but Type {} is not a care "
                      "professional; only Type 02 (huisarts), 03 (jeugdarts), 04 (gecertificeerde "
                      "instelling) and 05 (medisch specialist) have one. Leave out the "
@@ -73,7 +73,7 @@ void cd086(const Message& m, Emit& emit) {
   const auto& a = m.antwoord;
   if (!a.present() || a.verzoek_antwoord.value != "2" || !a.reden_afwijzing_verzoek.filled())
     return;
-  emit({a.reden_afwijzing_verzoek.node, a.verzoek_antwoord.node},
+  emit({a.verzoek_antwoord.node, a.reden_afwijzing_verzoek.node},
        fmt::format("Antwoord (ReferentieAanbieder {}): VerzoekAntwoord 2 (aanvraag in onderzoek) "
                    "has a RedenAfwijzingVerzoek {}; a request under investigation is not refused. "
                    "Leave out the RedenAfwijzingVerzoek, or answer 1 when the request is refused "
@@ -127,10 +127,10 @@ void tr383(const Message& m, Emit& emit) {
         return key(aps[a].referentie_aanbieder) == key(aps[b].referentie_aanbieder);
       },
       [&](const std::vector<std::uint32_t>& group) {
-        std::vector<NodeId> nodes{aps[group.back()].referentie_aanbieder.node};
+        std::vector<NodeId> nodes{aps[group.back()].node};
         std::vector<NodeId> earlier;
         for (std::size_t k = 0; k + 1 < group.size(); ++k) {
-          nodes.push_back(aps[group[k]].referentie_aanbieder.node);
+          nodes.push_back(aps[group[k]].node);
           earlier.push_back(aps[group[k]].node);
         }
         emit(nodes, fmt::format("{}: ReferentieAanbieder {} is also used by {}; each requested "
