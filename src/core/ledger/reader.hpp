@@ -86,6 +86,11 @@ class Reader {
   /// retour, received retours that settle them).
   void for_each_input_header(const std::function<void(InputHeader&&)>& row) const;
 
+  /// Every request (315/317) with its answers and the allocation that honoured it, oldest
+  /// first; only those of `party` (gemeente or provider) when given. Empty for ledgers made
+  /// before requests were recorded (schema version below 5).
+  std::vector<RequestStatus> request_statuses(std::string_view party = {}) const;
+
   // -- Service: messages of a party ----------------------------------------------------------
 
   /// Messages (inputs and retours) delivered to `party`: those whose route_path begins with

@@ -176,4 +176,75 @@ inline PrestatieRecord read_prest(const Stmt& s) {
   return p;
 }
 
+// ---- requests and answers (315/317/319) ----
+
+inline constexpr const char* kRequestColumns =
+    "r.id, r.message_id, r.type, r.gemeente, r.agb, r.bsn, r.referentie, r.dagtekening, "
+    "r.summary, m.identificatie";
+
+inline RequestRecord request_from(const Stmt& s) {
+  RequestRecord r;
+  r.id = s.i64(0);
+  r.message_id = s.i64(1);
+  r.type = s.text(2);
+  r.gemeente = s.text(3);
+  r.agb = s.text(4);
+  r.bsn = s.text(5);
+  r.referentie = s.text(6);
+  r.dagtekening = s.text(7);
+  r.summary = s.text(8);
+  r.identificatie = s.text(9);
+  return r;
+}
+
+inline constexpr const char* kAnswerColumns =
+    "a.id, a.message_id, a.gemeente, a.agb, a.referentie, a.verzoek_antwoord, a.reden, "
+    "a.dagtekening, m.identificatie";
+
+inline AnswerRecord answer_from(const Stmt& s) {
+  AnswerRecord a;
+  a.id = s.i64(0);
+  a.message_id = s.i64(1);
+  a.gemeente = s.text(2);
+  a.agb = s.text(3);
+  a.referentie = s.text(4);
+  a.verzoek_antwoord = s.text(5);
+  a.reden = s.opt_text(6);
+  a.dagtekening = s.text(7);
+  a.identificatie = s.text(8);
+  return a;
+}
+
+/// The requests, oldest first; with `by_party`, those where parameter 1 is the gemeente or the
+/// provider.
+inline std::string requests_query(bool by_party) {
+  std::string sql = std::string("SELECT ") + kRequestColumns +
+                    " FROM requests r JOIN messages m ON m.id = r.message_id";
+  if (by_party) sql += " WHERE r.gemeente = ?1 OR r.agb = ?1";
+  return sql + " ORDER BY r.id";
+}
+
+/// Fills answers and the honouring allocation of each request; `prepare` makes a statement.
+template <typename Prepare>
+void complete(Prepare prepare, std::vector<RequestStatus>& out) {
+  auto answers = prepare(std::string("SELECT ") + kAnswerColumns +
+                         " FROM answers a JOIN messages m ON m.id = a.message_id "
+                         "WHERE a.agb = ? AND a.referentie = ? ORDER BY a.id");
+  auto alloc = prepare(
+      std::string("SELECT v.toewijzing_nummer, m.identificatie, m.dagtekening FROM allocation_versions v "
+      "JOIN messages m ON m.id = v.message_id WHERE v.agb = ? AND v.referentie_aanbieder = ? "
+      "ORDER BY v.id LIMIT 1"));
+  for (auto& st : out) {
+    answers.reset().bind_all(st.request.agb, st.request.referentie);
+    while (answers.step()) st.answers.push_back(answer_from(answers));
+    alloc.reset().bind_all(st.request.agb, st.request.referentie);
+    if (alloc.step()) {
+      st.toewijzing_nummer = alloc.i64(0);
+      st.allocation_identificatie = alloc.text(1);
+      st.allocation_dagtekening = alloc.text(2);
+    }
+  }
+}
+
+
 }  // namespace istd::ledger

@@ -1,5 +1,6 @@
 // The worklist's view of the ledger: allocations with their delivery intervals (the same
-// snapshot reconcile judges against, without the claim lines) and the input messages' headers.
+// snapshot reconcile judges against, without the claim lines), the input messages' headers and
+// the requests (315/317) with their answers.
 #include <utility>
 
 #include "core/ledger/reader.hpp"
@@ -37,6 +38,25 @@ Input from_snapshot(const reconcile::LedgerSnapshot& snap, const std::filesystem
     m.answered = h.answered;
     in.messages.push_back(std::move(m));
   });
+  for (auto& st : reader.request_statuses()) {
+    RequestFacts r;
+    r.type = std::move(st.request.type);
+    r.gemeente = std::move(st.request.gemeente);
+    r.agb = std::move(st.request.agb);
+    r.bsn = std::move(st.request.bsn);
+    r.referentie = std::move(st.request.referentie);
+    r.identificatie = std::move(st.request.identificatie);
+    r.dagtekening = std::move(st.request.dagtekening);
+    r.summary = std::move(st.request.summary);
+    r.open = st.open();
+    for (const auto& a : st.answers)
+      if (a.verzoek_antwoord == "2") {
+        r.in_onderzoek = a.dagtekening;
+        r.answer_identificatie = a.identificatie;
+        break;
+      }
+    in.requests.push_back(std::move(r));
+  }
   return in;
 }
 

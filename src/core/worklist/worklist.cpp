@@ -18,12 +18,17 @@ namespace {
 constexpr int kRetourDays = 3;       // OP090: a retour within 3 working days
 constexpr int kAnswer325Days = 10;   // OP090x4: a 325 within 10 working days
 constexpr int kStopDays = 5;         // OP272: a 307 within 5 working days
+constexpr int kRequestDays = 5;      // OP274: a 301 or 319 within 5 working days of a 315/317
+constexpr int kOnderzoekDays = 56;   // OP346: the final answer within 8 weeks of the request
 
 /// The heen-message a retour answers ("WMO302" -> "WMO301").
 std::string heen_of(const std::string& retour) {
   if (retour == "WMO302") return "WMO301";
   if (retour == "WMO306") return "WMO305";
   if (retour == "WMO308") return "WMO307";
+  if (retour == "WMO316") return "WMO315";
+  if (retour == "WMO318") return "WMO317";
+  if (retour == "WMO320") return "WMO319";
   return {};
 }
 
@@ -31,6 +36,9 @@ std::string retour_of(const std::string& heen) {
   if (heen == "WMO301") return "WMO302";
   if (heen == "WMO305") return "WMO306";
   if (heen == "WMO307") return "WMO308";
+  if (heen == "WMO315") return "WMO316";
+  if (heen == "WMO317") return "WMO318";
+  if (heen == "WMO319") return "WMO320";
   if (heen == "WMO323") return "WMO325";
   return {};
 }
@@ -135,8 +143,43 @@ void pause_open(Context& c, const AllocationFacts& a) {
   }
 }
 
-// retour-missing: heen-messages (301, 305, 307, 323) whose retour is neither made by istd nor
-// received.
+// request-open: a 315/317 reference neither honoured by a 301 nor refused by a 319 in time.
+void requests_open(Context& c, const std::vector<RequestFacts>& requests) {
+  for (const auto& r : requests) {
+    if (!r.open) continue;
+    const auto asked = model::parse_date(r.dagtekening);
+    if (!asked) continue;
+    Item it;
+    it.kind = "request-open";
+    it.party = r.gemeente;
+    it.party_role = "gemeente";
+    it.gemeente = r.gemeente;
+    it.bsn = r.bsn;
+    it.concerns = r.type + ":" + r.identificatie;
+    it.awaited = "WMO301 or WMO319";
+    it.since = *asked;
+    it.evidence = {{it.concerns, r.dagtekening}};
+    if (r.in_onderzoek.empty()) {
+      it.due = util::add_working_days(*asked, kRequestDays);
+      it.detail = fmt::format(
+          "{} '{}' of provider {} (Dagtekening {}, ReferentieAanbieder '{}'; {}) has no answer "
+          "yet: the gemeente answers with a 301 or a 319 within {} working days.",
+          r.type, r.identificatie, r.agb, r.dagtekening, r.referentie, r.summary, kRequestDays);
+    } else {
+      it.due = asked->add_days(kOnderzoekDays);
+      it.evidence.push_back({"WMO319:" + r.answer_identificatie, r.in_onderzoek});
+      it.detail = fmt::format(
+          "{} '{}' of provider {} (Dagtekening {}, ReferentieAanbieder '{}'; {}) was answered "
+          "\"in onderzoek\" on {}; the final answer (a 301, or a 319 refusing it) is due 8 weeks "
+          "after the request.",
+          r.type, r.identificatie, r.agb, r.dagtekening, r.referentie, r.summary, r.in_onderzoek);
+    }
+    c.add(std::move(it));
+  }
+}
+
+// retour-missing: heen-messages (301, 305, 307, 315, 317, 319, 323) whose retour is neither made
+// by istd nor received.
 void retours_missing(Context& c, const std::vector<MessageFacts>& msgs,
                      const std::vector<AllocationFacts>& allocations) {
   // A 301's client: the allocations it holds.
@@ -153,11 +196,12 @@ void retours_missing(Context& c, const std::vector<MessageFacts>& msgs,
     const auto sent = model::parse_date(m.dagtekening);
     if (!sent) continue;
     const bool claim = m.type == "WMO323";
+    const bool to_provider = m.type == "WMO301" || m.type == "WMO319";
     Item it;
     it.kind = "retour-missing";
     it.party = m.ontvanger;
-    it.party_role = claim || m.type != "WMO301" ? "gemeente" : "aanbieder";
-    it.gemeente = claim || m.type != "WMO301" ? m.ontvanger : m.afzender;
+    it.party_role = to_provider ? "aanbieder" : "gemeente";
+    it.gemeente = to_provider ? m.afzender : m.ontvanger;
     it.concerns = m.type + ":" + m.identificatie;
     it.awaited = retour;
     it.since = *sent;
@@ -177,7 +221,7 @@ void retours_missing(Context& c, const std::vector<MessageFacts>& msgs,
 
 const std::vector<std::string>& kinds() {
   static const std::vector<std::string> k{"start-missing", "stop-missing", "pause-open",
-                                          "retour-missing"};
+                                          "request-open", "retour-missing"};
   return k;
 }
 
@@ -191,6 +235,7 @@ Worklist build(const Input& in, const Options& opt) {
     stop_missing(c, a);
     pause_open(c, a);
   }
+  requests_open(c, in.requests);
   retours_missing(c, in.messages, in.allocations);
   std::sort(c.items.begin(), c.items.end(), [](const Item& a, const Item& b) {
     if (a.overdue_working_days != b.overdue_working_days)

@@ -7,8 +7,10 @@
 // The terms are the standard's monitoring terms, counted in working days of the Algemene
 // termijnenwet (util/working_days.hpp): a retour within 3 working days (OP090), a 325 within
 // 10 (OP090x4), a 305 within `start_overdue_days` (policy, default 5; OP271), a 307 within 5
-// after the allocation's Einddatum (OP272, OP288); a pause is followed up after
-// `pause_followup_days` calendar days (policy, default 30).
+// after the allocation's Einddatum (OP272, OP288); a request (315/317) is answered with a 301 or
+// 319 within 5 (OP274), and after an answer "in onderzoek" finally within 8 weeks of the
+// request (OP346); a pause is followed up after `pause_followup_days` calendar days (policy,
+// default 30).
 #pragma once
 
 #include <cstdint>
@@ -36,7 +38,7 @@ struct Evidence {
 };
 
 struct Item {
-  std::string kind;   ///< start-missing, stop-missing, pause-open, retour-missing
+  std::string kind;   ///< start-missing, stop-missing, pause-open, request-open, retour-missing
   std::string party;  ///< who must act: the provider's AGB or the municipality's code
   std::string party_role;  ///< "aanbieder" or "gemeente"
   std::string gemeente, bsn;
@@ -72,9 +74,20 @@ struct MessageFacts {
   bool answered = false;    ///< istd made its retour or 325
 };
 
+/// A request (315/317 reference) with its answers so far.
+struct RequestFacts {
+  std::string type;  ///< "WMO315" or "WMO317"
+  std::string gemeente, agb, bsn, referentie, identificatie, dagtekening, summary;
+  bool open = false;  ///< neither honoured by a 301 nor refused by a 319
+  /// Dagtekening of the first 319 "in onderzoek" (VerzoekAntwoord 2), "" when none.
+  std::string in_onderzoek;
+  std::string answer_identificatie;  ///< that 319's Identificatie
+};
+
 struct Input {
   std::vector<AllocationFacts> allocations;
   std::vector<MessageFacts> messages;
+  std::vector<RequestFacts> requests;
 };
 
 struct Options {

@@ -92,6 +92,7 @@ TEST_CASE("ledger: a version 1 file is migrated to partial message indexes, rows
            "CREATE INDEX messages_hash ON messages(content_hash);"
            "CREATE INDEX messages_reply ON messages(reply_to);"
            "DROP TABLE cak_lines; DROP TABLE cak_episodes; DROP TABLE cak_exports;"
+           "DROP TABLE requests; DROP TABLE answers; DROP INDEX allocation_ref;"
            "UPDATE schema_version SET version = 1;");
   auto index_sql = [&](const std::string& name) {
     return raw_query(db, "SELECT sql FROM sqlite_master WHERE name = '" + name + "'");

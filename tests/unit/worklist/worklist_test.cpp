@@ -190,6 +190,54 @@ TEST_SUITE("worklist") {
     CHECK(items(c, "2025-08-01").empty());
   }
 
+  TEST_CASE("worklist: request-open 5 working days after a 315/317; 8 weeks when in onderzoek") {
+    worklist::Input in;
+    worklist::RequestFacts r;
+    r.type = "WMO315";
+    r.gemeente = G;
+    r.agb = P1;
+    r.bsn = C1;
+    r.referentie = "REF-1";
+    r.identificatie = "V1";
+    r.dagtekening = "2025-04-23";  // a Wednesday; King's Day (26 April 2025) is a Saturday
+    r.summary = "toewijzing gevraagd: 01/01A11 vanaf 2025-05-01";
+    r.open = true;
+    in.requests.push_back(r);
+    // 5 working days: 24, 25, 28, 29, 30 April; overdue from 1 May.
+    CHECK(items(in, "2025-04-30").empty());
+    auto v = items(in, "2025-05-01");
+    REQUIRE(v.size() == 1);
+    CHECK(v[0].kind == "request-open");
+    CHECK(v[0].party == G);
+    CHECK(v[0].party_role == "gemeente");
+    CHECK(v[0].awaited == "WMO301 or WMO319");
+    CHECK(v[0].due == d("2025-04-30"));
+    CHECK(v[0].detail.find("REF-1") != std::string::npos);
+    // Answered "in onderzoek": the final answer is due 8 weeks after the request.
+    in.requests[0].in_onderzoek = "2025-04-25";
+    in.requests[0].answer_identificatie = "A1";
+    CHECK(items(in, "2025-06-18").empty());
+    v = items(in, "2025-06-19");
+    REQUIRE(v.size() == 1);
+    CHECK(v[0].due == d("2025-06-18"));
+    CHECK(v[0].evidence.size() == 2);
+    // Honoured by a 301 or refused by a 319: nothing is owed.
+    in.requests[0].open = false;
+    CHECK(items(in, "2025-12-01").empty());
+  }
+
+  TEST_CASE("worklist: a 319 is answered by the provider with a 320") {
+    worklist::Input in;
+    in.messages.push_back(msg("WMO319", "A319", "2025-06-02"));
+    auto v = items(in, "2025-06-06");
+    REQUIRE(v.size() == 1);
+    CHECK(v[0].party == P1);
+    CHECK(v[0].party_role == "aanbieder");
+    CHECK(v[0].awaited == "WMO320");
+    in.messages.push_back(msg("WMO320", "A319", "2025-06-02"));
+    CHECK(items(in, "2025-07-01").empty());
+  }
+
   TEST_CASE("worklist: --party keeps one party's items; the most overdue come first") {
     worklist::Input in;
     in.messages.push_back(msg("WMO301", "A1", "2025-03-03"));
