@@ -52,9 +52,12 @@ bool is_heen_type(MessageType t) {
          t == MessageType::WMO315 || t == MessageType::WMO317 || t == MessageType::WMO319 ||
          t == MessageType::WMO323;
 }
-/// Messages a gemeente sends (answered by the provider's retour, not by istd on its side).
-bool is_gemeente_message(MessageType t) {
-  return t == MessageType::WMO301 || t == MessageType::WMO319;
+/// Messages the side running istd sends itself: a gemeente its 301 and 319, a provider its 305,
+/// 307, 315 and 317. They are answered by the other party's retour, not by istd.
+bool is_own_message(Side side, MessageType t) {
+  if (side == Side::gemeente) return t == MessageType::WMO301 || t == MessageType::WMO319;
+  return t == MessageType::WMO305 || t == MessageType::WMO307 || t == MessageType::WMO315 ||
+         t == MessageType::WMO317;
 }
 
 std::string basename_of(const std::string& source) {
@@ -974,8 +977,9 @@ struct Ingestor::Impl {
       return o;
     }
 
-    // An own 301 or 319 (--side gemeente) is checked before it is sent: refused, it stays home.
-    const bool own_message = is_gemeente_message(m->type) && opt.side == Side::gemeente;
+    // An own message (a gemeente's 301/319, a provider's 305/307/315/317) is checked before it
+    // is sent: refused, it stays home; accepted, the other party writes its retour.
+    const bool own_message = is_own_message(opt.side, m->type);
     const std::string own_type(model::to_string(m->type).substr(3));
     const std::string route_wanted =
         fmt::format("{}/{}/{}", party_of(*m), model::to_string(m->type), basename_of(source));
@@ -1059,7 +1063,13 @@ struct Ingestor::Impl {
     RetourContent c;
     c.header_codes = {"0200"};
     c.with_client = true;
-    c.class_codes = cross.class_codes;
+    if (m->type == MessageType::WMO319) {
+      // The 320 copies the Antwoord, the one class under the root: its codes are the root's.
+      c.client_codes = cross.class_codes.empty() ? std::vector<std::string>{}
+                                                 : cross.class_codes.front();
+    } else {
+      c.class_codes = cross.class_codes;
+    }
     o.retour = add_retour(*m, bytes, o.message_id, std::move(c));
     done(o);
     return o;

@@ -3,20 +3,22 @@
 // verdict, builds the retour messages and routes inputs and retours to an output tree.
 //
 // Design.
-// * Side. istd runs at the municipality (default): its own 301s are recorded (rules TR056,
-//   TR135, TR332 refuse them "before sending": quarantine, no retour); received 305/307 get a
-//   306/308. At a provider (Side::aanbieder) a received 301 gets a 302 (TR332 on each
-//   ToegewezenProduct). 323s are recorded (declaration + prestaties, verdict pending) and routed
+// * Side. istd runs at the municipality (default): its own 301s and 319s are recorded (their
+//   rules refuse them "before sending": quarantine, no retour); received 305/307/315/317 get a
+//   306/308/316/318. At a provider (Side::aanbieder) a received 301 gets a 302 (TR332 on each
+//   ToegewezenProduct) and a received 319 a 320; its own 305/307/315/317 are recorded and
+//   refused before sending when a rule fails. 315/317/319 are recorded as requests and answers
+//   (request_rules.hpp). 323s are recorded (declaration + prestaties, verdict pending) and routed
 //   to the gemeente; their 325 is made by `istd reconcile`. Received retours (302/306/308/325)
 //   are recorded and routed; at the gemeente a 302 with a retourcode other than 0200 also takes
 //   the own 301 it answers out of force (Options::rejected_301: its allocation versions are
 //   deleted in the 302's transaction). Providers in Options::taakgericht may
 //   send starts/stops without ToewijzingNummer, matched by Product (TR019).
-// * Verdicts. Level 1 (not XML, XSD-invalid, unknown namespace, types istd does not process):
+// * Verdicts. Level 1 (not XML, XSD-invalid, unknown namespace):
 //   quarantine (`quarantine/<file>` + `<file>.reason`), no retour. Level 2 (message rules):
 //   header-only retour 0001 + XsltVersie. Header rules (TR056 9056, TR135 8848): header-only
 //   retour with that code. Class rules (305/307: TR019, TR063, TR069, TR071, TR074, TR326,
-//   TR413, TR414, TR415; 301: TR332): evaluated inside a ledger savepoint — status 3 classes
+//   TR413, TR414, TR415; 301: TR332; 315/317/319: request_rules.hpp): evaluated inside a ledger savepoint — status 3 classes
 //   first, then status 1, each in document order, each clean class applied at once so later
 //   classes see it — and rolled back when any class failed (the whole message is rejected;
 //   retour with the Client and per-class codes).

@@ -75,6 +75,7 @@ Timeline build_timeline(const ledger::Ledger& l, std::string_view bsn) {
     }
     t.allocations.push_back(std::move(a));
   }
+  t.requests = l.requests_of_bsn(bsn);
   for (std::size_t i = 0; i < starts.size(); ++i)
     if (!used_start[i]) {
       t.other_starts.push_back(starts[i]);
@@ -110,6 +111,32 @@ nlohmann::ordered_json start_json(const Timeline& t, const ledger::StartRecord& 
   if (s.deleted_by) j["deleted_by"] = t.messages.at(*s.deleted_by);
   else j["deleted_by"] = nullptr;
   return j;
+}
+
+std::string request_status(const ledger::RequestStatus& r) {
+  if (r.toewijzing_nummer) return "honoured";
+  if (r.rejected()) return "refused";
+  for (const auto& a : r.answers)
+    if (a.verzoek_antwoord == "2") return "in onderzoek";
+  return "open";
+}
+
+std::string request_line(const ledger::RequestStatus& r) {
+  std::string s = fmt::format("  {} '{}' of {} from {} to {}, ReferentieAanbieder '{}': {}\n",
+                              r.request.type, r.request.identificatie, r.request.dagtekening,
+                              r.request.agb, r.request.gemeente, r.request.referentie,
+                              r.request.summary);
+  for (const auto& a : r.answers)
+    s += fmt::format("    answered with 319 '{}' of {}: {}\n", a.identificatie, a.dagtekening,
+                     a.verzoek_antwoord == "1"
+                         ? fmt::format("afgewezen (RedenAfwijzingVerzoek {})", a.reden.value_or("-"))
+                         : std::string("in onderzoek"));
+  if (r.toewijzing_nummer)
+    s += fmt::format("    honoured by allocation {} (301 '{}' of {})\n", *r.toewijzing_nummer,
+                     r.allocation_identificatie, r.allocation_dagtekening);
+  else if (r.open())
+    s += "    not answered yet (open)\n";
+  return s;
 }
 
 nlohmann::ordered_json stop_json(const Timeline& t, const ledger::StopRecord& s) {
@@ -178,6 +205,35 @@ nlohmann::ordered_json to_json(const Timeline& t) {
     x["warnings"] = a.intervals.warnings;
     allocs.push_back(std::move(x));
   }
+  auto& rq = j["requests"] = nlohmann::ordered_json::array();
+  for (const auto& r : t.requests) {
+    nlohmann::ordered_json x;
+    x["type"] = r.request.type;
+    x["identificatie"] = r.request.identificatie;
+    x["dagtekening"] = r.request.dagtekening;
+    x["gemeente"] = r.request.gemeente;
+    x["agb"] = r.request.agb;
+    x["referentie_aanbieder"] = r.request.referentie;
+    x["summary"] = r.request.summary;
+    x["status"] = request_status(r);
+    auto& as = x["answers"] = nlohmann::ordered_json::array();
+    for (const auto& a : r.answers) {
+      nlohmann::ordered_json y;
+      y["identificatie"] = a.identificatie;
+      y["dagtekening"] = a.dagtekening;
+      y["verzoek_antwoord"] = a.verzoek_antwoord;
+      opt_set(y, "reden_afwijzing_verzoek", a.reden);
+      as.push_back(std::move(y));
+    }
+    if (r.toewijzing_nummer) {
+      x["honoured_by"] = {{"toewijzing_nummer", *r.toewijzing_nummer},
+                          {"identificatie", r.allocation_identificatie},
+                          {"dagtekening", r.allocation_dagtekening}};
+    } else {
+      x["honoured_by"] = nullptr;
+    }
+    rq.push_back(std::move(x));
+  }
   auto& os = j["other_starts"] = nlohmann::ordered_json::array();
   for (const auto& s : t.other_starts) os.push_back(start_json(t, s));
   auto& ot = j["other_stops"] = nlohmann::ordered_json::array();
@@ -187,14 +243,24 @@ nlohmann::ordered_json to_json(const Timeline& t) {
 
 std::string to_text(const Timeline& t) {
   std::string s = fmt::format("Client BSN {}\n", t.bsn);
-  if (t.allocations.empty() && t.other_starts.empty() && t.other_stops.empty())
-    return s + "  The ledger holds no allocations, starts or stops for this BSN.\n";
+  if (t.allocations.empty() && t.other_starts.empty() && t.other_stops.empty() &&
+      t.requests.empty())
+    return s + "  The ledger holds no requests, allocations, starts or stops for this BSN.\n";
+  if (!t.requests.empty()) {
+    s += "\nRequests (315/317) and their answers:\n";
+    for (const auto& r : t.requests) s += request_line(r);
+  }
   for (const auto& a : t.allocations) {
     const auto& c = a.current;
     s += fmt::format("\nAllocation {} of gemeente {} to provider {}: product {}, {} .. {}{}\n",
                      c.toewijzing_nummer, c.gemeente, c.agb, product_text(c.categorie, c.code),
                      c.ingangsdatum, c.einddatum.value_or("open"),
                      c.deleted() ? "  [DELETED: counts as never sent]" : "");
+    for (const auto& r : t.requests)
+      if (r.toewijzing_nummer == c.toewijzing_nummer && r.request.gemeente == c.gemeente)
+        s += fmt::format("  Asked for with {} '{}' of {} (ReferentieAanbieder '{}')\n",
+                         r.request.type, r.request.identificatie, r.request.dagtekening,
+                         r.request.referentie);
     s += "  Allocation versions (301):\n";
     for (const auto& v : a.versions)
       s += fmt::format("    {} {}{}: {} .. {}{}{}  — {}\n", v.toewijzingsdatum,

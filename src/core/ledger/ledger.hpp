@@ -631,6 +631,8 @@ class Ledger {
   /// Requests of one client at one provider of one gemeente, with their status, oldest first.
   std::vector<RequestStatus> requests_of_client(std::string_view gemeente, std::string_view agb,
                                                 std::string_view bsn) const;
+  /// Requests of a Bsn (any gemeente or provider) with their status, oldest first.
+  std::vector<RequestStatus> requests_of_bsn(std::string_view bsn) const;
   /// Every request with its status (optionally of one party, gemeente or provider), oldest
   /// first: the worklist's request-open items and the timeline.
   std::vector<RequestStatus> request_statuses(std::string_view party = {}) const;

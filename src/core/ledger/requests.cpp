@@ -75,6 +75,17 @@ std::vector<RequestStatus> Ledger::requests_of_client(std::string_view gemeente,
   return out;
 }
 
+std::vector<RequestStatus> Ledger::requests_of_bsn(std::string_view bsn) const {
+  std::vector<RequestStatus> out;
+  auto s = impl_->prepare(std::string("SELECT ") + kRequestColumns +
+                          " FROM requests r JOIN messages m ON m.id = r.message_id "
+                          "WHERE r.bsn = ? ORDER BY r.id");
+  s.bind(1, bsn);
+  while (s.step()) out.push_back({request_from(s), {}, std::nullopt, {}, {}});
+  complete([this](const std::string& text) { return impl_->prepare(text); }, out);
+  return out;
+}
+
 std::vector<RequestStatus> Ledger::request_statuses(std::string_view party) const {
   std::vector<RequestStatus> out;
   auto s = impl_->prepare(requests_query(!party.empty()));
