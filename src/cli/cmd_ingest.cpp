@@ -48,10 +48,11 @@ class CommandIngest : public Command {
   void setup(CLI::App& app) override {
     app.description(
         "Take in iWmo 3.2 messages: validate each one (XSD and message rules), judge it "
-        "against the ledger (cross-message rules for 301/305/307, docs/ingest.md), record it, "
-        "answer every 305/307 with a 306/308 (and a received 301 with a 302 at a provider), "
-        "and route inputs and retours to DIR/<party>/<WMOxxx>/. Invalid input goes to "
-        "DIR/quarantine/ with a .reason file. 323s are recorded for `istd reconcile`.\n"
+        "against the ledger (cross-message rules for 301/305/307 and for the requests and "
+        "answers 315/317/319, docs/ingest.md), record it, answer every received message with "
+        "its retour (305/307/315/317 with 306/308/316/318 at a gemeente; 301/319 with 302/320 "
+        "at a provider), and route inputs and retours to DIR/<party>/<WMOxxx>/. Invalid input "
+        "goes to DIR/quarantine/ with a .reason file. 323s are recorded for `istd reconcile`.\n"
         "Messages are processed in the order given (directories: their *.xml files in path "
         "order). Rerunning the same command after a crash completes the work without "
         "doubling anything; an exact re-delivery is reported as a duplicate.\n\n"
@@ -77,8 +78,10 @@ class CommandIngest : public Command {
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
     app.add_option("--side", side_,
-                   "Where istd runs: gemeente (own 301s are recorded, 305/307 get 306/308) or "
-                   "aanbieder (a received 301 gets a 302)")
+                   "Where istd runs: gemeente (own 301/319 are recorded and refused before "
+                   "sending when a rule fails; received 305/307/315/317 get 306/308/316/318) or "
+                   "aanbieder (own 305/307/315/317 are recorded; a received 301 gets a 302, a "
+                   "319 a 320)")
         ->check(CLI::IsMember({"gemeente", "aanbieder"}))
         ->capture_default_str();
     app.add_option("--taakgericht", taakgericht_,
