@@ -67,20 +67,28 @@ def check_facts(out):
     answers = list((rec / "325").rglob("*.xml"))
     assert len(answers) == 1, answers
     retours = sorted(p.parent.name for p in (out / "routed").rglob("*.xml")
-                     if p.parent.name in ("WMO306", "WMO308"))
-    assert retours == ["WMO306"] * 4 + ["WMO308"] * 2, retours
+                     if p.parent.name in ("WMO306", "WMO308", "WMO316"))
+    assert retours == ["WMO306"] * 4 + ["WMO308"] * 2 + ["WMO316"] * 2, retours
+    # The provider's 320 answers the municipality's own 319 (in onderzoek); no 320 is made here.
+    received = sorted(p.name for p in (out / "routed" / "0363" / "WMO320").glob("*.xml"))
+    assert received == ["00c-WMO320-C3-retour.xml"], received
+    assert not list((out / "routed" / "65656055").glob("WMO320/ISTD*.xml"))
     # The provider's two 302s are recorded and routed to the municipality.
     received = sorted(p.name for p in (out / "routed" / "0363" / "WMO302").glob("*.xml"))
     assert received == ["02a-WMO302-C1-retour.xml", "02b-WMO302-C2-retour.xml"], received
     # Worklist on 2025-07-10: C3's pause (since 10 May) has neither restart nor definitive stop;
-    # the 301 of C3 never got its 302. The 323's 325 was made by reconcile.
+    # the 301 of C3 never got its 302; C2's request of 30 June (315) has no answer after 5
+    # working days (due 7 July). C3's request (315, in onderzoek) was honoured by the 301. The
+    # 323's 325 was made by reconcile.
     items = [json.loads(l) for l in (out / "worklist.stdout.jsonl").read_text().splitlines()]
     got = {(i["kind"], i["party"], i["bsn"], i["concerns"], i["due"]) for i in items}
     assert got == {("pause-open", "65656055", "999900031", "WMO301:G0363-00103", "2025-06-09"),
                    ("retour-missing", "65656055", "999900031", "WMO301:G0363-00103",
-                    "2025-02-27")}, got
-    assert summary["worklist"] == {"today": TODAY, "open": 2,
-                                   "by_kind": {"pause-open": 1, "retour-missing": 1}}, summary
+                    "2025-02-27"),
+                   ("request-open", "0363", "999900018", "WMO315:V2025-0118", "2025-07-07")}, got
+    assert summary["worklist"] == {"today": TODAY, "open": 3,
+                                   "by_kind": {"pause-open": 1, "request-open": 1,
+                                               "retour-missing": 1}}, summary
     # CAK list: three starts; C3's pause holds the whole of June, so C3 stops on 9 May. C1's
     # pause of 7-15 June is no gap for the CAK.
     cak = [l.split(";") for l in (out / "cak" / "cak-export-0001.csv").read_text().splitlines()]
