@@ -304,4 +304,30 @@ TEST_SUITE("worklist") {
     CHECK(json.find("\"bsn\":\"" + C1 + "\"") != std::string::npos);
     CHECK(json.find("\"title\":\"Start message (305) missing\"") != std::string::npos);
   }
+
+  TEST_CASE("worklist: over a real ledger, a request is open until a 301 honours it") {
+    Env e;
+    const auto db = e.dir.path / "ledger.db";
+    auto open_requests = [&](const char* today) {
+      worklist::Options opt;
+      opt.today = d(today);
+      std::vector<std::string> out;
+      for (const auto& i : worklist::build(worklist::load(db, opt.policy), opt).items)
+        if (i.kind == "request-open") out.push_back(i.concerns + " due " + i.due.to_string());
+      return out;
+    };
+    // The sample month's request of C3 (315 of Monday 17 February 2025).
+    REQUIRE(e.send(read_file(fixture("sample/00a-WMO315-C3-verzoek.xml")), "315.xml").accepted);
+    CHECK(open_requests("2025-02-24").empty());  // 5 working days: 18-24 February
+    CHECK(open_requests("2025-02-25") ==
+          std::vector<std::string>{"WMO315:V2025-0031 due 2025-02-24"});
+    // Answered "in onderzoek": the final answer is due 8 weeks after the request.
+    REQUIRE(e.send(read_file(fixture("sample/00b-WMO319-C3-in-onderzoek.xml")), "319.xml").accepted);
+    CHECK(open_requests("2025-04-14").empty());
+    CHECK(open_requests("2025-04-15") ==
+          std::vector<std::string>{"WMO315:V2025-0031 due 2025-04-14"});
+    // The 301 carrying the request's ReferentieAanbieder honours it.
+    REQUIRE(e.send(read_file(fixture("sample/07-WMO301-C3-toewijzing.xml")), "301.xml").accepted);
+    CHECK(open_requests("2025-04-15").empty());
+  }
 }
