@@ -3,7 +3,7 @@
 
 Usage: make_hostile.py OUT_DIR   (prints the files written)
 
-Every file is built here from a small valid WMO305; nothing is fetched and no network access is
+Every file is built here from a small valid WMO305 (or WMO319); nothing is fetched and no network access is
 ever needed. huge-text.xml (~150 MB) is written in chunks, never held in memory.
 Python 3 standard library only.
 """
@@ -14,6 +14,34 @@ NS305 = 'http://www.istandaarden.nl/iwmo/3_2/wmo305/schema'
 BASIS = 'http://www.istandaarden.nl/iwmo/3_2/basisschema/schema'
 HUGE_BYTES = 150 * 1024 * 1024
 DEEP = 100_000
+
+
+def msg319(antwoord='2', reden='', ns='http://www.istandaarden.nl/iwmo/3_2/wmo319/schema'):
+    """A WMO319 (one Antwoord, no client) that is XSD-valid and passes the level-2 rules."""
+    r = f'\n    <RedenAfwijzingVerzoek>{reden}</RedenAfwijzingVerzoek>' if reden else ''
+    return f'''<?xml version="1.0" encoding="UTF-8"?>
+<Bericht xmlns="{ns}" xmlns:iwmo="{BASIS}">
+  <Header>
+    <BerichtCode>482</BerichtCode>
+    <BerichtVersie>3</BerichtVersie>
+    <BerichtSubversie>2</BerichtSubversie>
+    <Afzender>0363</Afzender>
+    <Ontvanger>65656055</Ontvanger>
+    <BerichtIdentificatie>
+      <iwmo:Identificatie>H2025-0319</iwmo:Identificatie>
+      <iwmo:Dagtekening>2025-04-04</iwmo:Dagtekening>
+    </BerichtIdentificatie>
+    <XsdVersie>
+      <iwmo:BasisschemaXsdVersie>1.0.0</iwmo:BasisschemaXsdVersie>
+      <iwmo:BerichtXsdVersie>1.0.0</iwmo:BerichtXsdVersie>
+    </XsdVersie>
+  </Header>
+  <Antwoord>
+    <ReferentieAanbieder>VOT-2025-0001</ReferentieAanbieder>
+    <VerzoekAntwoord>{antwoord}</VerzoekAntwoord>{r}
+  </Antwoord>
+</Bericht>
+'''
 
 
 def msg305(ns=NS305, basis=BASIS, code='418', achternaam='Vries', root='Bericht', root_attrs=''):
@@ -122,6 +150,15 @@ def main(argv):
                                  code='438').encode('utf-8')
     files['wmo315.xml'] = msg305(ns='http://www.istandaarden.nl/iwmo/3_2/wmo315/schema', code='444').encode('utf-8')
     files['wrong-root.xml'] = msg305(root='Foo').encode('utf-8')
+    # The request/answer types: the same hostility, and a 319 of another release.
+    v319 = msg319()
+    files['wmo319-valid.xml'] = v319.encode('utf-8')
+    files['wmo319-truncated.xml'] = v319.encode('utf-8')[:len(v319) * 2 // 3]
+    files['wmo319-doctype.xml'] = with_doctype(
+        v319, '<!DOCTYPE Bericht [\n  <!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>').encode('utf-8')
+    files['wmo319-iwmo31.xml'] = msg319(
+        ns='http://www.istandaarden.nl/iwmo/3_1/wmo319/schema').encode('utf-8')
+    files['wmo319-cd085.xml'] = msg319(antwoord='1').encode('utf-8')  # refused without a reason
     files['invalid-utf8.xml'] = msg305(achternaam='Vri@@').encode('utf-8').replace(b'@@', b'\xc3\x28')
     files['schemalocation.xml'] = msg305(root_attrs=(
         '\n    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'

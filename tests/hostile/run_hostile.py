@@ -32,6 +32,11 @@ EXPECT = {
     "utf16.xml": (False, "UTF-16"),
     "wmo315.xml": (False, "StartProducten"),  # a 305 body in the 315 namespace
     "wrong-root.xml": (False, "root element"),
+    "wmo319-valid.xml": (True, None),
+    "wmo319-truncated.xml": (False, "not well-formed"),
+    "wmo319-doctype.xml": (False, "DOCTYPE"),
+    "wmo319-iwmo31.xml": (False, "not an iWmo 3.2 message namespace"),
+    "wmo319-cd085.xml": (False, "CD085"),
     "xxe.xml": (False, "DOCTYPE"),
 }
 MAX_RSS_MB = 256
