@@ -303,8 +303,37 @@ TEST_SUITE("ingest") {
     CHECK(text.find("WMO307 'T1' of 2025-08-01 from 65656055") != std::string::npos);
     auto j = ingest::to_json(t);
     CHECK(j["allocations"][0]["intervals"].size() == 4);  // not started, delivered, paused, ended
-    CHECK(ingest::to_text(ingest::build_timeline(*e.ledger, C2)).find("no allocations") !=
+    CHECK(ingest::to_text(ingest::build_timeline(*e.ledger, C2)).find("no requests, allocations") !=
           std::string::npos);
+  }
+
+  TEST_CASE("ingest: timeline shows a request, its answers and the allocation that honoured it") {
+    Env e;
+    auto send = [&](const char* rel) {
+      return e.send(read_file(fixture(std::string("sample/") + rel)), rel).accepted;
+    };
+    REQUIRE(send("00a-WMO315-C3-verzoek.xml"));
+    const std::string c3 = "999900031";
+    auto t = ingest::build_timeline(*e.ledger, c3);
+    REQUIRE(t.requests.size() == 1);
+    CHECK(t.requests[0].open());
+    CHECK(ingest::to_json(t)["requests"][0]["status"] == "open");
+    CHECK(ingest::to_text(t).find("not answered yet (open)") != std::string::npos);
+    REQUIRE(send("00b-WMO319-C3-in-onderzoek.xml"));
+    REQUIRE(send("07-WMO301-C3-toewijzing.xml"));
+    t = ingest::build_timeline(*e.ledger, c3);
+    REQUIRE(t.requests.size() == 1);
+    CHECK_FALSE(t.requests[0].open());
+    const auto j = ingest::to_json(t);
+    CHECK(j["requests"][0]["status"] == "honoured");
+    CHECK(j["requests"][0]["answers"][0]["verzoek_antwoord"] == "2");
+    CHECK(j["requests"][0]["honoured_by"]["toewijzing_nummer"] == 300401);
+    const auto text = ingest::to_text(t);
+    CHECK(text.find("answered with 319 'G0363-A0031' of 2025-02-19: in onderzoek") !=
+          std::string::npos);
+    CHECK(text.find("honoured by allocation 300401 (301 'G0363-00103' of 2025-02-24)") !=
+          std::string::npos);
+    CHECK(text.find("Asked for with WMO315 'V2025-0031'") != std::string::npos);
   }
 
 }  // TEST_SUITE
