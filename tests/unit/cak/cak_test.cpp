@@ -483,7 +483,7 @@ TEST_CASE("cak: nothing dated after today is reported") {
         std::vector<std::string>{C1 + " #1 stop 2025-07-20 prev=- status=1 stop"});
 }
 
-TEST_CASE("cak: a definitive stop is a stop line; deleting it withdraws the stop") {
+TEST_CASE("cak: a definitive stop is a stop line - deleting it withdraws the stop") {
   CakEnv e;
   allocate(e);
   e.accept(m305("S1", {SP{}}));

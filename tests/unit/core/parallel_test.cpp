@@ -102,7 +102,7 @@ TEST_SUITE("parallel") {
     CHECK(g_peak.load() > 1);  // and the workers did run ahead
   }
 
-  TEST_CASE("parallel: an exception in a job reaches the caller; later items are not emitted") {
+  TEST_CASE("parallel: an exception in a job reaches the caller - later items are not emitted") {
     std::size_t emitted = 0;
     CHECK_THROWS_WITH_AS(ordered_parallel<int>(
                              500, 2, [] { return 0; },
@@ -169,7 +169,7 @@ TEST_SUITE("parallel") {
     }
   }
 
-  TEST_CASE("background sink: a consumer error reaches finish(); the producer is not blocked") {
+  TEST_CASE("background sink: a consumer error reaches finish() - the producer is not blocked") {
     std::size_t consumed = 0;
     BackgroundSink<int> sink(
         [&](int& i) {

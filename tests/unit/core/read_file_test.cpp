@@ -44,7 +44,7 @@ TEST_SUITE("read_file") {
     CHECK(empty.bytes.empty());
   }
 
-  TEST_CASE("read_file: a file over the limit is not read; errors say what happened") {
+  TEST_CASE("read_file: a file over the limit is not read - errors say what happened") {
     TempDir t;
     auto big = read_file(t.write("big.xml", std::string(101, 'x')), 100);
     CHECK(big.status == Status::too_large);

@@ -281,7 +281,7 @@ TEST_CASE("ingest: C14 one faulty class rejects the whole message") {
   SUBCASE("near miss: the valid class alone is accepted") { accept(e, m305("S2", {SP{}})); }
 }
 
-TEST_CASE("ingest: C15 TR056 a reused Identificatie is 9056; an exact replay is a duplicate") {
+TEST_CASE("ingest: C15 TR056 a reused Identificatie is 9056 - an exact replay is a duplicate") {
   Env e;
   base(e);
   const auto first = m305("S1", {SP{}});

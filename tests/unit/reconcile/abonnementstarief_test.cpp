@@ -142,7 +142,7 @@ TEST_SUITE("reconcile") {
     }
   }
 
-  TEST_CASE("reconcile: F5 a household of two pays once; a second line is duplicate-household") {
+  TEST_CASE("reconcile: F5 a household of two pays once - a second line is duplicate-household") {
     auto c1 = at(kC1, D(1, 1), D(12, 31), {{D(1, 6), "s1"}}, {{D(1, 6), "20", D(3, 31), "p"}});
     auto c2 = at(kC2, D(1, 1), D(12, 31), {{D(1, 6), "s2"}}, {}, "02", 2);
     // C2's March line tells that C2 belongs to H1.

@@ -413,7 +413,7 @@ TEST_SUITE("reconcile") {
     CHECK(run(h2, decl(1, "D1", 4), {line(1, "R1", 4)}).lines[0].approved);
   }
 
-  TEST_CASE("reconcile: E18 TR341 hours allocated, minutes claimed is fine; the reverse 9341") {
+  TEST_CASE("reconcile: E18 TR341 hours allocated, minutes claimed is fine - the reverse 9341") {
     History h;
     Allocation a = alloc();
     a.volume = 100;

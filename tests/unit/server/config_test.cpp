@@ -11,7 +11,7 @@ using namespace istd::server;
 
 TEST_SUITE("server") {
 
-TEST_CASE("config: a JSON config file sets limits; unknown keys are refused") {
+TEST_CASE("config: a JSON config file sets limits - unknown keys are refused") {
   test::TempDir dir;
   const auto file = dir.path / "serve.json";
   {

@@ -19,7 +19,7 @@ TEST_CASE("parties: the CN is the party when it is a party code and there is no 
         "AGB code)");
 }
 
-TEST_CASE("parties: a parties file maps fingerprints and CNs; a fingerprint wins") {
+TEST_CASE("parties: a parties file maps fingerprints and CNs - a fingerprint wins") {
   const std::string fp(64, 'a');
   const PartyMap m = PartyMap::parse(
       "# VECOZO system certificates\n"

@@ -190,7 +190,7 @@ TEST_SUITE("worklist") {
     CHECK(items(c, "2025-08-01").empty());
   }
 
-  TEST_CASE("worklist: request-open 5 working days after a 315/317; 8 weeks when in onderzoek") {
+  TEST_CASE("worklist: request-open 5 working days after a 315/317 - 8 weeks when in onderzoek") {
     worklist::Input in;
     worklist::RequestFacts r;
     r.type = "WMO315";
@@ -238,7 +238,7 @@ TEST_SUITE("worklist") {
     CHECK(items(in, "2025-07-01").empty());
   }
 
-  TEST_CASE("worklist: --party keeps one party's items; the most overdue come first") {
+  TEST_CASE("worklist: --party keeps one party's items - the most overdue come first") {
     worklist::Input in;
     in.messages.push_back(msg("WMO301", "A1", "2025-03-03"));
     in.messages.push_back(msg("WMO301", "A2", "2025-05-01", G, P2));
