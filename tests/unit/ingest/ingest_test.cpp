@@ -339,7 +339,7 @@ TEST_SUITE("ingest") {
 }  // TEST_SUITE
 
 TEST_CASE(
-    "ingest: with files synced by the file thread, commits do not wait for the disk; "
+    "ingest: with files synced by the file thread, commits do not wait for the disk - "
     "the WAL is synced before files count as written, and FULL is restored after") {
   TempDir dir;
   ledger::Ledger led(dir.path / "ledger.db");  // FULL, as the CLI opens it
