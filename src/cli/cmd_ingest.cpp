@@ -2,9 +2,12 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <memory>
 
@@ -41,7 +44,29 @@ struct Item {
   ledger::Packed packed;  // ledger::pack(bytes), likewise
   ValidationResult result;
   std::string error;  // input could not be read at all
+  // An input over the size limit, not held in memory: the open file (or standard input spooled
+  // to a temporary file), its size and hash.
+  util::UniqueFd large;
+  std::uint64_t large_size = 0;
 };
+
+/// content_hash of the first `size` bytes of `fd`, read in pieces; "" or what went wrong.
+std::string hash_file(int fd, std::uint64_t size, std::int64_t* hash) {
+  ledger::ContentHasher h;
+  std::string buf(static_cast<std::size_t>(std::min<std::uint64_t>(size, 1u << 20)), '\0');
+  for (std::uint64_t at = 0; at < size;) {
+    const std::size_t want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(size - at, buf.size()));
+    const ssize_t n = ::pread(fd, buf.data(), want, static_cast<off_t>(at));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fmt::format("cannot read the file: {}", std::strerror(errno));
+    if (n == 0) return "the file could not be read completely (changed while reading?)";
+    h.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+    at += static_cast<std::uint64_t>(n);
+  }
+  *hash = h.value();
+  return {};
+}
 
 class CommandIngest : public Command {
  public:
@@ -56,8 +81,12 @@ class CommandIngest : public Command {
         "Messages are processed in the order given (directories: their *.xml files in path "
         "order). Rerunning the same command after a crash completes the work without "
         "doubling anything; an exact re-delivery is reported as a duplicate.\n\n"
-        "Exit status: 0 every message accepted, 1 some message rejected or quarantined, 2 "
-        "usage or configuration error, 3 runtime failure (I/O, database).");
+        "A file over --max-size is quarantined unread, byte for byte. An input that cannot be "
+        "read (gone, not a regular file, unreadable) is reported by name and the run goes on; "
+        "nothing is recorded for it.\n\n"
+        "Exit status: 0 every message accepted, 1 some message rejected or quarantined or some "
+        "input could not be read, 2 usage or configuration error, 3 runtime failure (I/O, "
+        "database).");
     app.footer(
         "Examples:\n"
         "  istd ingest --db ledger.db --out uit/ inbox/\n"
@@ -197,12 +226,36 @@ class CommandIngest : public Command {
             it.result.source = in.name();
             return it;
           }
+          // Over the limit: refused unread, but kept open (stdin: in a temporary file) so
+          // that the ledger thread quarantines all of it, streaming; hashed here, in pieces.
+          auto take_large = [&](util::UniqueFd fd, std::uint64_t size) {
+            std::int64_t hash = 0;
+            it.error = hash_file(fd.get(), size, &hash);
+            if (!it.error.empty()) {
+              it.result.source = in.name();
+              return;
+            }
+            it.result = v->too_large(in.name(), size);
+            it.large = std::move(fd);
+            it.large_size = size;
+            it.hash = hash;
+          };
           if (in.is_stdin) {
-            it.bytes = read_stdin(limit);
+            auto s = read_stdin(limit, true);
+            if (!s.error.empty()) {
+              it.error = std::move(s.error);
+              it.result.source = in.name();
+              return it;
+            }
+            if (s.spool) {
+              take_large(std::move(s.spool), s.size);
+              return it;
+            }
+            it.bytes = std::move(s.bytes);
           } else {
-            auto read = util::read_file(in.path, limit);
+            auto read = util::read_file(in.path, limit, true);
             if (read.status == util::ReadFile::Status::too_large) {
-              it.result = v->validate_file(in.path);  // refuses without reading
+              take_large(std::move(read.file), read.size);
               return it;
             }
             if (read.status != util::ReadFile::Status::ok) {
@@ -227,8 +280,21 @@ class CommandIngest : public Command {
             progress.advance();
             return;
           }
-          ingest::Outcome o = ingestor.process(it.bytes, std::move(it.result), it.hash,
-                                                 std::move(it.packed));
+          ingest::Outcome o =
+              it.large
+                  ? ingestor.process_large(
+                        ingest::LargeInput{it.large.get(), it.large_size, it.hash, limit},
+                        std::move(it.result))
+                  : ingestor.process(it.bytes, std::move(it.result), it.hash, std::move(it.packed));
+          if (!o.error.empty()) {  // nothing recorded (it changed or failed while read)
+            ++n_err;
+            Report r;
+            r.outcome.result.source = std::move(o.result.source);
+            r.error = std::move(o.error);
+            printer.push(std::move(r));
+            progress.advance();
+            return;
+          }
           if (o.duplicate) ++n_dup;
           if (o.quarantined)
             ++n_quar;
@@ -257,12 +323,16 @@ class CommandIngest : public Command {
     if (format_ == "text") {
       const double secs =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      const std::size_t n_in = inputs.size() - n_err;
       std::string s = fmt::format(
           "{} message{} ingested: {} accepted, {} rejected, {} quarantined, {} duplicate{}, {} "
           "retour{} written in {:.2f} s\n",
-          inputs.size(), inputs.size() == 1 ? "" : "s", n_acc, n_rej, n_quar, n_dup,
-          n_dup == 1 ? "" : "s", n_retour, n_retour == 1 ? "" : "s", secs);
-      if (n_err) s += fmt::format("{} input{} could not be read\n", n_err, n_err == 1 ? "" : "s");
+          n_in, n_in == 1 ? "" : "s", n_acc, n_rej, n_quar, n_dup, n_dup == 1 ? "" : "s", n_retour,
+          n_retour == 1 ? "" : "s", secs);
+      if (n_err)
+        s +=
+            fmt::format("{} input{} could not be read (named above; nothing was recorded for {})\n",
+                        n_err, n_err == 1 ? "" : "s", n_err == 1 ? "it" : "them");
       std::fwrite(s.data(), 1, s.size(), stdout);
     }
     return (n_rej || n_quar || n_err) ? kFindings : kOk;
@@ -282,6 +352,7 @@ class CommandIngest : public Command {
       j["error"] = error;
       j["accepted"] = false;
       j["duplicate"] = false;
+      j["quarantined"] = false;
       return j.dump() + "\n";
     }
     return fmt::format("{}: error: {}\n", source, error);

@@ -113,7 +113,21 @@ class CommandValidate : public Command {
             r.findings.push_back(std::move(f));
             return r;
           }
-          if (in.is_stdin) return v->validate(read_stdin(opt.max_message_bytes), "-");
+          if (in.is_stdin) {
+            auto s = read_stdin(opt.max_message_bytes, false);
+            if (!s.error.empty()) {
+              ValidationResult r;
+              r.source = "-";
+              Finding f;
+              f.rule = "XML";
+              f.text = std::move(s.error);
+              r.findings.push_back(std::move(f));
+              return r;
+            }
+            // Read to its end: an over-size message is reported with its whole size.
+            if (s.size > opt.max_message_bytes) return v->too_large("-", s.size);
+            return v->validate(s.bytes, "-");
+          }
           return v->validate_file(in.path);
         },
         [&](std::size_t i, ValidationResult&& r) {

@@ -484,19 +484,24 @@ Validator::Validator(std::shared_ptr<const SchemaBundle> schemas, ValidateOption
 
 Validator::~Validator() = default;
 
-ValidationResult Validator::validate(std::string_view bytes, std::string source) {
+ValidationResult Validator::too_large(std::string source, std::uint64_t size) const {
   ValidationResult res;
   res.source = std::move(source);
-  if (bytes.size() > options_.max_message_bytes) {
-    Finding f;
-    f.rule = "LIMIT";
-    f.text = fmt::format(
-        "the file is {} bytes, more than the maximum message size of {} bytes "
-        "(--max-size); it was not parsed",
-        bytes.size(), options_.max_message_bytes);
-    res.findings.push_back(std::move(f));
-    return res;
-  }
+  Finding f;
+  f.rule = "LIMIT";
+  f.text = fmt::format(
+      "the file is {} ({} bytes), more than the maximum message size of {} ({} bytes, "
+      "--max-size); it was not parsed",
+      util::size_text(size), size, util::size_text(options_.max_message_bytes),
+      options_.max_message_bytes);
+  res.findings.push_back(std::move(f));
+  return res;
+}
+
+ValidationResult Validator::validate(std::string_view bytes, std::string source) {
+  if (bytes.size() > options_.max_message_bytes) return too_large(std::move(source), bytes.size());
+  ValidationResult res;
+  res.source = std::move(source);
   if (!precheck(bytes, options_, res.findings)) return res;
 
   model::Message msg;
@@ -568,19 +573,10 @@ ValidationResult Validator::validate(std::string_view bytes, std::string source)
 }
 
 ValidationResult Validator::validate_file(const std::filesystem::path& file) {
+  auto read = util::read_file(file, options_.max_message_bytes);
+  if (read.status == util::ReadFile::Status::too_large) return too_large(file.string(), read.size);
   ValidationResult res;
   res.source = file.string();
-  auto read = util::read_file(file, options_.max_message_bytes);
-  if (read.status == util::ReadFile::Status::too_large) {
-    Finding f;
-    f.rule = "LIMIT";
-    f.text = fmt::format(
-        "the file is {} bytes, more than the maximum message size of {} bytes "
-        "(--max-size); it was not parsed",
-        read.size, options_.max_message_bytes);
-    res.findings.push_back(std::move(f));
-    return res;
-  }
   if (read.status != util::ReadFile::Status::ok) {
     Finding f;
     f.rule = "XML";

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -66,6 +67,10 @@ class Validator {
 
   /// Reads a file (refusing it when larger than the limit, without reading it) and validates it.
   ValidationResult validate_file(const std::filesystem::path& file);
+
+  /// The result for an input of `size` bytes, more than the limit, refused without being read
+  /// (one LIMIT finding naming the size and the limit).
+  ValidationResult too_large(std::string source, std::uint64_t size) const;
 
   const ValidateOptions& options() const { return options_; }
 

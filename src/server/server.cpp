@@ -5,6 +5,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -29,6 +30,7 @@
 #include "core/errors.hpp"
 #include "core/report/rapport.hpp"
 #include "core/report/report.hpp"
+#include "core/util/read_file.hpp"
 #include "server/parties.hpp"
 #include "server/tls.hpp"
 
@@ -125,6 +127,48 @@ Response error_response(http::status status, unsigned version, std::string_view 
   j["status"] = static_cast<unsigned>(status);
   return json_response(status, version, j);
 }
+
+/// 413: the body is over `limit`; says the limit in words and as a number ("limit").
+Response too_large_response(std::size_t limit) {
+  nlohmann::ordered_json j;
+  j["error"] = fmt::format(
+      "the request body is larger than the limit of {} ({} bytes); it was not read and nothing "
+      "was stored",
+      util::size_text(limit), limit);
+  j["status"] = 413;
+  j["limit"] = limit;
+  Response res = json_response(http::status::payload_too_large, 11, j);
+  res.keep_alive(false);
+  return res;
+}
+
+/// What is left of a request body refused with 413 before it was read, to be read and dropped
+/// after the answer.
+struct Unread {
+  /// The body has a Content-Length: this many bytes (some may already be in the buffer).
+  std::optional<std::uint64_t> length;
+  /// The body is chunked and the parser stopped at the chunk header that took it over the limit
+  /// (the CRLF ending the chunk before it, if any, is still unread): up to its last chunk.
+  bool chunked = false;
+};
+
+/// A body that keeps nothing: the parser that reads the rest of a refused chunked body only
+/// needs its framing.
+struct DiscardBody {
+  struct value_type {};
+  class reader {
+   public:
+    template <bool isRequest, class Fields>
+    reader(http::header<isRequest, Fields>&, value_type&) {}
+    void init(const boost::optional<std::uint64_t>&, beast::error_code& ec) { ec = {}; }
+    template <class ConstBufferSequence>
+    std::size_t put(const ConstBufferSequence& buffers, beast::error_code& ec) {
+      ec = {};
+      return net::buffer_size(buffers);
+    }
+    void finish(beast::error_code& ec) { ec = {}; }
+  };
+};
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -396,28 +440,46 @@ struct Server::Impl {
       http::request_parser<http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(
           std::min<std::size_t>(lim.header_limit, std::numeric_limits<std::uint32_t>::max())));
-      parser.body_limit(lim.body_limit);
+      // No body limit while the header is read: a Content-Length over it is refused below, once
+      // the header is complete (the parser's own check fails the header read, and its
+      // Content-Length may not be asked for then). The limit is set before any of the body is
+      // read, for chunked bodies.
+      parser.body_limit(boost::none);
       tcp_layer.expires_after(lim.header_timeout);
       auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_nothrow);
-      if (!ec && parser.get()[http::field::expect] == "100-continue") {
-        http::response<http::empty_body> cont{http::status::continue_, parser.get().version()};
-        tcp_layer.expires_after(lim.write_timeout);
-        std::tie(ec, n) = co_await http::async_write(stream, cont, use_nothrow);
-      }
+      // Over the limit: answered 413 without being read as a message; what the client still
+      // sends of the body is read and dropped after the answer.
+      std::optional<Unread> unread;
       if (!ec) {
-        tcp_layer.expires_after(lim.read_timeout);
-        std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, use_nothrow);
+        if (const auto length = parser.content_length(); length && *length > lim.body_limit) {
+          unread = Unread{*length, false};  // no 100 Continue: the client need not send it
+        } else {
+          if (parser.get()[http::field::expect] == "100-continue") {
+            http::response<http::empty_body> cont{http::status::continue_,
+                                                  parser.get().version()};
+            tcp_layer.expires_after(lim.write_timeout);
+            std::tie(ec, n) = co_await http::async_write(stream, cont, use_nothrow);
+          }
+          if (!ec) {
+            parser.body_limit(lim.body_limit);
+            tcp_layer.expires_after(lim.read_timeout);
+            std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, use_nothrow);
+          }
+          // A chunked body that passed the limit (the only body_limit error left: a request's
+          // body has a Content-Length, checked above, or is chunked). Anything else is not
+          // drained: the connection is closed after the 413.
+          if (ec == http::error::body_limit)
+            unread = Unread{std::nullopt, parser.is_header_done() && parser.chunked()};
+        }
       }
       const auto t0 = Clock::now();
       Endpoint endpoint = Endpoint::other;
       Response res;
-      if (!ec) {
+      if (unread) {
+        res = too_large_response(lim.body_limit);
+      } else if (!ec) {
         Request req = parser.release();
         res = co_await handle(std::move(req), who, endpoint);
-      } else if (ec == http::error::body_limit) {
-        res = error_response(http::status::payload_too_large, 11,
-                             fmt::format("request body larger than {} bytes", lim.body_limit));
-        res.keep_alive(false);
       } else if (ec == http::error::header_limit) {
         res = error_response(http::status::request_header_fields_too_large, 11,
                              "request header too large");
@@ -441,6 +503,7 @@ struct Server::Impl {
         if (wec == beast::error::timeout) metrics.timed_out();
         break;
       }
+      if (unread) co_await discard_body(stream, buffer, *unread);
       if (!res.keep_alive()) break;
     }
     // close_notify, bounded; errors here are expected (peer gone, socket closed by a timeout).
@@ -448,6 +511,70 @@ struct Server::Impl {
     co_await stream.async_shutdown(use_nothrow);
     tcp_layer.close();
   }
+
+  /// After a 413 sent before the body was read: reads and drops what the client still sends
+  /// of it (most clients send the whole body before they read the answer), so that closing the
+  /// connection does not reset it under a client that has not read the 413 yet. Up to the
+  /// declared Content-Length, or a chunked body to its last chunk (its framing parsed), at most
+  /// kDrainFactor times the body limit, within the read timeout; a client that stops sending
+  /// for two seconds or closes ends it too. Anything else is not read: the connection closes.
+  net::awaitable<void> discard_body(Stream& stream, beast::flat_buffer& buffer,
+                                    const Unread& unread) {
+    const Limits& lim = cfg.limits;
+    const std::uint64_t most = kDrainFactor * static_cast<std::uint64_t>(lim.body_limit);
+    if (!unread.length && !unread.chunked) co_return;
+    if (unread.length && *unread.length > most) co_return;  // not worth reading: closed at once
+    // Chunked: a parser primed with a header of its own, at a chunk header like the refused one.
+    std::optional<http::request_parser<DiscardBody>> chunks;
+    if (unread.chunked) {
+      static constexpr std::string_view kHead =
+          "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+      chunks.emplace();
+      chunks->body_limit(boost::none);
+      chunks->eager(true);
+      beast::error_code pec;
+      chunks->put(net::buffer(kHead.data(), kHead.size()), pec);
+      if (pec || !chunks->is_header_done()) co_return;
+      // The refused parser found the whole chunk-size line, so it is in the buffer; a CRLF
+      // before it (no chunk-size line starts with one) ends the chunk before, not yet parsed.
+      const auto data = buffer.data();
+      if (data.size() >= 2 && static_cast<const char*>(data.data())[0] == '\r' &&
+          static_cast<const char*>(data.data())[1] == '\n')
+        buffer.consume(2);
+    }
+    // Content-Length: the bytes left; chunked: how much more may be read.
+    std::uint64_t left = unread.length ? *unread.length : most;
+    const auto until = Clock::now() + lim.read_timeout;
+    const Millis pause = std::min(lim.read_timeout, Millis(2000));
+    beast::tcp_stream& tcp_layer = beast::get_lowest_layer(stream);
+    while (Clock::now() < until) {
+      if (buffer.size() > 0) {
+        if (chunks) {
+          beast::error_code pec;
+          const std::size_t used = chunks->put(buffer.data(), pec);
+          buffer.consume(used);
+          left -= std::min<std::uint64_t>(used, left);
+          if (chunks->is_done()) break;                     // the last chunk is in
+          if (pec && pec != http::error::need_more) break;  // not a chunked body
+        } else {
+          const std::size_t had =
+              static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), left));
+          buffer.consume(had);
+          left -= had;
+        }
+      }
+      if (left == 0) break;
+      tcp_layer.expires_after(std::min<Clock::duration>(pause, until - Clock::now()));
+      auto [ec, n] = co_await stream.async_read_some(
+          buffer.prepare(static_cast<std::size_t>(std::min<std::uint64_t>(left, 65536))),
+          use_nothrow);
+      if (ec) break;  // the client closed, stopped sending, or the time is up
+      buffer.commit(n);
+    }
+    buffer.consume(buffer.size());
+  }
+
+  static constexpr std::uint64_t kDrainFactor = 4;
 
   // -- Requests ------------------------------------------------------------------------------
 

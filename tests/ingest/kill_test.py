@@ -3,7 +3,8 @@
 output tree must equal those of an uninterrupted run.
 
 1. A small consistent history (tools/gen_corpus.py --kind history) plus a duplicate, a rejected
-   305 (retour with the Client), a non-XML file (quarantine) and a 323.
+   305 (retour with the Client), a non-XML file (quarantine), a 323, and files over the size
+   limit (quarantined whole, one of them twice: a duplicate).
 2. A clean run gives the reference: a canonical dump of the ledger (every table, no timestamps,
    no materialised flags; blobs by sha256) and the output tree (relative path + sha256).
 3. Deterministic faults: for N = 1, 2, ... ISTD_FAULT_AFTER=N ends the process (_exit 99) at the
@@ -29,6 +30,7 @@ import tempfile
 import time
 
 TODAY = "2026-01-01"
+MAX_SIZE = "128K"
 
 
 def run(cmd, env_extra=None, check_rc=None):
@@ -105,6 +107,14 @@ def make_corpus(source, directory, messages):
         t = t.replace("${" + k + "}", v)
     with open(os.path.join(directory, "zz4-claim.xml"), "w", encoding="utf-8") as fh:
         fh.write(t)
+    # Over the size limit (MAX_SIZE): quarantined byte for byte, streamed through the ledger
+    # (the first is larger than what recovery holds in memory), and a copy of it (a duplicate).
+    rng = random.Random(5)
+    big = rng.randbytes(5 * 1024 * 1024 + 99)
+    for name, data in (("zz5-oversize.xml", big), ("zz6-oversize-copy.xml", big),
+                       ("zz7-oversize-other.xml", rng.randbytes(300 * 1024))):
+        with open(os.path.join(directory, name), "wb") as fh:
+            fh.write(data)
 
 
 def main():
@@ -127,7 +137,7 @@ def main():
     def cmd(db, out, inputs, jobs="1"):
         # -j 1 for the deterministic faults (start-up is most of a run); -j 2 for SIGKILLs.
         return [args.istd, "ingest", "--db", db, "--out", out, "--schemas", args.schemas,
-                "--batch", "5", "-j", jobs, "--format", "json", inputs]
+                "--batch", "5", "-j", jobs, "--max-size", MAX_SIZE, "--format", "json", inputs]
 
     def fresh(name):
         d = os.path.join(work, name)
@@ -138,7 +148,9 @@ def main():
     db, out = fresh("clean")
     run(cmd(db, out, corpus), check_rc=(0, 1))
     ref = (dump_ledger(db), dump_tree(out))
-    if "quarantine/zz3-junk.xml.reason" not in ref[1] or "WMO306" not in ref[1]:
+    if ("quarantine/zz3-junk.xml.reason" not in ref[1] or "WMO306" not in ref[1]
+            or "quarantine/zz5-oversize.xml.reason" not in ref[1]
+            or "quarantine/zz7-oversize-other.xml " not in ref[1]):
         sys.exit("FAIL: the reference run did not produce the expected outputs")
 
     def compare(label, db_, out_):

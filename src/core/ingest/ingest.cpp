@@ -26,6 +26,7 @@
 #include "core/ingest/request_rules.hpp"
 #include "core/ingest/retour.hpp"
 #include "core/report/report.hpp"
+#include "core/util/read_file.hpp"
 #include "core/util/thread_priority.hpp"
 #include "core/xml/schema_bundle.hpp"
 
@@ -174,6 +175,42 @@ void write_routed(const std::filesystem::path& out_dir, const std::string& route
       throw RuntimeError(fmt::format("cannot write {}: {}", target.string(), std::strerror(err)));
     }
     done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0 || ::rename(tmp.c_str(), target.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    throw RuntimeError(fmt::format("cannot write {}: {}", target.string(), std::strerror(err)));
+  }
+}
+
+void write_routed_pieces(
+    const std::filesystem::path& out_dir, const std::string& route,
+    const std::function<void(const std::function<void(std::string_view)>& write)>& fill) {
+  const auto target = out_dir / route;
+  const auto tmp = target.parent_path() / ("." + target.filename().string() + kTmpSuffix);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == ENOENT) {
+    std::error_code ec;
+    std::filesystem::create_directories(target.parent_path(), ec);
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  }
+  if (fd < 0)
+    throw RuntimeError(fmt::format("cannot create {}: {}", tmp.string(), std::strerror(errno)));
+  int write_error = 0;
+  try {
+    fill([&](std::string_view piece) {
+      if (write_error == 0 && !write_all(fd, piece)) write_error = errno ? errno : EIO;
+    });
+  } catch (...) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
+  }
+  if (write_error) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw RuntimeError(
+        fmt::format("cannot write {}: {}", target.string(), std::strerror(write_error)));
   }
   if (::close(fd) != 0 || ::rename(tmp.c_str(), target.c_str()) != 0) {
     const int err = errno;
@@ -539,7 +576,11 @@ std::size_t materialise(Ledger& ledger, const std::filesystem::path& out_dir, bo
   std::vector<MessageId> ids;
   TreeWriter tree(out_dir);
   for (const auto& r : rows) {
-    tree.write(r.route_path, r.bytes);
+    if (r.bytes_left_out)  // an over-size input: streamed from the ledger, never held whole
+      write_routed_pieces(out_dir, r.route_path,
+                          [&](const auto& write) { ledger.stream_bytes(r.id, write); });
+    else
+      tree.write(r.route_path, r.bytes);
     if (r.reason) tree.write(r.route_path + ".reason", *r.reason);
     ids.push_back(r.id);
   }
@@ -557,6 +598,15 @@ struct Ingestor::Impl {
   std::optional<Ledger::Transaction> tx;
   std::size_t in_batch = 0;
   std::vector<PendingFile> pending;    // files of the open (uncommitted) batch
+  // Over-size inputs of the open batch: their files are streamed from the ledger after the
+  // commit, on this thread (the file threads have no ledger connection), and flagged written
+  // once they and the commit are durable. {id, route, reason}.
+  struct PendingLarge {
+    MessageId id;
+    std::string route;
+    std::string reason;
+  };
+  std::vector<PendingLarge> pending_large;
   std::vector<MessageId> to_mark;      // written and synced, to flag in the next transaction
   std::mutex wal_mu;                   // the ledger's and the file thread's checkpoints take turns
   std::unique_ptr<FileWriter> writer;  // background file writing (Options::background_files)
@@ -647,10 +697,12 @@ struct Ingestor::Impl {
     point("commit");
     if (opt.out_dir.empty()) {
       pending.clear();
+      pending_large.clear();
       return;
     }
     if (writer) {
       writer->push(std::exchange(pending, {}));
+      write_large();
       // Between batches, with no transaction open: copies the rest of the WAL (what the file
       // thread's checkpoints have not) and the next commit starts the WAL over (see FileWriter).
       if (checkpoint_off && ledger.wal_in_use() > opt.wal_restart_bytes) {
@@ -672,6 +724,27 @@ struct Ingestor::Impl {
     }
     for (const auto& f : pending) to_mark.push_back(f.id);
     pending.clear();
+    write_large();
+  }
+
+  /// Writes the files of the committed batch's over-size inputs, streaming their bytes from the
+  /// ledger, and makes them and the commit durable before they are flagged (as the file thread
+  /// does for the others).
+  void write_large() {
+    if (pending_large.empty()) return;
+    for (const auto& f : pending_large) {
+      write_routed_pieces(opt.out_dir, f.route,
+                          [&](const auto& write) { ledger.stream_bytes(f.id, write); });
+      write_routed(opt.out_dir, f.route + ".reason", f.reason);
+      point("file");
+    }
+    if (opt.sync_files) {
+      if (relaxed_sync) ledger.sync_wal();
+      sync_tree(opt.out_dir);
+      point("sync");
+    }
+    for (const auto& f : pending_large) to_mark.push_back(f.id);
+    pending_large.clear();
   }
 
   /// Commits, waits for the files, flags them.
@@ -896,6 +969,70 @@ struct Ingestor::Impl {
     o.result.findings.push_back(std::move(f));
   }
 
+  /// Reports `o` as an exact re-delivery of input `d`: its verdict, route and retour.
+  void duplicate_of(Outcome& o, const ledger::MessageRecord& d) {
+    o.duplicate = true;
+    o.message_id = d.id;
+    o.accepted = d.verdict == Verdict::accepted;
+    o.quarantined = d.verdict == Verdict::quarantined;
+    o.route = d.route_path;
+    if (auto rep = ledger.reply_of(d.id)) o.retour = rep->route_path;
+    // It counts towards the batch like any other message: returning without that left the
+    // transaction opened before uncommitted until a later message filled the batch (with
+    // batch size 1, e.g. the TLS server, indefinitely: the write lock was held).
+    count_in_batch();
+  }
+
+  Outcome process_large(const LargeInput& in, ValidationResult&& result) {
+    ensure_tx();
+    Outcome o;
+    o.result = std::move(result);
+    const std::string source = o.result.source;
+    if (auto dups = ledger.inputs_with_file(in.fd, in.size, in.hash); !dups.empty()) {
+      duplicate_of(o, dups.front());
+      return o;
+    }
+    NewMessage n;
+    n.role = ledger::Role::input;
+    n.type = o.result.type == MessageType::unknown ? std::string()
+                                                   : std::string(model::to_string(o.result.type));
+    n.source = source;
+    n.verdict = Verdict::quarantined;
+    n.level = 1;
+    n.findings_json = findings_json(o.result);
+    n.route_path = "quarantine/" + basename_of(source);
+    n.reason = fmt::format(
+        "{}: too large: the file is {} ({} bytes), more than the maximum message size of {} ({} "
+        "bytes, --max-size).\n"
+        "It was not read as a message and no retour was made; the file next to this .reason is "
+        "the input exactly as received.\n"
+        "Check whether it really is one iWmo message: `istd explain LIMIT` says what to do.\n",
+        source, util::size_text(in.size), in.size, util::size_text(in.limit), in.limit);
+    *n.reason += report::to_text(o.result);
+    const auto r = ledger.add_message_from_file(n, in.fd, in.size, in.hash);
+    using S = ledger::FileInsert::Status;
+    if (r.status != S::stored) {
+      o.error =
+          r.status == S::changed
+              ? std::string(
+                    "the file changed while it was being read; nothing was recorded "
+                    "(run again to take it in)")
+          : r.status == S::unreadable
+              ? fmt::format("cannot read the file: {}; nothing was recorded", r.error)
+              : fmt::format(
+                    "the file is {} ({} bytes), more than the ledger can keep ({}); "
+                    "nothing was recorded",
+                    util::size_text(in.size), in.size, util::size_text(ledger.max_message_bytes()));
+      return o;
+    }
+    o.message_id = r.id;
+    o.quarantined = true;
+    o.route = n.route_path;
+    if (!opt.out_dir.empty()) pending_large.push_back({r.id, n.route_path, *n.reason});
+    done(o);
+    return o;
+  }
+
   Outcome process(std::string_view bytes, ValidationResult&& result, std::int64_t hash,
                   std::optional<ledger::Packed>&& packed) {
     ensure_tx();
@@ -907,17 +1044,7 @@ struct Ingestor::Impl {
 
     // Exact re-delivery: report the earlier verdict, change nothing.
     if (auto dups = ledger.inputs_with_bytes(bytes, hash); !dups.empty()) {
-      const auto& d = dups.front();
-      o.duplicate = true;
-      o.message_id = d.id;
-      o.accepted = d.verdict == Verdict::accepted;
-      o.quarantined = d.verdict == Verdict::quarantined;
-      o.route = d.route_path;
-      if (auto rep = ledger.reply_of(d.id)) o.retour = rep->route_path;
-      // It counts towards the batch like any other message: returning without that left the
-      // transaction opened above uncommitted until a later message filled the batch (with
-      // batch size 1, e.g. the TLS server, indefinitely: the write lock was held).
-      count_in_batch();
+      duplicate_of(o, dups.front());
       return o;
     }
 
@@ -1123,6 +1250,10 @@ Outcome Ingestor::process(std::string_view bytes, ValidationResult&& result,
   return impl_->process(bytes, std::move(result),
                         content_hash ? *content_hash : ledger::content_hash(bytes),
                         std::move(packed));
+}
+
+Outcome Ingestor::process_large(const LargeInput& input, ValidationResult&& result) {
+  return impl_->process_large(input, std::move(result));
 }
 
 void Ingestor::flush() { impl_->finish(); }

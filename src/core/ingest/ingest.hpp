@@ -25,6 +25,11 @@
 // * Duplicates. An input whose bytes equal an earlier input's is reported `duplicate` and
 //   changes nothing (the earlier retour is reported). Same (BerichtCode, Afzender,
 //   Identificatie) with other bytes is TR056.
+// * Over-size inputs (process_large). Quarantined byte for byte without being held in memory:
+//   compared with earlier inputs and stored into the ledger in pieces, read from the open file
+//   (ledger::Ledger::add_message_from_file); after the commit their quarantine file is written
+//   from the ledger in pieces on the ledger thread, synced with the commit, then flagged like
+//   any other file. A file that changed since it was hashed is not recorded (Outcome::error).
 // * Durability. Work is grouped in batches (one ledger transaction each). After the commit the
 //   batch's files are written — by a background thread, while the next batch is judged — (an
 //   O_TMPFILE inode linked in under its name, relative to cached directory descriptors; tmp +
@@ -113,6 +118,19 @@ struct Outcome {
   std::string route;   ///< where the input goes, relative to the output dir ("" unreadable)
   std::string retour;  ///< the retour's route, "" when none
   ledger::MessageId message_id = 0;  ///< the ledger row (the earlier one for a duplicate)
+  /// The input was not taken in and nothing was recorded (process_large: it changed while
+  /// being read, or could not be read): why, for a person.
+  std::string error;
+};
+
+/// An input too large to hold in memory: a file over the size limit (or standard input spooled
+/// to a temporary file). It is quarantined byte for byte, its bytes streamed into the ledger and
+/// out to quarantine/ in pieces (docs/ingest.md, "Inputs over the size limit").
+struct LargeInput {
+  int fd = -1;              ///< open, read with pread from offset 0; owned by the caller
+  std::uint64_t size = 0;   ///< its size in bytes
+  std::int64_t hash = 0;    ///< ledger::content_hash of those bytes
+  std::uint64_t limit = 0;  ///< the size limit it exceeds (named in the .reason)
 };
 
 class Ingestor {
@@ -140,6 +158,13 @@ class Ingestor {
                   std::optional<std::int64_t> content_hash = std::nullopt,
                   std::optional<ledger::Packed> packed = std::nullopt);
 
+  /// Ingests an input over the size limit: reported as a duplicate when an earlier input had
+  /// the same bytes, otherwise quarantined (`quarantine/<file>` with all its bytes, and a
+  /// `.reason` naming the limit and the size). `result` is Validator::too_large's. When the file
+  /// changed or could not be read since it was hashed, nothing is recorded (Outcome::error).
+  /// @throws RuntimeError on I/O or database failure.
+  Outcome process_large(const LargeInput& input, ValidationResult&& result);
+
   /// Commits the open batch, writes its files, syncs and flags them.
   /// @throws RuntimeError on I/O or database failure.
   void flush();
@@ -160,6 +185,12 @@ std::size_t materialise(ledger::Ledger& ledger, const std::filesystem::path& out
 /// @throws RuntimeError on I/O failure.
 void write_routed(const std::filesystem::path& out_dir, const std::string& route,
                   std::string_view bytes);
+
+/// write_routed for bytes that come in pieces: `fill(write)` calls `write` with each piece in
+/// order. @throws RuntimeError on I/O failure (and whatever `fill` throws).
+void write_routed_pieces(
+    const std::filesystem::path& out_dir, const std::string& route,
+    const std::function<void(const std::function<void(std::string_view)>& write)>& fill);
 
 /// syncfs() of the file system holding `dir` (one call makes every write before it durable).
 void sync_tree(const std::filesystem::path& dir);

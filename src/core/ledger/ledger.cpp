@@ -235,15 +235,25 @@ static_assert(kMigrationCount == kSchemaVersion);
 
 std::string output_identificatie(MessageId id) { return fmt::format("ISTD{:08d}", id); }
 
-std::int64_t content_hash(std::string_view bytes) {
-  std::uint64_t h = 14695981039346656037ull;
+void ContentHasher::update(std::string_view bytes) {
+  std::uint64_t h = h_;
   for (unsigned char c : bytes) {
     h ^= c;
     h *= 1099511628211ull;
   }
+  h_ = h;
+}
+
+std::int64_t ContentHasher::value() const {
   std::int64_t r;
-  std::memcpy(&r, &h, sizeof r);
+  std::memcpy(&r, &h_, sizeof r);
   return r;
+}
+
+std::int64_t content_hash(std::string_view bytes) {
+  ContentHasher h;
+  h.update(bytes);
+  return h.value();
 }
 
 std::string_view to_string(Verdict v) {
@@ -548,7 +558,8 @@ MessageId Ledger::add_message_unique_route(NewMessage& m) {
   return insert_message(m, &m.route_path);
 }
 
-MessageId Ledger::insert_message(const NewMessage& m, std::string* free_route) {
+MessageId Ledger::insert_message(const NewMessage& m, std::string* free_route,
+                                 std::optional<std::uint64_t> zero_bytes) {
   auto s = impl_->prepare(
       "INSERT INTO messages(role, type, berichtcode, afzender, ontvanger, identificatie, "
       "dagtekening, xsd_basis, xsd_bericht, source, content_hash, verdict, level, "
@@ -587,15 +598,203 @@ MessageId Ledger::insert_message(const NewMessage& m, std::string* free_route) {
   }
   if (free_route && !route.empty()) *free_route = std::move(route);
   const MessageId id = sqlite3_last_insert_rowid(impl_->db);
-  Packed packed_here;
-  const Packed& p = m.packed ? *m.packed : (packed_here = pack(m.bytes));
-  impl_->prepare("INSERT INTO message_bytes(id, bytes, encoding) VALUES(?, ?, ?)")
-      .bind(1, id)
-      .bind_blob_static(2, p.data)
-      .bind(3, static_cast<int>(p.encoding))
-      .exec();
+  if (zero_bytes) {
+    // Room for bytes that are then written in pieces (add_message_from_file), stored raw.
+    impl_->prepare("INSERT INTO message_bytes(id, bytes, encoding) VALUES(?, zeroblob(?), 0)")
+        .bind(1, id)
+        .bind(2, static_cast<std::int64_t>(*zero_bytes))
+        .exec();
+  } else {
+    Packed packed_here;
+    const Packed& p = m.packed ? *m.packed : (packed_here = pack(m.bytes));
+    impl_->prepare("INSERT INTO message_bytes(id, bytes, encoding) VALUES(?, ?, ?)")
+        .bind(1, id)
+        .bind_blob_static(2, p.data)
+        .bind(3, static_cast<int>(p.encoding))
+        .exec();
+  }
   impl_->prepare("INSERT INTO unwritten(id) VALUES(?)").bind(1, id).exec();
   return id;
+}
+
+// -- Bytes too large to hold: files, streamed in and out in pieces ---------------------------
+
+namespace {
+
+constexpr std::size_t kPiece = 1u << 20;
+
+/// pread until `n` bytes or the end of the file; the count read, or -1 (errno set) on failure.
+std::int64_t pread_full(int fd, char* buf, std::size_t n, std::uint64_t offset) {
+  std::size_t got = 0;
+  while (got < n) {
+    const ssize_t r = ::pread(fd, buf + got, n - got, static_cast<off_t>(offset + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return -1;
+    if (r == 0) break;
+    got += static_cast<std::size_t>(r);
+  }
+  return static_cast<std::int64_t>(got);
+}
+
+/// A BLOB handle on message_bytes.bytes of one row, closed on destruction.
+class BlobHandle {
+ public:
+  BlobHandle(sqlite3* db, MessageId id, bool write) : db_(db) {
+    if (sqlite3_blob_open(db, "main", "message_bytes", "bytes", id, write ? 1 : 0, &blob_) !=
+        SQLITE_OK)
+      fail("open");
+  }
+  ~BlobHandle() {
+    if (blob_) sqlite3_blob_close(blob_);
+  }
+  BlobHandle(const BlobHandle&) = delete;
+  BlobHandle& operator=(const BlobHandle&) = delete;
+  std::uint64_t size() const { return static_cast<std::uint64_t>(sqlite3_blob_bytes(blob_)); }
+  void read(char* buf, std::size_t n, std::uint64_t offset) {
+    if (sqlite3_blob_read(blob_, buf, static_cast<int>(n), static_cast<int>(offset)) != SQLITE_OK)
+      fail("read");
+  }
+  void write(const char* buf, std::size_t n, std::uint64_t offset) {
+    if (sqlite3_blob_write(blob_, buf, static_cast<int>(n), static_cast<int>(offset)) != SQLITE_OK)
+      fail("write");
+  }
+
+ private:
+  [[noreturn]] void fail(const char* what) const {
+    throw RuntimeError(
+        fmt::format("ledger: cannot {} the stored message bytes: {}", what, sqlite3_errmsg(db_)));
+  }
+  sqlite3* db_;
+  sqlite3_blob* blob_ = nullptr;
+};
+
+}  // namespace
+
+std::uint64_t Ledger::max_message_bytes() const {
+  // SQLite's limit holds for a whole row; a message_bytes row adds a few bytes to its BLOB.
+  const int limit = sqlite3_limit(impl_->db, SQLITE_LIMIT_LENGTH, -1);
+  return limit > 1024 ? static_cast<std::uint64_t>(limit) - 1024 : 0;
+}
+
+FileInsert Ledger::add_message_from_file(NewMessage& m, int fd, std::uint64_t size,
+                                         std::int64_t hash) {
+  FileInsert r;
+  if (size > max_message_bytes()) {
+    r.status = FileInsert::Status::too_large;
+    return r;
+  }
+  m.content_hash = hash;
+  m.bytes.clear();
+  m.packed.reset();
+  // A savepoint of its own: a file found changed leaves nothing behind.
+  impl_->prepare("SAVEPOINT file_bytes").exec();
+  auto undo = [&] {
+    impl_->prepare("ROLLBACK TO file_bytes").exec();
+    impl_->prepare("RELEASE file_bytes").exec();
+  };
+  try {
+    const MessageId id = insert_message(m, &m.route_path, size);
+    {
+      BlobHandle blob(impl_->db, id, true);
+      std::string buf(static_cast<std::size_t>(std::min<std::uint64_t>(size, kPiece)), '\0');
+      ContentHasher h;
+      for (std::uint64_t at = 0; at < size && r.status == FileInsert::Status::stored;) {
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(size - at, kPiece));
+        const std::int64_t got = pread_full(fd, buf.data(), n, at);
+        if (got < 0) {
+          r.status = FileInsert::Status::unreadable;
+          r.error = std::strerror(errno);
+        } else if (static_cast<std::size_t>(got) != n) {
+          r.status = FileInsert::Status::changed;  // shorter than when it was hashed
+        } else {
+          h.update(std::string_view(buf.data(), n));
+          blob.write(buf.data(), n, at);
+          at += n;
+        }
+      }
+      if (r.status == FileInsert::Status::stored) {
+        char extra = 0;
+        const std::int64_t more = pread_full(fd, &extra, 1, size);
+        if (more != 0 || h.value() != hash) r.status = FileInsert::Status::changed;
+      }
+    }
+    if (r.status != FileInsert::Status::stored) {
+      undo();
+      return r;
+    }
+    impl_->prepare("RELEASE file_bytes").exec();
+    r.id = id;
+    return r;
+  } catch (...) {
+    try {
+      undo();
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
+void Ledger::stream_bytes(MessageId id, const std::function<void(std::string_view)>& sink) const {
+  std::int64_t encoding = 0;
+  std::uint64_t length = 0;
+  {
+    auto s = impl_->prepare("SELECT encoding, length(bytes) FROM message_bytes WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) throw RuntimeError(fmt::format("ledger: no message {}", id));
+    encoding = s.i64(0);
+    length = static_cast<std::uint64_t>(s.i64(1));
+  }
+  if (encoding != static_cast<int>(Encoding::raw) || length <= kPiece) {
+    sink(message(id).bytes);
+    return;
+  }
+  BlobHandle blob(impl_->db, id, false);
+  std::string buf(kPiece, '\0');
+  for (std::uint64_t at = 0; at < length;) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(length - at, kPiece));
+    blob.read(buf.data(), n, at);
+    sink(std::string_view(buf.data(), n));
+    at += n;
+  }
+}
+
+std::vector<MessageRecord> Ledger::inputs_with_file(int fd, std::uint64_t size,
+                                                    std::int64_t hash) const {
+  // A file that grew since it was hashed equals nothing (add_message_from_file then finds it
+  // changed).
+  char extra = 0;
+  if (pread_full(fd, &extra, 1, size) != 0) return {};
+  // Candidates first (the statement is done before any BLOB is opened), then each compared.
+  std::vector<MessageRecord> candidates;
+  {
+    auto s = impl_->prepare(ISTD_SQL(
+        "SELECT {} FROM messages LEFT JOIN message_bytes b USING (id) "
+        "WHERE content_hash = ?1 AND role = 'input' AND (b.encoding <> 0 OR length(b.bytes) = ?2) "
+        "ORDER BY id",
+        kMessageCols));
+    s.bind(1, hash).bind(2, static_cast<std::int64_t>(size));
+    while (s.step()) candidates.push_back(read_message(s));
+  }
+  std::vector<MessageRecord> out;
+  std::string mine;
+  for (auto& c : candidates) {
+    bool same = true;
+    std::uint64_t at = 0;
+    stream_bytes(c.id, [&](std::string_view piece) {
+      if (!same) return;
+      if (at + piece.size() > size) {
+        same = false;
+        return;
+      }
+      mine.resize(piece.size());
+      same = pread_full(fd, mine.data(), piece.size(), at) ==
+                 static_cast<std::int64_t>(piece.size()) &&
+             std::memcmp(mine.data(), piece.data(), piece.size()) == 0;
+      at += piece.size();
+    });
+    if (same && at == size) out.push_back(std::move(c));
+  }
+  return out;
 }
 
 void Ledger::set_message_bytes(MessageId id, std::string_view bytes) {
@@ -645,11 +844,14 @@ std::vector<MessageRecord> Ledger::inputs_by_key(std::string_view berichtcode,
 
 std::vector<MessageRecord> Ledger::inputs_with_bytes(std::string_view bytes,
                                                      std::optional<std::int64_t> hash) const {
+  // Bytes stored raw are compared only when their length matches (a large row is not loaded
+  // for another input that merely shares its hash).
   auto s = impl_->prepare(ISTD_SQL(
       "SELECT {}, b.bytes, b.encoding FROM messages LEFT JOIN message_bytes b USING (id) "
-      "WHERE content_hash = ? AND role = 'input' ORDER BY id",
+      "WHERE content_hash = ?1 AND role = 'input' AND (b.encoding <> 0 OR length(b.bytes) = ?2) "
+      "ORDER BY id",
       kMessageCols));
-  s.bind(1, hash ? *hash : content_hash(bytes));
+  s.bind(1, hash ? *hash : content_hash(bytes)).bind(2, static_cast<std::int64_t>(bytes.size()));
   std::vector<MessageRecord> out;
   while (s.step()) {
     if (read_bytes(s, 19) != bytes) continue;
@@ -680,14 +882,18 @@ std::string Ledger::unique_route(std::string_view wanted) const {
 }
 
 std::vector<MessageRecord> Ledger::unmaterialised() const {
-  auto s = impl_->prepare(ISTD_SQL(
-      "SELECT {}, b.bytes, b.encoding FROM messages LEFT JOIN message_bytes b USING (id) "
-      "WHERE id IN (SELECT id FROM unwritten) ORDER BY id",
-      kMessageCols));
+  // Raw bytes beyond kHeldBytes are left out (not even loaded): the caller streams them.
+  auto s = impl_->prepare(
+      ISTD_SQL("SELECT {0}, CASE WHEN {1} THEN NULL ELSE b.bytes END, b.encoding, {1} "
+               "FROM messages LEFT JOIN message_bytes b USING (id) "
+               "WHERE id IN (SELECT id FROM unwritten) ORDER BY id",
+               kMessageCols, "coalesce(b.encoding = 0 AND length(b.bytes) > ?1, 0)"));
+  s.bind(1, static_cast<std::int64_t>(kHeldBytes));
   std::vector<MessageRecord> out;
   while (s.step()) {
     out.push_back(read_message(s));
-    out.back().bytes = read_bytes(s, 19);
+    out.back().bytes_left_out = s.i64(21) != 0;
+    if (!out.back().bytes_left_out) out.back().bytes = read_bytes(s, 19);
   }
   return out;
 }

@@ -50,6 +50,9 @@
 //                                      its rows stay small. `bytes` is stored as `encoding` says
 //                                      (pack.hpp: 0 raw, 1 zstd; schema 3 added the column,
 //                                      older rows are raw); readers get the original bytes.
+//                                      Inputs over ingest's size limit (quarantined) are
+//                                      stored raw, written and read in pieces of 1 MiB
+//                                      (add_message_from_file, stream_bytes), never whole.
 //   unwritten(id PK -> messages)       materialisation queue: rows whose file(s) are not yet
 //                                      known durable under the output dir (add_message enqueues,
 //                                      mark_materialised dequeues).
@@ -154,6 +157,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -178,6 +182,17 @@ std::string output_identificatie(MessageId id);
 
 /// FNV-1a 64-bit hash (stable across platforms; stored in `messages.content_hash`).
 std::int64_t content_hash(std::string_view bytes);
+
+/// content_hash() computed piece by piece (a file too large to hold): feeding the bytes in any
+/// number of chunks, in order, gives content_hash() of all of them.
+class ContentHasher {
+ public:
+  void update(std::string_view bytes);
+  std::int64_t value() const;
+
+ private:
+  std::uint64_t h_ = 14695981039346656037ull;
+};
 
 enum class Role { input, output };
 enum class Verdict { accepted, rejected, quarantined, recorded };
@@ -216,6 +231,26 @@ struct MessageRecord {
   std::string route_path;
   std::optional<std::string> reason;
   bool materialised = false;
+  /// unmaterialised() only: the stored bytes are larger than kHeldBytes and were left out of
+  /// `bytes`; read them piece by piece with Ledger::stream_bytes().
+  bool bytes_left_out = false;
+};
+
+/// unmaterialised() leaves out bytes stored raw beyond this size (over-size inputs kept in
+/// quarantine): they are streamed instead of held together with every other row.
+inline constexpr std::uint64_t kHeldBytes = 4u * 1024u * 1024u;
+
+/// What add_message_from_file() did.
+struct FileInsert {
+  enum class Status {
+    stored,      ///< the row and all the file's bytes are in the ledger
+    changed,     ///< the file no longer holds the bytes it was hashed with: nothing stored
+    unreadable,  ///< reading the file failed (`error`): nothing stored
+    too_large,   ///< larger than the ledger can store (max_message_bytes()): nothing stored
+  };
+  Status status = Status::stored;
+  MessageId id = 0;   ///< stored: the new row
+  std::string error;  ///< unreadable: the system's message
 };
 
 /// One version of an allocation (a ToegewezenProduct of an accepted 301).
@@ -504,12 +539,33 @@ class Ledger {
   /// Input rows whose bytes are exactly `bytes` (hash, then byte comparison), oldest first.
   std::vector<MessageRecord> inputs_with_bytes(
       std::string_view bytes, std::optional<std::int64_t> hash = std::nullopt) const;
+
+  // Inputs too large to hold in memory (over-size files istd ingest quarantines byte for byte)
+  // are given as an open file: `fd` is read with pread from offset 0 (never moved or changed),
+  // `size` bytes whose content_hash() is `hash`. They are stored raw (uncompressed: compressing
+  // would need all of it in memory), in pieces, and read back in pieces.
+
+  /// Inserts an input row (as add_message_unique_route: `m.route_path` made unique and set)
+  /// whose bytes are the file's; `m.bytes` and `m.packed` are ignored, `m.content_hash` is set
+  /// to `hash`. Nothing is stored (and `changed` returned) when the file does not hold exactly
+  /// `size` bytes with that hash any more; nothing either when `size` > max_message_bytes().
+  /// @throws RuntimeError on a read or database failure.
+  FileInsert add_message_from_file(NewMessage& m, int fd, std::uint64_t size, std::int64_t hash);
+  /// Input rows whose bytes are exactly the file's (hash, then compared piece by piece), oldest
+  /// first. @throws RuntimeError on a read or database failure.
+  std::vector<MessageRecord> inputs_with_file(int fd, std::uint64_t size, std::int64_t hash) const;
+  /// Calls `sink` with the bytes of message `id` in order, in pieces of at most 1 MiB (a row
+  /// stored compressed: all at once). @throws RuntimeError when there is no such row.
+  void stream_bytes(MessageId id, const std::function<void(std::string_view)>& sink) const;
+  /// The largest message the ledger can store (SQLite's length limit, about 1 GB).
+  std::uint64_t max_message_bytes() const;
   /// The output row answering message `id` (retour or 325), if any.
   std::optional<MessageRecord> reply_of(MessageId id) const;
   /// `wanted` when no message has that route_path yet, otherwise `stem-<n>.ext` for the first
   /// free n >= 2 (deterministic, sees the current transaction).
   std::string unique_route(std::string_view wanted) const;
-  /// Rows (any role) whose files are not yet known durable, oldest first, bytes filled.
+  /// Rows (any role) whose files are not yet known durable, oldest first, bytes filled (except
+  /// bytes stored raw beyond kHeldBytes: `bytes_left_out`, see stream_bytes()).
   std::vector<MessageRecord> unmaterialised() const;
   /// Flags rows as durably written.
   void mark_materialised(const std::vector<MessageId>& ids);
@@ -658,7 +714,9 @@ class Ledger {
   struct Impl;
 
  private:
-  MessageId insert_message(const NewMessage& m, std::string* free_route);
+  /// `zero_bytes`: the message_bytes row is that many zero bytes, to be overwritten in pieces.
+  MessageId insert_message(const NewMessage& m, std::string* free_route,
+                           std::optional<std::uint64_t> zero_bytes = std::nullopt);
   std::unique_ptr<Impl> impl_;
   friend class Transaction;
   friend class Savepoint;

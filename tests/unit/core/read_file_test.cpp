@@ -1,6 +1,7 @@
 #include "core/util/read_file.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -59,5 +60,38 @@ TEST_SUITE("read_file") {
     auto dir = read_file(t.path, 100);
     CHECK(dir.status == Status::error);
     CHECK(dir.error.find("directory") != std::string::npos);
+  }
+
+  TEST_CASE("read_file: a FIFO is refused at once, without waiting for a writer") {
+    TempDir t;
+    const auto fifo = t.path / "pipe.xml";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    auto r = read_file(fifo, 100);
+    CHECK(r.status == Status::error);
+    CHECK(r.error.find("FIFO") != std::string::npos);
+  }
+
+  TEST_CASE("read_file: a file over the limit can be kept open to be streamed") {
+    TempDir t;
+    const std::string bytes(150, 'y');
+    auto big = read_file(t.write("big.xml", bytes), 100, true);
+    REQUIRE(big.status == Status::too_large);
+    CHECK(big.size == 150);
+    CHECK(big.bytes.empty());
+    REQUIRE(big.file);
+    std::string back(150, '\0');
+    CHECK(::pread(big.file.get(), back.data(), back.size(), 0) == 150);
+    CHECK(back == bytes);
+    CHECK_FALSE(read_file(t.path / "big.xml", 100).file);  // closed unless asked
+  }
+
+  TEST_CASE("read_file: sizes for people") {
+    using istd::util::size_text;
+    CHECK(size_text(26214400) == "25 MB");
+    CHECK(size_text(27262976 + 104857) == "26.1 MB");
+    CHECK(size_text(2048) == "2 KB");
+    CHECK(size_text(3000) == "2.9 KB");
+    CHECK(size_text(1) == "1 byte");
+    CHECK(size_text(900) == "900 bytes");
   }
 }

@@ -1,6 +1,8 @@
 // Ingest beyond start/stop: allocations (DOMAIN.md §8.4 D1, D3, D4; TR332), routing and
 // quarantine (§8.1), 323 intake, retour shape (IV028), duplicates and crash recovery.
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <limits>
@@ -8,6 +10,7 @@
 
 #include "core/ingest/retour.hpp"
 #include "core/ingest/timeline.hpp"
+#include "core/util/read_file.hpp"
 #include "ingest_env.hpp"
 
 using namespace istd;
@@ -267,6 +270,70 @@ TEST_SUITE("ingest") {
     e.open();
     CHECK(read_file(e.out() / o.retour) == retour);
     CHECK(std::filesystem::exists(e.out() / o.route));
+  }
+
+  TEST_CASE("ingest: an over-size input is quarantined whole and once, and recovery streams it") {
+    Env e;
+    // Larger than ledger::kHeldBytes, so recovery streams it from the ledger.
+    std::string big(ledger::kHeldBytes + 1234567, '\0');
+    for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 31) % 253);
+    std::string other = big;
+    other.back() ^= 1;
+    auto send_large = [&](const std::string& name, const std::string& bytes) {
+      const auto path = e.dir.path / name;
+      { std::ofstream(path, std::ios::binary) << bytes; }
+      util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+      const std::uint64_t limit = 1024 * 1024;
+      auto o = e.ingestor->process_large(
+          ingest::LargeInput{fd.get(), bytes.size(), ledger::content_hash(bytes), limit},
+          e.validator->too_large("inbox/" + name, bytes.size()));
+      e.ingestor->flush();
+      return o;
+    };
+    auto a = send_large("big.xml", big);
+    REQUIRE(a.error.empty());
+    CHECK(a.quarantined);
+    CHECK_FALSE(a.duplicate);
+    CHECK(a.route == "quarantine/big.xml");
+    CHECK(read_file(e.out() / a.route) == big);
+    const std::string reason = read_file(e.out() / "quarantine/big.xml.reason");
+    CHECK(reason.find(std::to_string(big.size()) + " bytes") != std::string::npos);
+    CHECK(reason.find("1 MB (1048576 bytes, --max-size)") != std::string::npos);
+    CHECK(reason.find("LIMIT") != std::string::npos);
+    CHECK(e.ledger->unmaterialised().empty());
+
+    auto copy = send_large("copy.xml", big);  // the same bytes: a duplicate
+    CHECK(copy.duplicate);
+    CHECK(copy.route == a.route);
+    auto b = send_large("sub-big.xml", other);  // other bytes, same size
+    CHECK_FALSE(b.duplicate);
+    CHECK(b.quarantined);
+    CHECK(read_file(e.out() / b.route) == other);
+    // A file that changed after it was hashed: nothing recorded, a clear error.
+    {
+      const auto path = e.dir.path / "changing.xml";
+      { std::ofstream(path, std::ios::binary) << other << "x"; }
+      util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+      const auto count = e.ledger->message_count();
+      auto o = e.ingestor->process_large(
+          ingest::LargeInput{fd.get(), other.size(), ledger::content_hash(other), 1024},
+          e.validator->too_large("changing.xml", other.size()));
+      e.ingestor->flush();
+      CHECK(o.error.find("changed") != std::string::npos);
+      CHECK(e.ledger->message_count() == count);
+    }
+
+    // Interrupted before the files were written: the rerun writes them from the ledger.
+    std::filesystem::remove_all(e.out());
+    {
+      auto tx = e.ledger->begin();
+      e.ledger->set_out_dir("/elsewhere");
+      tx.commit();
+    }
+    e.open();
+    CHECK(read_file(e.out() / a.route) == big);
+    CHECK(read_file(e.out() / b.route) == other);
+    CHECK(read_file(e.out() / "quarantine/big.xml.reason") == reason);
   }
 
   TEST_CASE("ingest: a temporary file left by a killed run is removed on recovery") {

@@ -159,6 +159,106 @@ TEST_CASE("server: an oversize body gets 413") {
     REQUIRE_FALSE(ec);
     CHECK(res.result_int() == 413);
   }
+  SUBCASE("declared by Content-Length, with Expect: 100-continue: no 100 Continue first") {
+    TestClient c(ts.port(), "65656055");
+    REQUIRE_FALSE(c.connect());
+    auto [ec, res] = c.raw(
+        "POST /v1/messages HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+        "Content-Length: 3000\r\n\r\n");
+    REQUIRE_FALSE(ec);
+    CHECK(res.result_int() == 413);
+  }
+}
+
+TEST_CASE("server: after a 413 the rest of the body is read to its end, then the socket closes") {
+  // The client sends the first part of an oversize body, reads the 413, and sends the rest a
+  // little later: the server must still be reading then (not have closed on unread data), and
+  // close the connection (TLS close_notify) as soon as the body is complete, not when the client
+  // stops sending. The body limit is 1024 bytes; a pause of two seconds would also end it.
+  auto cfg = test_config();
+  cfg.limits.body_limit = 1024;
+  cfg.limits.read_timeout = 10000ms;
+  auto intake = std::make_shared<FakeIntake>();
+  TestServer ts(intake, cfg);
+  const std::string x(3000, 'x');
+  std::string first, rest;
+  SUBCASE("Content-Length") {
+    first = "POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 3000\r\n\r\n" +
+            x.substr(0, 1000);
+    rest = x.substr(1000);
+  }
+  SUBCASE("chunked, the first chunk over the limit") {
+    first = "POST /v1/messages HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "bb8\r\n" +
+            x.substr(0, 1000);
+    rest = x.substr(1000) + "\r\n0\r\n\r\n";
+  }
+  SUBCASE("chunked, a later chunk over the limit, with an extension and a trailer") {
+    // 512 bytes, then a chunk of 1024: refused at the second chunk header, whose CRLF before it
+    // (ending the first chunk) the refused parser had not taken.
+    first = "POST /v1/validate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "200\r\n" +
+            x.substr(0, 512) + "\r\n400;part=2\r\n" + x.substr(0, 100);
+    rest = x.substr(0, 924) + "\r\n3\r\nxyz\r\n0\r\nX-Checksum: none\r\n\r\n";
+  }
+  TestClient c(ts.port(), "65656055");
+  REQUIRE_FALSE(c.connect());
+  struct Seen {
+    beast::error_code ec;  // writing the first part and reading the answer
+    Response res;
+    bool open_after_answer = false;
+    beast::error_code rest_ec;  // writing the rest
+    bool closed = false;
+    beast::error_code close_ec;  // how the connection ended
+    std::chrono::milliseconds close_after{0};
+  };
+  const Seen seen = run_for(
+      c.ioc(),
+      [&]() -> net::awaitable<Seen> {
+        Seen s;
+        auto ex = co_await net::this_coro::executor;
+        beast::get_lowest_layer(c.stream()).expires_never();
+        auto [wec, wn] = co_await net::async_write(c.stream(), net::buffer(first), nothrow);
+        if (wec) {
+          s.ec = wec;
+          co_return s;
+        }
+        std::tie(s.ec, s.res) = co_await c.read_async();
+        if (s.ec) co_return s;
+        net::co_spawn(
+            ex,
+            [&]() -> net::awaitable<void> {
+              char buf[256];
+              auto [ec, n] = co_await c.stream().async_read_some(net::buffer(buf), nothrow);
+              s.close_ec = n == 0 ? ec : beast::error_code(http::error::unexpected_body);
+              s.closed = true;
+            },
+            net::detached);
+        net::steady_timer t(ex);
+        t.expires_after(300ms);
+        co_await t.async_wait(nothrow);
+        s.open_after_answer = !s.closed;
+        const auto t0 = std::chrono::steady_clock::now();
+        std::tie(s.rest_ec, std::ignore) =
+            co_await net::async_write(c.stream(), net::buffer(rest), nothrow);
+        for (int i = 0; i < 150 && !s.closed; ++i) {  // 3 s at most
+          t.expires_after(20ms);
+          co_await t.async_wait(nothrow);
+        }
+        s.close_after = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - t0);
+        co_return s;
+      }(),
+      10000ms);
+  REQUIRE_MESSAGE(!seen.ec, seen.ec.message());
+  CHECK(seen.res.result_int() == 413);
+  CHECK(seen.res[http::field::connection] == "close");
+  CHECK(seen.open_after_answer);
+  CHECK_MESSAGE(!seen.rest_ec, seen.rest_ec.message());
+  REQUIRE(seen.closed);
+  CHECK_MESSAGE(seen.close_ec == net::error::eof, seen.close_ec.message());
+  CHECK(seen.close_after < 1000ms);
+  CHECK(intake->count() == 0);
 }
 
 TEST_CASE("server: the default body limit is the hubs' 25 MB") {
@@ -169,6 +269,58 @@ TEST_CASE("server: the default body limit is the hubs' 25 MB") {
       c.raw("POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 26214401\r\n\r\n");
   REQUIRE_FALSE(ec);
   CHECK(res.result_int() == 413);
+}
+
+TEST_CASE("server: a client sending a whole oversize body reads a 413 naming the limit") {
+  // Most HTTP clients send the whole body before they read the answer. The server refuses the
+  // request after its header, and must still let such a client read the 413 (not reset the
+  // connection under it). Nothing of the message may be stored, whatever the endpoint.
+  auto intake = std::make_shared<FakeIntake>();
+  TestServer ts(intake);  // the default limit: 25 MB
+  const std::size_t limit = 25u * 1024u * 1024u;
+  std::string big = wmo305();
+  const std::string padding = "<!--" + std::string(1024 * 1024, '-') + "-->\n";
+  while (big.size() <= limit + 512 * 1024) big += padding;
+  auto check_413 = [&](const Response& res) {
+    CHECK(res.result_int() == 413);
+    CHECK(res[http::field::connection] == "close");
+    const auto j = json::parse(res.body());
+    CHECK(j["status"] == 413);
+    CHECK(j["limit"] == limit);
+    const std::string error = j["error"];
+    CHECK_MESSAGE(error.find("25 MB") != std::string::npos, error);
+    CHECK_MESSAGE(error.find("26214400 bytes") != std::string::npos, error);
+    CHECK_MESSAGE(error.find("nothing") != std::string::npos, error);
+  };
+  const std::vector<std::string> targets = {"/v1/messages", "/v1/validate"};
+  SUBCASE("with Content-Length") {
+    for (const auto& target : targets) {
+      CAPTURE(target);
+      TestClient c(ts.port(), "65656055");
+      REQUIRE_FALSE(c.connect());
+      auto [ec, res] = c.request(http::verb::post, target, big);
+      REQUIRE_MESSAGE(!ec, ec.message());
+      check_413(res);
+    }
+  }
+  SUBCASE("chunked") {
+    for (const auto& target : targets) {
+      CAPTURE(target);
+      TestClient c(ts.port(), "65656055");
+      REQUIRE_FALSE(c.connect());
+      std::string req =
+          fmt::format("POST {} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", target);
+      for (std::size_t at = 0; at < big.size(); at += 1024 * 1024) {
+        const std::string_view chunk = std::string_view(big).substr(at, 1024 * 1024);
+        req += fmt::format("{:x}\r\n{}\r\n", chunk.size(), chunk);
+      }
+      req += "0\r\n\r\n";
+      auto [ec, res] = c.raw(std::move(req));
+      REQUIRE_MESSAGE(!ec, ec.message());
+      check_413(res);
+    }
+  }
+  CHECK(intake->count() == 0);
 }
 
 TEST_CASE("server: malformed HTTP gets 400") {
