@@ -266,7 +266,7 @@ def main():
     try:
         if not args.reference:
             raise SetupError('ISTD_REFERENCE_DIR is not set: point it at the directory holding iwmo-3.2/ and '
-                             'ijw-3.2/ (e.g. ../shared/reference); the conformance test cannot run without it')
+                             'ijw-3.2/; the conformance test cannot run without it')
         if not os.path.isdir(os.path.join(args.reference, 'iwmo-3.2')) or \
                 not os.path.isdir(os.path.join(args.reference, 'ijw-3.2')):
             raise SetupError(f'ISTD_REFERENCE_DIR={args.reference} has no iwmo-3.2/ and ijw-3.2/ directories')
