@@ -16,19 +16,16 @@ HUGE_BYTES = 150 * 1024 * 1024
 DEEP = 100_000
 
 
-def msg319(antwoord='2', reden='', ns='http://www.istandaarden.nl/iwmo/3_2/wmo319/schema'):
-    """A WMO319 (one Antwoord, no client) that is XSD-valid and passes the level-2 rules."""
-    r = f'\n    <RedenAfwijzingVerzoek>{reden}</RedenAfwijzingVerzoek>' if reden else ''
-    return f'''<?xml version="1.0" encoding="UTF-8"?>
-<Bericht xmlns="{ns}" xmlns:iwmo="{BASIS}">
-  <Header>
-    <BerichtCode>482</BerichtCode>
+def header(code, afzender, ontvanger, identificatie):
+    """A message header of Dagtekening 2025-04-04."""
+    return f'''  <Header>
+    <BerichtCode>{code}</BerichtCode>
     <BerichtVersie>3</BerichtVersie>
     <BerichtSubversie>2</BerichtSubversie>
-    <Afzender>0363</Afzender>
-    <Ontvanger>65656055</Ontvanger>
+    <Afzender>{afzender}</Afzender>
+    <Ontvanger>{ontvanger}</Ontvanger>
     <BerichtIdentificatie>
-      <iwmo:Identificatie>H2025-0319</iwmo:Identificatie>
+      <iwmo:Identificatie>{identificatie}</iwmo:Identificatie>
       <iwmo:Dagtekening>2025-04-04</iwmo:Dagtekening>
     </BerichtIdentificatie>
     <XsdVersie>
@@ -36,7 +33,15 @@ def msg319(antwoord='2', reden='', ns='http://www.istandaarden.nl/iwmo/3_2/wmo31
       <iwmo:BerichtXsdVersie>1.0.0</iwmo:BerichtXsdVersie>
     </XsdVersie>
   </Header>
-  <Antwoord>
+'''
+
+
+def msg319(antwoord='2', reden='', ns='http://www.istandaarden.nl/iwmo/3_2/wmo319/schema'):
+    """A WMO319 (one Antwoord, no client) that is XSD-valid and passes the level-2 rules."""
+    r = f'\n    <RedenAfwijzingVerzoek>{reden}</RedenAfwijzingVerzoek>' if reden else ''
+    return f'''<?xml version="1.0" encoding="UTF-8"?>
+<Bericht xmlns="{ns}" xmlns:iwmo="{BASIS}">
+{header('482', '0363', '65656055', 'H2025-0319')}  <Antwoord>
     <ReferentieAanbieder>VOT-2025-0001</ReferentieAanbieder>
     <VerzoekAntwoord>{antwoord}</VerzoekAntwoord>{r}
   </Antwoord>
@@ -48,22 +53,7 @@ def msg305(ns=NS305, basis=BASIS, code='418', achternaam='Vries', root='Bericht'
     """A WMO305 that is XSD-valid and passes the level-2 rules (with the defaults)."""
     return f'''<?xml version="1.0" encoding="UTF-8"?>
 <{root} xmlns="{ns}" xmlns:iwmo="{basis}"{root_attrs}>
-  <Header>
-    <BerichtCode>{code}</BerichtCode>
-    <BerichtVersie>3</BerichtVersie>
-    <BerichtSubversie>2</BerichtSubversie>
-    <Afzender>65656055</Afzender>
-    <Ontvanger>0363</Ontvanger>
-    <BerichtIdentificatie>
-      <iwmo:Identificatie>H2025-0001</iwmo:Identificatie>
-      <iwmo:Dagtekening>2025-04-04</iwmo:Dagtekening>
-    </BerichtIdentificatie>
-    <XsdVersie>
-      <iwmo:BasisschemaXsdVersie>1.0.0</iwmo:BasisschemaXsdVersie>
-      <iwmo:BerichtXsdVersie>1.0.0</iwmo:BerichtXsdVersie>
-    </XsdVersie>
-  </Header>
-  <Client>
+{header(code, '65656055', '0363', 'H2025-0001')}  <Client>
     <Bsn>999900006</Bsn>
     <Geboortedatum>
       <iwmo:Datum>1949-11-23</iwmo:Datum>

@@ -14,6 +14,11 @@ using model::Message;
 using model::NodeId;
 using model::Text;
 
+void CrossResult::add(std::size_t cls, Finding f) {
+  class_codes[cls].push_back(f.retourcode);
+  findings.push_back(std::move(f));
+}
+
 bool CrossResult::rejected() const {
   return std::any_of(findings.begin(), findings.end(),
                      [](const Finding& f) { return f.severity == Severity::error; });
@@ -159,11 +164,6 @@ std::vector<std::size_t> processing_order(const V& classes) {
   return order;
 }
 
-void emit(CrossResult& r, std::size_t i, Finding f) {
-  r.class_codes[i].push_back(f.retourcode);
-  r.findings.push_back(std::move(f));
-}
-
 CrossResult apply_305(Ledger& l, const Message& m, MessageId id,
                       const std::set<std::string>& taakgericht) {
   CrossResult r;
@@ -176,7 +176,7 @@ CrossResult apply_305(Ledger& l, const Message& m, MessageId id,
     if (sp.status_aanlevering.value == "3") {
       auto live = l.live_start(k);
       if (!live) {
-        emit(r, i,
+        r.add(i,
              make(m, sp.node, "TR063", "9063",
                   fmt::format("StatusAanlevering 3 deletes a start, but no start with this "
                               "key ({}, Begindatum {}) was delivered before (or it was "
@@ -185,7 +185,7 @@ CrossResult apply_305(Ledger& l, const Message& m, MessageId id,
       } else {
         for (const auto& s : l.live_stops(k.agb, k.gemeente, k.bsn, k.toewijzing_nummer)) {
           if (s.begindatum != k.begindatum || !same_product(s, k)) continue;
-          emit(r, i,
+          r.add(i,
                make(m, sp.node, "TR071", "9071",
                     fmt::format("This start has a stop (RedenBeeindiging {}, Einddatum {}); "
                                 "delete the stop with a 307 (status 3) before deleting the "
@@ -200,14 +200,14 @@ CrossResult apply_305(Ledger& l, const Message& m, MessageId id,
     // StatusAanlevering 1.
     const auto allocation = allocation_of(l, k);
     if (auto why = tr019(allocation, k, "StartProduct", taakgericht))
-      emit(r, i, make(m, sp.node, "TR019", "9019", *why));
+      r.add(i, make(m, sp.node, "TR019", "9019", *why));
     // The live starts and stops of this allocation (or product), read once for TR074/TR326.
     const auto starts = l.live_starts(k.agb, k.gemeente, k.bsn, k.toewijzing_nummer);
     const auto stops = l.live_stops(k.agb, k.gemeente, k.bsn, k.toewijzing_nummer);
     if (std::any_of(starts.begin(), starts.end(), [&](const auto& s) {
           return s.begindatum == k.begindatum && same_product(s, k);
         }))
-      emit(r, i,
+      r.add(i,
            make(m, sp.node, "TR074", "9074",
                 fmt::format("A start with this key ({}, Begindatum {}) was already "
                             "delivered; a new delivery needs a new key (delete the old "
@@ -219,7 +219,7 @@ CrossResult apply_305(Ledger& l, const Message& m, MessageId id,
         return st.begindatum == s.begindatum && same_product(st, k);
       });
       if (stopped) continue;
-      emit(r, i,
+      r.add(i,
            make(m, sp.node, "TR326", "9326",
                 fmt::format("The start of {} (Begindatum {}) is still current (no stop "
                             "yet); send a stop (307) before a new start.",
@@ -262,7 +262,7 @@ CrossResult apply_307(Ledger& l, const Message& m, MessageId id,
     if (st.status_aanlevering.value == "3") {
       auto live = l.live_stop(k, reden, eind);
       if (!live)
-        emit(r, i,
+        r.add(i,
              make(m, st.node, "TR063", "9063",
                   fmt::format("StatusAanlevering 3 deletes a stop, but no stop with this key "
                               "({}, Begindatum {}, RedenBeeindiging {}, Einddatum {}) was "
@@ -274,7 +274,7 @@ CrossResult apply_307(Ledger& l, const Message& m, MessageId id,
     }
     const auto allocation = allocation_of(l, k);
     if (auto why = tr019(allocation, k, "StopProduct", taakgericht))
-      emit(r, i, make(m, st.node, "TR019", "9019", *why));
+      r.add(i, make(m, st.node, "TR019", "9019", *why));
     // TR069 + TR382: a live start with the same start-key, and it is the last live start.
     {
       auto starts = l.live_starts(k.agb, k.gemeente, k.bsn, k.toewijzing_nummer);
@@ -282,14 +282,14 @@ CrossResult apply_307(Ledger& l, const Message& m, MessageId id,
       const bool has = std::any_of(starts.begin(), starts.end(),
                                    [&](const auto& s) { return s.begindatum == k.begindatum; });
       if (!has)
-        emit(r, i,
+        r.add(i,
              make(m, st.node, "TR069", "9069",
                   fmt::format("No current start with the same key ({}, Begindatum {}); a "
                               "stop must copy ToewijzingNummer, Product and Begindatum of "
                               "the start it ends.",
                               describe_nummer(k.toewijzing_nummer), k.begindatum)));
       else if (starts.back().begindatum != k.begindatum)
-        emit(r, i,
+        r.add(i,
              make(m, st.node, "TR069", "9069",
                   fmt::format("The start with Begindatum {} is not the last start of {} "
                               "(the last one began {}); a stop refers to the last start.",
@@ -301,7 +301,7 @@ CrossResult apply_307(Ledger& l, const Message& m, MessageId id,
           return s.begindatum == k.begindatum && same_product(s, k) &&
                  s.reden_beeindiging == reden && s.einddatum == eind;
         }))
-      emit(r, i,
+      r.add(i,
            make(m, st.node, "TR074", "9074",
                 fmt::format("A stop with this key (Begindatum {}, RedenBeeindiging {}, "
                             "Einddatum {}) was already delivered.",
@@ -312,7 +312,7 @@ CrossResult apply_307(Ledger& l, const Message& m, MessageId id,
     if (reden == "20") {
       for (const auto& s : existing)
         if (s.pause()) {
-          emit(r, i,
+          r.add(i,
                make(m, st.node, "TR413", "9413",
                     fmt::format("The start of {} (Begindatum {}) was already paused "
                                 "(Einddatum {}); a second pause needs a restart (305) "
@@ -323,7 +323,7 @@ CrossResult apply_307(Ledger& l, const Message& m, MessageId id,
     }
     for (const auto& s : existing)
       if (s.einddatum > eind) {
-        emit(r, i,
+        r.add(i,
              make(m, st.node, "TR414", "9414",
                   fmt::format("An earlier stop of this start ends on {}; a later stop may "
                               "not end earlier ({}).",
@@ -332,7 +332,7 @@ CrossResult apply_307(Ledger& l, const Message& m, MessageId id,
       }
     for (const auto& s : existing)
       if (!s.pause()) {
-        emit(r, i,
+        r.add(i,
              make(m, st.node, "TR415", "9415",
                   fmt::format("The start of {} (Begindatum {}) was already stopped "
                               "definitively (RedenBeeindiging {}, Einddatum {}); nothing "
@@ -433,7 +433,7 @@ CrossResult apply_allocations(Ledger& l, const Message& m, MessageId id) {
     // TR332: a number once used belongs to one client and one product.
     for (const auto& old : l.allocation_history(gemeente, v.toewijzing_nummer)) {
       if (old.bsn != bsn) {
-        emit(r, i,
+        r.add(i,
              make(m, tp.node, "TR332", "9332",
                   fmt::format("ToewijzingNummer {} of gemeente {} was used before for "
                               "another client (Bsn {}); every allocation needs its own "
@@ -442,7 +442,7 @@ CrossResult apply_allocations(Ledger& l, const Message& m, MessageId id) {
         break;
       }
       if (old.categorie != v.categorie || old.code != v.code) {
-        emit(r, i,
+        r.add(i,
              make(m, tp.node, "TR332", "9332",
                   fmt::format("ToewijzingNummer {} of gemeente {} was used before for "
                               "another product ({}/{}); a different product needs a new "

@@ -21,6 +21,8 @@ struct CrossResult {
   /// empty when fine.
   std::vector<std::vector<std::string>> class_codes;
   bool rejected() const;
+  /// Records finding `f` against class `cls` (its retourcode joins that class's codes).
+  void add(std::size_t cls, Finding f);
 };
 
 /// A level-3 finding on `node` of `m` (its Locatie and place in the file).

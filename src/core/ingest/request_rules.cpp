@@ -18,11 +18,6 @@ using model::Text;
 
 namespace {
 
-void emit(CrossResult& r, std::size_t cls, Finding f) {
-  r.class_codes[cls].push_back(f.retourcode);
-  r.findings.push_back(std::move(f));
-}
-
 std::string product_text(const std::optional<std::string>& categorie,
                          const std::optional<std::string>& code) {
   if (!categorie && !code) return "without product";
@@ -48,7 +43,7 @@ void check_new_reference(Ledger& l, const Message& m, CrossResult& r, std::size_
                          model::NodeId node, const Text& ref, std::string_view gemeente,
                          std::string_view agb, std::string_view bsn, bool check_open) {
   if (auto earlier = l.requests_with_reference(agb, ref.value); !earlier.empty())
-    emit(r, cls,
+    r.add(cls,
          cross_finding(m, ref.node, "TR347", "9347",
                        fmt::format("ReferentieAanbieder '{}' was used before by provider {} (in "
                                    "{} '{}' of {}); every request needs a reference of its own. "
@@ -58,7 +53,7 @@ void check_new_reference(Ledger& l, const Message& m, CrossResult& r, std::size_
   if (!check_open) return;
   for (const auto& st : l.requests_of_client(gemeente, agb, bsn)) {
     if (!st.open()) continue;
-    emit(r, cls,
+    r.add(cls,
          cross_finding(m, node, "TR374", "9374",
                        fmt::format("There is still an open request for this client at this "
                                    "provider: {} '{}' of {} (ReferentieAanbieder '{}'), not yet "
@@ -177,7 +172,7 @@ CrossResult apply_317(Ledger& l, const Message& m, MessageId id) {
     if (auto it = own.find(*n); it != own.end()) return &it->second;
     const auto cur = l.current_allocation(gemeente, *n);
     if (cur && cur->bsn != bsn) {
-      emit(r, cls,
+      r.add(cls,
            cross_finding(m, nr.node, "TR304", "8187",
                          fmt::format("ToewijzingNummer {} is an allocation of another client "
                                      "(Bsn {}), not of Bsn {}. Check the BSN and the "
@@ -191,7 +186,7 @@ CrossResult apply_317(Ledger& l, const Message& m, MessageId id) {
                       : cur->deleted() ? fmt::format("allocation {} was deleted", *n)
                                        : fmt::format("allocation {} ended on {}", *n,
                                                      cur->einddatum.value_or("?"));
-    emit(r, cls,
+    r.add(cls,
          cross_finding(m, node, rule, code,
                        fmt::format("{} {} does not refer to an actuele allocation of this client "
                                    "at this provider: {}. List only allocations that are valid "
@@ -216,7 +211,7 @@ CrossResult apply_317(Ledger& l, const Message& m, MessageId id) {
     const std::string& gewenst = tw.gewenste_ingangsdatum.value;
     // TR357: a change from a date not after the Dagtekening is a change over the whole period.
     if (gewenst <= dag && gewenst != a->ingangsdatum)
-      emit(r, cls,
+      r.add(cls,
            cross_finding(m, tw.gewenste_ingangsdatum.node, "TR357", "9357",
                          fmt::format("GewensteIngangsdatum {} is not after the Dagtekening {}, so "
                                      "it must be the Ingangsdatum {} of allocation {} (a change "
@@ -229,7 +224,7 @@ CrossResult apply_317(Ledger& l, const Message& m, MessageId id) {
                               (model::parse_int(tw.omvang.volume.value) != a->volume ||
                                a->frequentie != std::optional<std::string>("6"));
     if ((budget_change || total_change) && gewenst != a->ingangsdatum)
-      emit(r, cls,
+      r.add(cls,
            cross_finding(m, tw.gewenste_ingangsdatum.node, "TR373", "9373",
                          fmt::format("A change of the {} applies to the whole period: the "
                                      "GewensteIngangsdatum must be the allocation's Ingangsdatum "
@@ -239,13 +234,13 @@ CrossResult apply_317(Ledger& l, const Message& m, MessageId id) {
     // TR375 / TR411 / TR412: Omvang only on allocations with a product code.
     const bool ends_late = !a->einddatum || *a->einddatum > "2020-12-31";
     if (a->code && !tw.omvang.present())
-      emit(r, cls,
+      r.add(cls,
            cross_finding(m, tw.node, "TR411", "9411",
                          fmt::format("Allocation {} has product code {}, so the change must give "
                                      "the Omvang.",
                                      a->toewijzing_nummer, *a->code)));
     if (!a->code && tw.omvang.present() && ends_late)
-      emit(r, cls,
+      r.add(cls,
            cross_finding(m, tw.omvang.node, a->categorie ? "TR412" : "TR375",
                          a->categorie ? "9412" : "9375",
                          fmt::format("Allocation {} has no product code{}, so the change may not "
@@ -263,7 +258,7 @@ CrossResult apply_317(Ledger& l, const Message& m, MessageId id) {
                              product_text(a.categorie, a.code),
                              period_text(a.ingangsdatum, a.einddatum));
   if (!missing.empty())
-    emit(r, 0,
+    r.add(0,
          cross_finding(m, v.node, "TR349", "9349",
                        fmt::format("The request does not list every actuele allocation of this "
                                    "client at this provider; missing: {}. Name each one as "
@@ -279,7 +274,7 @@ CrossResult apply_317(Ledger& l, const Message& m, MessageId id) {
         if (exempt(q.categorie) || !same_product(p.categorie, p.code, q.categorie, q.code) ||
             !overlap(p.begin, p.end, q.begin, q.end))
           continue;
-        emit(r, 1 + n_op + n_tw + i,
+        r.add(1 + n_op + n_tw + i,
              cross_finding(m, np.node, "TR361", "9361",
                            fmt::format("The new product ({}, {}) overlaps {} ({}, {}) for the "
                                        "same product. Let the periods follow each other, or "
@@ -309,13 +304,13 @@ CrossResult apply_319(Ledger& l, const Message& m, MessageId id) {
   const std::string& ref = a.referentie_aanbieder.value;
   const auto requests = l.requests_with_reference(agb, ref);
   if (requests.empty())
-    emit(r, 0,
+    r.add(0,
          cross_finding(m, a.referentie_aanbieder.node, "TR355", "9355",
                        fmt::format("No 315 or 317 of provider {} with ReferentieAanbieder '{}' "
                                    "is known; a 319 answers a request. Check the reference.",
                                    agb, ref)));
   if (l.reference_allocated(agb, ref))
-    emit(r, 0,
+    r.add(0,
          cross_finding(m, a.node, "TR359", "9359",
                        fmt::format("Request '{}' was already honoured with a 301; a 319 can no "
                                    "longer follow. Change the allocation with a new 301 instead.",
@@ -324,7 +319,7 @@ CrossResult apply_319(Ledger& l, const Message& m, MessageId id) {
   if (!earlier.empty()) {
     const auto& last = earlier.back();
     if (a.verzoek_antwoord.value == "2")
-      emit(r, 0,
+      r.add(0,
            cross_finding(m, a.verzoek_antwoord.node, "TR360", "9360",
                          fmt::format("Request '{}' was already answered with a 319 ('{}' of {}); "
                                      "\"in onderzoek\" (2) can only be the first answer. Send the "
@@ -332,7 +327,7 @@ CrossResult apply_319(Ledger& l, const Message& m, MessageId id) {
                                      ref, last.identificatie, last.dagtekening)));
     for (const auto& e : earlier)
       if (e.verzoek_antwoord != "2") {
-        emit(r, 0,
+        r.add(0,
              cross_finding(m, a.node, "TR365", "9365",
                            fmt::format("Request '{}' was already refused with 319 '{}' of {}; "
                                        "only an answer \"in onderzoek\" (2) may be followed by "

@@ -100,13 +100,10 @@ void Reader::for_each_input_header(const std::function<void(InputHeader&&)>& row
 }
 
 std::vector<RequestStatus> Reader::request_statuses(std::string_view party) const {
-  std::vector<RequestStatus> out;
-  if (impl_->version < 5) return out;
-  auto s = impl_->query(requests_query(!party.empty()));
-  if (!party.empty()) s.bind(1, party);
-  while (s.step()) out.push_back({request_from(s), {}, std::nullopt, {}, {}});
-  complete([this](const std::string& sql) { return impl_->query(sql); }, out);
-  return out;
+  if (impl_->version < 5) return {};
+  auto prepare = [this](const std::string& sql) { return impl_->query(sql); };
+  if (party.empty()) return request_statuses_where(prepare, "");
+  return request_statuses_where(prepare, "r.gemeente = ?1 OR r.agb = ?1", party);
 }
 
 std::vector<MessageLabel> Reader::functional_inputs() const {

@@ -61,38 +61,23 @@ bool Ledger::reference_allocated(std::string_view agb, std::string_view referent
   return s.step();
 }
 
-
 std::vector<RequestStatus> Ledger::requests_of_client(std::string_view gemeente,
                                                       std::string_view agb,
                                                       std::string_view bsn) const {
-  std::vector<RequestStatus> out;
-  auto s = impl_->prepare(std::string("SELECT ") + kRequestColumns +
-                          " FROM requests r JOIN messages m ON m.id = r.message_id "
-                          "WHERE r.gemeente = ? AND r.agb = ? AND r.bsn = ? ORDER BY r.id");
-  s.bind_all(gemeente, agb, bsn);
-  while (s.step()) out.push_back({request_from(s), {}, std::nullopt, {}, {}});
-  complete([this](const std::string& text) { return impl_->prepare(text); }, out);
-  return out;
+  auto prepare = [this](const std::string& sql) { return impl_->prepare(sql); };
+  return request_statuses_where(prepare, "r.gemeente = ?1 AND r.agb = ?2 AND r.bsn = ?3",
+                                gemeente, agb, bsn);
 }
 
 std::vector<RequestStatus> Ledger::requests_of_bsn(std::string_view bsn) const {
-  std::vector<RequestStatus> out;
-  auto s = impl_->prepare(std::string("SELECT ") + kRequestColumns +
-                          " FROM requests r JOIN messages m ON m.id = r.message_id "
-                          "WHERE r.bsn = ? ORDER BY r.id");
-  s.bind(1, bsn);
-  while (s.step()) out.push_back({request_from(s), {}, std::nullopt, {}, {}});
-  complete([this](const std::string& text) { return impl_->prepare(text); }, out);
-  return out;
+  auto prepare = [this](const std::string& sql) { return impl_->prepare(sql); };
+  return request_statuses_where(prepare, "r.bsn = ?1", bsn);
 }
 
 std::vector<RequestStatus> Ledger::request_statuses(std::string_view party) const {
-  std::vector<RequestStatus> out;
-  auto s = impl_->prepare(requests_query(!party.empty()));
-  if (!party.empty()) s.bind(1, party);
-  while (s.step()) out.push_back({request_from(s), {}, std::nullopt, {}, {}});
-  complete([this](const std::string& text) { return impl_->prepare(text); }, out);
-  return out;
+  auto prepare = [this](const std::string& sql) { return impl_->prepare(sql); };
+  if (party.empty()) return request_statuses_where(prepare, "");
+  return request_statuses_where(prepare, "r.gemeente = ?1 OR r.agb = ?1", party);
 }
 
 }  // namespace istd::ledger

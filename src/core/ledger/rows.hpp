@@ -215,15 +215,6 @@ inline AnswerRecord answer_from(const Stmt& s) {
   return a;
 }
 
-/// The requests, oldest first; with `by_party`, those where parameter 1 is the gemeente or the
-/// provider.
-inline std::string requests_query(bool by_party) {
-  std::string sql = std::string("SELECT ") + kRequestColumns +
-                    " FROM requests r JOIN messages m ON m.id = r.message_id";
-  if (by_party) sql += " WHERE r.gemeente = ?1 OR r.agb = ?1";
-  return sql + " ORDER BY r.id";
-}
-
 /// Fills answers and the honouring allocation of each request; `prepare` makes a statement.
 template <typename Prepare>
 void complete(Prepare prepare, std::vector<RequestStatus>& out) {
@@ -244,6 +235,22 @@ void complete(Prepare prepare, std::vector<RequestStatus>& out) {
       st.allocation_dagtekening = alloc.text(2);
     }
   }
+}
+
+/// The requests matching `where` (SQL over `r`, the requests table, "" for all), oldest first,
+/// with their answers and honouring allocation; `values` are bound to ?1, ?2, ...
+template <typename Prepare, typename... Values>
+std::vector<RequestStatus> request_statuses_where(Prepare prepare, std::string_view where,
+                                                  const Values&... values) {
+  std::string sql = std::string("SELECT ") + kRequestColumns +
+                    " FROM requests r JOIN messages m ON m.id = r.message_id";
+  if (!where.empty()) sql += " WHERE " + std::string(where);
+  auto s = prepare(sql + " ORDER BY r.id");
+  if constexpr (sizeof...(values) > 0) s.bind_all(values...);
+  std::vector<RequestStatus> out;
+  while (s.step()) out.push_back({request_from(s), {}, std::nullopt, {}, {}});
+  complete(prepare, out);
+  return out;
 }
 
 
