@@ -40,7 +40,7 @@ cmake --build build-fuzz -j"${ISTD_JOBS:-2}" --target "${bins[@]}"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-export ISTD_SCHEMAS="$ROOT/schemas/iwmo-3.2"
+export ISTD_SCHEMAS="$ROOT/schemas"
 LOG="$ROOT/tests/fuzz/CAMPAIGN.md"
 status=0
 for t in "${TARGETS[@]}"; do

@@ -2,6 +2,7 @@
 #include "core/model.hpp"
 
 #include <array>
+#include <cctype>
 #include <charconv>
 
 namespace istd::model {
@@ -9,31 +10,57 @@ namespace {
 
 struct TypeInfo {
   MessageType type;
+  Standard standard;
+  int number;
   std::string_view name;
   std::string_view code;
   std::string_view description;
-  std::string_view ns_part;  // "wmo305"
 };
 
-constexpr std::array<TypeInfo, 14> kTypes{{
-    {MessageType::WMO301, "WMO301", "414", "Toewijzing Wmo-ondersteuning", "wmo301"},
-    {MessageType::WMO302, "WMO302", "415", "Retour toewijzing", "wmo302"},
-    {MessageType::WMO305, "WMO305", "418", "Start Wmo-ondersteuning", "wmo305"},
-    {MessageType::WMO306, "WMO306", "419", "Retour start", "wmo306"},
-    {MessageType::WMO307, "WMO307", "420", "Stop Wmo-ondersteuning", "wmo307"},
-    {MessageType::WMO308, "WMO308", "421", "Retour stop", "wmo308"},
-    {MessageType::WMO315, "WMO315", "444", "Verzoek om toewijzing", "wmo315"},
-    {MessageType::WMO316, "WMO316", "445", "Retour verzoek om toewijzing", "wmo316"},
-    {MessageType::WMO317, "WMO317", "480", "Verzoek om wijziging", "wmo317"},
-    {MessageType::WMO318, "WMO318", "481", "Retour verzoek om wijziging", "wmo318"},
-    {MessageType::WMO319, "WMO319", "482", "Antwoordbericht", "wmo319"},
-    {MessageType::WMO320, "WMO320", "483", "Retour antwoordbericht", "wmo320"},
-    {MessageType::WMO323, "WMO323", "484", "Declaratie", "wmo323"},
-    {MessageType::WMO325, "WMO325", "485", "Declaratie-antwoord", "wmo325"},
+constexpr Standard W = Standard::iwmo;
+constexpr Standard J = Standard::ijw;
+
+// BerichtCodes differ between the standards without a fixed offset (COD002).
+constexpr std::array<TypeInfo, 28> kTypes{{
+    {MessageType::WMO301, W, 301, "WMO301", "414", "Toewijzing Wmo-ondersteuning"},
+    {MessageType::WMO302, W, 302, "WMO302", "415", "Retour toewijzing"},
+    {MessageType::WMO305, W, 305, "WMO305", "418", "Start Wmo-ondersteuning"},
+    {MessageType::WMO306, W, 306, "WMO306", "419", "Retour start"},
+    {MessageType::WMO307, W, 307, "WMO307", "420", "Stop Wmo-ondersteuning"},
+    {MessageType::WMO308, W, 308, "WMO308", "421", "Retour stop"},
+    {MessageType::WMO315, W, 315, "WMO315", "444", "Verzoek om toewijzing"},
+    {MessageType::WMO316, W, 316, "WMO316", "445", "Retour verzoek om toewijzing"},
+    {MessageType::WMO317, W, 317, "WMO317", "480", "Verzoek om wijziging"},
+    {MessageType::WMO318, W, 318, "WMO318", "481", "Retour verzoek om wijziging"},
+    {MessageType::WMO319, W, 319, "WMO319", "482", "Antwoordbericht"},
+    {MessageType::WMO320, W, 320, "WMO320", "483", "Retour antwoordbericht"},
+    {MessageType::WMO323, W, 323, "WMO323", "484", "Declaratie"},
+    {MessageType::WMO325, W, 325, "WMO325", "485", "Declaratie-antwoord"},
+    {MessageType::JW301, J, 301, "JW301", "436", "Toewijzing Jeugdhulp"},
+    {MessageType::JW302, J, 302, "JW302", "437", "Retour toewijzing"},
+    {MessageType::JW305, J, 305, "JW305", "438", "Start Jeugdhulp"},
+    {MessageType::JW306, J, 306, "JW306", "439", "Retour start"},
+    {MessageType::JW307, J, 307, "JW307", "440", "Stop Jeugdhulp"},
+    {MessageType::JW308, J, 308, "JW308", "441", "Retour stop"},
+    {MessageType::JW315, J, 315, "JW315", "446", "Verzoek om toewijzing"},
+    {MessageType::JW316, J, 316, "JW316", "447", "Retour verzoek om toewijzing"},
+    {MessageType::JW317, J, 317, "JW317", "486", "Verzoek om wijziging"},
+    {MessageType::JW318, J, 318, "JW318", "487", "Retour verzoek om wijziging"},
+    {MessageType::JW319, J, 319, "JW319", "488", "Antwoordbericht"},
+    {MessageType::JW320, J, 320, "JW320", "489", "Retour antwoordbericht"},
+    {MessageType::JW323, J, 323, "JW323", "490", "Declaratie"},
+    {MessageType::JW325, J, 325, "JW325", "491", "Declaratie-antwoord"},
 }};
 
-constexpr std::string_view kNsPrefix = "http://www.istandaarden.nl/iwmo/3_2/";
+constexpr std::string_view kNsBase = "http://www.istandaarden.nl/";
 constexpr std::string_view kNsSuffix = "/schema";
+
+/// "iwmo/3_2/" or "ijw/3_2/": the part of every namespace of the standard after kNsBase.
+constexpr std::string_view ns_release(Standard s) {
+  return s == Standard::iwmo ? "iwmo/3_2/" : "ijw/3_2/";
+}
+/// "wmo" or "jw": the prefix of a message's namespace segment ("wmo305", "jw305").
+constexpr std::string_view ns_prefix(Standard s) { return s == Standard::iwmo ? "wmo" : "jw"; }
 
 const TypeInfo* info(MessageType t) {
   for (const auto& i : kTypes)
@@ -42,6 +69,16 @@ const TypeInfo* info(MessageType t) {
 }
 
 }  // namespace
+
+std::string_view standard_name(Standard s) { return s == Standard::iwmo ? "iWmo 3.2" : "iJw 3.2"; }
+std::string_view standard_key(Standard s) { return s == Standard::iwmo ? "wmo" : "jw"; }
+std::optional<Standard> standard_from_key(std::string_view key) {
+  std::string k;
+  for (char c : key) k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (k == "wmo" || k == "iwmo") return Standard::iwmo;
+  if (k == "jw" || k == "ijw" || k == "jeugd") return Standard::ijw;
+  return std::nullopt;
+}
 
 std::string_view to_string(MessageType t) {
   const auto* i = info(t);
@@ -55,20 +92,48 @@ std::string_view description(MessageType t) {
   const auto* i = info(t);
   return i ? i->description : std::string_view{};
 }
+Standard standard_of(MessageType t) {
+  const auto* i = info(t);
+  return i ? i->standard : Standard::iwmo;
+}
+int number(MessageType t) {
+  const auto* i = info(t);
+  return i ? i->number : 0;
+}
+MessageType type_of(Standard s, int n) {
+  for (const auto& i : kTypes)
+    if (i.standard == s && i.number == n) return i.type;
+  return MessageType::unknown;
+}
 
 MessageType type_from_namespace(std::string_view ns) {
-  if (!ns.starts_with(kNsPrefix) || !ns.ends_with(kNsSuffix)) return MessageType::unknown;
-  ns.remove_prefix(kNsPrefix.size());
+  if (!ns.starts_with(kNsBase) || !ns.ends_with(kNsSuffix)) return MessageType::unknown;
+  ns.remove_prefix(kNsBase.size());
   ns.remove_suffix(kNsSuffix.size());
-  for (const auto& i : kTypes)
-    if (i.ns_part == ns) return i.type;
+  for (Standard s : {Standard::iwmo, Standard::ijw}) {
+    std::string_view rest = ns;
+    if (!rest.starts_with(ns_release(s))) continue;
+    rest.remove_prefix(ns_release(s).size());
+    if (!rest.starts_with(ns_prefix(s))) return MessageType::unknown;
+    rest.remove_prefix(ns_prefix(s).size());
+    if (rest.size() != 3) return MessageType::unknown;
+    for (const auto& i : kTypes)
+      if (i.standard == s && rest == std::to_string(i.number)) return i.type;
+    return MessageType::unknown;
+  }
   return MessageType::unknown;
 }
 
 std::string namespace_of(MessageType t) {
   const auto* i = info(t);
   if (!i) return {};
-  return std::string(kNsPrefix) + std::string(i->ns_part) + std::string(kNsSuffix);
+  return std::string(kNsBase) + std::string(ns_release(i->standard)) +
+         std::string(ns_prefix(i->standard)) + std::to_string(i->number) + std::string(kNsSuffix);
+}
+
+std::string_view basisschema_namespace(Standard s) {
+  return s == Standard::iwmo ? "http://www.istandaarden.nl/iwmo/3_2/basisschema/schema"
+                             : "http://www.istandaarden.nl/ijw/3_2/basisschema/schema";
 }
 
 bool is_supported(MessageType t) { return t != MessageType::unknown; }

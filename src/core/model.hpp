@@ -16,6 +16,7 @@
 
 #include <compare>
 #include <deque>
+#include <initializer_list>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,27 +49,59 @@ struct Text {
   const std::string& str() const { return value; }
 };
 
-/// Message types istd knows by namespace. Only some are processed (see `is_supported`).
+/// The two standards istd handles. They share the engine and differ where the standard
+/// differs (namespaces, BerichtCodes, two code lists and a few level-2 rules); every ledger key
+/// carries the standard, because the uniqueness rules hold per legal domain (Wmo, Jeugdwet).
+enum class Standard { iwmo, ijw };
+
+/// "iWmo 3.2" or "iJw 3.2".
+std::string_view standard_name(Standard s);
+/// "wmo" or "jw": the word of `--standard` and of the ledger's domain column.
+std::string_view standard_key(Standard s);
+/// The standard for "wmo"/"iwmo" or "jw"/"ijw" (any case); nullopt otherwise.
+std::optional<Standard> standard_from_key(std::string_view key);
+
+/// Message types istd knows by namespace: the 14 of iWmo 3.2 and the 14 of iJw 3.2.
 enum class MessageType {
   unknown,
   WMO301, WMO302, WMO305, WMO306, WMO307, WMO308,
   WMO315, WMO316, WMO317, WMO318, WMO319, WMO320,
   WMO323, WMO325,
+  JW301, JW302, JW305, JW306, JW307, JW308,
+  JW315, JW316, JW317, JW318, JW319, JW320,
+  JW323, JW325,
 };
 
-/// "WMO305", or "" for unknown.
+/// "WMO305" / "JW305", or "" for unknown.
 std::string_view to_string(MessageType t);
-/// The BerichtCode of a type ("418" for WMO305), "" for unknown.
+/// The BerichtCode of a type ("418" for WMO305, "438" for JW305), "" for unknown.
 std::string_view bericht_code(MessageType t);
-/// Dutch name of the message, e.g. "Start Wmo-ondersteuning".
+/// Dutch name of the message, e.g. "Start Wmo-ondersteuning", "Start Jeugdhulp".
 std::string_view description(MessageType t);
-/// Type for a root-element namespace URI; unknown when not an iWmo 3.2 message namespace.
+/// Type for a root-element namespace URI; unknown when not an iWmo 3.2 or iJw 3.2 message
+/// namespace.
 MessageType type_from_namespace(std::string_view ns);
 /// The namespace URI of a message type.
 std::string namespace_of(MessageType t);
+/// The standard a (known) type belongs to.
+Standard standard_of(MessageType t);
+/// The message's number in the exchange, the same in both standards: 305 for WMO305 and
+/// JW305; 0 for unknown.
+int number(MessageType t);
+/// True when the type's number is one of `numbers` (`number_in(t, {305, 307})`).
+inline bool number_in(MessageType t, std::initializer_list<int> numbers) {
+  const int n = number(t);
+  for (int x : numbers)
+    if (x == n) return true;
+  return false;
+}
+/// The type with that number in that standard (unknown when there is none).
+MessageType type_of(Standard s, int number);
+/// The basisschema namespace of a standard.
+std::string_view basisschema_namespace(Standard s);
 inline constexpr std::string_view kBasisschemaNamespace =
     "http://www.istandaarden.nl/iwmo/3_2/basisschema/schema";
-/// True for the types istd validates and models (every iWmo 3.2 message type).
+/// True for the types istd validates and models (every type of both standards).
 bool is_supported(MessageType t);
 
 // ---------------------------------------------------------------------------------------------
@@ -288,6 +321,11 @@ struct Verzoek {
 struct Antwoord {
   NodeId node = kNoNode;
   Text referentie_aanbieder, verzoek_antwoord, reden_afwijzing_verzoek;
+  /// iJw only: `Woonplaatsbeginsel` (present exactly when RedenAfwijzingVerzoek is 8) and the
+  /// municipality responsible under it; in a JW320 it carries its own RetourCodes.
+  NodeId woonplaatsbeginsel = kNoNode;
+  Text woonplaatsbeginsel_gemeente;
+  RetourCodes woonplaatsbeginsel_retourcodes;
   RetourCodes retourcodes;  ///< 320 only
   bool present() const { return node != kNoNode; }
 };
@@ -315,6 +353,7 @@ struct Client {
   NodeId stop_producten = kNoNode;
   std::vector<StopProduct> stops;
   // 315/316
+  Text gezagsdrager_bekend;  ///< iJw only: the provider already knows the gezagsdrager (1 ja, 2 nee)
   NodeId aangevraagde_producten = kNoNode;
   std::vector<AangevraagdProduct> aangevraagd;
   // 317/318

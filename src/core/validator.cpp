@@ -19,7 +19,7 @@
 #include <system_error>
 #include <xercesc/framework/MemBufInputSource.hpp>
 #include <xercesc/framework/XMLGrammarPoolImpl.hpp>
-#include <xercesc/sax/EntityResolver.hpp>
+#include <xercesc/parsers/SAX2XMLReaderImpl.hpp>
 #include <xercesc/sax/Locator.hpp>
 #include <xercesc/sax/SAXParseException.hpp>
 #include <xercesc/sax2/Attributes.hpp>
@@ -29,7 +29,9 @@
 #include <xercesc/util/BinInputStream.hpp>
 #include <xercesc/util/OutOfMemoryException.hpp>
 #include <xercesc/util/SecurityManager.hpp>
+#include <xercesc/util/XMLEntityResolver.hpp>
 #include <xercesc/util/XMLException.hpp>
+#include <xercesc/util/XMLResourceIdentifier.hpp>
 #include <xercesc/util/XMLUni.hpp>
 #include <xercesc/validators/common/Grammar.hpp>
 
@@ -121,20 +123,42 @@ class ChunkedSource : public InputSource {
   std::size_t chunk_;
 };
 
+/// " (iWmo 3.1?)" for a namespace of another release of a standard istd knows, else "".
+std::string release_named(std::string_view ns) {
+  for (std::string_view std_part : {"iwmo/", "ijw/"}) {
+    const auto at = ns.find(std::string("istandaarden.nl/") + std::string(std_part));
+    if (at == std::string_view::npos) continue;
+    std::string_view rest = ns.substr(at + 16 + std_part.size());
+    const auto slash = rest.find('/');
+    std::string release(rest.substr(0, slash));
+    for (auto& c : release)
+      if (c == '_') c = '.';
+    if (release.empty() || release == "3.2") return {};
+    return fmt::format(" (an {} {} message?)", std_part == "iwmo/" ? "iWmo" : "iJw", release);
+  }
+  return {};
+}
+
 /// Thrown from handler callbacks to stop parsing this message (the finding is recorded first).
 struct StopParsing {};
 
 /// Serves the bundle's schema files to Xerces while grammars are compiled; refuses everything
-/// else (no file or network access on behalf of an instance document).
-class BundleResolver : public EntityResolver {
+/// else (no file or network access on behalf of an instance document). An xs:import is resolved
+/// by its namespace: each standard has its own basisschema.xsd.
+class BundleResolver : public XMLEntityResolver {
  public:
   explicit BundleResolver(const SchemaBundle& b) : bundle_(b) {}
-  InputSource* resolveEntity(const XMLCh* const, const XMLCh* const system_id) override {
-    if (!serving_) return refuse();
-    std::string sys = utf8(system_id);
-    auto slash = sys.find_last_of("/\\");
-    std::string name = slash == std::string::npos ? sys : sys.substr(slash + 1);
-    const auto* f = bundle_.find(name);
+  InputSource* resolveEntity(XMLResourceIdentifier* id) override {
+    if (!serving_ || !id) return refuse();
+    const SchemaBundle::File* f = nullptr;
+    if (id->getResourceIdentifierType() == XMLResourceIdentifier::SchemaImport &&
+        id->getNameSpace() && *id->getNameSpace())
+      f = bundle_.by_namespace(utf8(id->getNameSpace()));
+    if (!f && id->getSystemId()) {
+      std::string sys = utf8(id->getSystemId());
+      auto slash = sys.find_last_of("/\\");
+      f = bundle_.find(slash == std::string::npos ? sys : sys.substr(slash + 1));
+    }
     if (!f) return refuse();
     return new MemBufInputSource(reinterpret_cast<const XMLByte*>(f->bytes.data()), f->bytes.size(),
                                  xc(to_xmlch(f->name)), false);
@@ -214,7 +238,11 @@ struct Validator::Impl : public DefaultHandler {
     r.setFeature(XMLUni::fgXercesIdentityConstraintChecking, false);  // iWmo XSDs declare none
     security.setEntityExpansionLimit(100);
     r.setProperty(XMLUni::fgXercesSecurityManager, &security);
-    r.setEntityResolver(&resolver);
+    // The factory's reader is a SAX2XMLReaderImpl; only that class takes an XMLEntityResolver,
+    // which is told the namespace of an xs:import.
+    auto* impl = dynamic_cast<SAX2XMLReaderImpl*>(&r);
+    if (!impl) throw ConfigError("the XML parser does not support schema resolution by namespace");
+    impl->setXMLEntityResolver(&resolver);
 
     // Compile every schema of the bundle into this worker's pool, then lock it.
     GrammarErrors errs;
@@ -299,30 +327,33 @@ struct Validator::Impl : public DefaultHandler {
       finding_nodes.clear();
       xsd_errors = 0;
       if (type == model::MessageType::unknown) {
-        if (ns.find("istandaarden.nl/ijw/") != std::string::npos)
-          stop("XSD", fmt::format("namespace '{}' is an iJw (Jeugdwet) message, not an iWmo 3.2 "
-                                  "message; send it to the iJw process",
-                                  ns));
-        if (ns.find("istandaarden.nl/iwmo/") != std::string::npos)
-          stop("XSD", fmt::format("namespace '{}' is not an iWmo 3.2 message namespace (another "
-                                  "release of iWmo?); expected "
-                                  "http://www.istandaarden.nl/iwmo/3_2/wmoNNN/schema",
-                                  ns));
-        stop("XSD", fmt::format("root element '{}' in namespace '{}' is not an iWmo 3.2 message; "
-                                "expected 'Bericht' in http://www.istandaarden.nl/iwmo/3_2/"
-                                "wmoNNN/schema",
+        if (ns.find("istandaarden.nl/iwmo/") != std::string::npos ||
+            ns.find("istandaarden.nl/ijw/") != std::string::npos)
+          stop("XSD", fmt::format("namespace '{}' is not an iWmo 3.2 or iJw 3.2 message "
+                                  "namespace{}; expected "
+                                  "http://www.istandaarden.nl/iwmo/3_2/wmoNNN/schema or "
+                                  "http://www.istandaarden.nl/ijw/3_2/jwNNN/schema",
+                                  ns, release_named(ns)));
+        stop("XSD", fmt::format("root element '{}' in namespace '{}' is not an iWmo 3.2 or iJw "
+                                "3.2 message; expected 'Bericht' in "
+                                "http://www.istandaarden.nl/iwmo/3_2/wmoNNN/schema or "
+                                "http://www.istandaarden.nl/ijw/3_2/jwNNN/schema",
                                 name, ns.empty() ? "(none)" : ns));
       }
-      if (!model::is_supported(type))
-        stop("XSD", fmt::format("{} ({}) is an iWmo 3.2 message that istd does not handle yet; "
-                                "istd handles WMO301, 302, 305, 306, 307, 308, 323 and 325",
-                                model::to_string(type), model::description(type)));
+      if (options.standard && model::standard_of(type) != *options.standard)
+        stop("STANDARD",
+             fmt::format("{} is an {} message ({}); this run takes only {} messages "
+                         "(--standard {})",
+                         model::to_string(type), model::standard_name(model::standard_of(type)),
+                         model::description(type), model::standard_name(*options.standard),
+                         model::standard_key(*options.standard)));
       if (!bundle->message_schema(type))
-        stop("XSD", fmt::format("the schema bundle {} has no schema for {}", bundle->dir().string(),
-                                model::to_string(type)));
+        stop("XSD", fmt::format("the schema bundle {} has no schema for {} ({})",
+                                bundle->dir().string(), model::to_string(type),
+                                model::standard_name(model::standard_of(type))));
       if (name != "Bericht")
-        stop("XSD", fmt::format("root element is '{}'; an iWmo message's root element is "
-                                "'Bericht'",
+        stop("XSD", fmt::format("root element is '{}'; an iWmo or iJw message's root element "
+                                "is 'Bericht'",
                                 name));
     }
     builder->start_element(name, cur_line(), cur_col());

@@ -35,6 +35,8 @@ struct ValidateOptions {
   /// For tests: hand the parser at most this many bytes per read (0 = all at once), so the
   /// "grind" tests can check that results do not depend on how input arrives.
   std::size_t input_chunk = 0;
+  /// `--standard`: only messages of this standard are taken; others get finding STANDARD.
+  std::optional<model::Standard> standard;
 };
 
 struct ValidationResult {

@@ -26,7 +26,7 @@ add_test(NAME cli_validate_golden_sample
           -DEXPECT_RC=0 -DEXPECT_FILE=${CMAKE_CURRENT_LIST_DIR}/validate/messages.jsonl
           -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
 set_tests_properties(cli_validate_golden_sample PROPERTIES
-  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas")
 # Output order stays the input order with several workers.
 add_test(NAME cli_validate_golden_sample_j2
   COMMAND ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd>
@@ -35,7 +35,7 @@ add_test(NAME cli_validate_golden_sample_j2
           -DEXPECT_RC=0 -DEXPECT_FILE=${CMAKE_CURRENT_LIST_DIR}/validate/messages.jsonl
           -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
 set_tests_properties(cli_validate_golden_sample_j2 PROPERTIES
-  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas")
 # Directories are read recursively in path order, component by component ("a/" before "a-b/"
 # before "a.xml" before "ab/"), whatever order the file system lists them in.
 add_test(NAME cli_validate_directory_order
@@ -45,7 +45,7 @@ add_test(NAME cli_validate_directory_order
           -DEXPECT_RC=1 -DEXPECT_FILE=${CMAKE_CURRENT_LIST_DIR}/validate/input_order.jsonl
           -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
 set_tests_properties(cli_validate_directory_order PROPERTIES
-  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas")
 # The README's main job: ingest + reconcile of fixtures/sample, every output file against
 # tests/cli/sample_month/ and the hand-checked facts of fixtures/sample/README.md.
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
@@ -53,7 +53,7 @@ add_test(NAME cli_sample_month_golden
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/sample_month_test.py
           $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_sample_month_golden PROPERTIES
-  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas")
 # The istd binary runs on jemalloc when it was linked with it (src/CMakeLists.txt): jemalloc
 # prints its statistics at exit when asked to.
 if(ISTD_JEMALLOC AND ISTD_JEMALLOC_LIBRARY AND NOT ISTD_SANITIZE)
@@ -75,7 +75,7 @@ add_test(NAME cli_reconcile_bad_amounts
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/reconcile_bad_amounts_test.py
           $<TARGET_FILE:istd>)
 set_tests_properties(cli_reconcile_bad_amounts PROPERTIES
-  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas")
 # Every --help is self-contained: examples at the end, no references to documents outside the
 # project (tests/cli/help_text_test.cmake).
 add_test(NAME cli_help_self_contained
@@ -92,14 +92,14 @@ add_test(NAME cli_progress
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/progress_test.py
           $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_progress PROPERTIES
-  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas")
 # istd cak: a crash between writing an export and recording it neither loses nor repeats a
 # line; --export N writes an export again byte for byte.
 add_test(NAME cli_cak_kill
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/cak_kill_test.py
           $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_cak_kill PROPERTIES
-  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas")
 # istd ingest loses nothing: two different files over the 25 MB limit are both quarantined byte
 # for byte (with a .reason naming limit and size), a copy is a duplicate, a rerun changes
 # nothing; standard input over the limit is kept whole; inputs that cannot be read (a dangling
@@ -108,4 +108,4 @@ add_test(NAME cli_ingest_oversize_and_unreadable
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/oversize_inputs_test.py
           $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_ingest_oversize_and_unreadable PROPERTIES
-  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2" TIMEOUT 600)
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas" TIMEOUT 600)

@@ -10,3 +10,12 @@ add_test(NAME conformance_iwmo
           --ours ${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2
           --fixtures ${PROJECT_SOURCE_DIR}/fixtures/messages)
 set_tests_properties(conformance_iwmo PROPERTIES LABELS "conformance" TIMEOUT 300)
+
+# iJw 3.2: our schemas/ijw-3.2 against the official iJw 3.2 XSDs ($ISTD_REFERENCE_DIR/ijw-3.2) on
+# fixtures/messages-ijw, the official iJw examples and generated variants. Uses xmllint (installed by
+# tools/install-deps.sh), not the istd binary. FAILS (does not skip) when ISTD_REFERENCE_DIR is unset.
+add_test(NAME conformance_ijw
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/run_conformance_ijw.py
+          --ours ${PROJECT_SOURCE_DIR}/schemas/ijw-3.2
+          --fixtures ${PROJECT_SOURCE_DIR}/fixtures/messages-ijw)
+set_tests_properties(conformance_ijw PROPERTIES LABELS "conformance" TIMEOUT 300)

@@ -175,8 +175,10 @@ def date_cases(name, n=0):
     ]
 
 
-def header_cases(code, gemeente_field, agb_field):
-    wrong = {'414': '415', '415': '414', '418': '419', '419': '418', '420': '421', '421': '420',
+def header_cases(code, gemeente_field, agb_field, wrong=None):
+    """Header cases of a message with BerichtCode code; wrong is another message's code (default: the
+    iWmo heen/retour partner of code)."""
+    wrong = wrong or {'414': '415', '415': '414', '418': '419', '419': '418', '420': '421', '421': '420',
              '444': '445', '445': '444', '480': '481', '481': '480', '482': '483', '483': '482',
              '484': '485', '485': '484'}[code]
     return [
@@ -947,12 +949,13 @@ def slug(s):
     return re.sub(r'[^A-Za-z0-9.-]+', '-', s).strip('-')
 
 
-def generate(fixtures_dir, out_dir):
+def generate(fixtures_dir, out_dir, items=None):
+    """Write the variants of items (default: plan()) to out_dir; returns (manifest, skipped)."""
     os.makedirs(out_dir, exist_ok=True)
     manifest = []
     skipped = []
     seen = set()
-    for msg, fixture, cases in plan():
+    for msg, fixture, cases in (plan() if items is None else items):
         path = os.path.join(fixtures_dir, fixture)
         with open(path, encoding='utf-8') as f:
             base = f.read()

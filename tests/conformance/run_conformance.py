@@ -213,19 +213,20 @@ def run_istd(istd, schemas, files):
     return res
 
 
-def _root_type(path):
+def _root_type(path, ns_re=NS_RE):
     with open(path, 'rb') as f:
         head = f.read(4096).decode('utf-8', 'replace')
-    m = NS_RE.search(head)
+    m = ns_re.search(head)
     return m.group(2) if m else None
 
 
-def run_xmllint(xmllint, schemas, files):
+def run_xmllint(xmllint, schemas, files, ns_re=NS_RE, stem='WMO'):
+    """xmllint verdicts; the schema is schemas/{stem}NNN.xsd, NNN from the root namespace (ns_re group 2)."""
     res = {}
     groups = {}
     for f in files:
-        t = _root_type(f)
-        xsd = os.path.join(schemas, f'WMO{t}.xsd') if t else None
+        t = _root_type(f, ns_re)
+        xsd = os.path.join(schemas, f'{stem}{t}.xsd') if t else None
         if not xsd or not os.path.isfile(xsd):
             res[f] = Verdict(False, 'no schema for the root element namespace')
             continue

@@ -22,7 +22,7 @@ foreach(name ${ISTD_FUZZ_TARGETS})
     endif()
     target_link_libraries(${tgt} PRIVATE istd::core istd::server XercesC::XercesC)
     target_compile_definitions(${tgt} PRIVATE
-      ISTD_FUZZ_SCHEMAS="${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2")
+      ISTD_FUZZ_SCHEMAS="${PROJECT_SOURCE_DIR}/schemas")
     istd_target_warnings(${tgt})
   endforeach()
   set(_inputs ${_fuzz_dir}/${name}/corpus)

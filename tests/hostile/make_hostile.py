@@ -49,7 +49,8 @@ def msg319(antwoord='2', reden='', ns='http://www.istandaarden.nl/iwmo/3_2/wmo31
 '''
 
 
-def msg305(ns=NS305, basis=BASIS, code='418', achternaam='Vries', root='Bericht', root_attrs=''):
+def msg305(ns=NS305, basis=BASIS, code='418', achternaam='Vries', root='Bericht', root_attrs='',
+           categorie='01', product='01A11'):
     """A WMO305 that is XSD-valid and passes the level-2 rules (with the defaults)."""
     return f'''<?xml version="1.0" encoding="UTF-8"?>
 <{root} xmlns="{ns}" xmlns:iwmo="{basis}"{root_attrs}>
@@ -70,8 +71,8 @@ def msg305(ns=NS305, basis=BASIS, code='418', achternaam='Vries', root='Bericht'
       <StartProduct>
         <ToewijzingNummer>300201</ToewijzingNummer>
         <Product>
-          <iwmo:Categorie>01</iwmo:Categorie>
-          <iwmo:Code>01A11</iwmo:Code>
+          <iwmo:Categorie>{categorie}</iwmo:Categorie>
+          <iwmo:Code>{product}</iwmo:Code>
         </Product>
         <ToewijzingIngangsdatum>2025-04-01</ToewijzingIngangsdatum>
         <Begindatum>2025-04-03</Begindatum>
@@ -138,6 +139,21 @@ def main(argv):
     files['ijw305.xml'] = msg305(ns='http://www.istandaarden.nl/ijw/3_2/jw305/schema',
                                  basis='http://www.istandaarden.nl/ijw/3_2/basisschema/schema',
                                  code='438').encode('utf-8')
+    # iJw: a valid JW305, one whose basisschema elements are in the iWmo basisschema namespace,
+    # and the hostile ones in the iJw namespaces.
+    NSJW305 = 'http://www.istandaarden.nl/ijw/3_2/jw305/schema'
+    BASISJW = 'http://www.istandaarden.nl/ijw/3_2/basisschema/schema'
+    files['jw305-valid.xml'] = msg305(ns=NSJW305, basis=BASISJW, code='438', categorie='45',
+                                      product='45A03').encode('utf-8')
+    files['jw305-iwmo-basisschema.xml'] = msg305(ns=NSJW305, code='438', categorie='45',
+                                                 product='45A03').encode('utf-8')
+    files['jw305-doctype.xml'] = with_doctype(
+        msg305(ns=NSJW305, basis=BASISJW, code='438', categorie='45', product='45A03'),
+        '<!DOCTYPE Bericht [\n  <!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>').encode('utf-8')
+    jw305 = msg305(ns=NSJW305, basis=BASISJW, code='438', categorie='45', product='45A03')
+    files['jw305-truncated.xml'] = jw305.encode('utf-8')[:len(jw305) // 2]
+    files['jw305-ijw33.xml'] = msg305(ns='http://www.istandaarden.nl/ijw/3_3/jw305/schema',
+                                      basis=BASISJW, code='438').encode('utf-8')
     files['wmo315.xml'] = msg305(ns='http://www.istandaarden.nl/iwmo/3_2/wmo315/schema', code='444').encode('utf-8')
     files['wrong-root.xml'] = msg305(root='Foo').encode('utf-8')
     # The request/answer types: the same hostility, and a 319 of another release.

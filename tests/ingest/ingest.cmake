@@ -5,7 +5,7 @@ if(Python3_Interpreter_FOUND)
   add_test(NAME ingest_kill_test
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/kill_test.py
             --istd $<TARGET_FILE:istd>
-            --schemas ${PROJECT_SOURCE_DIR}/schemas/iwmo-3.2
+            --schemas ${PROJECT_SOURCE_DIR}/schemas
             --source ${PROJECT_SOURCE_DIR})
   set_tests_properties(ingest_kill_test PROPERTIES LABELS "slow" TIMEOUT 600 RUN_SERIAL TRUE)
 endif()

@@ -15,7 +15,7 @@ inline std::filesystem::path test_data(const std::string& rel) { return std::fil
 /// Our schema bundle ($ISTD_SCHEMAS overrides it, e.g. to try another bundle).
 inline std::filesystem::path schema_dir() {
   const char* e = std::getenv("ISTD_SCHEMAS");
-  return e && *e ? std::filesystem::path(e) : source_dir() / "schemas" / "iwmo-3.2";
+  return e && *e ? std::filesystem::path(e) : source_dir() / "schemas";
 }
 
 /// $ISTD_REFERENCE_DIR, or empty when unset.

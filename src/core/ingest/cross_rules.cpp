@@ -396,7 +396,7 @@ std::vector<Finding> check_header(const Ledger& l, const Message& m, model::Date
 
 CrossResult apply_startstop(Ledger& l, const Message& m, MessageId id,
                             const std::set<std::string>& taakgericht) {
-  if (m.type == model::MessageType::WMO305) return apply_305(l, m, id, taakgericht);
+  if (model::number(m.type) == 305) return apply_305(l, m, id, taakgericht);
   return apply_307(l, m, id, taakgericht);
 }
 

@@ -44,21 +44,17 @@ constexpr const char* kTmpSuffix = ".istd-tmp";
 
 /// The retours of 301/305/307/315/317/319 (sent back to the heenbericht's Afzender).
 bool is_answer_retour(MessageType t) {
-  return t == MessageType::WMO302 || t == MessageType::WMO306 || t == MessageType::WMO308 ||
-         t == MessageType::WMO316 || t == MessageType::WMO318 || t == MessageType::WMO320;
+  return model::number_in(t, {302, 306, 308, 316, 318, 320});
 }
-bool is_retour_type(MessageType t) { return is_answer_retour(t) || t == MessageType::WMO325; }
+bool is_retour_type(MessageType t) { return is_answer_retour(t) || model::number(t) == 325; }
 bool is_heen_type(MessageType t) {
-  return t == MessageType::WMO301 || t == MessageType::WMO305 || t == MessageType::WMO307 ||
-         t == MessageType::WMO315 || t == MessageType::WMO317 || t == MessageType::WMO319 ||
-         t == MessageType::WMO323;
+  return model::number_in(t, {301, 305, 307, 315, 317, 319, 323});
 }
 /// Messages the side running istd sends itself: a gemeente its 301 and 319, a provider its 305,
 /// 307, 315 and 317. They are answered by the other party's retour, not by istd.
 bool is_own_message(Side side, MessageType t) {
-  if (side == Side::gemeente) return t == MessageType::WMO301 || t == MessageType::WMO319;
-  return t == MessageType::WMO305 || t == MessageType::WMO307 || t == MessageType::WMO315 ||
-         t == MessageType::WMO317;
+  if (side == Side::gemeente) return model::number_in(t, {301, 319});
+  return model::number_in(t, {305, 307, 315, 317});
 }
 
 std::string basename_of(const std::string& source) {
@@ -947,7 +943,7 @@ struct Ingestor::Impl {
     if (h.bericht_identificatie != model::kNoNode)
       f.paths.push_back(m.path(h.bericht_identificatie));
     std::optional<ledger::MessageRecord> heen;
-    for (auto& r : ledger.inputs_by_key(model::bericht_code(MessageType::WMO301), h.afzender.value,
+    for (auto& r : ledger.inputs_by_key(model::bericht_code(model::type_of(model::standard_of(m.type), 301)), h.afzender.value,
                                         h.identificatie.value))
       if (r.dagtekening == h.dagtekening.value && r.verdict == Verdict::accepted) heen = r;
     if (!heen) {
@@ -974,7 +970,8 @@ struct Ingestor::Impl {
     o.duplicate = true;
     o.message_id = d.id;
     o.accepted = d.verdict == Verdict::accepted;
-    o.quarantined = d.verdict == Verdict::quarantined;
+    // An own message refused before sending is recorded as rejected but lies in quarantine.
+    o.quarantined = d.verdict == Verdict::quarantined || d.route_path.starts_with("quarantine/");
     o.route = d.route_path;
     if (auto rep = ledger.reply_of(d.id)) o.retour = rep->route_path;
     // It counts towards the batch like any other message: returning without that left the
@@ -1067,7 +1064,7 @@ struct Ingestor::Impl {
 
     if (is_retour_type(m->type)) {
       // A rejecting 302 takes the own 301 out of force (--rejected-301), in this transaction.
-      if (m->type == MessageType::WMO302 && opt.side == Side::gemeente &&
+      if (model::number(m->type) == 302 && opt.side == Side::gemeente &&
           opt.rejected_301 == Rejected301::withdraw && rejects(*m))
         withdraw_rejected_301(o, *m);
       auto n = input_row(*m, bytes, source);
@@ -1088,7 +1085,7 @@ struct Ingestor::Impl {
     std::vector<Finding> header;
     if (!level2) header = check_header(ledger, *m, opt.today);
 
-    if (m->type == MessageType::WMO323) {
+    if (model::number(m->type) == 323) {
       std::vector<std::string> intake;
       int level = 0;
       if (level2) {
@@ -1107,7 +1104,7 @@ struct Ingestor::Impl {
     // An own message (a gemeente's 301/319, a provider's 305/307/315/317) is checked before it
     // is sent: refused, it stays home; accepted, the other party writes its retour.
     const bool own_message = is_own_message(opt.side, m->type);
-    const std::string own_type(model::to_string(m->type).substr(3));
+    const std::string own_type = std::to_string(model::number(m->type));
     const std::string route_wanted =
         fmt::format("{}/{}/{}", party_of(*m), model::to_string(m->type), basename_of(source));
 
@@ -1147,10 +1144,10 @@ struct Ingestor::Impl {
       n.verdict = Verdict::accepted;
       n.route_path = route_wanted;
       const MessageId id = ledger.add_message_unique_route(n);
-      switch (m->type) {
-        case MessageType::WMO301: cross = apply_allocations(ledger, *m, id); break;
-        case MessageType::WMO305:
-        case MessageType::WMO307: cross = apply_startstop(ledger, *m, id, opt.taakgericht); break;
+      switch (model::number(m->type)) {
+        case 301: cross = apply_allocations(ledger, *m, id); break;
+        case 305:
+        case 307: cross = apply_startstop(ledger, *m, id, opt.taakgericht); break;
         default: cross = apply_requests(ledger, *m, id); break;
       }
       for (auto& f : cross.findings) o.result.findings.push_back(f);
@@ -1190,7 +1187,7 @@ struct Ingestor::Impl {
     RetourContent c;
     c.header_codes = {"0200"};
     c.with_client = true;
-    if (m->type == MessageType::WMO319) {
+    if (model::number(m->type) == 319) {
       // The 320 copies the Antwoord, the one class under the root: its codes are the root's.
       c.client_codes = cross.class_codes.empty() ? std::vector<std::string>{}
                                                  : cross.class_codes.front();

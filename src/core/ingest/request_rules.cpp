@@ -109,7 +109,7 @@ CrossResult apply_315(Ledger& l, const Message& m, MessageId id) {
                         /*check_open=*/true);
   if (r.rejected()) return r;
   for (const auto& ap : aps)
-    l.add_request({0, id, "WMO315", gemeente, agb, bsn, ap.referentie_aanbieder.value,
+    l.add_request({0, id, std::string(model::to_string(m.type)), gemeente, agb, bsn, ap.referentie_aanbieder.value,
                    m.header.dagtekening.value, summary_315(ap), {}});
   return r;
 }
@@ -288,7 +288,7 @@ CrossResult apply_317(Ledger& l, const Message& m, MessageId id) {
     periods.push_back(std::move(p));
   }
   if (r.rejected()) return r;
-  l.add_request({0, id, "WMO317", gemeente, agb, bsn, v.referentie_aanbieder.value, dag,
+  l.add_request({0, id, std::string(model::to_string(m.type)), gemeente, agb, bsn, v.referentie_aanbieder.value, dag,
                  summary_317(v), {}});
   return r;
 }
@@ -345,10 +345,10 @@ CrossResult apply_319(Ledger& l, const Message& m, MessageId id) {
 }  // namespace
 
 CrossResult apply_requests(Ledger& l, const Message& m, MessageId id) {
-  switch (m.type) {
-    case model::MessageType::WMO315: return apply_315(l, m, id);
-    case model::MessageType::WMO317: return apply_317(l, m, id);
-    case model::MessageType::WMO319: return apply_319(l, m, id);
+  switch (model::number(m.type)) {
+    case 315: return apply_315(l, m, id);
+    case 317: return apply_317(l, m, id);
+    case 319: return apply_319(l, m, id);
     default: return {};
   }
 }

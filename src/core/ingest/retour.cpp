@@ -4,6 +4,8 @@
 #include "core/ingest/retour.hpp"
 
 #include <map>
+
+#include <fmt/format.h>
 #include <string_view>
 
 #include "core/rules/rules.hpp"
@@ -14,13 +16,9 @@ namespace istd::ingest {
 using model::MessageType;
 
 MessageType retour_type(MessageType heen) {
-  switch (heen) {
-    case MessageType::WMO301: return MessageType::WMO302;
-    case MessageType::WMO305: return MessageType::WMO306;
-    case MessageType::WMO307: return MessageType::WMO308;
-    case MessageType::WMO315: return MessageType::WMO316;
-    case MessageType::WMO317: return MessageType::WMO318;
-    case MessageType::WMO319: return MessageType::WMO320;
+  switch (model::number(heen)) {
+    case 301: case 305: case 307: case 315: case 317: case 319:
+      return model::type_of(model::standard_of(heen), model::number(heen) + 1);
     default: return MessageType::unknown;
   }
 }
@@ -37,7 +35,8 @@ bool is_product_class(std::string_view local) {
 }
 // The classes that carry their own RetourCodes in the retours (2.7).
 bool is_class(std::string_view local) {
-  return local == "Relatie" || local == "Contact" || is_product_class(local);
+  return local == "Relatie" || local == "Contact" || local == "Woonplaatsbeginsel" ||
+         is_product_class(local);
 }
 
 void write_codes(std::string& out, int depth, std::string_view prefix,
@@ -242,13 +241,15 @@ class ClientCopier {
 std::string build_retour(const model::Message& heen, std::string_view original,
                          const RetourContent& c) {
   const MessageType rt = retour_type(heen.type);
-  const std::string name(model::to_string(rt));                // "WMO306"
-  std::string p = "wmo" + name.substr(3);                       // "wmo306"
+  const auto standard = model::standard_of(rt);
+  // Prefixes as in the official examples: "wmo306"/"jw306" and "iwmo"/"ijw".
+  const std::string p = fmt::format("{}{}", model::standard_key(standard), model::number(rt));
   const std::string ns = model::namespace_of(rt);
-  const std::string b = "iwmo";
+  const std::string b = standard == model::Standard::iwmo ? "iwmo" : "ijw";
   const auto& h = heen.header;
   util::XmlWriter w;
-  w.open(p + ":Bericht", {{"xmlns:" + p, ns}, {"xmlns:" + b, std::string(model::kBasisschemaNamespace)}});
+  w.open(p + ":Bericht",
+         {{"xmlns:" + p, ns}, {"xmlns:" + b, std::string(model::basisschema_namespace(standard))}});
   w.open(p + ":Header");
   w.leaf(p + ":BerichtCode", model::bericht_code(rt));
   w.leaf(p + ":BerichtVersie", h.berichtversie.value);

@@ -98,7 +98,11 @@ std::vector<Rule> make_table() {
        k301 | k315 | k317,
        "Einddatum on or after the corresponding begin date",
        cs003},
-      {"CS050", r, k301, "NaamGebruik: 1-4 with a Partnernaam, 1 without one", cs050},
+      {"CS050",
+       r,
+       k301,
+       "NaamGebruik: 1-4 with a Partnernaam; without one 1 (iJw: 1 or 6)",
+       cs050},
       {"CS058", r, k305 | k307, "StatusAanlevering: 1 or 3", cs058},
       {"CS089", r, k301, "Adres: LandCode NL requires a Dutch Postcode (1234AB)", cs089},
       {"CS100",
@@ -161,6 +165,24 @@ std::vector<Rule> make_table() {
        k301,
        "ToegewezenProduct: no overlapping allocations of the same product",
        tr302},
+      {"CS318",
+       r,
+       k301,
+       "Client: NaamGebruik 6 (niet-natuurlijk persoon) is not allowed",
+       cs318,
+       kIjw},
+      {"TR377",
+       r,
+       k319,
+       "Antwoord: RedenAfwijzingVerzoek 8 requires the class Woonplaatsbeginsel",
+       tr377,
+       kIjw},
+      {"TR409",
+       r,
+       k319,
+       "Antwoord: Woonplaatsbeginsel only with RedenAfwijzingVerzoek 8",
+       tr409,
+       kIjw},
       {"TR315", r, k323, "VorigReferentieNummer unique within the message", tr315},
       {"TR316", r, k323, "No credit of a line of the same message", tr316},
       {"TR319", r, k323, "ProductPeriode not after the DeclaratiePeriode", tr319},
@@ -193,16 +215,33 @@ std::vector<Rule> make_table() {
   };
 }
 
+/// Not a rule of the official validation: the warning for a Woonplaatsbeginsel without
+/// RedenAfwijzingVerzoek, which IV095 forbids but the validation lets pass.
+const Rule& iv095_rule() {
+  static const Rule rule{"IV095", "", k319,
+                         "Antwoord: Woonplaatsbeginsel without RedenAfwijzingVerzoek (warning)",
+                         detail::iv095, kIjw};
+  return rule;
+}
+
 }  // namespace
+
+bool Rule::applies_to(MessageType t) const {
+  const auto s = model::standard_of(t) == model::Standard::iwmo ? kIwmo : kIjw;
+  return (standards & s) && (types & type_bit(model::type_of(model::Standard::iwmo, model::number(t))));
+}
 
 std::vector<MessageType> Rule::message_types() const {
   std::vector<MessageType> out;
-  for (auto t : {MessageType::WMO301, MessageType::WMO302, MessageType::WMO305, MessageType::WMO306,
-                 MessageType::WMO307, MessageType::WMO308, MessageType::WMO315, MessageType::WMO316,
-                 MessageType::WMO317, MessageType::WMO318, MessageType::WMO319, MessageType::WMO320,
-                 MessageType::WMO323, MessageType::WMO325})
-    if (types & type_bit(t)) out.push_back(t);
+  for (auto s : {model::Standard::iwmo, model::Standard::ijw})
+    for (int n : {301, 302, 305, 306, 307, 308, 315, 316, 317, 318, 319, 320, 323, 325})
+      if (applies_to(model::type_of(s, n))) out.push_back(model::type_of(s, n));
   return out;
+}
+
+std::string Rule::standards_text() const {
+  if (standards == kBothStandards) return "iWmo 3.2 and iJw 3.2";
+  return standards == kIwmo ? "iWmo 3.2" : "iJw 3.2";
 }
 
 const std::vector<Rule>& rule_table() {
@@ -242,6 +281,10 @@ std::vector<Finding> check(const model::Message& message) {
     if (!rule.applies_to(message.type)) continue;
     Emit emit(message, rule, out, primary);
     rule.check(message, emit);
+  }
+  if (iv095_rule().applies_to(message.type)) {
+    Emit emit(message, iv095_rule(), out, primary);
+    iv095_rule().check(message, emit);
   }
   if (out.size() < 2) return out;
   // Document order of the primary element (node ids are assigned in document order); the table

@@ -60,19 +60,31 @@ constexpr std::uint32_t type_bit(model::MessageType t) {
   return std::uint32_t{1} << static_cast<unsigned>(t);
 }
 
+/// Bits of `Rule::standards`.
+inline constexpr std::uint8_t kIwmo = 1;
+inline constexpr std::uint8_t kIjw = 2;
+inline constexpr std::uint8_t kBothStandards = kIwmo | kIjw;
+
 /// One level-2 rule of the standard.
 struct Rule {
   std::string_view code;        ///< "TR018"
   std::string_view retourcode;  ///< "0001" for every level-2 rule (IV032)
-  std::uint32_t types = 0;      ///< message types istd checks it on (bits of type_bit)
+  std::uint32_t types = 0;      ///< messages it is checked on: type_bit of the iWmo type
+                                ///< with the same number (WMO305 stands for JW305 too)
   std::string_view title;       ///< one line: what the rule requires
   CheckFn check = nullptr;
+  std::uint8_t standards = kBothStandards;  ///< kIwmo, kIjw or both
 
-  bool applies_to(model::MessageType t) const { return types & type_bit(t); }
+  bool applies_to(model::MessageType t) const;
+  /// The message types of both standards it is checked on.
   std::vector<model::MessageType> message_types() const;
+  /// "iWmo 3.2", "iJw 3.2" or "iWmo 3.2 and iJw 3.2".
+  std::string standards_text() const;
 };
 
-/// Every rule of trcdcs.xsl 2.10.5 (58), in the XSLT's order.
+/// Every rule of trcdcs.xsl 2.10.5 of both standards, in the XSLT's order: the 58 of iWmo
+/// 3.2, which iJw 3.2 shares (CS050, TR302, TR386 and TR410 check a little differently there),
+/// and the 3 that only iJw 3.2 has (CS318, TR377, TR409).
 const std::vector<Rule>& rule_table();
 
 /// The rule with this code, or nullptr.

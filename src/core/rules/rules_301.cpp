@@ -115,11 +115,16 @@ void cs003(const Message& m, Emit& emit) {
 }
 
 void cs050(const Message& m, Emit& emit) {
+  // Without a Partnernaam iWmo allows only 1 (eigen naam); iJw also 6 (niet-natuurlijk persoon,
+  // an organisation as voogd), which CS318 then forbids for the client itself.
+  const bool jw = model::standard_of(m.type) == model::Standard::ijw;
   auto one = [&](const model::Naam& n, auto&& who) {
     const Text& g = n.naamgebruik;
     if (!g.present()) return;
     const bool partner = n.partnernaam != model::kNoNode;
-    if (partner ? is_one_of(g, {"1", "2", "3", "4"}) : g.value == "1") return;
+    if (partner ? is_one_of(g, {"1", "2", "3", "4"})
+                : (g.value == "1" || (jw && g.value == "6")))
+      return;
     if (partner)
       emit({g.node, n.partnernaam},
            fmt::format("Naam of {}: NaamGebruik {} is not allowed; with a Partnernaam it is 1, 2, "
@@ -128,13 +133,23 @@ void cs050(const Message& m, Emit& emit) {
     else
       emit({g.node, n.node},
            fmt::format("Naam of {}: NaamGebruik {} requires a Partnernaam, which is not given; "
-                       "without a Partnernaam NaamGebruik is 1 (eigen naam). Add the Partnernaam "
-                       "or set NaamGebruik to 1 (CS050).",
-                       who(), shown(g)));
+                       "without a Partnernaam NaamGebruik is 1 (eigen naam){}. Add the "
+                       "Partnernaam or set NaamGebruik to 1 (CS050).",
+                       who(), shown(g),
+                       jw ? " or, for an organisation, 6 (niet-natuurlijk persoon)" : ""));
   };
   one(m.client.naam, [] { return std::string("the client"); });
   for (const auto& r : m.client.relatie)
     one(r.naam, [&] { return fmt::format("{} (Nummer {})", label(m, r.node), shown(r.nummer)); });
+}
+
+void cs318(const Message& m, Emit& emit) {
+  const Text& g = m.client.naam.naamgebruik;
+  if (!g.present() || g.value != "6") return;
+  emit({g.node},
+       "Naam of the client: NaamGebruik '6' (niet-natuurlijk persoon) is for an organisation, "
+       "for example one acting as voogd in a Relatie; the client is a person. Set the "
+       "client's NaamGebruik to 1-4 (CS318).");
 }
 
 void cs089(const Message& m, Emit& emit) {

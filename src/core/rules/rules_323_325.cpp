@@ -104,7 +104,7 @@ void cs325(const Message& m, Emit& emit) {
                      "Set DebetCredit to D (CS325).",
                      what()));
   };
-  const bool answer = m.type == model::MessageType::WMO325;
+  const bool answer = model::number(m.type) == 325;
   one(m.declaratie.totaal_ingediend, [] { return std::string("TotaalIngediendBedrag"); });
   for_each_prestatie(m, [&](const Prestatie& p) {
     one(p.ingediend_bedrag, [&] { return label(m, p.node) + ": IngediendBedrag"; });
@@ -176,7 +176,7 @@ void tr137(const Message& m, Emit& emit) {
           reversed && future ? m.header.dagtekening.node : model::kNoNode},
          fmt::format("{}: {}. Correct the period (TR137).", what(), why));
   };
-  if (m.type == model::MessageType::WMO323)
+  if (model::number(m.type) == 323)
     one(m.declaratie.declaratie_periode, [] { return std::string("DeclaratiePeriode"); });
   for_each_prestatie(m, [&](const Prestatie& p) {
     one(p.product_periode, [&] { return label(m, p.node) + ": ProductPeriode"; });

@@ -132,38 +132,38 @@ void tr134(const Message& m, Emit& emit) {
           "future.");
     });
   };
-  switch (m.type) {
-    case model::MessageType::WMO301:
+  switch (model::number(m.type)) {
+    case 301:
       geboorte();
       for (const auto& tp : m.client.toegewezen)
         one(
             tp.toewijzingsdatum, [&] { return label(m, tp.node) + ": Toewijzingsdatum"; },
             "an allocation cannot be fixed after the message was made.");
       break;
-    case model::MessageType::WMO315:
+    case 315:
       geboorte();
       break;
-    case model::MessageType::WMO305:
+    case 305:
       geboorte();
       for (const auto& sp : m.client.starts)
         one(
             sp.begindatum, [&] { return label(m, sp.node) + ": Begindatum"; },
             "a start of delivery cannot be reported for the future.");
       break;
-    case model::MessageType::WMO307:
+    case 307:
       geboorte();
       for (const auto& st : m.client.stops)
         one(
             st.einddatum, [&] { return label(m, st.node) + ": Einddatum"; },
             "a stop of delivery cannot be reported for the future.");
       break;
-    case model::MessageType::WMO323:
+    case 323:
       one(
           m.declaratie.declaratie_periode.begindatum,
           [] { return std::string("DeclaratiePeriode: Begindatum"); },
           "a month can only be claimed once it has begun.");
       [[fallthrough]];
-    case model::MessageType::WMO325:
+    case 325:
       for (const auto& c : m.declaratie.clienten)
         for (const auto& p : c.prestaties)
           one(
@@ -178,8 +178,8 @@ void tr134(const Message& m, Emit& emit) {
 
 void tr101(const Message& m, Emit& emit) {
   using model::MessageType;
-  switch (m.type) {
-    case MessageType::WMO301: {
+  switch (model::number(m.type)) {
+    case 301: {
       const auto& cs = m.client.contacten;
       tr101_siblings(
           m, emit, cs.size(), "Contact per Soort", [&](std::size_t i) { return cs[i].node; },
@@ -206,7 +206,7 @@ void tr101(const Message& m, Emit& emit) {
           });
       break;
     }
-    case MessageType::WMO305: {
+    case 305: {
       const auto& s = m.client.starts;
       auto k = [&](std::uint32_t i) {
         return std::make_tuple(key(s[i].begindatum), key(s[i].product.categorie),
@@ -223,7 +223,7 @@ void tr101(const Message& m, Emit& emit) {
           });
       break;
     }
-    case MessageType::WMO307: {
+    case 307: {
       const auto& s = m.client.stops;
       auto k = [&](std::uint32_t i) {
         return std::make_tuple(key(s[i].begindatum), key(s[i].einddatum),
@@ -242,7 +242,7 @@ void tr101(const Message& m, Emit& emit) {
           });
       break;
     }
-    case MessageType::WMO315: {
+    case 315: {
       const auto& a = m.client.aangevraagd;
       tr101_siblings(
           m, emit, a.size(), "AangevraagdProduct", [&](std::size_t i) { return a[i].node; },
@@ -257,7 +257,7 @@ void tr101(const Message& m, Emit& emit) {
           });
       break;
     }
-    case MessageType::WMO317: {
+    case 317: {
       // One Verzoek per message (the XSD), so only its product lists can hold duplicates.
       auto by_number = [&](const auto& list, std::string_view what) {
         tr101_siblings(
@@ -289,8 +289,8 @@ void tr101(const Message& m, Emit& emit) {
           });
       break;
     }
-    case MessageType::WMO323:
-    case MessageType::WMO325: {
+    case 323:
+    case 325: {
       const auto& cs = m.declaratie.clienten;
       tr101_siblings(
           m, emit, cs.size(), "Client", [&](std::size_t i) { return cs[i].node; },

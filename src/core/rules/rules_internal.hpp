@@ -89,6 +89,7 @@ void cd025(const Message&, Emit&);
 void cd034(const Message&, Emit&);
 void cs003(const Message&, Emit&);
 void cs050(const Message&, Emit&);
+void cs318(const Message&, Emit&);
 void cs089(const Message&, Emit&);
 void cs335(const Message&, Emit&);
 void cs336(const Message&, Emit&);
@@ -110,6 +111,9 @@ void cs003_products(const Message&, Emit&);
 void cs338(const Message&, Emit&);
 void cs343(const Message&, Emit&);
 void tr302(const Message&, Emit&);
+void tr377(const Message&, Emit&);
+void tr409(const Message&, Emit&);
+void iv095(const Message&, Emit&);
 void tr386(const Message&, Emit&);
 void tr410(const Message&, Emit&);
 

@@ -61,7 +61,7 @@ void eenheid_needs_frequentie(const Message& m, Emit& emit, unsigned kinds,
 void no_overlap(const Message& m, Emit& emit, unsigned kinds, std::string_view rule) {
   struct Item {
     std::optional<model::Date> begin, end;
-    bool skipped = false;  // deleted (301, not actueel) or categories 11-14 (may overlap)
+    bool skipped = false;  // deleted (301, not actueel) or iWmo categories 11-14 (may overlap)
   };
   std::vector<ProductClass> classes;
   std::vector<Item> items;
@@ -69,7 +69,10 @@ void no_overlap(const Message& m, Emit& emit, unsigned kinds, std::string_view r
     Item it{date_of(p.begin), p.end.filled() ? date_of(p.end) : std::nullopt};
     const bool deleted = p.reden_wijziging && is_one_of(*p.reden_wijziging, {"01", "13"}) &&
                          p.end.filled() && it.end && it.begin && *it.end == *it.begin;
-    it.skipped = deleted || (p.product && is_one_of(p.product->categorie, {"11", "12", "13", "14"}));
+    // iWmo lets aids and housing (categories 11-14) overlap; iJw has no such exemption.
+    const bool stackable = model::standard_of(m.type) == model::Standard::iwmo && p.product &&
+                           is_one_of(p.product->categorie, {"11", "12", "13", "14"});
+    it.skipped = deleted || stackable;
     classes.push_back(p);
     items.push_back(it);
   });

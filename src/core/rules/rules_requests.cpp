@@ -81,6 +81,45 @@ void cd086(const Message& m, Emit& emit) {
                    a.referentie_aanbieder.value, shown(a.reden_afwijzing_verzoek)));
 }
 
+void tr377(const Message& m, Emit& emit) {
+  const auto& a = m.antwoord;
+  if (!a.present() || a.reden_afwijzing_verzoek.value != "8" || a.woonplaatsbeginsel != model::kNoNode)
+    return;
+  emit({a.reden_afwijzing_verzoek.node},
+       fmt::format("Antwoord (ReferentieAanbieder {}): RedenAfwijzingVerzoek 8 (woonplaatsbeginsel) "
+                   "needs the class Woonplaatsbeginsel with the Gemeente that is responsible, so "
+                   "the provider knows where to send a new request. Add Woonplaatsbeginsel/Gemeente "
+                   "(TR377).",
+                   a.referentie_aanbieder.value));
+}
+
+void tr409(const Message& m, Emit& emit) {
+  const auto& a = m.antwoord;
+  // Only evaluated when there is a RedenAfwijzingVerzoek (as the official validation does).
+  if (!a.present() || !a.reden_afwijzing_verzoek.present() ||
+      a.reden_afwijzing_verzoek.value == "8" || a.woonplaatsbeginsel == model::kNoNode)
+    return;
+  emit({a.reden_afwijzing_verzoek.node, a.woonplaatsbeginsel},
+       fmt::format("Antwoord (ReferentieAanbieder {}): a Woonplaatsbeginsel is given, but the "
+                   "RedenAfwijzingVerzoek is {}, not 8 (woonplaatsbeginsel). Leave out the "
+                   "Woonplaatsbeginsel, or give reason 8 when another municipality is "
+                   "responsible under the woonplaatsbeginsel (TR409).",
+                   a.referentie_aanbieder.value, shown(a.reden_afwijzing_verzoek)));
+}
+
+void iv095(const Message& m, Emit& emit) {
+  const auto& a = m.antwoord;
+  if (!a.present() || a.reden_afwijzing_verzoek.present() || a.woonplaatsbeginsel == model::kNoNode)
+    return;
+  emit({a.woonplaatsbeginsel},
+       fmt::format("Antwoord (ReferentieAanbieder {}): a Woonplaatsbeginsel is given without "
+                   "RedenAfwijzingVerzoek 8; the instruction (IV095) says to fill it only when a "
+                   "request is refused under the woonplaatsbeginsel. The official validation lets "
+                   "this pass, so the message is not rejected; leave the class out.",
+                   a.referentie_aanbieder.value),
+       Severity::warning);
+}
+
 void tr352(const Message& m, Emit& emit) {
   const auto& v = m.client.verzoek;
   if (!v.present() || !v.ongewijzigd.empty() || !v.te_wijzigen.empty()) return;

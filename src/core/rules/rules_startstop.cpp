@@ -13,7 +13,7 @@ void cs058(const Message& m, Emit& emit) {
                      "aanlevering) for a new {}, or 3 (verwijderen) to delete one sent "
                      "earlier. A correction is a delete (3) plus a new one (1) (CS058).",
                      label(m, cls), shown(status), model::to_string(m.type),
-                     m.type == model::MessageType::WMO305 ? "start" : "stop"));
+                     model::number(m.type) == 305 ? "start" : "stop"));
   };
   for (const auto& s : m.client.starts) one(s.node, s.status_aanlevering);
   for (const auto& s : m.client.stops) one(s.node, s.status_aanlevering);

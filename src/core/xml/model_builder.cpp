@@ -193,6 +193,8 @@ struct Tables {
     text("Client/WettelijkeVertegenwoordiging",
          [](Message& m) -> Text& { return m.client.wettelijke_vertegenwoordiging; });
     text("Client/Commentaar", [](Message& m) -> Text& { return m.client.commentaar; });
+    text("Client/GezagsdragerBekend",  // iJw 315/316
+         [](Message& m) -> Text& { return m.client.gezagsdrager_bekend; });
     retourcodes("Client/RetourCodes",
                 [](Message& m) -> model::RetourCodes& { return m.client.retourcodes; });
 
@@ -374,6 +376,14 @@ struct Tables {
     text("Antwoord/VerzoekAntwoord", [](Message& m) -> Text& { return m.antwoord.verzoek_antwoord; });
     text("Antwoord/RedenAfwijzingVerzoek",
          [](Message& m) -> Text& { return m.antwoord.reden_afwijzing_verzoek; });
+    // iJw only: the municipality responsible under the woonplaatsbeginsel.
+    node("Antwoord/Woonplaatsbeginsel",
+         [](Message& m) -> NodeId& { return m.antwoord.woonplaatsbeginsel; });
+    text("Antwoord/Woonplaatsbeginsel/Gemeente",
+         [](Message& m) -> Text& { return m.antwoord.woonplaatsbeginsel_gemeente; });
+    retourcodes("Antwoord/Woonplaatsbeginsel/RetourCodes", [](Message& m) -> model::RetourCodes& {
+      return m.antwoord.woonplaatsbeginsel_retourcodes;
+    });
     retourcodes("Antwoord/RetourCodes",
                 [](Message& m) -> model::RetourCodes& { return m.antwoord.retourcodes; });
 

@@ -47,22 +47,44 @@ bool iequals(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-SchemaBundle SchemaBundle::load(const std::filesystem::path& dir) {
+namespace {
+
+std::vector<std::filesystem::path> xsd_files(const std::filesystem::path& dir) {
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec))
-    throw ConfigError(fmt::format("schema bundle {} is not a readable directory", dir));
-  SchemaBundle b;
-  b.dir_ = dir;
   std::vector<std::filesystem::path> paths;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
     if (e.path().extension() == ".xsd" || e.path().extension() == ".XSD") paths.push_back(e.path());
   }
   if (ec) throw ConfigError(fmt::format("cannot list schema bundle {}: {}", dir, ec.message()));
   std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+}  // namespace
+
+SchemaBundle SchemaBundle::load(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    throw ConfigError(fmt::format("schema bundle {} is not a readable directory", dir));
+  SchemaBundle b;
+  b.dir_ = dir;
+  // Either one standard's XSDs in `dir`, or one subdirectory per standard (schemas/iwmo-3.2,
+  // schemas/ijw-3.2). Each standard has its own basisschema.xsd: imports are resolved by
+  // namespace, so the two never mix.
+  std::vector<std::filesystem::path> paths = xsd_files(dir);
+  if (paths.empty()) {
+    std::vector<std::filesystem::path> subdirs;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+      if (e.is_directory()) subdirs.push_back(e.path());
+    std::sort(subdirs.begin(), subdirs.end());
+    for (const auto& sub : subdirs)
+      for (auto& p : xsd_files(sub)) paths.push_back(std::move(p));
+  }
   bool any_message = false;
   for (const auto& p : paths) {
     File f;
     f.name = p.filename().string();
+    if (p.parent_path() != dir) f.name = p.parent_path().filename().string() + "/" + f.name;
     f.bytes = read_all(p);
     // Tolerate the stray text some published copies carry before the XML declaration.
     if (auto pos = f.bytes.find("<?xml"); pos != std::string::npos && pos > 0) f.bytes.erase(0, pos);
@@ -75,8 +97,10 @@ SchemaBundle SchemaBundle::load(const std::filesystem::path& dir) {
   }
   if (!any_message)
     throw ConfigError(fmt::format(
-        "schema bundle {} holds no iWmo 3.2 message schema (expected WMOnnn.xsd files with "
-        "targetNamespace http://www.istandaarden.nl/iwmo/3_2/wmoNNN/schema)",
+        "schema bundle {} holds no iWmo 3.2 or iJw 3.2 message schema (expected WMOnnn.xsd or "
+        "JWnnn.xsd files with targetNamespace http://www.istandaarden.nl/iwmo/3_2/wmoNNN/schema "
+        "or http://www.istandaarden.nl/ijw/3_2/jwNNN/schema, in the directory or in one "
+        "subdirectory per standard)",
         dir));
   return b;
 }
@@ -84,13 +108,13 @@ SchemaBundle SchemaBundle::load(const std::filesystem::path& dir) {
 std::filesystem::path SchemaBundle::default_dir() {
   if (const char* env = std::getenv("ISTD_SCHEMAS"); env && *env) return env;
   std::error_code ec;
-  // Installed layout: <prefix>/bin/istd and <prefix>/share/istd/schemas/iwmo-3.2.
+  // Installed layout: <prefix>/bin/istd and <prefix>/share/istd/schemas/{iwmo-3.2,ijw-3.2}.
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    auto share = exe.parent_path().parent_path() / "share" / "istd" / "schemas" / "iwmo-3.2";
+    auto share = exe.parent_path().parent_path() / "share" / "istd" / "schemas";
     if (std::filesystem::is_directory(share, ec)) return share;
   }
-  return std::filesystem::path(ISTD_DEFAULT_SCHEMA_DIR) / "iwmo-3.2";
+  return std::filesystem::path(ISTD_DEFAULT_SCHEMA_DIR);
 }
 
 const SchemaBundle::File* SchemaBundle::message_schema(model::MessageType t) const {
@@ -102,6 +126,12 @@ const SchemaBundle::File* SchemaBundle::message_schema(model::MessageType t) con
 const SchemaBundle::File* SchemaBundle::find(std::string_view file_name) const {
   for (const auto& f : files_)
     if (iequals(f.name, file_name)) return &f;
+  return nullptr;
+}
+
+const SchemaBundle::File* SchemaBundle::by_namespace(std::string_view target_ns) const {
+  for (const auto& f : files_)
+    if (f.target_ns == target_ns) return &f;
   return nullptr;
 }
 

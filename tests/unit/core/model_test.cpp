@@ -48,7 +48,33 @@ TEST_SUITE("model") {
     CHECK(type_from_namespace("http://www.istandaarden.nl/iwmo/3_2/wmo305/schema") ==
           MessageType::WMO305);
     CHECK(type_from_namespace("http://www.istandaarden.nl/ijw/3_2/jw305/schema") ==
+          MessageType::JW305);
+    CHECK(type_from_namespace("http://www.istandaarden.nl/ijw/3_2/wmo305/schema") ==
           MessageType::unknown);
+    CHECK(type_from_namespace("http://www.istandaarden.nl/iwmo/3_2/jw305/schema") ==
+          MessageType::unknown);
+    CHECK(type_from_namespace("http://www.istandaarden.nl/ijw/3_3/jw305/schema") ==
+          MessageType::unknown);
+    CHECK(type_from_namespace("http://www.istandaarden.nl/ijw/3_2/jw3050/schema") ==
+          MessageType::unknown);
+    // BerichtCodes of iJw have no fixed offset to those of iWmo.
+    for (auto [t, code] : std::vector<std::pair<MessageType, std::string_view>>{
+             {MessageType::JW301, "436"}, {MessageType::JW305, "438"}, {MessageType::JW315, "446"},
+             {MessageType::JW317, "486"}, {MessageType::JW319, "488"}, {MessageType::JW320, "489"},
+             {MessageType::JW323, "490"}, {MessageType::JW325, "491"}}) {
+      CHECK(bericht_code(t) == code);
+      CHECK(standard_of(t) == Standard::ijw);
+      CHECK(type_from_namespace(namespace_of(t)) == t);
+      CHECK(type_of(Standard::ijw, number(t)) == t);
+    }
+    CHECK(namespace_of(MessageType::JW319) == "http://www.istandaarden.nl/ijw/3_2/jw319/schema");
+    CHECK(to_string(MessageType::JW307) == "JW307");
+    CHECK(number(MessageType::WMO307) == 307);
+    CHECK(type_of(Standard::iwmo, 305) == MessageType::WMO305);
+    CHECK(type_of(Standard::ijw, 303) == MessageType::unknown);
+    CHECK(standard_from_key("JW") == Standard::ijw);
+    CHECK(standard_from_key("wmo") == Standard::iwmo);
+    CHECK_FALSE(standard_from_key("wlz"));
     CHECK(type_from_namespace("http://www.istandaarden.nl/iwmo/3_1/wmo305/schema") ==
           MessageType::unknown);
     CHECK(bericht_code(MessageType::WMO325) == "485");

@@ -16,7 +16,7 @@
 
 namespace istd::test::rules {
 
-/// Our schema bundle (schemas/iwmo-3.2); $ISTD_TEST_SCHEMAS overrides it for local runs.
+/// Our schema bundle (schemas/, both standards); $ISTD_TEST_SCHEMAS overrides it for local runs.
 inline std::filesystem::path rules_schema_dir() {
   const char* e = std::getenv("ISTD_TEST_SCHEMAS");
   return e && *e ? std::filesystem::path(e) : schema_dir();
