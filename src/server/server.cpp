@@ -659,7 +659,7 @@ struct Server::Impl {
       ch.result = val->validate(req.body(), "request");
       if (!ch.result.xsd_valid || !ch.result.message) {
         nlohmann::ordered_json j;
-        j["error"] = "not a valid iWmo 3.2 message (XML/XSD); nothing stored";
+        j["error"] = "not a valid iWmo 3.2 or iJw 3.2 message (XML/XSD); nothing stored";
         j["status"] = 422;
         j["validation"] = report::to_json(ch.result);
         ch.refusal = json_response(http::status::unprocessable_entity, v, j);

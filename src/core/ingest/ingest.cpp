@@ -1047,11 +1047,14 @@ struct Ingestor::Impl {
 
     const model::Message* m = o.result.message ? &*o.result.message : nullptr;
     if (!m || !o.result.xsd_valid) {
-      quarantine(o, bytes, source, "not a valid iWmo 3.2 message (level 1: XML/XSD); no retour", 1,
+      quarantine(o, bytes, source,
+                 "not a valid iWmo 3.2 or iJw 3.2 message (level 1: XML/XSD); no retour", 1,
                  Verdict::quarantined);
       done(o);
       return o;
     }
+    // Every cross-message rule looks inside the message's legal domain (Wmo or Jeugdwet).
+    ledger.set_standard(model::standard_of(m->type));
     if (!is_heen_type(m->type) && !is_retour_type(m->type)) {
       quarantine(
           o, bytes, source,

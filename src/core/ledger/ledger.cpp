@@ -222,6 +222,48 @@ CREATE INDEX answers_ref ON answers(agb, referentie);
 CREATE INDEX allocation_ref ON allocation_versions(agb, referentie_aanbieder)
   WHERE referentie_aanbieder IS NOT NULL;
 )sql",
+    // 5 -> 6: the legal domain ('wmo' for iWmo, 'jw' for iJw) in every key of the cross-message
+    // rules: the uniqueness rules hold per domain, so a Wmo and a Jeugd allocation with the same
+    // number never meet. Existing rows are iWmo. allocation_versions is rebuilt for its UNIQUE.
+    R"sql(
+CREATE TABLE allocation_versions_6(
+  id INTEGER PRIMARY KEY,
+  message_id INTEGER NOT NULL REFERENCES messages(id),
+  gemeente TEXT NOT NULL,
+  toewijzing_nummer INTEGER NOT NULL,
+  toewijzingsdatum TEXT NOT NULL,
+  toewijzingstijd TEXT NOT NULL,
+  bsn TEXT NOT NULL,
+  agb TEXT NOT NULL,
+  categorie TEXT, code TEXT,
+  ingangsdatum TEXT NOT NULL,
+  einddatum TEXT,
+  reden_wijziging TEXT,
+  volume INTEGER, eenheid TEXT, frequentie TEXT,
+  budget INTEGER,
+  referentie_aanbieder TEXT,
+  domain TEXT NOT NULL DEFAULT 'wmo',
+  UNIQUE(gemeente, toewijzing_nummer, toewijzingsdatum, toewijzingstijd, domain));
+INSERT INTO allocation_versions_6(id, message_id, gemeente, toewijzing_nummer, toewijzingsdatum,
+  toewijzingstijd, bsn, agb, categorie, code, ingangsdatum, einddatum, reden_wijziging, volume,
+  eenheid, frequentie, budget, referentie_aanbieder)
+  SELECT id, message_id, gemeente, toewijzing_nummer, toewijzingsdatum, toewijzingstijd, bsn, agb,
+  categorie, code, ingangsdatum, einddatum, reden_wijziging, volume, eenheid, frequentie, budget,
+  referentie_aanbieder FROM allocation_versions;
+DROP TABLE allocation_versions;
+ALTER TABLE allocation_versions_6 RENAME TO allocation_versions;
+CREATE INDEX allocation_bsn ON allocation_versions(bsn);
+CREATE INDEX allocation_client ON allocation_versions(gemeente, agb, bsn);
+CREATE INDEX allocation_agb ON allocation_versions(agb, gemeente);
+CREATE INDEX allocation_ref ON allocation_versions(agb, referentie_aanbieder)
+  WHERE referentie_aanbieder IS NOT NULL;
+ALTER TABLE starts ADD COLUMN domain TEXT NOT NULL DEFAULT 'wmo';
+ALTER TABLE stops ADD COLUMN domain TEXT NOT NULL DEFAULT 'wmo';
+ALTER TABLE declarations ADD COLUMN domain TEXT NOT NULL DEFAULT 'wmo';
+ALTER TABLE prestaties ADD COLUMN domain TEXT NOT NULL DEFAULT 'wmo';
+ALTER TABLE requests ADD COLUMN domain TEXT NOT NULL DEFAULT 'wmo';
+ALTER TABLE answers ADD COLUMN domain TEXT NOT NULL DEFAULT 'wmo';
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);
@@ -462,6 +504,10 @@ void Ledger::checkpoint() {
 }
 
 int Ledger::schema_version() const { return impl_->version; }
+void Ledger::set_standard(model::Standard s) { impl_->domain = model::standard_key(s); }
+model::Standard Ledger::standard() const {
+  return impl_->domain == "jw" ? model::Standard::ijw : model::Standard::iwmo;
+}
 const std::filesystem::path& Ledger::file() const { return impl_->file; }
 
 Ledger::Transaction::Transaction(Ledger& l) : l_(&l) { l_->impl_->exec("BEGIN IMMEDIATE"); }
@@ -934,8 +980,8 @@ RowId Ledger::add_allocation_version(const AllocationVersion& v, bool* inserted)
   auto s = impl_->prepare(
       "INSERT INTO allocation_versions(message_id, gemeente, toewijzing_nummer, "
       "toewijzingsdatum, toewijzingstijd, bsn, agb, categorie, code, ingangsdatum, einddatum, "
-      "reden_wijziging, volume, eenheid, frequentie, budget, referentie_aanbieder) "
-      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "reden_wijziging, volume, eenheid, frequentie, budget, referentie_aanbieder, domain) "
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,:domain)");
   s.bind_all(v.message_id, v.gemeente, v.toewijzing_nummer, v.toewijzingsdatum, v.toewijzingstijd,
              v.bsn, v.agb, v.categorie, v.code, v.ingangsdatum, v.einddatum, v.reden_wijziging,
              v.volume, v.eenheid, v.frequentie, v.budget, v.referentie_aanbieder);
@@ -963,7 +1009,7 @@ std::optional<AllocationVersion> Ledger::allocation_version_at(std::string_view 
                                                                std::string_view tijd) const {
   auto s = impl_->prepare(ISTD_SQL(
       "SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? AND "
-      "toewijzingsdatum = ? AND toewijzingstijd = ?",
+      "toewijzingsdatum = ? AND toewijzingstijd = ? AND domain = :domain",
       kAllocCols));
   s.bind_all(gemeente, nummer, datum, tijd);
   if (!s.step()) return std::nullopt;
@@ -974,7 +1020,7 @@ std::optional<AllocationVersion> Ledger::current_allocation(std::string_view gem
                                                             std::int64_t nummer) const {
   auto s = impl_->prepare(
       ISTD_SQL("SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? "
-               "ORDER BY toewijzingsdatum DESC, toewijzingstijd DESC LIMIT 1",
+               "AND domain = :domain ORDER BY toewijzingsdatum DESC, toewijzingstijd DESC LIMIT 1",
                kAllocCols));
   s.bind(1, gemeente).bind(2, nummer);
   if (!s.step()) return std::nullopt;
@@ -985,7 +1031,7 @@ std::vector<AllocationVersion> Ledger::allocation_history(std::string_view gemee
                                                           std::int64_t nummer) const {
   auto s = impl_->prepare(
       ISTD_SQL("SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? "
-               "ORDER BY toewijzingsdatum, toewijzingstijd",
+               "AND domain = :domain ORDER BY toewijzingsdatum, toewijzingstijd",
                kAllocCols));
   s.bind(1, gemeente).bind(2, nummer);
   std::vector<AllocationVersion> out;
@@ -1005,7 +1051,9 @@ static std::vector<AllocationVersion> current_of(const Ledger& l, Ledger::Impl& 
     // index (it yields that order) and scans every allocation of the gemeente instead of using
     // the index that matches `where` — a scan per 301 that grows with the ledger. Sort here.
     auto s = impl.prepare(
-        fmt::format("SELECT gemeente, toewijzing_nummer FROM allocation_versions WHERE {}", where));
+        fmt::format("SELECT gemeente, toewijzing_nummer FROM allocation_versions WHERE {} AND "
+                    "domain = :domain",
+                    where));
     for (std::size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
     while (s.step()) keys.emplace_back(s.text(0), s.i64(1));
   }
@@ -1040,7 +1088,8 @@ std::vector<AllocationVersion> Ledger::allocations_of_client(std::string_view ge
 RowId Ledger::add_start(const StartRecord& r) {
   auto s = impl_->prepare(
       "INSERT INTO starts(agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
-      "toewijzing_ingangsdatum, inserted_by, deleted_by) VALUES(?,?,?,?,?,?,?,?,?,?)");
+      "toewijzing_ingangsdatum, inserted_by, deleted_by, domain) "
+      "VALUES(?,?,?,?,?,?,?,?,?,?,:domain)");
   s.bind_all(r.agb, r.gemeente, r.bsn, r.toewijzing_nummer, r.categorie, r.code, r.begindatum,
              r.toewijzing_ingangsdatum, r.inserted_by, r.deleted_by)
       .exec();
@@ -1050,8 +1099,8 @@ RowId Ledger::add_start(const StartRecord& r) {
 RowId Ledger::add_stop(const StopRecord& r) {
   auto s = impl_->prepare(
       "INSERT INTO stops(agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
-      "toewijzing_ingangsdatum, inserted_by, deleted_by, reden_beeindiging, einddatum) "
-      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+      "toewijzing_ingangsdatum, inserted_by, deleted_by, reden_beeindiging, einddatum, domain) "
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,:domain)");
   s.bind_all(r.agb, r.gemeente, r.bsn, r.toewijzing_nummer, r.categorie, r.code, r.begindatum,
              r.toewijzing_ingangsdatum, r.inserted_by, r.deleted_by, r.reden_beeindiging,
              r.einddatum)
@@ -1069,7 +1118,8 @@ void Ledger::delete_stop(RowId id, MessageId by) {
 std::optional<StartRecord> Ledger::live_start(const StartKey& k) const {
   auto s = impl_->prepare(ISTD_SQL(
       "SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
-      "gemeente = ? AND categorie IS ? AND code IS ? AND begindatum = ? AND deleted_by IS NULL",
+      "gemeente = ? AND categorie IS ? AND code IS ? AND begindatum = ? AND deleted_by IS NULL "
+      "AND domain = :domain",
       kStartCols));
   s.bind_all(k.bsn, k.toewijzing_nummer, k.agb, k.gemeente, k.categorie, k.code, k.begindatum);
   if (!s.step()) return std::nullopt;
@@ -1081,7 +1131,7 @@ std::optional<StopRecord> Ledger::live_stop(const StartKey& k, std::string_view 
   auto s = impl_->prepare(
       ISTD_SQL("SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
                "gemeente = ? AND categorie IS ? AND code IS ? AND begindatum = ? AND "
-               "reden_beeindiging = ? AND einddatum = ? AND deleted_by IS NULL",
+               "reden_beeindiging = ? AND einddatum = ? AND deleted_by IS NULL AND domain = :domain",
                kStopCols));
   s.bind_all(k.bsn, k.toewijzing_nummer, k.agb, k.gemeente, k.categorie, k.code, k.begindatum,
              reden, einddatum);
@@ -1094,7 +1144,7 @@ std::vector<StartRecord> Ledger::live_starts(std::string_view agb, std::string_v
                                              std::optional<std::int64_t> nummer) const {
   auto s = impl_->prepare(
       ISTD_SQL("SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
-               "gemeente = ? AND deleted_by IS NULL",
+               "gemeente = ? AND deleted_by IS NULL AND domain = :domain",
                kStartCols));
   s.bind_all(bsn, nummer, agb, gemeente);
   std::vector<StartRecord> out;
@@ -1112,7 +1162,7 @@ std::vector<StopRecord> Ledger::live_stops(std::string_view agb, std::string_vie
                                            std::optional<std::int64_t> nummer) const {
   auto s = impl_->prepare(
       ISTD_SQL("SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
-               "gemeente = ? AND deleted_by IS NULL",
+               "gemeente = ? AND deleted_by IS NULL AND domain = :domain",
                kStopCols));
   s.bind_all(bsn, nummer, agb, gemeente);
   std::vector<StopRecord> out;
@@ -1125,7 +1175,8 @@ std::vector<StopRecord> Ledger::live_stops(std::string_view agb, std::string_vie
 
 std::vector<StartRecord> Ledger::starts_of_bsn(std::string_view bsn, bool include_deleted) const {
   auto s = impl_->prepare(ISTD_SQL(
-      "SELECT {} FROM starts WHERE bsn = ? AND (? OR deleted_by IS NULL) ORDER BY gemeente, "
+      "SELECT {} FROM starts WHERE bsn = ? AND (? OR deleted_by IS NULL) AND domain = :domain "
+      "ORDER BY gemeente, "
       "toewijzing_nummer, begindatum, id",
       kStartCols));
   s.bind(1, bsn).bind(2, include_deleted ? 1 : 0);
@@ -1136,7 +1187,8 @@ std::vector<StartRecord> Ledger::starts_of_bsn(std::string_view bsn, bool includ
 
 std::vector<StopRecord> Ledger::stops_of_bsn(std::string_view bsn, bool include_deleted) const {
   auto s = impl_->prepare(ISTD_SQL(
-      "SELECT {} FROM stops WHERE bsn = ? AND (? OR deleted_by IS NULL) ORDER BY gemeente, "
+      "SELECT {} FROM stops WHERE bsn = ? AND (? OR deleted_by IS NULL) AND domain = :domain "
+      "ORDER BY gemeente, "
       "toewijzing_nummer, begindatum, einddatum, id",
       kStopCols));
   s.bind(1, bsn).bind(2, include_deleted ? 1 : 0);
@@ -1154,7 +1206,7 @@ RowId Ledger::add_declaration(const DeclarationRecord& d) {
       "INSERT INTO declarations(message_id, agb, gemeente, declaratie_nummer, periode_begin, "
       "periode_eind, declaratie_dagtekening, totaal_bedrag, totaal_dc, identificatie, "
       "dagtekening, xsd_basis, xsd_bericht, intake_codes, status, retourcodes, "
-      "answer_message_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "answer_message_id, domain) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,:domain)");
   s.bind_all(d.message_id, d.agb, d.gemeente, d.declaratie_nummer, d.periode_begin, d.periode_eind,
              d.declaratie_dagtekening, d.totaal_bedrag, d.totaal_dc, d.identificatie, d.dagtekening,
              d.xsd_basis, d.xsd_bericht, join(d.intake_codes),
@@ -1169,8 +1221,8 @@ RowId Ledger::add_prestatie(const PrestatieRecord& p) {
       "INSERT INTO prestaties(declaration_id, position, agb, gemeente, bsn, referentie_nummer, "
       "vorig_referentie_nummer, toewijzing_nummer, product_categorie, product_code, "
       "periode_begin, periode_eind, geleverd_volume, eenheid, product_tarief, bedrag, "
-      "debet_credit, verdict, retourcodes, credited_by) "
-      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "debet_credit, verdict, retourcodes, credited_by, domain) "
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,:domain)");
   s.bind_all(p.declaration_id, p.position, p.agb, p.gemeente, p.bsn, p.referentie_nummer,
              p.vorig_referentie_nummer, p.toewijzing_nummer, p.product_categorie, p.product_code,
              p.periode_begin, p.periode_eind, p.geleverd_volume, p.eenheid, p.product_tarief,
@@ -1188,7 +1240,9 @@ std::optional<DeclarationRecord> Ledger::declaration(RowId id) const {
 
 std::vector<DeclarationRecord> Ledger::pending_declarations() const {
   auto s = impl_->prepare(
-      ISTD_SQL("SELECT {} FROM declarations WHERE status = 'pending' ORDER BY id", kDeclCols));
+      ISTD_SQL("SELECT {} FROM declarations WHERE status = 'pending' AND domain = :domain "
+               "ORDER BY id",
+               kDeclCols));
   std::vector<DeclarationRecord> out;
   while (s.step()) out.push_back(read_decl(s));
   return out;
@@ -1199,7 +1253,7 @@ std::vector<DeclarationRecord> Ledger::declarations_in_month(
     std::optional<std::string_view> gemeente) const {
   auto s = impl_->prepare(
       ISTD_SQL("SELECT {} FROM declarations WHERE periode_begin = ? AND (? IS NULL OR agb = ?) AND "
-               "(? IS NULL OR gemeente = ?) ORDER BY id",
+               "(? IS NULL OR gemeente = ?) AND domain = :domain ORDER BY id",
                kDeclCols));
   s.bind(1, fmt::format("{:04d}-{:02d}-01", year, month));
   if (agb)
@@ -1218,7 +1272,8 @@ std::vector<DeclarationRecord> Ledger::declarations_in_month(
 std::vector<DeclarationRecord> Ledger::declarations_by_nummer(
     std::string_view agb, std::string_view declaratie_nummer) const {
   auto s = impl_->prepare(
-      ISTD_SQL("SELECT {} FROM declarations WHERE agb = ? AND declaratie_nummer = ? ORDER BY id",
+      ISTD_SQL("SELECT {} FROM declarations WHERE agb = ? AND declaratie_nummer = ? AND "
+               "domain = :domain ORDER BY id",
                kDeclCols));
   s.bind(1, agb).bind(2, declaratie_nummer);
   std::vector<DeclarationRecord> out;
@@ -1238,7 +1293,9 @@ std::vector<PrestatieRecord> Ledger::prestaties_of_declaration(RowId declaration
 std::vector<PrestatieRecord> Ledger::prestaties_by_referentie(
     std::string_view agb, std::string_view referentie_nummer) const {
   auto s = impl_->prepare(ISTD_SQL(
-      "SELECT {} FROM prestaties WHERE agb = ? AND referentie_nummer = ? ORDER BY id", kPrestCols));
+      "SELECT {} FROM prestaties WHERE agb = ? AND referentie_nummer = ? AND domain = :domain "
+      "ORDER BY id",
+      kPrestCols));
   s.bind(1, agb).bind(2, referentie_nummer);
   std::vector<PrestatieRecord> out;
   while (s.step()) out.push_back(read_prest(s));
@@ -1251,7 +1308,7 @@ std::vector<PrestatieRecord> Ledger::prestaties_by_functional_key(
   auto s = impl_->prepare(ISTD_SQL(
       "SELECT {} FROM prestaties WHERE agb = ? AND toewijzing_nummer = ? AND "
       "product_categorie = ? AND product_code = ? AND periode_begin = ? AND periode_eind = ? "
-      "ORDER BY id",
+      "AND domain = :domain ORDER BY id",
       kPrestCols));
   s.bind_all(agb, nummer, categorie, code, periode_begin, periode_eind);
   std::vector<PrestatieRecord> out;
@@ -1262,7 +1319,9 @@ std::vector<PrestatieRecord> Ledger::prestaties_by_functional_key(
 std::vector<PrestatieRecord> Ledger::prestaties_of_allocation(std::string_view agb,
                                                               std::int64_t nummer) const {
   auto s = impl_->prepare(ISTD_SQL(
-      "SELECT {} FROM prestaties WHERE agb = ? AND toewijzing_nummer = ? ORDER BY id", kPrestCols));
+      "SELECT {} FROM prestaties WHERE agb = ? AND toewijzing_nummer = ? AND domain = :domain "
+      "ORDER BY id",
+      kPrestCols));
   s.bind(1, agb).bind(2, nummer);
   std::vector<PrestatieRecord> out;
   while (s.step()) out.push_back(read_prest(s));

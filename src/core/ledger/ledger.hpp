@@ -14,7 +14,14 @@
 // (reconcile's snapshot) and the service's listing, on a read-only connection. Internal:
 // statement.hpp (the prepared-statement wrapper), rows.hpp (column lists, row decoding).
 //
-// Tables (schema version 4; every column NOT NULL unless marked "null"):
+// Tables (schema version 6; every column NOT NULL unless marked "null"):
+//
+//   Legal domain. allocation_versions, starts, stops, declarations, prestaties, requests and
+//   answers carry a column `domain` ('wmo' for iWmo, 'jw' for iJw; schema 6, older rows 'wmo')
+//   that is part of every key: the Ledger reads and writes only the domain set with
+//   set_standard (statements name it :domain), so a WMO301 and a JW301 with the same
+//   ToewijzingNummer are two allocations. The Reader reads the 'wmo' domain (its users are
+//   iWmo views: the abonnementstarief check, the worklist, the CAK list).
 //
 //   schema_version(version)            one row. Numbered migrations (kMigrations in
 //                                      ledger.cpp) run in one transaction; a file whose version
@@ -171,7 +178,7 @@
 namespace istd::ledger {
 
 /// The schema version this build writes and understands.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 using MessageId = std::int64_t;
 using RowId = std::int64_t;
@@ -449,6 +456,12 @@ class Ledger {
 
   /// Schema version of the open file (== kSchemaVersion after opening).
   int schema_version() const;
+  /// The legal domain of what follows: every operation on allocations, starts, stops,
+  /// declarations, prestaties, requests and answers stays inside it (the uniqueness rules of
+  /// the standard hold per domain). Set it to the standard of each message before processing
+  /// it; iWmo until set.
+  void set_standard(model::Standard s);
+  model::Standard standard() const;
   /// True while a transaction is open on this connection (Transaction not yet committed).
   bool in_transaction() const;
   /// SQLite's automatic WAL checkpoint at commit (on by default). A writer that checkpoints

@@ -123,7 +123,10 @@ struct Ledger::Impl {
 
   Stmt prepare(std::string_view sql) {
     Slot& slot = slots[(reinterpret_cast<std::uintptr_t>(sql.data()) >> 3) % slots.size()];
-    if (slot.data == sql.data() && *slot.text == sql) return Stmt(db, slot.stmt);
+    if (slot.data == sql.data() && *slot.text == sql) {
+      bind_domain(slot.stmt);
+      return Stmt(db, slot.stmt);
+    }
     auto it = cache.find(sql);
     if (it == cache.end()) {
       sqlite3_stmt* s = nullptr;
@@ -133,7 +136,21 @@ struct Ledger::Impl {
       it = cache.emplace(std::string(sql), s).first;
     }
     slot = Slot{sql.data(), &it->first, it->second};
+    bind_domain(it->second);
     return Stmt(db, it->second);
+  }
+
+  // The legal domain of the message being processed ('wmo' | 'jw'): every statement that names
+  // the parameter :domain is bound to it. :domain must come after every '?' of the statement
+  // (a named parameter takes the next number where it first appears).
+  std::string domain = "wmo";
+  void bind_domain(sqlite3_stmt* raw) const {
+    const int i = sqlite3_bind_parameter_index(raw, ":domain");
+    if (i == 0) return;
+    if (i != sqlite3_bind_parameter_count(raw))
+      throw RuntimeError(fmt::format("ledger: :domain is not the last parameter of '{}'",
+                                     sqlite3_sql(raw)));
+    sqlite3_bind_text(raw, i, domain.data(), static_cast<int>(domain.size()), SQLITE_TRANSIENT);
   }
 };
 

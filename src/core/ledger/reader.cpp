@@ -40,6 +40,15 @@ struct Reader::Impl {
     return Stmt(db, it->second, context);
   }
   Stmt query(const std::string& sql) { return prepare(sql, query_failed); }
+
+  // The Reader serves the iWmo views (the reconcile snapshot with its abonnementstarief check,
+  // the worklist, the CAK list): from schema 6 on, rows of the iJw domain are left out.
+  std::string wmo_literal() const { return version >= 6 ? "'wmo'" : ""; }
+  std::string wmo_only(std::string_view where) const {
+    if (version < 6) return where.empty() ? std::string() : " WHERE " + std::string(where);
+    return " WHERE " + (where.empty() ? std::string() : std::string(where) + " AND ") +
+           "domain = 'wmo'";
+  }
 };
 
 Reader::Reader(const std::filesystem::path& file) : impl_(std::make_unique<Impl>()) {
@@ -102,8 +111,9 @@ void Reader::for_each_input_header(const std::function<void(InputHeader&&)>& row
 std::vector<RequestStatus> Reader::request_statuses(std::string_view party) const {
   if (impl_->version < 5) return {};
   auto prepare = [this](const std::string& sql) { return impl_->query(sql); };
-  if (party.empty()) return request_statuses_where(prepare, "");
-  return request_statuses_where(prepare, "r.gemeente = ?1 OR r.agb = ?1", party);
+  const std::string domain = impl_->wmo_literal();
+  if (party.empty()) return request_statuses_where(prepare, domain, "");
+  return request_statuses_where(prepare, domain, "r.gemeente = ?1 OR r.agb = ?1", party);
 }
 
 std::vector<MessageLabel> Reader::functional_inputs() const {
@@ -118,32 +128,36 @@ std::vector<MessageLabel> Reader::functional_inputs() const {
 void Reader::for_each_allocation_version(
     const std::function<void(AllocationVersion&&)>& row) const {
   auto s = impl_->query(
-      ISTD_SQL("SELECT {} FROM allocation_versions ORDER BY gemeente, toewijzing_nummer, "
-               "toewijzingsdatum, toewijzingstijd",
-               kAllocCols));
+      fmt::format("SELECT {} FROM allocation_versions{} ORDER BY gemeente, toewijzing_nummer, "
+                  "toewijzingsdatum, toewijzingstijd",
+                  kAllocCols, impl_->wmo_only("")));
   while (s.step()) row(read_alloc(s));
 }
 
 void Reader::for_each_numbered_start(const std::function<void(StartRecord&&)>& row) const {
   auto s = impl_->query(
-      ISTD_SQL("SELECT {} FROM starts WHERE toewijzing_nummer IS NOT NULL", kStartCols));
+      fmt::format("SELECT {} FROM starts{}", kStartCols,
+                  impl_->wmo_only("toewijzing_nummer IS NOT NULL")));
   while (s.step()) row(read_start(s));
 }
 
 void Reader::for_each_numbered_stop(const std::function<void(StopRecord&&)>& row) const {
   auto s =
-      impl_->query(ISTD_SQL("SELECT {} FROM stops WHERE toewijzing_nummer IS NOT NULL", kStopCols));
+      impl_->query(fmt::format("SELECT {} FROM stops{}", kStopCols,
+                               impl_->wmo_only("toewijzing_nummer IS NOT NULL")));
   while (s.step()) row(read_stop(s));
 }
 
 void Reader::for_each_declaration(const std::function<void(DeclarationRecord&&)>& row) const {
-  auto s = impl_->query(ISTD_SQL("SELECT {} FROM declarations ORDER BY id", kDeclCols));
+  auto s = impl_->query(
+      fmt::format("SELECT {} FROM declarations{} ORDER BY id", kDeclCols, impl_->wmo_only("")));
   while (s.step()) row(read_decl(s));
 }
 
 void Reader::for_each_prestatie(const std::function<bool(RowId declaration_id)>& wanted,
                                 const std::function<void(PrestatieRecord&&)>& row) const {
-  auto s = impl_->query(ISTD_SQL("SELECT {} FROM prestaties ORDER BY id", kPrestCols));
+  auto s = impl_->query(
+      fmt::format("SELECT {} FROM prestaties{} ORDER BY id", kPrestCols, impl_->wmo_only("")));
   while (s.step()) {
     if (!wanted(s.i64(1))) continue;  // column 1: declaration_id
     row(read_prest(s));

@@ -215,16 +215,24 @@ inline AnswerRecord answer_from(const Stmt& s) {
   return a;
 }
 
+/// " AND <alias>.domain = <domain>", or "" when `domain` is empty (a ledger older than schema 6).
+/// `domain` is ":domain" (bound by the Ledger) or a literal such as "'wmo'".
+inline std::string domain_filter(std::string_view alias, std::string_view domain) {
+  if (domain.empty()) return {};
+  return " AND " + std::string(alias) + ".domain = " + std::string(domain);
+}
+
 /// Fills answers and the honouring allocation of each request; `prepare` makes a statement.
 template <typename Prepare>
-void complete(Prepare prepare, std::vector<RequestStatus>& out) {
+void complete(Prepare prepare, std::string_view domain, std::vector<RequestStatus>& out) {
   auto answers = prepare(std::string("SELECT ") + kAnswerColumns +
                          " FROM answers a JOIN messages m ON m.id = a.message_id "
-                         "WHERE a.agb = ? AND a.referentie = ? ORDER BY a.id");
+                         "WHERE a.agb = ? AND a.referentie = ?" +
+                         domain_filter("a", domain) + " ORDER BY a.id");
   auto alloc = prepare(
       std::string("SELECT v.toewijzing_nummer, m.identificatie, m.dagtekening FROM allocation_versions v "
-      "JOIN messages m ON m.id = v.message_id WHERE v.agb = ? AND v.referentie_aanbieder = ? "
-      "ORDER BY v.id LIMIT 1"));
+      "JOIN messages m ON m.id = v.message_id WHERE v.agb = ? AND v.referentie_aanbieder = ?") +
+      domain_filter("v", domain) + " ORDER BY v.id LIMIT 1");
   for (auto& st : out) {
     answers.reset().bind_all(st.request.agb, st.request.referentie);
     while (answers.step()) st.answers.push_back(answer_from(answers));
@@ -237,19 +245,22 @@ void complete(Prepare prepare, std::vector<RequestStatus>& out) {
   }
 }
 
-/// The requests matching `where` (SQL over `r`, the requests table, "" for all), oldest first,
-/// with their answers and honouring allocation; `values` are bound to ?1, ?2, ...
+/// The requests matching `where` (SQL over `r`, the requests table, "" for all) in the legal
+/// domain `domain` (see domain_filter), oldest first, with their answers and honouring
+/// allocation; `values` are bound to ?1, ?2, ...
 template <typename Prepare, typename... Values>
-std::vector<RequestStatus> request_statuses_where(Prepare prepare, std::string_view where,
+std::vector<RequestStatus> request_statuses_where(Prepare prepare, std::string_view domain,
+                                                  std::string_view where,
                                                   const Values&... values) {
   std::string sql = std::string("SELECT ") + kRequestColumns +
-                    " FROM requests r JOIN messages m ON m.id = r.message_id";
-  if (!where.empty()) sql += " WHERE " + std::string(where);
+                    " FROM requests r JOIN messages m ON m.id = r.message_id WHERE " +
+                    (where.empty() ? std::string("1") : "(" + std::string(where) + ")") +
+                    domain_filter("r", domain);
   auto s = prepare(sql + " ORDER BY r.id");
   if constexpr (sizeof...(values) > 0) s.bind_all(values...);
   std::vector<RequestStatus> out;
   while (s.step()) out.push_back({request_from(s), {}, std::nullopt, {}, {}});
-  complete(prepare, out);
+  complete(prepare, domain, out);
   return out;
 }
 

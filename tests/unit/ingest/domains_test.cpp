@@ -1,0 +1,160 @@
+// The ledger per legal domain: iWmo and iJw messages in one ledger never meet. A WMO301 and a
+// JW301 with the same ToewijzingNummer are two allocations (no 9332), a JW305 does not find a
+// Wmo allocation (9019), an open Wmo request does not block a Jeugd request (no 9374); the
+// iJw JZ588 reasons work with the pause/stop rules (9415 after a definitive 31).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "core/ledger/ledger.hpp"
+#include "ingest_env.hpp"
+
+using namespace istd;
+using namespace istd::test;
+
+namespace {
+
+/// The same message in iJw 3.2: its namespaces and BerichtCode. Categories and codes are the
+/// caller's (iJw categories are 31-55).
+std::string to_jw(std::string xml) {
+  auto replace_all = [&](const std::string& from, const std::string& to) {
+    for (std::size_t p = xml.find(from); p != std::string::npos; p = xml.find(from, p + to.size()))
+      xml.replace(p, from.size(), to);
+  };
+  replace_all("http://www.istandaarden.nl/iwmo/3_2/wmo", "http://www.istandaarden.nl/ijw/3_2/jw");
+  replace_all("http://www.istandaarden.nl/iwmo/3_2/basisschema",
+              "http://www.istandaarden.nl/ijw/3_2/basisschema");
+  for (auto [w, j] : {std::pair{"414", "436"}, {"418", "438"}, {"420", "440"}, {"444", "446"}})
+    replace_all(std::string("BerichtCode>") + w + "<", std::string("BerichtCode>") + j + "<");
+  return xml;
+}
+
+bool has_code(const ingest::Outcome& o, std::string_view code) {
+  for (const auto& f : o.result.findings)
+    if (f.retourcode == code) return true;
+  return false;
+}
+
+const TP kWmo{.cat = "02", .code = "02A01"};
+const TP kJw{.cat = "45", .code = "45A03"};
+
+}  // namespace
+
+TEST_SUITE("ingest") {
+  TEST_CASE("ingest: WMO301 and JW301 with the same ToewijzingNummer are two allocations (domains)") {
+    Env e;
+    auto w = e.send(m301("A1", {kWmo}), "w.xml");
+    REQUIRE(w.accepted);
+    CHECK(w.result.type == model::MessageType::WMO301);
+    auto j = e.send(to_jw(m301("A1", {kJw})), "j.xml");  // same Identificatie: other BerichtCode
+    CHECK(j.result.type == model::MessageType::JW301);
+    CHECK(j.accepted);
+    CHECK_FALSE(has_code(j, "9332"));
+    // Near miss: a second JW301 giving the same number to another client is 9332 (TR332).
+    auto k = e.send(to_jw(m301("A2", {{.datum = "2025-03-21", .cat = "45", .code = "45A03"}}, C2,
+                               "2025-03-21")),
+                    "k.xml");
+    CHECK_FALSE(k.accepted);
+    CHECK(has_code(k, "9332"));
+    // Each domain sees its own allocation.
+    e.ledger->set_standard(model::Standard::iwmo);
+    REQUIRE(e.ledger->current_allocation(G, 300201));
+    CHECK(e.ledger->current_allocation(G, 300201)->categorie == "02");
+    e.ledger->set_standard(model::Standard::ijw);
+    REQUIRE(e.ledger->current_allocation(G, 300201));
+    CHECK(e.ledger->current_allocation(G, 300201)->categorie == "45");
+  }
+
+  TEST_CASE("ingest: a JW305 does not find a Wmo allocation (9019), a Jeugd one it does") {
+    Env e;
+    REQUIRE(e.send(m301("A1", {kWmo}), "w.xml").accepted);
+    auto s = e.send(to_jw(m305("S1", {{.cat = "45", .code = "45A03"}})), "s.xml");
+    CHECK(s.result.type == model::MessageType::JW305);
+    CHECK_FALSE(s.accepted);
+    CHECK(has_code(s, "9019"));
+    CHECK(s.retour.find("JW306") != std::string::npos);
+    // Near miss: after the JW301 the same JW305 (new Identificatie) is accepted.
+    REQUIRE(e.send(to_jw(m301("A1", {kJw})), "j.xml").accepted);
+    auto s2 = e.send(to_jw(m305("S2", {{.cat = "45", .code = "45A03"}})), "s2.xml");
+    CHECK(s2.accepted);
+    // The Wmo start list of the client stays empty.
+    e.ledger->set_standard(model::Standard::iwmo);
+    CHECK(e.ledger->live_starts(P1, G, C1, 300201).empty());
+    e.ledger->set_standard(model::Standard::ijw);
+    CHECK(e.ledger->live_starts(P1, G, C1, 300201).size() == 1);
+  }
+
+  TEST_CASE("ingest: JW307 with JZ588 reasons - 31 is definitive, a pause after it is 9415") {
+    Env e;
+    REQUIRE(e.send(to_jw(m301("A1", {kJw})), "a.xml").accepted);
+    REQUIRE(e.send(to_jw(m305("S1", {{.cat = "45", .code = "45A03"}})), "s.xml").accepted);
+    STP stop{.reden = "31", .eind = "2025-07-17", .cat = "45", .code = "45A03"};
+    auto t1 = e.send(to_jw(m307("T1", {stop})), "t1.xml");
+    CHECK(t1.accepted);
+    stop.reden = "20";
+    stop.eind = "2025-07-20";
+    auto t2 = e.send(to_jw(m307("T2", {stop})), "t2.xml");
+    CHECK_FALSE(t2.accepted);
+    CHECK(has_code(t2, "9415"));
+  }
+
+  TEST_CASE("ingest: an open Wmo request does not block a Jeugd request for the client (TR374)") {
+    Env e;
+    // The gemeente side receives the providers' requests.
+    const std::string wmo315 = fill(
+        tmpl("wmo315.xml"),
+        {{"AGB", P1}, {"GEMEENTE", G}, {"ID", "V1"}, {"DAGTEKENING", "2025-08-01"}, {"BSN", C1},
+         {"PRODUCTS", fill(tmpl("wmo315_aangevraagd_product.xml"),
+                           {{"REF", "VOT-1"}, {"P", kKeep}, {"CATEGORIE", "02"},
+                            {"CODE", "02A01"}, {"INGANGSDATUM", "2025-09-01"},
+                            {"EINDDATUM", "2025-12-31"}, {"BUDGET", ""}, {"O", kKeep},
+                            {"VOLUME", "4"}, {"EENHEID", "04"}, {"FREQUENTIE", "2"}})}});
+    REQUIRE(e.send(wmo315, "v1.xml").accepted);
+    // Near miss first: a second Wmo request for the client while the first is open is 9374.
+    std::string w2 = wmo315;
+    w2.replace(w2.find("VOT-1"), 5, "VOT-2");
+    w2.replace(w2.find(">V1<"), 4, ">V2<");
+    auto again = e.send(w2, "v2.xml");
+    CHECK_FALSE(again.accepted);
+    CHECK(has_code(again, "9374"));
+    std::string jw = to_jw(wmo315);
+    for (auto [from, to] : {std::pair{">02<", ">45<"}, {">02A01<", ">45A03<"}, {">V1<", ">J1<"},
+                            {"VOT-1", "VOT-J1"}})
+      jw.replace(jw.find(from), std::string(from).size(), to);
+    auto j = e.send(jw, "j1.xml");
+    CHECK(j.result.type == model::MessageType::JW315);
+    CHECK(j.accepted);
+    CHECK_FALSE(has_code(j, "9374"));
+    CHECK(j.retour.find("JW316") != std::string::npos);
+  }
+
+  TEST_CASE("ledger: an allocation is found only in its own legal domain") {
+    TempDir d;
+    const auto db = d.path / "l.db";
+    {
+      ledger::Ledger l(db);
+      auto tx = l.begin();
+      ledger::NewMessage n;
+      n.type = "WMO301";
+      n.identificatie = "A1";
+      n.bytes = "<a/>";
+      n.route_path = "x/a.xml";
+      const auto id = l.add_message(n);
+      ledger::AllocationVersion v;
+      v.message_id = id;
+      v.gemeente = G;
+      v.toewijzing_nummer = 7;
+      v.toewijzingsdatum = "2025-01-01";
+      v.toewijzingstijd = "10:00:00";
+      v.bsn = C1;
+      v.agb = P1;
+      v.ingangsdatum = "2025-01-01";
+      l.add_allocation_version(v);
+      tx.commit();
+    }
+    ledger::Ledger l(db);
+    CHECK(l.current_allocation(G, 7));  // iWmo until set
+    l.set_standard(model::Standard::ijw);
+    CHECK_FALSE(l.current_allocation(G, 7));
+  }
+}
