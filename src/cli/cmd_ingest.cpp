@@ -134,6 +134,10 @@ class CommandIngest : public Command {
     app.add_option("--today", today_,
                    "The date of receipt, YYYY-MM-DD, for testing or back-dating (TR135, "
                    "DagtekeningRetour). Default: $ISTD_TODAY, else today in Europe/Amsterdam");
+    app.add_option("--standard", standard_,
+                   "Take only messages of one standard: wmo (iWmo 3.2) or jw (iJw 3.2); the "
+                   "others get finding STANDARD and are not processed. Default: both")
+        ->check(CLI::IsMember({"wmo", "jw"}));
     app.add_option("--schemas", schemas_,
                    "Directory with the XSD bundle. Default: the bundled iWmo 3.2 schemas")
         ->check(CLI::ExistingDirectory);
@@ -163,6 +167,7 @@ class CommandIngest : public Command {
 
   int run() override {
     ValidateOptions vopt;
+    if (!standard_.empty()) vopt.standard = model::standard_from_key(standard_);
     vopt.max_message_bytes = parse_size(max_size_);
 
     ingest::Options iopt;
@@ -409,7 +414,7 @@ class CommandIngest : public Command {
   }
 
   std::vector<std::string> paths_;
-  std::string db_, out_, format_ = "text", side_ = "gemeente", today_, schemas_;
+  std::string db_, out_, format_ = "text", side_ = "gemeente", today_, schemas_, standard_;
   std::vector<std::string> taakgericht_;
   std::string rejected_301_ = "withdraw";
   int jobs_ = 1;

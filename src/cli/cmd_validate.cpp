@@ -27,15 +27,18 @@ class CommandValidate : public Command {
  public:
   void setup(CLI::App& app) override {
     app.description(
-        "Validate iWmo 3.2 messages against the XSD schemas and the message-level rules "
-        "(CD/CS/TR) of the standard.\n"
+        "Validate iWmo 3.2 (Wmo) and iJw 3.2 (Jeugdwet) messages against the XSD schemas and "
+        "the message-level rules (CD/CS/TR) of the standard. Each message is recognised by "
+        "its namespace, so one run may mix both standards; the summary counts per message "
+        "type (WMO305, JW305, ...).\n"
         "Each message is read in one streaming pass; nothing is changed or stored.\n\n"
         "Exit status: 0 all messages valid, 1 some message invalid, 2 usage or configuration "
         "error, 3 runtime failure.");
     app.footer(
         "Examples:\n"
         "  istd validate berichten/\n"
-        "  istd validate --format rapport --out rapporten/ berichten/2025-06/");
+        "  istd validate --format rapport --out rapporten/ berichten/2025-06/\n"
+        "  istd validate --standard jw jeugd/");
     app.add_option("paths", paths_,
                    "Message files, directories (all *.xml below them, in path order) or - for "
                    "standard input")
@@ -47,9 +50,14 @@ class CommandValidate : public Command {
         ->check(CLI::IsMember({"text", "json", "rapport"}))
         ->capture_default_str();
     app.add_option("--schemas", schemas_,
-                   "Directory with the XSD bundle (WMOnnn.xsd + basisschema.xsd, laid out like "
-                   "the official download). Default: the bundled iWmo 3.2 schemas")
+                   "Directory with the XSD bundle: WMOnnn.xsd or JWnnn.xsd + basisschema.xsd laid "
+                   "out like the official download, or one subdirectory per standard. Default: "
+                   "the bundled iWmo 3.2 and iJw 3.2 schemas")
         ->check(CLI::ExistingDirectory);
+    app.add_option("--standard", standard_,
+                   "Take only messages of one standard: wmo (iWmo 3.2) or jw (iJw 3.2); the "
+                   "others get finding STANDARD and are not processed. Default: both")
+        ->check(CLI::IsMember({"wmo", "jw"}));
     app.add_option("--checks", checks_,
                    "xsd: schema validation only; all: also the message-level rules (CD/CS/TR)")
         ->check(CLI::IsMember({"xsd", "all"}))
@@ -79,6 +87,7 @@ class CommandValidate : public Command {
     if (!out_dir_.empty() && format_ != "rapport")
       throw CLI::ValidationError("--out", "--out is only used with --format rapport");
     ValidateOptions opt;
+    if (!standard_.empty()) opt.standard = model::standard_from_key(standard_);
     opt.checks = checks_ == "xsd" ? Checks::xsd : Checks::all;
     opt.max_message_bytes = parse_size(max_size_);
     opt.bom = bom_ == "reject" ? BomPolicy::reject : BomPolicy::warn;
@@ -205,6 +214,7 @@ class CommandValidate : public Command {
   std::set<std::string> rapport_names_;
   std::string format_ = "text";
   std::string schemas_;
+  std::string standard_;
   std::string checks_ = "all";
   int jobs_ = 1;
   std::string max_size_ = "25M";

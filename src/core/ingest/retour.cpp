@@ -57,9 +57,11 @@ void write_codes(std::string& out, int depth, std::string_view prefix,
 // start/end/empty tags with namespace declarations, text, comments, PIs, CDATA.
 class ClientCopier {
  public:
+  /// `basis_prefix`: the prefix the retour declares for the basisschema ("iwmo" or "ijw").
   ClientCopier(std::string_view in, std::string msg_ns, std::string prefix,
-               const RetourContent& c)
-      : in_(in), msg_ns_(std::move(msg_ns)), prefix_(std::move(prefix)), c_(c) {}
+               std::string basis_prefix, const RetourContent& c)
+      : in_(in), msg_ns_(std::move(msg_ns)), prefix_(std::move(prefix)),
+        basis_prefix_(std::move(basis_prefix)), c_(c) {}
 
   /// Appends the copied Client (at indentation depth 1) to `out`.
   void run(std::string& out) {
@@ -149,7 +151,7 @@ class ClientCopier {
         // whole at its end tag).
         if (!stack.empty() && stack.back().copied && !stack.back().opened)
           open_pending(out, stack.back());
-        el.qname = (uri == msg_ns_ ? prefix_ : std::string("iwmo")) + ":" + el.local;
+        el.qname = (uri == msg_ns_ ? prefix_ : basis_prefix_) + ":" + el.local;
         if (is_product_class(el.local)) el.index = product_index++;
       }
       text.clear();
@@ -233,6 +235,7 @@ class ClientCopier {
   std::string_view in_;
   std::string msg_ns_;
   std::string prefix_;
+  std::string basis_prefix_;
   const RetourContent& c_;
 };
 
@@ -282,7 +285,7 @@ std::string build_retour(const model::Message& heen, std::string_view original,
     // finish() closed the root; reopen by cutting its end tag and appending the copied Client.
     const std::string end = "</" + p + ":Bericht>\n";
     out.resize(out.size() - end.size());
-    ClientCopier copier(original, model::namespace_of(heen.type), p, c);
+    ClientCopier copier(original, model::namespace_of(heen.type), p, b, c);
     copier.run(out);
     out += end;
   }

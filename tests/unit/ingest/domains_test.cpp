@@ -73,6 +73,14 @@ TEST_SUITE("ingest") {
     CHECK_FALSE(s.accepted);
     CHECK(has_code(s, "9019"));
     CHECK(s.retour.find("JW306") != std::string::npos);
+    // The JW306 is a valid iJw message (basisschema elements in the iJw namespace): 439, the
+    // header 0200, the StartProduct 9019.
+    const auto r = e.retour(s);
+    CHECK(r.valid);
+    CHECK(r.berichtcode == "439");
+    CHECK(r.header == std::vector<std::string>{"0200"});
+    REQUIRE(r.classes.size() == 1);
+    CHECK(r.classes[0] == std::vector<std::string>{"9019"});
     // Near miss: after the JW301 the same JW305 (new Identificatie) is accepted.
     REQUIRE(e.send(to_jw(m301("A1", {kJw})), "j.xml").accepted);
     auto s2 = e.send(to_jw(m305("S2", {{.cat = "45", .code = "45A03"}})), "s2.xml");
