@@ -148,6 +148,12 @@ void Reader::for_each_numbered_stop(const std::function<void(StopRecord&&)>& row
   while (s.step()) row(read_stop(s));
 }
 
+std::int64_t Reader::declarations_outside_wmo() const {
+  if (impl_->version < 6) return 0;
+  auto s = impl_->query("SELECT count(*) FROM declarations WHERE domain <> 'wmo'");
+  return s.step() ? s.i64(0) : 0;
+}
+
 void Reader::for_each_declaration(const std::function<void(DeclarationRecord&&)>& row) const {
   auto s = impl_->query(
       fmt::format("SELECT {} FROM declarations{} ORDER BY id", kDeclCols, impl_->wmo_only("")));

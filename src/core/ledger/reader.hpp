@@ -75,6 +75,9 @@ class Reader {
   void for_each_numbered_start(const std::function<void(StartRecord&&)>& row) const;
   /// Every stop that names a ToewijzingNummer, live and deleted, in table order.
   void for_each_numbered_stop(const std::function<void(StopRecord&&)>& row) const;
+  /// How many declarations the ledger holds outside the iWmo domain (JW323s; 0 before
+  /// schema 6). The reads above leave them out.
+  std::int64_t declarations_outside_wmo() const;
   /// Every declaration, oldest first.
   void for_each_declaration(const std::function<void(DeclarationRecord&&)>& row) const;
   /// The prestaties of the declarations `wanted` accepts, oldest first (the others are skipped

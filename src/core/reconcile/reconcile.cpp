@@ -504,6 +504,7 @@ json summary(const Result& r) {
                               "locally; this deviates from OP364",
                               *r.policy.reject_in_pause));
   s["deviations"] = dev;
+  s["warnings"] = r.warnings;
   json wl = json::object();
   for (const auto& it : r.worklist.items)
     wl[it.kind] = wl.contains(it.kind) ? wl[it.kind].get<std::int64_t>() + 1 : 1;
@@ -538,6 +539,7 @@ std::string summary_text(const Result& r, const std::filesystem::path& out_dir) 
     t += fmt::format("  abonnementstarief refunds: EUR {}\n",
                      euros(s["abonnementstarief"]["refund_total"].get<std::int64_t>()));
   for (const auto& d : s["deviations"]) t += "  note: " + d.get<std::string>() + "\n";
+  for (const auto& w : r.warnings) t += "  note: " + w + "\n";
   {
     std::string kinds;
     for (const auto& [kind, n] : s["worklist"]["by_kind"].items())

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/ledger/ledger.hpp"
+#include "core/reconcile/reconcile.hpp"
 #include "ingest_env.hpp"
 
 using namespace istd;
@@ -134,6 +135,25 @@ TEST_SUITE("ingest") {
     CHECK(j.accepted);
     CHECK_FALSE(has_code(j, "9374"));
     CHECK(j.retour.find("JW316") != std::string::npos);
+  }
+
+  TEST_CASE("reconcile: a JW323 in the ledger is named, not judged, and feeds no Wmo check") {
+    Env e;
+    const auto jw323 = read_file(std::filesystem::path(ISTD_SOURCE_DIR) / "fixtures" /
+                                       "messages-ijw" / "JW323-declaratie-mei-2025.xml");
+    auto d = e.send(jw323, "d.xml");
+    CHECK(d.result.type == model::MessageType::JW323);
+    REQUIRE(d.accepted);
+    e.ingestor.reset();
+    e.ledger.reset();
+    reconcile::Options o;
+    o.year = 2025;
+    o.month = 5;
+    const auto r = reconcile::run(e.dir.path / "ledger.db", o);
+    CHECK(r.declarations.empty());
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(r.warnings[0].find("1 JW323 declaration") != std::string::npos);
+    CHECK(r.at.findings.empty());
   }
 
   TEST_CASE("ledger: an allocation is found only in its own legal domain") {
