@@ -3,12 +3,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <map>
 #include <memory>
 
 #include "cli/background_sink.hpp"
@@ -200,6 +202,7 @@ class CommandIngest : public Command {
         static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(1, inputs.size())));
 
     std::size_t n_acc = 0, n_rej = 0, n_quar = 0, n_dup = 0, n_err = 0, n_retour = 0;
+    std::map<std::string, std::array<std::size_t, 3>> by_standard;  // accepted, rejected, quarantined
     Progress progress("ingest", "messages", inputs.size(), quiet_);
     // The per-message report is formatted and printed on a thread of its own, in order.
     BackgroundSink<Report> printer(
@@ -307,6 +310,11 @@ class CommandIngest : public Command {
             ++n_acc;
           else
             ++n_rej;
+          if (o.result.type != model::MessageType::unknown) {
+            auto& c = by_standard[std::string(
+                model::standard_name(model::standard_of(o.result.type)))];
+            ++(o.quarantined ? c[2] : o.accepted ? c[0] : c[1]);
+          }
           if (!o.retour.empty() && !o.duplicate) ++n_retour;
           o.result.message.reset();  // the report does not show the typed message
           printer.push(Report{std::move(o), {}});
@@ -334,6 +342,11 @@ class CommandIngest : public Command {
           "retour{} written in {:.2f} s\n",
           n_in, n_in == 1 ? "" : "s", n_acc, n_rej, n_quar, n_dup, n_dup == 1 ? "" : "s", n_retour,
           n_retour == 1 ? "" : "s", secs);
+      // A batch of both standards says what each did.
+      if (by_standard.size() > 1)
+        for (const auto& [name, c] : by_standard)
+          s += fmt::format("  {}: {} accepted, {} rejected, {} quarantined\n", name, c[0], c[1],
+                           c[2]);
       if (n_err)
         s +=
             fmt::format("{} input{} could not be read (named above; nothing was recorded for {})\n",

@@ -187,6 +187,19 @@ class CommandValidate : public Command {
       s += fmt::format(" in {:.2f} s\n", secs);
       for (const auto& [type, counts] : by_type)
         s += fmt::format("  {:<8} {:>7} valid {:>7} invalid\n", type, counts.first, counts.second);
+      // A batch of both standards says what each did.
+      std::map<std::string, std::pair<std::size_t, std::size_t>> by_standard;
+      for (const auto& [type, counts] : by_type) {
+        const auto t = type.starts_with("JW")    ? "iJw 3.2"
+                       : type.starts_with("WMO") ? "iWmo 3.2"
+                                                 : "";
+        if (!*t) continue;
+        by_standard[t].first += counts.first;
+        by_standard[t].second += counts.second;
+      }
+      if (by_standard.size() > 1)
+        for (const auto& [name, counts] : by_standard)
+          s += fmt::format("  {}: {} valid, {} invalid\n", name, counts.first, counts.second);
       if (!by_rule.empty()) {
         s += "  errors by rule (`istd explain RULE` says what it means and what to do):\n";
         for (const auto& [rule, n] : by_rule)

@@ -125,6 +125,8 @@ bool same_product(const std::optional<std::string>& cat_a, const std::optional<s
   return true;
 }
 
+// iWmo's aids and housing (categories 11-14) may overlap. iJw has no exemption, and its
+// categories (31-55, enforced by the JW schemas) never match.
 bool exempt(const std::optional<std::string>& cat) {
   return cat && (*cat == "11" || *cat == "12" || *cat == "13" || *cat == "14");
 }
