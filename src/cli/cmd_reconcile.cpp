@@ -119,12 +119,15 @@ class CommandReconcile : public Command {
     }
     try {
       const auto dir = schemas_.empty() ? SchemaBundle::default_dir() : std::filesystem::path(schemas_);
-      if (std::filesystem::exists(dir / "WMO325.xsd")) {
-        auto bundle = SchemaBundle::load(dir);
-        if (const auto* f = bundle.message_schema(model::MessageType::WMO325)) {
-          if (!f->bericht_xsd_versie.empty()) opt.xsd_bericht = f->bericht_xsd_versie;
-          if (!f->basisschema_xsd_versie.empty()) opt.xsd_basis = f->basisschema_xsd_versie;
-        }
+      // The XsdVersie of the 325s istd writes: the appinfo of the WMO325/JW325 schema in use.
+      auto bundle = SchemaBundle::load(dir);
+      if (const auto* f = bundle.message_schema(model::MessageType::WMO325)) {
+        if (!f->bericht_xsd_versie.empty()) opt.xsd_bericht = f->bericht_xsd_versie;
+        if (!f->basisschema_xsd_versie.empty()) opt.xsd_basis = f->basisschema_xsd_versie;
+      }
+      if (const auto* f = bundle.message_schema(model::MessageType::JW325)) {
+        if (!f->bericht_xsd_versie.empty()) opt.jw_xsd_bericht = f->bericht_xsd_versie;
+        if (!f->basisschema_xsd_versie.empty()) opt.jw_xsd_basis = f->basisschema_xsd_versie;
       }
     } catch (const ConfigError&) {
       if (!schemas_.empty()) throw;

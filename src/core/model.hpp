@@ -99,8 +99,6 @@ inline bool number_in(MessageType t, std::initializer_list<int> numbers) {
 MessageType type_of(Standard s, int number);
 /// The basisschema namespace of a standard.
 std::string_view basisschema_namespace(Standard s);
-inline constexpr std::string_view kBasisschemaNamespace =
-    "http://www.istandaarden.nl/iwmo/3_2/basisschema/schema";
 /// True for the types istd validates and models (every type of both standards).
 bool is_supported(MessageType t);
 

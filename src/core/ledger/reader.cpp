@@ -41,13 +41,17 @@ struct Reader::Impl {
   }
   Stmt query(const std::string& sql) { return prepare(sql, query_failed); }
 
-  // The Reader serves the iWmo views (the reconcile snapshot with its abonnementstarief check,
-  // the worklist, the CAK list): from schema 6 on, rows of the iJw domain are left out.
-  std::string wmo_literal() const { return version >= 6 ? "'wmo'" : ""; }
-  std::string wmo_only(std::string_view where) const {
-    if (version < 6) return where.empty() ? std::string() : " WHERE " + std::string(where);
+  // The legal domain of the whole-table reads ('wmo' | 'jw'); rows of the other domain are left
+  // out from schema 6 on (older ledgers hold only iWmo rows, and no iJw ones at all).
+  std::string domain = "wmo";
+  std::string domain_literal() const { return version >= 6 ? "'" + domain + "'" : ""; }
+  std::string in_domain(std::string_view where) const {
+    if (version < 6) {
+      if (domain != "wmo") return " WHERE 0";
+      return where.empty() ? std::string() : " WHERE " + std::string(where);
+    }
     return " WHERE " + (where.empty() ? std::string() : std::string(where) + " AND ") +
-           "domain = 'wmo'";
+           "domain = '" + domain + "'";
   }
 };
 
@@ -80,6 +84,7 @@ Reader::Reader(const std::filesystem::path& file) : impl_(std::make_unique<Impl>
 Reader::~Reader() = default;
 
 int Reader::schema_version() const { return impl_->version; }
+void Reader::set_standard(model::Standard s) { impl_->domain = model::standard_key(s); }
 
 MessageId Reader::max_message_id() const {
   auto s = impl_->query("SELECT COALESCE(MAX(id), 0) FROM messages");
@@ -111,7 +116,7 @@ void Reader::for_each_input_header(const std::function<void(InputHeader&&)>& row
 std::vector<RequestStatus> Reader::request_statuses(std::string_view party) const {
   if (impl_->version < 5) return {};
   auto prepare = [this](const std::string& sql) { return impl_->query(sql); };
-  const std::string domain = impl_->wmo_literal();
+  const std::string domain = impl_->domain_literal();
   if (party.empty()) return request_statuses_where(prepare, domain, "");
   return request_statuses_where(prepare, domain, "r.gemeente = ?1 OR r.agb = ?1", party);
 }
@@ -130,40 +135,39 @@ void Reader::for_each_allocation_version(
   auto s = impl_->query(
       fmt::format("SELECT {} FROM allocation_versions{} ORDER BY gemeente, toewijzing_nummer, "
                   "toewijzingsdatum, toewijzingstijd",
-                  kAllocCols, impl_->wmo_only("")));
+                  kAllocCols, impl_->in_domain("")));
   while (s.step()) row(read_alloc(s));
 }
 
 void Reader::for_each_numbered_start(const std::function<void(StartRecord&&)>& row) const {
   auto s = impl_->query(
       fmt::format("SELECT {} FROM starts{}", kStartCols,
-                  impl_->wmo_only("toewijzing_nummer IS NOT NULL")));
+                  impl_->in_domain("toewijzing_nummer IS NOT NULL")));
   while (s.step()) row(read_start(s));
 }
 
 void Reader::for_each_numbered_stop(const std::function<void(StopRecord&&)>& row) const {
   auto s =
       impl_->query(fmt::format("SELECT {} FROM stops{}", kStopCols,
-                               impl_->wmo_only("toewijzing_nummer IS NOT NULL")));
+                               impl_->in_domain("toewijzing_nummer IS NOT NULL")));
   while (s.step()) row(read_stop(s));
 }
 
-std::int64_t Reader::declarations_outside_wmo() const {
-  if (impl_->version < 6) return 0;
-  auto s = impl_->query("SELECT count(*) FROM declarations WHERE domain <> 'wmo'");
+std::int64_t Reader::declaration_count() const {
+  auto s = impl_->query("SELECT count(*) FROM declarations" + impl_->in_domain(""));
   return s.step() ? s.i64(0) : 0;
 }
 
 void Reader::for_each_declaration(const std::function<void(DeclarationRecord&&)>& row) const {
   auto s = impl_->query(
-      fmt::format("SELECT {} FROM declarations{} ORDER BY id", kDeclCols, impl_->wmo_only("")));
+      fmt::format("SELECT {} FROM declarations{} ORDER BY id", kDeclCols, impl_->in_domain("")));
   while (s.step()) row(read_decl(s));
 }
 
 void Reader::for_each_prestatie(const std::function<bool(RowId declaration_id)>& wanted,
                                 const std::function<void(PrestatieRecord&&)>& row) const {
   auto s = impl_->query(
-      fmt::format("SELECT {} FROM prestaties{} ORDER BY id", kPrestCols, impl_->wmo_only("")));
+      fmt::format("SELECT {} FROM prestaties{} ORDER BY id", kPrestCols, impl_->in_domain("")));
   while (s.step()) {
     if (!wanted(s.i64(1))) continue;  // column 1: declaration_id
     row(read_prest(s));

@@ -54,6 +54,9 @@ class Reader {
   /// @throws ConfigError when there is no such file or its schema version is not one this istd
   ///         reads; RuntimeError when SQLite cannot open or read it (e.g. not a database).
   explicit Reader(const std::filesystem::path& file);
+  /// The legal domain the whole-table reads below cover (iWmo until set; from schema 6 on
+  /// rows of the other domain are left out; older ledgers hold only iWmo rows).
+  void set_standard(model::Standard s);
   ~Reader();
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;
@@ -75,9 +78,8 @@ class Reader {
   void for_each_numbered_start(const std::function<void(StartRecord&&)>& row) const;
   /// Every stop that names a ToewijzingNummer, live and deleted, in table order.
   void for_each_numbered_stop(const std::function<void(StopRecord&&)>& row) const;
-  /// How many declarations the ledger holds outside the iWmo domain (JW323s; 0 before
-  /// schema 6). The reads above leave them out.
-  std::int64_t declarations_outside_wmo() const;
+  /// How many declarations the ledger holds in the domain set with set_standard.
+  std::int64_t declaration_count() const;
   /// Every declaration, oldest first.
   void for_each_declaration(const std::function<void(DeclarationRecord&&)>& row) const;
   /// The prestaties of the declarations `wanted` accepts, oldest first (the others are skipped

@@ -29,13 +29,14 @@ void bedrag(util::XmlWriter& w, const std::string& p, const std::string& b, cons
 
 std::string build_325(const Declaration& d, const std::vector<Line>& lines, const Judgement& j,
                       const AnswerHeader& h) {
-  const std::string p = "wmo325";
-  const std::string b = "iwmo";
+  const auto type = model::type_of(h.standard, 325);
+  const std::string p = h.standard == model::Standard::iwmo ? "wmo325" : "jw325";
+  const std::string b = h.standard == model::Standard::iwmo ? "iwmo" : "ijw";
   util::XmlWriter w;
-  w.open(p + ":Bericht", {{"xmlns:" + p, model::namespace_of(model::MessageType::WMO325)},
-                          {"xmlns:" + b, std::string(model::kBasisschemaNamespace)}});
+  w.open(p + ":Bericht", {{"xmlns:" + p, model::namespace_of(type)},
+                          {"xmlns:" + b, std::string(model::basisschema_namespace(h.standard))}});
   w.open(p + ":Header");
-  w.leaf(p + ":BerichtCode", "485");
+  w.leaf(p + ":BerichtCode", model::bericht_code(type));
   w.leaf(p + ":BerichtVersie", "3");
   w.leaf(p + ":BerichtSubversie", "2");
   w.leaf(p + ":Afzender", d.gemeente);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model.hpp"
 #include "core/reconcile/history.hpp"
 #include "core/reconcile/rules_323.hpp"
 
@@ -17,6 +18,7 @@ struct AnswerHeader {
   std::string identificatie;  ///< of the 325 (ledger::output_identificatie)
   std::string dagtekening;    ///< YYYY-MM-DD
   std::string xsd_basis = "1.0.0", xsd_bericht = "1.0.0";  ///< XsdVersie of the 325
+  model::Standard standard = model::Standard::iwmo;        ///< WMO325 or JW325
 };
 
 /// Builds the 325 for declaration `d` with `lines` (document order) judged as `j`.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "core/errors.hpp"
 #include "core/explain/catalogue.hpp"
 #include "core/ledger/ledger.hpp"
+#include "core/ledger/reader.hpp"
 #include "core/reconcile/answer_325.hpp"
 #include "core/reconcile/csv.hpp"
 #include "core/reconcile/snapshot.hpp"
@@ -138,6 +140,19 @@ Result run(const std::filesystem::path& db, const Options& opt) {
   lo.delivery.stop_einddatum_inclusive = opt.policy.einddatum_inclusive;
   lo.birthdates = opt.policy.minors_exempt;
   LedgerSnapshot snap = load_snapshot(db, lo);
+  // Jeugdwet declarations (JW323) are judged against the Jeugd ledger, answered with JW325s, and
+  // never feed the abonnementstarief check (Jeugd has no own contribution) or the worklist.
+  std::optional<LedgerSnapshot> jw;
+  {
+    ledger::Reader r(db);
+    r.set_standard(model::Standard::ijw);
+    if (r.declaration_count() > 0) {
+      LoadOptions jlo = lo;
+      jlo.standard = model::Standard::ijw;
+      jlo.birthdates = false;
+      jw = load_snapshot(db, jlo);
+    }
+  }
 
   RuleOptions ro;
   ro.tr318_evidence = opt.policy.tr318_delivery_evidence;
@@ -146,36 +161,45 @@ Result run(const std::filesystem::path& db, const Options& opt) {
   ro.tariffs = opt.tariffs;
 
   std::int64_t next_id = snap.max_message_id + 1;
-  for (std::size_t k = 0; k < snap.month_declarations.size(); ++k) {
-    DeclarationResult dr;
-    dr.declaration = snap.month_declarations[k];
-    dr.lines = std::move(snap.month_lines[k]);
-    const Declaration& d = dr.declaration;
-    if (!d.answered) {
-      dr.judgement = judge(snap.history, d, dr.lines, ro);
-      dr.judged_now = true;
-      AnswerHeader h;
-      h.identificatie = ledger::output_identificatie(next_id++);
-      h.dagtekening = opt.today.to_string();
-      h.xsd_basis = opt.xsd_basis;
-      h.xsd_bericht = opt.xsd_bericht;
-      dr.bytes_325 = build_325(d, dr.lines, dr.judgement, h);
-      dr.route_325 = fmt::format("325/{}/{}.xml", d.agb, h.identificatie);
-    } else {
-      dr.judgement = stored_judgement(d, dr.lines);
-      // Signals are recomputed from today's ledger (they may change with late 305s).
-      for (std::size_t i = 0; i < dr.lines.size(); ++i) {
-        const Line& l = dr.lines[i];
-        const Allocation* a = snap.history.allocation(d.gemeente, l.nummer);
-        if (!a || a->agb != d.agb || a->deleted || l.credit || dr.judgement.rejected_whole())
-          continue;
-        dr.judgement.lines[i].signals =
-            signals_for(*a, snap.history.intervals(a->gemeente, a->nummer), l);
+  const std::size_t total =
+      snap.month_declarations.size() + (jw ? jw->month_declarations.size() : 0);
+  auto judge_month = [&](LedgerSnapshot& sn, model::Standard standard) {
+    for (std::size_t k = 0; k < sn.month_declarations.size(); ++k) {
+      DeclarationResult dr;
+      dr.standard = standard;
+      dr.declaration = sn.month_declarations[k];
+      dr.lines = std::move(sn.month_lines[k]);
+      const Declaration& d = dr.declaration;
+      if (!d.answered) {
+        dr.judgement = judge(sn.history, d, dr.lines, ro);
+        dr.judged_now = true;
+        AnswerHeader h;
+        h.identificatie = ledger::output_identificatie(next_id++);
+        h.dagtekening = opt.today.to_string();
+        const bool wmo = standard == model::Standard::iwmo;
+        h.xsd_basis = wmo ? opt.xsd_basis : opt.jw_xsd_basis;
+        h.xsd_bericht = wmo ? opt.xsd_bericht : opt.jw_xsd_bericht;
+        h.standard = standard;
+        dr.bytes_325 = build_325(d, dr.lines, dr.judgement, h);
+        dr.route_325 = fmt::format("325/{}/{}.xml", d.agb, h.identificatie);
+      } else {
+        dr.judgement = stored_judgement(d, dr.lines);
+        // Signals are recomputed from today's ledger (they may change with late 305s).
+        for (std::size_t i = 0; i < dr.lines.size(); ++i) {
+          const Line& l = dr.lines[i];
+          const Allocation* a = sn.history.allocation(d.gemeente, l.nummer);
+          if (!a || a->agb != d.agb || a->deleted || l.credit || dr.judgement.rejected_whole())
+            continue;
+          dr.judgement.lines[i].signals =
+              signals_for(*a, sn.history.intervals(a->gemeente, a->nummer), l);
+        }
       }
+      res.declarations.push_back(std::move(dr));
+      if (opt.progress) opt.progress(res.declarations.size(), total);
     }
-    res.declarations.push_back(std::move(dr));
-    if (opt.progress) opt.progress(k + 1, snap.month_declarations.size());
-  }
+  };
+  judge_month(snap, model::Standard::iwmo);
+  if (jw) judge_month(*jw, model::Standard::ijw);
 
   // Record the new verdicts and 325s.
   bool any_new = false;
@@ -193,23 +217,26 @@ Result run(const std::filesystem::path& db, const Options& opt) {
         }
         continue;
       }
+      const auto type = model::type_of(dr.standard, 325);
+      lg.set_standard(dr.standard);
       ledger::NewMessage n;
       n.role = ledger::Role::output;
-      n.type = "WMO325";
-      n.berichtcode = "485";
+      n.type = std::string(model::to_string(type));
+      n.berichtcode = std::string(model::bericht_code(type));
       n.afzender = d.gemeente;
       n.ontvanger = d.agb;
       const std::string ident = dr.route_325.substr(dr.route_325.rfind('/') + 1,
                                                     dr.route_325.size() - dr.route_325.rfind('/') - 5);
       n.identificatie = ident;
       n.dagtekening = opt.today.to_string();
-      n.xsd_basis = opt.xsd_basis;
-      n.xsd_bericht = opt.xsd_bericht;
+      const bool wmo = dr.standard == model::Standard::iwmo;
+      n.xsd_basis = wmo ? opt.xsd_basis : opt.jw_xsd_basis;
+      n.xsd_bericht = wmo ? opt.xsd_bericht : opt.jw_xsd_bericht;
       n.bytes = dr.bytes_325;
       n.verdict = ledger::Verdict::recorded;
       n.reply_to = d.message_id;
       // Routed like a retour: to the provider (the next `istd ingest --out` materialises it).
-      n.route_path = fmt::format("{}/WMO325/{}.xml", d.agb, ident);
+      n.route_path = fmt::format("{}/{}/{}.xml", d.agb, n.type, ident);
       const ledger::MessageId id = lg.add_message_unique_route(n);
       if (ledger::output_identificatie(id) != ident)
         throw RuntimeError(fmt::format(

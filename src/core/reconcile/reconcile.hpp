@@ -37,6 +37,8 @@ struct Options {
   model::Date today{2025, 1, 1};  ///< Dagtekening of the 325s
   /// XsdVersie of the produced 325 (appinfo of our WMO325.xsd; 1.0.0 when unknown).
   std::string xsd_basis = "1.0.0", xsd_bericht = "1.0.0";
+  /// The same for the JW325 (appinfo of our JW325.xsd).
+  std::string jw_xsd_basis = "1.0.0", jw_xsd_bericht = "1.0.0";
   /// Called after each declaration of the month (judged now or reported from the ledger) with
   /// the number handled so far and the month's total; may be empty.
   std::function<void(std::size_t done, std::size_t total)> progress;
@@ -49,6 +51,7 @@ struct DeclarationResult {
   std::string route_325;  ///< "325/<agb>/<Identificatie>.xml" under the output dir
   std::string bytes_325;
   bool judged_now = false;  ///< false: answered by an earlier run, reported from the ledger
+  model::Standard standard = model::Standard::iwmo;  ///< a WMO323 (WMO325) or JW323 (JW325)
 };
 
 /// The history of one person in a household with an abonnementstarief refund, for the report's

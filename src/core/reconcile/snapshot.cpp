@@ -92,14 +92,10 @@ std::string geboortedatum_of_301(std::string_view bytes) {
 }
 
 LedgerSnapshot load_snapshot(const std::filesystem::path& file, const LoadOptions& opt) {
-  const ledger::Reader db(file);  // refuses a missing file and unreadable schema versions
+  ledger::Reader db(file);  // refuses a missing file and unreadable schema versions
+  db.set_standard(opt.standard);
   LedgerSnapshot s;
   s.max_message_id = db.max_message_id();
-  if (const auto jw = db.declarations_outside_wmo(); jw > 0)
-    s.warnings.push_back(fmt::format(
-        "the ledger holds {} JW323 declaration{} (iJw 3.2, Jeugdwet); this istd reconciles "
-        "Wmo declarations only, so {} not judged and no JW325 is written",
-        jw, jw == 1 ? "" : "s", jw == 1 ? "it is" : "they are"));
   // Evidence names of the functional messages.
   std::unordered_map<std::int64_t, std::string> ev;
   for (const auto& m : db.functional_inputs()) ev[m.id] = m.type + ":" + m.identificatie;

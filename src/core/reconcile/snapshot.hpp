@@ -31,6 +31,8 @@ struct LedgerSnapshot {
 
 struct LoadOptions {
   int year = 0, month = 0;
+  /// The legal domain read: the Wmo ledger (with the abonnementstarief's view) or the Jeugdwet one.
+  model::Standard standard = model::Standard::iwmo;
   delivery::Options delivery;
   bool birthdates = true;  ///< read Geboortedatum from the 301 bytes (minors_exempt)
   /// Read the lines of processed declarations into the history (the 323 rules and the

@@ -137,23 +137,40 @@ TEST_SUITE("ingest") {
     CHECK(j.retour.find("JW316") != std::string::npos);
   }
 
-  TEST_CASE("reconcile: a JW323 in the ledger is named, not judged, and feeds no Wmo check") {
+  TEST_CASE("reconcile: a JW323 is judged on the Jeugd ledger and answered with a JW325") {
     Env e;
     const auto jw323 = read_file(std::filesystem::path(ISTD_SOURCE_DIR) / "fixtures" /
-                                       "messages-ijw" / "JW323-declaratie-mei-2025.xml");
+                                 "messages-ijw" / "JW323-declaratie-mei-2025.xml");
     auto d = e.send(jw323, "d.xml");
     CHECK(d.result.type == model::MessageType::JW323);
     REQUIRE(d.accepted);
-    e.ingestor.reset();
+    e.ingestor.reset();  // reconcile writes the ledger itself
     e.ledger.reset();
     reconcile::Options o;
     o.year = 2025;
     o.month = 5;
+    o.jw_xsd_basis = o.jw_xsd_bericht = "0.1.0";
+    o.today = model::Date{2025, 6, 30};
     const auto r = reconcile::run(e.dir.path / "ledger.db", o);
-    CHECK(r.declarations.empty());
-    REQUIRE(r.warnings.size() == 1);
-    CHECK(r.warnings[0].find("1 JW323 declaration") != std::string::npos);
+    REQUIRE(r.declarations.size() == 1);
+    const auto& dr = r.declarations[0];
+    CHECK(dr.standard == model::Standard::ijw);
+    CHECK(dr.judged_now);
+    // No Jeugd allocation is known: every line is rejected (the allocation is missing).
+    for (const auto& l : dr.judgement.lines) CHECK_FALSE(l.approved);
+    auto v = e.validator->validate(dr.bytes_325, "jw325.xml");
+    INFO(dr.bytes_325);
+    CHECK(v.xsd_valid);
+    CHECK(v.valid());
+    CHECK(v.type == model::MessageType::JW325);
+    CHECK(dr.bytes_325.find("<jw325:BerichtCode>491<") != std::string::npos);
+    // Jeugd has no abonnementstarief: nothing of it reaches that check.
     CHECK(r.at.findings.empty());
+    // A second run reports the stored answer, judges nothing again.
+    const auto r2 = reconcile::run(e.dir.path / "ledger.db", o);
+    REQUIRE(r2.declarations.size() == 1);
+    CHECK_FALSE(r2.declarations[0].judged_now);
+    CHECK(r2.declarations[0].bytes_325 == dr.bytes_325);
   }
 
   TEST_CASE("ledger: an allocation is found only in its own legal domain") {
