@@ -115,6 +115,7 @@ void Reader::for_each_input_header(const std::function<void(InputHeader&&)>& row
 
 std::vector<RequestStatus> Reader::request_statuses(std::string_view party) const {
   if (impl_->version < 5) return {};
+  if (impl_->version < 6 && impl_->domain != "wmo") return {};  // older ledgers: Wmo rows only
   auto prepare = [this](const std::string& sql) { return impl_->query(sql); };
   const std::string domain = impl_->domain_literal();
   if (party.empty()) return request_statuses_where(prepare, domain, "");
