@@ -4,6 +4,7 @@
 // iJw JZ588 reasons work with the pause/stop rules (9415 after a definitive 31).
 #include <doctest/doctest.h>
 
+#include <map>
 #include <string>
 
 #include "core/ledger/ledger.hpp"
@@ -25,7 +26,8 @@ std::string to_jw(std::string xml) {
   replace_all("http://www.istandaarden.nl/iwmo/3_2/wmo", "http://www.istandaarden.nl/ijw/3_2/jw");
   replace_all("http://www.istandaarden.nl/iwmo/3_2/basisschema",
               "http://www.istandaarden.nl/ijw/3_2/basisschema");
-  for (auto [w, j] : {std::pair{"414", "436"}, {"418", "438"}, {"420", "440"}, {"444", "446"}})
+  for (auto [w, j] : {std::pair{"414", "436"}, {"418", "438"}, {"420", "440"}, {"444", "446"},
+                      {"484", "490"}})
     replace_all(std::string("BerichtCode>") + w + "<", std::string("BerichtCode>") + j + "<");
   return xml;
 }
@@ -34,6 +36,32 @@ bool has_code(const ingest::Outcome& o, std::string_view code) {
   for (const auto& f : o.result.findings)
     if (f.retourcode == code) return true;
   return false;
+}
+
+/// A 323 for May 2025 with one line on allocation 300201: `hours` hours (Eenheid 04) of
+/// product `cat`/`code` at 25,00 an hour.
+std::string m323_hours(const std::string& id, int hours, const std::string& cat,
+                       const std::string& code) {
+  std::string x = fill(tmpl("wmo323.xml"), {{"AGB", P1}, {"GEMEENTE", G}, {"ID", id},
+                                            {"DAGTEKENING", "2025-06-04"}, {"NUMMER", id},
+                                            {"BSN", C1}});
+  // Only the first Prestatie (REF-A) stays.
+  const auto b = x.rfind("<wmo323:Prestatie>", x.find("REF-B"));
+  const auto e = x.find("</wmo323:Prestatie>", b) + std::string("</wmo323:Prestatie>").size();
+  x.erase(b, e - b);
+  const std::string amount = std::to_string(hours * 2500);
+  auto set = [&](const std::string& from, const std::string& to) {
+    const auto at = x.find(from);
+    REQUIRE(at != std::string::npos);
+    x.replace(at, from.size(), to);
+  };
+  set("REF-A", "REF-" + id);
+  set("<wmo323:GeleverdVolume>2<", "<wmo323:GeleverdVolume>" + std::to_string(hours) + "<");
+  set("<iwmo:Bedrag>5000<", "<iwmo:Bedrag>" + amount + "<");
+  set("<iwmo:TotaalBedrag>29000<", "<iwmo:TotaalBedrag>" + amount + "<");
+  set("<wmo323:ProductCategorie>01<", "<wmo323:ProductCategorie>" + cat + "<");
+  set("<wmo323:ProductCode>01A11<", "<wmo323:ProductCode>" + code + "<");
+  return x;
 }
 
 const TP kWmo{.cat = "02", .code = "02A01"};
@@ -171,6 +199,39 @@ TEST_SUITE("ingest") {
     REQUIRE(r2.declarations.size() == 1);
     CHECK_FALSE(r2.declarations[0].judged_now);
     CHECK(r2.declarations[0].bytes_325 == dr.bytes_325);
+  }
+
+  TEST_CASE("reconcile: TR321 in iJw has no household-help allowance (9321 where Wmo 01 passes)") {
+    // 9 hours a week from 1 April; May 2025 touches 5 calendar weeks: at most 45 hours. A Wmo
+    // category-01 allocation may claim up to 6 x 9 = 54 hours a month; iJw has no such rule.
+    Env e;
+    const TP wmo01{.cat = "01", .code = "01A11"};
+    REQUIRE(e.send(m301("A1", {wmo01}), "a.xml").accepted);
+    REQUIRE(e.send(to_jw(m301("A1", {kJw})), "ja.xml").accepted);
+    REQUIRE(e.send(m305("S1", {{.cat = "01", .code = "01A11"}}), "s.xml").accepted);
+    REQUIRE(e.send(to_jw(m305("S1", {{.cat = "45", .code = "45A03"}})), "js.xml").accepted);
+    REQUIRE(e.send(m323_hours("D1", 46, "01", "01A11"), "d.xml").accepted);
+    REQUIRE(e.send(to_jw(m323_hours("D1", 46, "45", "45A03")), "jd.xml").accepted);
+    REQUIRE(e.send(to_jw(m323_hours("D2", 45, "45", "45A03")), "jd2.xml").accepted);
+    e.ingestor.reset();
+    e.ledger.reset();
+    reconcile::Options o;
+    o.year = 2025;
+    o.month = 5;
+    o.today = model::Date{2025, 6, 30};
+    const auto r = reconcile::run(e.dir.path / "ledger.db", o);
+    REQUIRE(r.declarations.size() == 3);
+    std::map<std::string, std::vector<std::string>> codes;  // "<standard>:<nummer>" -> line codes
+    for (const auto& dr : r.declarations) {
+      REQUIRE(dr.judgement.lines.size() == 1);
+      codes[std::string(model::standard_key(dr.standard)) + ":" +
+            dr.declaration.nummer] = dr.judgement.lines[0].codes();
+      CHECK(dr.judgement.lines[0].approved == dr.judgement.lines[0].codes().empty());
+    }
+    CHECK(codes["wmo:D1"].empty());                                  // 46 <= 54 (category 01)
+    // 46 > 45; and no 8021: REF-D1 of the Wmo claim is another domain's ReferentieNummer (TR314).
+    CHECK(codes["jw:D1"] == std::vector<std::string>{"9321"});
+    CHECK(codes["jw:D2"].empty());                                   // near miss: 45
   }
 
   TEST_CASE("ledger: an allocation is found only in its own legal domain") {
