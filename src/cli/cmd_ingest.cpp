@@ -74,11 +74,13 @@ class CommandIngest : public Command {
  public:
   void setup(CLI::App& app) override {
     app.description(
-        "Take in iWmo 3.2 messages: validate each one (XSD and message rules), judge it "
-        "against the ledger (cross-message rules for 301/305/307 and for the requests and "
-        "answers 315/317/319, docs/ingest.md), record it, answer every received message with "
-        "its retour (305/307/315/317 with 306/308/316/318 at a gemeente; 301/319 with 302/320 "
-        "at a provider), and route inputs and retours to DIR/<party>/<WMOxxx>/. Invalid input "
+        "Take in iWmo 3.2 (Wmo) and iJw 3.2 (Jeugdwet) messages, also mixed in one batch: "
+        "validate each one (XSD and message rules), judge it against the ledger "
+        "(cross-message rules for 301/305/307 and for the requests and answers 315/317/319, "
+        "docs/ingest.md; Wmo and Jeugd are kept apart), record it, answer every received "
+        "message with its retour (305/307/315/317 with 306/308/316/318 at a gemeente; 301/319 "
+        "with 302/320 at a provider), and route inputs and retours to DIR/<party>/<type>/ "
+        "(WMO305, JW305, ...). Invalid input "
         "goes to DIR/quarantine/ with a .reason file. 323s are recorded for `istd reconcile`.\n"
         "Messages are processed in the order given (directories: their *.xml files in path "
         "order). Rerunning the same command after a crash completes the work without "
@@ -133,6 +135,18 @@ class CommandIngest : public Command {
                    "leaves it in force (keep)")
         ->check(CLI::IsMember({"withdraw", "keep"}))
         ->capture_default_str();
+    app.add_option("--gezagsdrager-warning", gezagsdrager_warning_,
+                   "Jeugdwet: warn (GEZAGSDRAGER-MISSING) on a JW301 for a client under 16 that "
+                   "names no parent or guardian (Relatie Soort 10 or 11) and honours no JW315 "
+                   "with GezagsdragerBekend 1 (on or off)")
+        ->check(CLI::IsMember({"on", "off"}))
+        ->capture_default_str();
+    app.add_option("--woonplaatsbeginsel-warning", woonplaatsbeginsel_warning_,
+                   "Jeugdwet: warn (WOONPLAATSBEGINSEL) on a JW315 that follows a refusal naming "
+                   "another gemeente under the woonplaatsbeginsel but is sent to a different "
+                   "gemeente (on or off)")
+        ->check(CLI::IsMember({"on", "off"}))
+        ->capture_default_str();
     app.add_option("--today", today_,
                    "The date of receipt, YYYY-MM-DD, for testing or back-dating (TR135, "
                    "DagtekeningRetour). Default: $ISTD_TODAY, else today in Europe/Amsterdam");
@@ -141,7 +155,8 @@ class CommandIngest : public Command {
                    "others get finding STANDARD and are not processed. Default: both")
         ->check(CLI::IsMember({"wmo", "jw"}));
     app.add_option("--schemas", schemas_,
-                   "Directory with the XSD bundle. Default: the bundled iWmo 3.2 schemas")
+                   "Directory with the XSD bundle (one subdirectory per standard, or one "
+                   "standard's XSDs). Default: the bundled iWmo 3.2 and iJw 3.2 schemas")
         ->check(CLI::ExistingDirectory);
     app.add_option("-j,--jobs", jobs_,
                    "Validation threads working ahead of the single ledger writer (0 = one per "
@@ -180,6 +195,8 @@ class CommandIngest : public Command {
     iopt.taakgericht.insert(taakgericht_.begin(), taakgericht_.end());
     iopt.rejected_301 =
         rejected_301_ == "keep" ? ingest::Rejected301::keep : ingest::Rejected301::withdraw;
+    iopt.gezagsdrager_warning = gezagsdrager_warning_ == "on";
+    iopt.woonplaatsbeginsel_warning = woonplaatsbeginsel_warning_ == "on";
     // Fault injection for the crash tests: end the process at the N-th durability point. Files
     // are then written in line so the points come in a reproducible order.
     if (auto fault = fault_after_from_env()) {
@@ -430,6 +447,8 @@ class CommandIngest : public Command {
   std::string db_, out_, format_ = "text", side_ = "gemeente", today_, schemas_, standard_;
   std::vector<std::string> taakgericht_;
   std::string rejected_301_ = "withdraw";
+  std::string gezagsdrager_warning_ = "on";
+  std::string woonplaatsbeginsel_warning_ = "on";
   int jobs_ = 1;
   int batch_ = 1024;
   std::string max_size_ = "25M";

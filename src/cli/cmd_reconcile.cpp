@@ -77,8 +77,8 @@ class CommandReconcile : public Command {
                    "Dagtekening of the 325s, YYYY-MM-DD. Default: $ISTD_TODAY, else today in "
                    "Europe/Amsterdam");
     app.add_option("--schemas", schemas_,
-                   "Schema bundle (XsdVersie of the 325 from WMO325.xsd's appinfo). Default: "
-                   "the bundled iWmo 3.2 schemas");
+                   "Schema bundle (XsdVersie of the 325s from the appinfo of WMO325.xsd and "
+                   "JW325.xsd). Default: the bundled iWmo 3.2 and iJw 3.2 schemas");
     app.add_flag("-q,--quiet", quiet_, "No progress line on standard error");
     app.add_option("--lang", lang_,
                    "Language of report.html: nl (Dutch) or en (English); the standard's terms "

@@ -81,7 +81,8 @@ class CommandServe : public Command {
                    "message")
         ->envname("ISTD_TODAY");
     app.add_option("--schemas", schemas_,
-                   "Directory with the XSD bundle. Default: the bundled iWmo 3.2 schemas")
+                   "Directory with the XSD bundle. Default: the bundled iWmo 3.2 and iJw 3.2 "
+                   "schemas")
         ->check(CLI::ExistingDirectory);
   }
 

@@ -13,7 +13,7 @@ namespace istd::cli {
 
 const std::vector<CommandInfo>& commands() {
   static const std::vector<CommandInfo> list = {
-      {"validate", "Check messages against the iWmo 3.2 schemas and message-level rules",
+      {"validate", "Check iWmo 3.2 and iJw 3.2 messages: schemas and message-level rules",
        &make_validate},
       {"ingest", "Take in messages: judge them against the ledger, record, answer and route",
        &make_ingest},

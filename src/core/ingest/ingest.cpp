@@ -23,6 +23,7 @@
 
 #include "core/errors.hpp"
 #include "core/ingest/cross_rules.hpp"
+#include "core/ingest/ijw_warnings.hpp"
 #include "core/ingest/request_rules.hpp"
 #include "core/ingest/retour.hpp"
 #include "core/report/report.hpp"
@@ -1152,6 +1153,12 @@ struct Ingestor::Impl {
         case 305:
         case 307: cross = apply_startstop(ledger, *m, id, opt.taakgericht); break;
         default: cross = apply_requests(ledger, *m, id); break;
+      }
+      if (!cross.rejected()) {
+        if (opt.gezagsdrager_warning)
+          for (auto& f : gezagsdrager_warnings(ledger, *m)) cross.findings.push_back(f);
+        if (opt.woonplaatsbeginsel_warning)
+          for (auto& f : woonplaatsbeginsel_warnings(ledger, *m, id)) cross.findings.push_back(f);
       }
       for (auto& f : cross.findings) o.result.findings.push_back(f);
       if (!cross.rejected()) {

@@ -88,6 +88,12 @@ struct Options {
   /// Side gemeente: a received 302 carrying a retourcode other than 0200 takes the own 301 it
   /// answers out of force (withdraw, default) or leaves it (keep).
   Rejected301 rejected_301 = Rejected301::withdraw;
+  /// iJw: warn GEZAGSDRAGER-MISSING on a JW301 for a client under 16 without a parent or
+  /// guardian among the Relaties (ijw_warnings.hpp).
+  bool gezagsdrager_warning = true;
+  /// iJw: warn WOONPLAATSBEGINSEL on a JW315 that follows a refusal naming another gemeente
+  /// under Woonplaatsbeginsel but goes elsewhere (ijw_warnings.hpp).
+  bool woonplaatsbeginsel_warning = true;
   /// syncfs the output tree before flagging files materialised (off only in tests).
   bool sync_files = true;
   /// Write the files of committed batches on a background thread, overlapping the ledger work

@@ -110,7 +110,8 @@ CrossResult apply_315(Ledger& l, const Message& m, MessageId id) {
   if (r.rejected()) return r;
   for (const auto& ap : aps)
     l.add_request({0, id, std::string(model::to_string(m.type)), gemeente, agb, bsn, ap.referentie_aanbieder.value,
-                   m.header.dagtekening.value, summary_315(ap), {}});
+                   m.header.dagtekening.value, summary_315(ap), {},
+                   opt(m.client.gezagsdrager_bekend)});
   return r;
 }
 
@@ -291,7 +292,7 @@ CrossResult apply_317(Ledger& l, const Message& m, MessageId id) {
   }
   if (r.rejected()) return r;
   l.add_request({0, id, std::string(model::to_string(m.type)), gemeente, agb, bsn, v.referentie_aanbieder.value, dag,
-                 summary_317(v), {}});
+                 summary_317(v), {}, std::nullopt});
   return r;
 }
 
@@ -340,7 +341,8 @@ CrossResult apply_319(Ledger& l, const Message& m, MessageId id) {
   }
   if (r.rejected()) return r;
   l.add_answer({0, id, gemeente, agb, ref, a.verzoek_antwoord.value,
-                opt(a.reden_afwijzing_verzoek), m.header.dagtekening.value, {}});
+                opt(a.reden_afwijzing_verzoek), m.header.dagtekening.value, {},
+                opt(a.woonplaatsbeginsel_gemeente)});
   return r;
 }
 

@@ -264,6 +264,13 @@ ALTER TABLE prestaties ADD COLUMN domain TEXT NOT NULL DEFAULT 'wmo';
 ALTER TABLE requests ADD COLUMN domain TEXT NOT NULL DEFAULT 'wmo';
 ALTER TABLE answers ADD COLUMN domain TEXT NOT NULL DEFAULT 'wmo';
 )sql",
+    // 6 -> 7: what iJw requests and answers carry beyond iWmo: a JW315's GezagsdragerBekend
+    // and the municipality a JW319 names under Woonplaatsbeginsel (NULL in iWmo).
+    R"sql(
+ALTER TABLE requests ADD COLUMN gezagsdrager_bekend TEXT;
+ALTER TABLE answers ADD COLUMN woonplaatsbeginsel_gemeente TEXT;
+CREATE INDEX requests_bsn ON requests(agb, bsn);
+)sql",
 };
 constexpr int kMigrationCount = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 static_assert(kMigrationCount == kSchemaVersion);

@@ -110,10 +110,12 @@
 //     id PK, message_id -> messages, type 'WMO315'|'WMO317', gemeente, agb, bsn, referentie
 //     (ReferentieAanbieder: one row per AangevraagdProduct of a 315, one per 317 Verzoek),
 //     dagtekening (the request's), summary (what was asked, for the timeline and worklist)
-//     index (agb, referentie); index (gemeente, agb, bsn)
+//     gezagsdrager_bekend null (a JW315's GezagsdragerBekend, '1' | '2')
+//     index (agb, referentie); index (gemeente, agb, bsn); index (agb, bsn)
 //   answers                            each accepted 319
 //     id PK, message_id -> messages, gemeente, agb, referentie, verzoek_antwoord '1'|'2',
-//     reden null (RedenAfwijzingVerzoek), dagtekening; index (agb, referentie)
+//     reden null (RedenAfwijzingVerzoek), dagtekening, woonplaatsbeginsel_gemeente null (the
+//     gemeente a JW319 names as responsible); index (agb, referentie)
 //     A request is open ("onderhanden") until an allocation version carries its referentie
 //     (index allocation_ref on allocation_versions(agb, referentie_aanbieder)) or an answer
 //     with verzoek_antwoord 1 (afgewezen) exists.
@@ -178,7 +180,7 @@
 namespace istd::ledger {
 
 /// The schema version this build writes and understands.
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 using MessageId = std::int64_t;
 using RowId = std::int64_t;
@@ -291,6 +293,9 @@ struct RequestRecord {
   std::string dagtekening;  ///< of the request message
   std::string summary;      ///< what was asked, one line
   std::string identificatie;  ///< of the request message (filled by readers)
+  /// iJw (JW315): GezagsdragerBekend, "1" ja / "2" nee. Written by ingest; the bulk readers
+  /// leave it empty (Ledger::gezagsdrager_known asks for it).
+  std::optional<std::string> gezagsdrager_bekend;
 };
 
 /// An accepted 319.
@@ -302,6 +307,18 @@ struct AnswerRecord {
   std::optional<std::string> reden;
   std::string dagtekening;
   std::string identificatie;  ///< of the 319 (filled by readers)
+  /// iJw (JW319): the gemeente named under Woonplaatsbeginsel. Written by ingest; the bulk
+  /// readers leave it empty (Ledger::last_woonplaatsbeginsel asks for it).
+  std::optional<std::string> woonplaatsbeginsel_gemeente;
+};
+
+/// The latest JW319 of a provider's requests for a client that named another gemeente as
+/// responsible under the woonplaatsbeginsel.
+struct WoonplaatsbeginselAnswer {
+  MessageId message_id = 0;  ///< the 319
+  std::string gemeente;      ///< the municipality that answered
+  std::string indicated;     ///< Woonplaatsbeginsel/Gemeente
+  std::string referentie, dagtekening;
 };
 
 /// A request with what answered it so far.
@@ -697,6 +714,18 @@ class Ledger {
                                                  std::string_view referentie) const;
   /// True when an allocation version of this provider carries the ReferentieAanbieder.
   bool reference_allocated(std::string_view agb, std::string_view referentie) const;
+  /// True when a request of this provider for this client with this ReferentieAanbieder said
+  /// GezagsdragerBekend 1 (iJw: the provider knows who holds parental authority).
+  bool gezagsdrager_known(std::string_view agb, std::string_view bsn,
+                          std::string_view referentie) const;
+  /// The latest answer to this provider's requests for this client that names a gemeente
+  /// under Woonplaatsbeginsel (iJw), if any.
+  std::optional<WoonplaatsbeginselAnswer> last_woonplaatsbeginsel(std::string_view agb,
+                                                                  std::string_view bsn) const;
+  /// True when this provider sent a request for this client, other than the message
+  /// `except`, after the message `after` (ledger order).
+  bool request_since(std::string_view agb, std::string_view bsn, MessageId after,
+                     MessageId except) const;
   /// Requests of one client at one provider of one gemeente, with their status, oldest first.
   std::vector<RequestStatus> requests_of_client(std::string_view gemeente, std::string_view agb,
                                                 std::string_view bsn) const;

@@ -16,9 +16,9 @@ void Ledger::add_request(const RequestRecord& r) {
   impl_
       ->prepare(
           "INSERT INTO requests(message_id, type, gemeente, agb, bsn, referentie, dagtekening, "
-          "summary, domain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, :domain)")
+          "summary, gezagsdrager_bekend, domain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, :domain)")
       .bind_all(r.message_id, r.type, r.gemeente, r.agb, r.bsn, r.referentie, r.dagtekening,
-                r.summary)
+                r.summary, r.gezagsdrager_bekend)
       .exec();
 }
 
@@ -26,9 +26,10 @@ void Ledger::add_answer(const AnswerRecord& a) {
   impl_
       ->prepare(
           "INSERT INTO answers(message_id, gemeente, agb, referentie, verzoek_antwoord, reden, "
-          "dagtekening, domain) VALUES (?, ?, ?, ?, ?, ?, ?, :domain)")
+          "dagtekening, woonplaatsbeginsel_gemeente, domain) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, :domain)")
       .bind_all(a.message_id, a.gemeente, a.agb, a.referentie, a.verzoek_antwoord, a.reden,
-                a.dagtekening)
+                a.dagtekening, a.woonplaatsbeginsel_gemeente)
       .exec();
 }
 
@@ -61,6 +62,37 @@ bool Ledger::reference_allocated(std::string_view agb, std::string_view referent
       "SELECT 1 FROM allocation_versions WHERE agb = ? AND referentie_aanbieder = ? AND "
       "domain = :domain LIMIT 1");
   s.bind_all(agb, referentie);
+  return s.step();
+}
+
+bool Ledger::gezagsdrager_known(std::string_view agb, std::string_view bsn,
+                                std::string_view referentie) const {
+  auto s = impl_->prepare(
+      "SELECT 1 FROM requests WHERE agb = ? AND bsn = ? AND referentie = ? AND "
+      "gezagsdrager_bekend = '1' AND domain = :domain LIMIT 1");
+  s.bind_all(agb, bsn, referentie);
+  return s.step();
+}
+
+std::optional<WoonplaatsbeginselAnswer> Ledger::last_woonplaatsbeginsel(
+    std::string_view agb, std::string_view bsn) const {
+  auto s = impl_->prepare(
+      "SELECT a.message_id, a.gemeente, a.woonplaatsbeginsel_gemeente, a.referentie, "
+      "a.dagtekening FROM answers a WHERE a.agb = ?1 AND a.woonplaatsbeginsel_gemeente IS NOT "
+      "NULL AND EXISTS (SELECT 1 FROM requests r WHERE r.agb = a.agb AND r.referentie = "
+      "a.referentie AND r.bsn = ?2 AND r.domain = a.domain) AND a.domain = :domain "
+      "ORDER BY a.id DESC LIMIT 1");
+  s.bind_all(agb, bsn);
+  if (!s.step()) return std::nullopt;
+  return WoonplaatsbeginselAnswer{s.i64(0), s.text(1), s.text(2), s.text(3), s.text(4)};
+}
+
+bool Ledger::request_since(std::string_view agb, std::string_view bsn, MessageId after,
+                           MessageId except) const {
+  auto s = impl_->prepare(
+      "SELECT 1 FROM requests WHERE agb = ? AND bsn = ? AND message_id > ? AND message_id <> ? "
+      "AND domain = :domain LIMIT 1");
+  s.bind_all(agb, bsn, after, except);
   return s.step();
 }
 

@@ -106,7 +106,9 @@ TEST_SUITE("explain") {
     std::set<std::string> rules = scan(std::regex(R"re("((?:TR|CD|CS|OP|IV)[0-9]{3})")re"));
     for (const auto& k : scan(std::regex(R"re(rule = "([A-Z][A-Z0-9-]+)")re"))) rules.insert(k);
     for (const auto& k : scan(std::regex(R"re(stop\("([A-Z]+)")re"))) rules.insert(k);
-    for (const char* k : {"XML", "XSD", "LIMIT", "REJECTED-301"}) CHECK(rules.count(k) == 1);
+    for (const char* k : {"XML", "XSD", "LIMIT", "REJECTED-301", "GEZAGSDRAGER-MISSING",
+                          "WOONPLAATSBEGINSEL"})
+      CHECK(rules.count(k) == 1);
     require_entries(rules, "rule codes");
 
     // Retourcodes: 4-digit codes (0xxx, 8xxx, 9xxx) where findings and answers are made.

@@ -1,10 +1,16 @@
 // The ledger per legal domain: iWmo and iJw messages in one ledger never meet. A WMO301 and a
 // JW301 with the same ToewijzingNummer are two allocations (no 9332), a JW305 does not find a
 // Wmo allocation (9019), an open Wmo request does not block a Jeugd request (no 9374); the
-// iJw JZ588 reasons work with the pause/stop rules (9415 after a definitive 31).
+// iJw JZ588 reasons work with the pause/stop rules (9415 after a definitive 31). Reconcile
+// judges a JW323 on the Jeugd ledger only (9338 for a Wmo-only number; TR333 and TR318 per
+// domain) and the abonnementstarief check never sees Jeugd data.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "core/ledger/ledger.hpp"
@@ -15,22 +21,6 @@ using namespace istd;
 using namespace istd::test;
 
 namespace {
-
-/// The same message in iJw 3.2: its namespaces and BerichtCode. Categories and codes are the
-/// caller's (iJw categories are 31-55).
-std::string to_jw(std::string xml) {
-  auto replace_all = [&](const std::string& from, const std::string& to) {
-    for (std::size_t p = xml.find(from); p != std::string::npos; p = xml.find(from, p + to.size()))
-      xml.replace(p, from.size(), to);
-  };
-  replace_all("http://www.istandaarden.nl/iwmo/3_2/wmo", "http://www.istandaarden.nl/ijw/3_2/jw");
-  replace_all("http://www.istandaarden.nl/iwmo/3_2/basisschema",
-              "http://www.istandaarden.nl/ijw/3_2/basisschema");
-  for (auto [w, j] : {std::pair{"414", "436"}, {"418", "438"}, {"420", "440"}, {"444", "446"},
-                      {"484", "490"}})
-    replace_all(std::string("BerichtCode>") + w + "<", std::string("BerichtCode>") + j + "<");
-  return xml;
-}
 
 bool has_code(const ingest::Outcome& o, std::string_view code) {
   for (const auto& f : o.result.findings)
@@ -62,6 +52,44 @@ std::string m323_hours(const std::string& id, int hours, const std::string& cat,
   set("<wmo323:ProductCategorie>01<", "<wmo323:ProductCategorie>" + cat + "<");
   set("<wmo323:ProductCode>01A11<", "<wmo323:ProductCode>" + code + "<");
   return x;
+}
+
+/// The same 323 for June 2025 (declaration period, product period, dagtekening in July).
+std::string in_june(std::string x) {
+  auto replace_all = [&](const std::string& from, const std::string& to) {
+    for (auto p = x.find(from); p != std::string::npos; p = x.find(from, p + to.size()))
+      x.replace(p, from.size(), to);
+  };
+  replace_all("2025-05-01", "2025-06-01");
+  replace_all("2025-05-31", "2025-06-30");
+  replace_all("2025-06-04", "2025-07-04");
+  return x;
+}
+
+/// reconcile of one month on the Env's ledger (closed first: reconcile writes it itself).
+reconcile::Result reconcile_month(Env& e, int month,
+                                  std::optional<std::vector<reconcile::BillingLine>> billing = {}) {
+  e.ingestor.reset();
+  e.ledger.reset();
+  reconcile::Options o;
+  o.year = 2025;
+  o.month = month;
+  o.today = model::Date{2025, 7, 31};
+  o.billing = std::move(billing);
+  return reconcile::run(e.dir.path / "ledger.db", o);
+}
+
+/// Declaration-level codes (9333, 8214) of the declaration with this number and standard.
+std::vector<std::string> declaratie_codes(const reconcile::Result& r, model::Standard s,
+                                          const std::string& nummer) {
+  for (const auto& dr : r.declarations)
+    if (dr.standard == s && dr.declaration.nummer == nummer) {
+      std::vector<std::string> out;
+      for (const auto& h : dr.judgement.declaratie_hits) out.push_back(h.code);
+      return out;
+    }
+  FAIL("no declaration " << nummer);
+  return {};
 }
 
 const TP kWmo{.cat = "02", .code = "02A01"};
@@ -232,6 +260,65 @@ TEST_SUITE("ingest") {
     // 46 > 45; and no 8021: REF-D1 of the Wmo claim is another domain's ReferentieNummer (TR314).
     CHECK(codes["jw:D1"] == std::vector<std::string>{"9321"});
     CHECK(codes["jw:D2"].empty());                                   // near miss: 45
+  }
+
+  TEST_CASE("reconcile: a JW323 line on a number that is only a Wmo allocation is 9338") {
+    // C1 is a Jeugd client too (allocation 300202), so the line is judged (no 8187/0233).
+    Env e;
+    REQUIRE(e.send(m301("A1", {kWmo}), "a.xml").accepted);
+    REQUIRE(e.send(m305("S1", {{.cat = "02", .code = "02A01"}}), "s.xml").accepted);
+    REQUIRE(e.send(to_jw(m301("A2", {{.nr = "300202", .cat = "45", .code = "45A03"}})), "j.xml")
+                .accepted);
+    REQUIRE(e.send(to_jw(m323_hours("D1", 4, "45", "45A03")), "jd.xml").accepted);
+    REQUIRE(e.send(m323_hours("D2", 4, "02", "02A01"), "d.xml").accepted);  // near miss
+    const auto r = reconcile_month(e, 5);
+    REQUIRE(r.declarations.size() == 2);
+    for (const auto& dr : r.declarations) {
+      REQUIRE(dr.judgement.lines.size() == 1);
+      const auto codes = dr.judgement.lines[0].codes();
+      INFO(model::standard_key(dr.standard) << ": " << fmt::format("{}", fmt::join(codes, " ")));
+      if (dr.standard == model::Standard::ijw)
+        CHECK(std::find(codes.begin(), codes.end(), "9338") != codes.end());
+      else
+        CHECK(codes.empty());
+    }
+  }
+
+  TEST_CASE("reconcile: DeclaratieNummer (TR333) and claim periods (TR318) are per domain") {
+    // A Wmo claim D1 for June is answered first; then a Jeugd claim D1 for May: neither 9333
+    // (the number is the Wmo one's) nor 8214 (May is before the last Wmo period, June).
+    Env e;
+    REQUIRE(e.send(to_jw(m301("A1", {kJw})), "ja.xml").accepted);
+    REQUIRE(e.send(in_june(m323_hours("D1", 4, "02", "02A01")), "d.xml").accepted);
+    const auto june = reconcile_month(e, 6);
+    REQUIRE(june.declarations.size() == 1);
+    CHECK(declaratie_codes(june, model::Standard::iwmo, "D1").empty());
+    e.open();
+    REQUIRE(e.send(to_jw(m323_hours("D1", 4, "45", "45A03")), "jd.xml").accepted);
+    // Near misses in Wmo: the same number again is 9333, a May claim after June is 8214.
+    std::string again = m323_hours("D4", 4, "02", "02A01");
+    again.replace(again.find("DeclaratieNummer>D4<"), 20, "DeclaratieNummer>D1<");
+    REQUIRE(e.send(again, "d4.xml").accepted);
+    REQUIRE(e.send(m323_hours("D3", 4, "02", "02A01"), "d3.xml").accepted);
+    const auto may = reconcile_month(e, 5);
+    REQUIRE(may.declarations.size() == 3);
+    CHECK(declaratie_codes(may, model::Standard::ijw, "D1").empty());
+    const auto wmo_d1 = declaratie_codes(may, model::Standard::iwmo, "D1");
+    CHECK(std::find(wmo_d1.begin(), wmo_d1.end(), "9333") != wmo_d1.end());
+    CHECK(declaratie_codes(may, model::Standard::iwmo, "D3") == std::vector<std::string>{"8214"});
+  }
+
+  TEST_CASE("reconcile: the abonnementstarief check does not see Jeugd allocations") {
+    // C1 has only a Jeugd allocation and start; a CAK billing line for C1 in June is judged on
+    // the Wmo side alone: no allocation.
+    Env e;
+    REQUIRE(e.send(to_jw(m301("A1", {kJw})), "ja.xml").accepted);
+    REQUIRE(e.send(to_jw(m305("S1", {{.cat = "45", .code = "45A03"}})), "js.xml").accepted);
+    std::vector<reconcile::BillingLine> billing{{.bsn = C1, .year = 2025, .month = 6,
+                                                 .amount = 2100, .household = "", .line = 2}};
+    const auto r = reconcile_month(e, 6, billing);
+    REQUIRE(r.at.findings.size() == 1);
+    CHECK(r.at.findings[0].reason == "no-allocation");
   }
 
   TEST_CASE("ledger: an allocation is found only in its own legal domain") {

@@ -137,6 +137,22 @@ inline std::string m301(const std::string& id, const std::vector<TP>& tps,
                                    {"DAGTEKENING", dag}, {"BSN", bsn}, {"PRODUCTS", products}});
 }
 
+/// The same message in iJw 3.2: its namespaces and BerichtCode. Categories and codes are the
+/// caller's (iJw categories are 31-55).
+inline std::string to_jw(std::string xml) {
+  auto replace_all = [&](const std::string& from, const std::string& to) {
+    for (std::size_t p = xml.find(from); p != std::string::npos; p = xml.find(from, p + to.size()))
+      xml.replace(p, from.size(), to);
+  };
+  replace_all("http://www.istandaarden.nl/iwmo/3_2/wmo", "http://www.istandaarden.nl/ijw/3_2/jw");
+  replace_all("http://www.istandaarden.nl/iwmo/3_2/basisschema",
+              "http://www.istandaarden.nl/ijw/3_2/basisschema");
+  for (auto [w, j] : {std::pair{"414", "436"}, {"418", "438"}, {"420", "440"}, {"444", "446"}, {"480", "486"}, {"482", "488"},
+                      {"484", "490"}})
+    replace_all(std::string("BerichtCode>") + w + "<", std::string("BerichtCode>") + j + "<");
+  return xml;
+}
+
 /// A temporary directory removed at the end of the test.
 struct TempDir {
   std::filesystem::path path;
