@@ -62,13 +62,27 @@ def check_facts(out):
     }
     assert at == expected_at, sorted(at ^ expected_at)
     summary = json.loads((rec / "summary.json").read_text())
-    assert summary["ingediend"] == 282500 and summary["toegekend"] == 198500, summary
+    assert summary["ingediend"] == 372500 and summary["toegekend"] == 288500, summary
+    # Per standard: the Wmo claim as before; the Jeugd claim of C4 (two lines) approved in full.
+    assert summary["by_standard"] == {
+        "wmo": {"declarations": 1, "prestaties": 5, "rejected": 1, "ingediend": 282500,
+                "toegekend": 198500},
+        "jw": {"declarations": 1, "prestaties": 2, "rejected": 0, "ingediend": 90000,
+               "toegekend": 90000}}, summary["by_standard"]
     assert summary["abonnementstarief"]["refund_total"] == 8400, summary["abonnementstarief"]
-    answers = list((rec / "325").rglob("*.xml"))
-    assert len(answers) == 1, answers
+    assert summary["abonnementstarief"]["scope"] == "wmo", summary["abonnementstarief"]
+    answers = sorted((rec / "325").rglob("*.xml"))
+    assert len(answers) == 2, answers
+    kinds = sorted("JW325" if "/ijw/3_2/jw325/" in a.read_text() else "WMO325" for a in answers)
+    assert kinds == ["JW325", "WMO325"], kinds
+    # Jeugd findings: none (both lines approved, no signal) and C4 is no abonnementstarief case.
+    assert not [l for l in lines if l.get("bsn") == "999900043"], "a finding for C4"
     retours = sorted(p.parent.name for p in (out / "routed").rglob("*.xml")
-                     if p.parent.name in ("WMO306", "WMO308", "WMO316"))
-    assert retours == ["WMO306"] * 4 + ["WMO308"] * 2 + ["WMO316"] * 2, retours
+                     if p.parent.name in ("WMO306", "WMO308", "WMO316", "JW306", "JW308"))
+    assert retours == ["JW306", "JW308"] + ["WMO306"] * 4 + ["WMO308"] * 2 + ["WMO316"] * 2, retours
+    # The Jeugd allocation has number 300201, as C1's Wmo allocation: two allocations (no 9332).
+    received = sorted(p.name for p in (out / "routed" / "0363" / "JW302").glob("*.xml"))
+    assert received == ["12a-JW302-C4-retour.xml"], received
     # The provider's 320 answers the municipality's own 319 (in onderzoek); no 320 is made here.
     received = sorted(p.name for p in (out / "routed" / "0363" / "WMO320").glob("*.xml"))
     assert received == ["00c-WMO320-C3-retour.xml"], received
@@ -95,6 +109,7 @@ def check_facts(out):
     assert cak[0][:8] == ["Exportnummer", "Aanmaakdatum", "Gemeente", "Bsn", "EbStartNummer",
                           "EbStartdatum", "EbStopdatum", "StatusAanlevering"], cak[0]
     rows = {(r[3], r[4], r[5], r[6], r[7], r[9]) for r in cak[1:]}
+    # Jeugd care has no own contribution: C4 is not on the CAK list.
     assert rows == {("999900006", "1", "2025-04-03", "", "1", "start"),
                     ("999900018", "2", "2025-04-07", "", "1", "start"),
                     ("999900031", "3", "2025-04-14", "", "1", "start"),

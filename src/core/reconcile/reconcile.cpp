@@ -457,6 +457,7 @@ json summary(const Result& r) {
   s["month"] = fmt::format("{:04d}-{:02d}", r.year, r.month);
   std::int64_t n_lines = 0, n_rej = 0, ingediend = 0, toegekend = 0;
   json by_code = json::object(), by_signal = json::object(), by_provider = json::object();
+  json by_standard = json::object();
   auto bump = [](json& o, const std::string& k, std::int64_t amount) {
     if (!o.contains(k)) o[k] = json{{"count", 0}, {"amount", 0}};
     o[k]["count"] = o[k]["count"].get<std::int64_t>() + 1;
@@ -470,8 +471,15 @@ json summary(const Result& r) {
       p = json{{"declarations", 0}, {"prestaties", 0}, {"rejected", 0}, {"ingediend", 0},
                {"toegekend", 0}, {"signals", 0}};
     p["declarations"] = p["declarations"].get<std::int64_t>() + 1;
+    auto& st = by_standard[std::string(model::standard_key(dr.standard))];
+    if (st.is_null())
+      st = json{{"declarations", 0}, {"prestaties", 0}, {"rejected", 0}, {"ingediend", 0},
+                {"toegekend", 0}};
+    st["declarations"] = st["declarations"].get<std::int64_t>() + 1;
     ingediend += d.signed_totaal();
     const std::int64_t tk = j.rejected_whole() ? 0 : j.toegekend;
+    st["ingediend"] = st["ingediend"].get<std::int64_t>() + d.signed_totaal();
+    st["toegekend"] = st["toegekend"].get<std::int64_t>() + tk;
     toegekend += tk;
     p["ingediend"] = p["ingediend"].get<std::int64_t>() + d.signed_totaal();
     p["toegekend"] = p["toegekend"].get<std::int64_t>() + tk;
@@ -484,9 +492,11 @@ json summary(const Result& r) {
       const auto& o = j.lines[i];
       ++n_lines;
       p["prestaties"] = p["prestaties"].get<std::int64_t>() + 1;
+      st["prestaties"] = st["prestaties"].get<std::int64_t>() + 1;
       if (!o.approved) {
         ++n_rej;
         p["rejected"] = p["rejected"].get<std::int64_t>() + 1;
+        st["rejected"] = st["rejected"].get<std::int64_t>() + 1;
         if (!j.rejected_whole())
           for (const auto& c : o.codes()) bump(by_code, c, l.signed_bedrag());
       }
@@ -503,6 +513,7 @@ json summary(const Result& r) {
   s["by_retourcode"] = by_code;
   s["by_signal"] = by_signal;
   s["by_provider"] = by_provider;
+  s["by_standard"] = by_standard;
   json at = json::object();
   std::int64_t refunds = 0, refund_count = 0;
   for (const auto& f : r.at.findings) {
@@ -512,8 +523,10 @@ json summary(const Result& r) {
       ++refund_count;
     }
   }
+  // The abonnementstarief is a Wmo matter: the check never reads Jeugd data.
   s["abonnementstarief"] = json{{"billing", r.with_billing}, {"by_reason", at},
-                                {"refund_count", refund_count}, {"refund_total", refunds}};
+                                {"refund_count", refund_count}, {"refund_total", refunds},
+                                {"scope", "wmo"}};
   json pol{{"trigger", std::string(to_string(r.policy.trigger))},
            {"pause_suspends", r.policy.pause_suspends},
            {"start_month_billed", r.policy.start_month_billed},
@@ -550,6 +563,20 @@ std::string summary_text(const Result& r, const std::filesystem::path& out_dir) 
       s["prestaties"]["rejected"].get<std::int64_t>());
   t += fmt::format("  ingediend EUR {}, toegekend EUR {}\n", euros(s["ingediend"].get<std::int64_t>()),
                    euros(s["toegekend"].get<std::int64_t>()));
+  const bool jeugd = s["by_standard"].contains("jw");
+  if (jeugd)  // a month with Jeugd claims: say per standard what was judged
+    for (const char* key : {"wmo", "jw"}) {
+      if (!s["by_standard"].contains(key)) continue;
+      const json& v = s["by_standard"][key];
+      t += fmt::format("  {}: {} declaration{}, {} prestaties ({} rejected), ingediend EUR {}, "
+                       "toegekend EUR {}\n",
+                       model::standard_name(*model::standard_from_key(key)),
+                       v["declarations"].get<std::int64_t>(),
+                       v["declarations"].get<std::int64_t>() == 1 ? "" : "s",
+                       v["prestaties"].get<std::int64_t>(), v["rejected"].get<std::int64_t>(),
+                       euros(v["ingediend"].get<std::int64_t>()),
+                       euros(v["toegekend"].get<std::int64_t>()));
+    }
   for (const auto& [code, v] : s["by_retourcode"].items())
     t += fmt::format("  retourcode {} ({}): {} x, EUR {} - {}\n", code, rule_of(code),
                      v["count"].get<std::int64_t>(), euros(v["amount"].get<std::int64_t>()),
@@ -563,8 +590,9 @@ std::string summary_text(const Result& r, const std::filesystem::path& out_dir) 
                      v["count"].get<std::int64_t>(), euros(v["amount"].get<std::int64_t>()),
                      explain::title_or_key(explain::at_key(reason), explain::Lang::en));
   if (r.with_billing)
-    t += fmt::format("  abonnementstarief refunds: EUR {}\n",
-                     euros(s["abonnementstarief"]["refund_total"].get<std::int64_t>()));
+    t += fmt::format("  abonnementstarief refunds: EUR {}{}\n",
+                     euros(s["abonnementstarief"]["refund_total"].get<std::int64_t>()),
+                     jeugd ? " (Wmo only: the Jeugdwet has no abonnementstarief)" : "");
   for (const auto& d : s["deviations"]) t += "  note: " + d.get<std::string>() + "\n";
   for (const auto& w : r.warnings) t += "  note: " + w + "\n";
   {

@@ -139,6 +139,28 @@ struct Writer {
             std::string(t(lang, " regels", " lines")) + ")</small>",
         num(at, "refund_count") ? "bad" : "");
     out += "</div>\n";
+    if (sum.contains("by_standard") && sum["by_standard"].contains("jw")) {
+      // Wmo and Jeugdwet claims in one month: the figures above hold both; say how they split.
+      std::string parts;
+      for (const char* key : {"wmo", "jw"}) {
+        if (!sum["by_standard"].contains(key)) continue;
+        const json& v = sum["by_standard"][key];
+        parts += fmt::format(
+            "{}{}: {} {}, {} {} {} {} {}", parts.empty() ? "" : "; ",
+            key == std::string_view("wmo") ? "Wmo (iWmo 3.2)" : "Jeugdwet (iJw 3.2)",
+            cnt(num(v, "declarations")),
+            num(v, "declarations") == 1 ? t(lang, "declaratie", "declaration")
+                                        : t(lang, "declaraties", "declarations"),
+            eur(num(v, "ingediend")), t(lang, "ingediend", "claimed"),
+            t(lang, "en", "and"), eur(num(v, "toegekend")), t(lang, "toegekend", "awarded"));
+      }
+      out += fmt::format("<p>{} {}. {}</p>\n", t(lang, "Per wet:", "By law:"), parts,
+                         t(lang,
+                           "Het abonnementstarief geldt alleen voor de Wmo: de controle gebruikt "
+                           "geen Jeugdwet-gegevens.",
+                           "The abonnementstarief is a Wmo matter only: the check uses no "
+                           "Jeugdwet data."));
+    }
     if (!r.with_billing)
       out +=
           fmt::format("<p class=\"muted\">{}</p>",
