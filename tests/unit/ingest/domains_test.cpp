@@ -321,6 +321,59 @@ TEST_SUITE("ingest") {
     CHECK(r.at.findings[0].reason == "no-allocation");
   }
 
+  TEST_CASE("reconcile: a Jeugd month tariff (Eenheid 82, Frequentie 4) ends with the allocation") {
+    // Category 48, one unit a month, 2025-04-08 .. 2025-06-17. May and June (up to the 17th)
+    // each allow one unit; a June line to the end of the month runs past the allocation (9308)
+    // and ends on the wrong day for its product period (9388).
+    auto run = [](const std::string& june_end) {
+      Env e;
+      std::string a = to_jw(
+          m301("A1", {{.ingang = "2025-04-08", .eind = "2025-06-17", .cat = "48", .code = "48A01"}}));
+      for (auto [from, to] : {std::pair{"<iwmo:Volume>9<", "<iwmo:Volume>1<"},
+                              {"<iwmo:Eenheid>04<", "<iwmo:Eenheid>82<"},
+                              {"<iwmo:Frequentie>2<", "<iwmo:Frequentie>4<"}})
+        a.replace(a.find(from), std::string(from).size(), to);
+      REQUIRE(e.send(a, "a.xml").accepted);
+      REQUIRE(e.send(to_jw(m305("S1", {{.begin = "2025-04-08", .cat = "48", .code = "48A01",
+                                        .toewijzing_ingang = "2025-04-08"}})),
+                     "s.xml")
+                  .accepted);
+      // One unit of 48/48A01 in `month` (YYYY-MM), product period from the 1st to `end`.
+      auto line = [](const std::string& id, const std::string& month, const std::string& end) {
+        std::string x = to_jw(m323_hours(id, 1, "48", "48A01"));
+        x.replace(x.find("<wmo323:Eenheid>04<"), 19, "<wmo323:Eenheid>82<");
+        const std::string last = month == "2025-05" ? "2025-05-31" : "2025-06-30";
+        // The declaration period comes first, then the product period.
+        x.replace(x.find("2025-05-01"), 10, month + "-01");
+        x.replace(x.find("2025-05-31"), 10, last);
+        x.replace(x.find("2025-05-01"), 10, month + "-01");
+        x.replace(x.find("2025-05-31"), 10, end);
+        if (month == "2025-06")  // sent after the month: both Dagtekeningen in July
+          for (auto p = x.find("2025-06-04"); p != std::string::npos; p = x.find("2025-06-04"))
+            x.replace(p, 10, "2025-07-04");
+        return x;
+      };
+      REQUIRE(e.send(line("D5", "2025-05", "2025-05-31"), "d5.xml").accepted);
+      REQUIRE(e.send(line("D6", "2025-06", june_end), "d6.xml").accepted);
+      std::map<std::string, std::vector<std::string>> codes;
+      for (int month : {5, 6}) {
+        const auto r = reconcile_month(e, month);
+        for (const auto& dr : r.declarations) {
+          REQUIRE(dr.judgement.lines.size() == 1);
+          codes[dr.declaration.nummer] = dr.judgement.lines[0].codes();
+        }
+        e.open();
+      }
+      return codes;
+    };
+    auto ok = run("2025-06-17");
+    CHECK(ok["D5"].empty());
+    CHECK(ok["D6"].empty());
+    auto late = run("2025-06-30");
+    CHECK(late["D5"].empty());
+    CHECK(late["D6"] == std::vector<std::string>{"9308", "9388"});
+  }
+
   TEST_CASE("ledger: an allocation is found only in its own legal domain") {
     TempDir d;
     const auto db = d.path / "l.db";
