@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash tools/install-deps.sh >/dev/null
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DISTD_TEST_HOOKS=OFF >/dev/null
 cmake --build build -j"${ISTD_JOBS:-2}" >/dev/null
 
 ISTD=./build/src/istd

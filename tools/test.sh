@@ -26,7 +26,7 @@ fi
 JOBS=${ISTD_JOBS:-2}
 
 echo "== build (RelWithDebInfo, warnings as errors)"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DISTD_WERROR=ON >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DISTD_WERROR=ON -DISTD_TEST_HOOKS=ON >/dev/null
 cmake --build build -j"$JOBS"
 echo "== tests"
 ctest --test-dir build -j"$JOBS" --output-on-failure --timeout 600
@@ -34,7 +34,7 @@ ctest --test-dir build -j"$JOBS" --output-on-failure --timeout 600
 if [[ -z "${ISTD_TEST_QUICK:-}" ]]; then
   echo "== build (ASan + UBSan)"
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DISTD_SANITIZE=address,undefined \
-        -DISTD_WERROR=ON >/dev/null
+        -DISTD_WERROR=ON -DISTD_TEST_HOOKS=ON >/dev/null
   cmake --build build-asan -j"$JOBS"
   echo "== tests under ASan + UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -10,6 +10,9 @@
 namespace istd::cli {
 
 std::function<void(std::string_view)> fault_after_from_env() {
+#ifndef ISTD_TEST_HOOKS
+  return {};  // a release build has no fault injection
+#else
   const char* f = std::getenv("ISTD_FAULT_AFTER");
   if (!f || !*f) return {};
   const long n = std::strtol(f, nullptr, 10);
@@ -20,6 +23,7 @@ std::function<void(std::string_view)> fault_after_from_env() {
       ::_exit(99);
     }
   };
+#endif
 }
 
 }  // namespace istd::cli

@@ -37,11 +37,12 @@ const std::vector<CommandInfo>& commands() {
 int main(int argc, char** argv) {
   using namespace istd::cli;
   CLI::App app{
-      "istd: iStandaarden message processor for the Wmo (iWmo 3.2).\n"
+      "istd: iStandaarden message processor for the Wmo (iWmo 3.2) and the Jeugdwet "
+      "(iJw 3.2).\n"
       "Validates, routes and reconciles the messages municipalities and care providers "
       "exchange."};
   app.name("istd");
-  app.set_version_flag("--version", "istd 0.1.0 (iWmo 3.2)");
+  app.set_version_flag("--version", "istd 0.1.0 (iWmo 3.2, iJw 3.2)");
   app.require_subcommand(1);
   std::vector<std::unique_ptr<Command>> cmds;
   std::vector<std::pair<CLI::App*, Command*>> subs;
@@ -60,7 +61,14 @@ int main(int argc, char** argv) {
       "  istd reconcile --db ledger.db --month 2025-06 --billing cak-2025-06.csv \\\n"
       "                 --out maand-2025-06/\n"
       "Run 'istd <command> --help' for the options of one command; docs/ingest.md,\n"
-      "docs/reconcile.md and docs/serve.md explain them in full.");
+      "docs/reconcile.md and docs/serve.md explain them in full.\n"
+      "Environment:\n"
+      "  ISTD_TODAY=YYYY-MM-DD     the date of receipt / of the answers (as --today)\n"
+      "  ISTD_SCHEMAS=DIR          the XSD bundle when no --schemas is given\n"
+      "  ISTD_PROGRESS=never       never draw the progress line (always: also when\n"
+      "                            standard error is no terminal)\n"
+      "  ISTD_LEDGER_PROFILE=1     diagnostic: on exit, print the time spent per ledger\n"
+      "                            statement to standard error");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
