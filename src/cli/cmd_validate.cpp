@@ -105,6 +105,7 @@ class CommandValidate : public Command {
 
     std::size_t n_valid = 0, n_invalid = 0, n_warn = 0;
     std::map<std::string, std::pair<std::size_t, std::size_t>> by_type;  // valid, invalid
+    std::map<std::string, std::pair<std::size_t, std::size_t>> by_standard;  // the same
     std::map<std::string, std::size_t> by_rule;
     auto started = std::chrono::steady_clock::now();
     Progress progress("validate", "messages", inputs.size(), quiet_);
@@ -149,6 +150,10 @@ class CommandValidate : public Command {
                                 ? std::string("unknown")
                                 : std::string(model::to_string(r.type))];
           ok ? ++t.first : ++t.second;
+          if (r.type != model::MessageType::unknown) {
+            auto& st = by_standard[std::string(model::standard_name(model::standard_of(r.type)))];
+            ok ? ++st.first : ++st.second;
+          }
           for (const auto& f : r.findings)
             if (f.severity == Severity::error) ++by_rule[f.rule];
           std::string out;
@@ -188,15 +193,6 @@ class CommandValidate : public Command {
       for (const auto& [type, counts] : by_type)
         s += fmt::format("  {:<8} {:>7} valid {:>7} invalid\n", type, counts.first, counts.second);
       // A batch of both standards says what each did.
-      std::map<std::string, std::pair<std::size_t, std::size_t>> by_standard;
-      for (const auto& [type, counts] : by_type) {
-        const auto t = type.starts_with("JW")    ? "iJw 3.2"
-                       : type.starts_with("WMO") ? "iWmo 3.2"
-                                                 : "";
-        if (!*t) continue;
-        by_standard[t].first += counts.first;
-        by_standard[t].second += counts.second;
-      }
       if (by_standard.size() > 1)
         for (const auto& [name, counts] : by_standard)
           s += fmt::format("  {}: {} valid, {} invalid\n", name, counts.first, counts.second);
