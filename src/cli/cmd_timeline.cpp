@@ -17,10 +17,12 @@ class CommandTimeline : public Command {
  public:
   void setup(CLI::App& app) override {
     app.description(
-        "Show what the ledger knows about one client: per allocation the 301 versions, the "
-        "starts (305) and stops (307) including deleted ones, and the derived delivery, pause "
-        "and stop periods, each with the message that proves it. Meant for an employee "
-        "answering that citizen; the BSN is shown in the output (and nowhere else).\n\n"
+        "Show what the ledger knows about one client: the requests (315/317) and their "
+        "answers, per allocation the 301 versions, the starts (305) and stops (307) including "
+        "deleted ones, and the derived delivery, pause and stop periods, each with the message "
+        "that proves it. Wmo and Jeugdwet (JW messages) are shown apart, each under its own "
+        "heading when the client has both. Meant for an employee answering that citizen; the "
+        "BSN is shown in the output (and nowhere else).\n\n"
         "Exit status: 0 done (also when nothing is known), 2 usage error, 3 database failure.");
     app.footer(
         "Examples:\n"
@@ -39,8 +41,10 @@ class CommandTimeline : public Command {
     ledger::OpenOptions o;
     o.create = false;
     ledger::Ledger ledger(db_, o);
-    const auto t = ingest::build_timeline(ledger, bsn_);
-    std::string out = format_ == "json" ? ingest::to_json(t).dump(2) + "\n" : ingest::to_text(t);
+    const auto wmo = ingest::build_timeline(ledger, bsn_, model::Standard::iwmo);
+    const auto jeugd = ingest::build_timeline(ledger, bsn_, model::Standard::ijw);
+    std::string out = format_ == "json" ? ingest::to_json(wmo, jeugd).dump(2) + "\n"
+                                        : ingest::to_text(wmo, jeugd);
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
     if (std::ferror(stdout)) throw RuntimeError("writing the output failed");

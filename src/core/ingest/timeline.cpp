@@ -24,8 +24,16 @@ std::string product_text(const std::optional<std::string>& cat, const std::optio
 
 }  // namespace
 
-Timeline build_timeline(const ledger::Ledger& l, std::string_view bsn) {
+Timeline build_timeline(ledger::Ledger& l, std::string_view bsn, model::Standard standard) {
+  const model::Standard before = l.standard();
+  l.set_standard(standard);
+  struct Restore {
+    ledger::Ledger& l;
+    model::Standard s;
+    ~Restore() { l.set_standard(s); }
+  } restore{l, before};
   Timeline t;
+  t.standard = standard;
   t.bsn = std::string(bsn);
   auto note = [&](ledger::MessageId id) {
     if (!t.messages.count(id)) t.messages[id] = label(l.message(id));
@@ -241,11 +249,11 @@ nlohmann::ordered_json to_json(const Timeline& t) {
   return j;
 }
 
-std::string to_text(const Timeline& t) {
-  std::string s = fmt::format("Client BSN {}\n", t.bsn);
-  if (t.allocations.empty() && t.other_starts.empty() && t.other_stops.empty() &&
-      t.requests.empty())
-    return s + "  The ledger holds no requests, allocations, starts or stops for this BSN.\n";
+namespace {
+
+/// The body of one standard's timeline (everything after the client line).
+std::string body_text(const Timeline& t) {
+  std::string s;
   if (!t.requests.empty()) {
     s += "\nRequests (315/317) and their answers:\n";
     for (const auto& r : t.requests) s += request_line(r);
@@ -315,6 +323,34 @@ std::string to_text(const Timeline& t) {
                        st.live() ? "" : " [deleted]", t.messages.at(st.inserted_by));
   }
   return s;
+}
+
+constexpr const char* kNothing =
+    "  The ledger holds no requests, allocations, starts or stops for this BSN.\n";
+
+}  // namespace
+
+std::string to_text(const Timeline& t) {
+  const std::string s = fmt::format("Client BSN {}\n", t.bsn);
+  return t.empty() ? s + kNothing : s + body_text(t);
+}
+
+std::string to_text(const Timeline& wmo, const Timeline& jeugd) {
+  if (jeugd.empty()) return to_text(wmo);
+  std::string s = fmt::format("Client BSN {}\n", wmo.bsn);
+  if (!wmo.empty()) s += "\n== Wmo (iWmo 3.2)\n" + body_text(wmo);
+  s += "\n== Jeugdwet (iJw 3.2)\n" + body_text(jeugd);
+  return s;
+}
+
+nlohmann::ordered_json to_json(const Timeline& wmo, const Timeline& jeugd) {
+  auto j = to_json(wmo);
+  if (!jeugd.empty()) {
+    auto part = to_json(jeugd);
+    part.erase("bsn");
+    j["jeugdwet"] = std::move(part);
+  }
+  return j;
 }
 
 }  // namespace istd::ingest

@@ -3,6 +3,8 @@
 // 305/307 history (deleted records included, marked), and the delivery, pause and stop
 // intervals derived from the live records — for an employee who
 // answers that citizen's questions. The BSN is shown (the employee asked for it); never log it.
+// Wmo and Jeugdwet are separate parts of the ledger: a timeline is built per standard, and
+// `istd timeline` shows the Jeugdwet part next to the Wmo one when the client has one.
 #pragma once
 
 #include <map>
@@ -18,6 +20,7 @@
 namespace istd::ingest {
 
 struct Timeline {
+  model::Standard standard = model::Standard::iwmo;
   struct Allocation {
     ledger::AllocationVersion current;
     std::vector<ledger::AllocationVersion> versions;  ///< oldest first
@@ -34,12 +37,24 @@ struct Timeline {
   std::vector<ledger::RequestStatus> requests;
   /// "WMO305 'ID' of 2025-04-03 from 65656055" per ledger message id used above.
   std::map<ledger::MessageId, std::string> messages;
+  bool empty() const {
+    return allocations.empty() && other_starts.empty() && other_stops.empty() && requests.empty();
+  }
 };
 
+/// The timeline of one standard's part of the ledger (the ledger's standard is restored).
 /// @throws RuntimeError on database failure.
-Timeline build_timeline(const ledger::Ledger& ledger, std::string_view bsn);
+Timeline build_timeline(ledger::Ledger& ledger, std::string_view bsn,
+                        model::Standard standard = model::Standard::iwmo);
 
+/// One standard's timeline. JSON: {bsn, allocations, requests, other_starts, other_stops}.
 nlohmann::ordered_json to_json(const Timeline& t);
 std::string to_text(const Timeline& t);
+
+/// The client's Wmo timeline and Jeugdwet timeline (in that order) together. JSON: the Wmo
+/// object, with the Jeugdwet part under "jeugdwet" when the client has one. Text: each part
+/// that holds anything, under its law's name when the client has a Jeugdwet part.
+nlohmann::ordered_json to_json(const Timeline& wmo, const Timeline& jeugd);
+std::string to_text(const Timeline& wmo, const Timeline& jeugd);
 
 }  // namespace istd::ingest

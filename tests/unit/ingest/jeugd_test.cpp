@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "core/ingest/timeline.hpp"
 #include "core/ledger/ledger.hpp"
 #include "ingest_env.hpp"
 
@@ -291,5 +292,36 @@ TEST_SUITE("ingest") {
     auto a = e.send(jw301("A1", C2, "2015-06-01"), "a.xml");
     CHECK(a.accepted);
     CHECK_FALSE(warned(a, "GEZAGSDRAGER-MISSING"));
+  }
+
+  TEST_CASE("jeugd: the timeline shows a client's Wmo and Jeugdwet parts apart") {
+    Env e;
+    REQUIRE(e.send(m301("A1", {{.cat = "02", .code = "02A01"}}), "w.xml").accepted);
+    REQUIRE(e.send(to_jw(m301("A1", {kJw})), "j.xml").accepted);  // the same number, Jeugd
+    REQUIRE(e.send(to_jw(m305("S1", {{.cat = "45", .code = "45A03"}})), "s.xml").accepted);
+    e.ledger->set_standard(model::Standard::iwmo);
+    const auto wmo = ingest::build_timeline(*e.ledger, C1, model::Standard::iwmo);
+    const auto jeugd = ingest::build_timeline(*e.ledger, C1, model::Standard::ijw);
+    CHECK(e.ledger->standard() == model::Standard::iwmo);  // restored
+    REQUIRE(wmo.allocations.size() == 1);
+    CHECK(wmo.allocations[0].current.categorie == "02");
+    CHECK(wmo.allocations[0].starts.empty());
+    REQUIRE(jeugd.allocations.size() == 1);
+    CHECK(jeugd.allocations[0].current.categorie == "45");
+    CHECK(jeugd.allocations[0].starts.size() == 1);
+    const auto text = ingest::to_text(wmo, jeugd);
+    const auto w = text.find("== Wmo (iWmo 3.2)"), j = text.find("== Jeugdwet (iJw 3.2)");
+    REQUIRE(w != std::string::npos);
+    REQUIRE(j != std::string::npos);
+    CHECK(w < j);
+    CHECK(text.find("product 02/02A01") < j);
+    CHECK(text.find("product 45/45A03") > j);
+    const auto json = ingest::to_json(wmo, jeugd);
+    CHECK(json["allocations"].size() == 1);
+    CHECK(json["jeugdwet"]["allocations"].size() == 1);
+    // A Wmo-only client: no heading, no "jeugdwet" part.
+    const auto only = ingest::build_timeline(*e.ledger, C2, model::Standard::ijw);
+    CHECK(ingest::to_text(wmo, only).find("==") == std::string::npos);
+    CHECK_FALSE(ingest::to_json(wmo, only).contains("jeugdwet"));
   }
 }
