@@ -22,6 +22,30 @@ ingest::Options ingest_options() {
 
 std::int64_t rows(const std::filesystem::path& db) { return ledger::Ledger(db).message_count(); }
 
+/// Posts `msg` as `party`; the 202's JSON (fails the test on any other answer).
+json post_as(const TestServer& ts, const std::string& party, const std::string& msg) {
+  TestClient c(ts.port(), party);
+  REQUIRE_FALSE(c.connect());
+  auto [ec, res] = c.request(http::verb::post, "/v1/messages", msg);
+  REQUIRE_FALSE(ec);
+  INFO(res.body());
+  REQUIRE(res.result_int() == 202);
+  return json::parse(res.body());
+}
+
+/// Whether the validation object of an answer has a finding with retourcode `code`.
+bool has_retourcode(const json& answer, const std::string& code) {
+  for (const auto& f : answer["validation"]["findings"])
+    if (f["retourcode"] == code) return true;
+  return false;
+}
+
+// The sample month's Jeugd client C4: the gemeente 0363 allocates 300201 (the number of C1's
+// Wmo allocation) to the provider 65656055, who starts the care.
+std::string jw301() { return sample_message("12-JW301-C4-toewijzing.xml"); }
+std::string jw305() { return sample_message("13-JW305-C4-start.xml"); }
+std::string wmo301() { return sample_message("01-WMO301-C1-toewijzing.xml"); }
+
 }  // namespace
 
 TEST_SUITE("server") {
@@ -118,6 +142,107 @@ TEST_CASE("server ledger: each party reads only the messages and retours deliver
   CHECK(list("12345678")["messages"].empty());
   CHECK(list("0363", "/v1/messages?since=2999-01-01T00:00:00Z")["messages"].empty());
   CHECK(list("0363", "/v1/messages?since=2000-01-01T00%3A00%3A00Z")["messages"].size() == 1);
+}
+
+TEST_CASE("server ledger: a JW301 and a JW305 on it are accepted, the 305 answered by a JW306") {
+  TempDir dir;
+  const auto db = dir.path / "ledger.db";
+  {
+    auto intake = std::make_shared<server::LedgerIntake>(db, bundle(), ingest_options());
+    TestServer ts(intake);
+    {
+      // Each message only from its own Afzender.
+      TestClient provider(ts.port(), "65656055");
+      REQUIRE_FALSE(provider.connect());
+      CHECK(provider.request(http::verb::post, "/v1/messages", jw301()).second.result_int() == 403);
+    }
+    const auto a = post_as(ts, "0363", jw301());
+    INFO(a.dump(2));
+    CHECK(a["validation"]["message"] == "JW301");
+    CHECK(a["verdict"] == "accepted");
+    CHECK(a["accepted"] == true);
+    const auto s = post_as(ts, "65656055", jw305());
+    INFO(s.dump(2));
+    CHECK(s["validation"]["message"] == "JW305");
+    CHECK(s["verdict"] == "accepted");
+    CHECK(s["accepted"] == true);
+    REQUIRE(s["retour"].is_string());
+    const std::string retour = s["retour"];
+    CHECK(retour.find("http://www.istandaarden.nl/ijw/3_2/jw306/schema") != std::string::npos);
+    CHECK(retour.find("BerichtCode>439</") != std::string::npos);
+    CHECK(retour.find("iwmo") == std::string::npos);
+    // The retour is itself a valid JW306 (its root's namespace, BerichtCode 439, the iJw schema).
+    const ValidationResult rv = Validator(bundle(), ValidateOptions{}).validate(retour, "retour");
+    CHECK(rv.type == model::MessageType::JW306);
+    CHECK(rv.valid());
+    CHECK(retour.find("A65-J305-01") != std::string::npos);  // the 305 it answers
+    CHECK(s["retour_route"].get<std::string>().starts_with("65656055/JW306/"));
+  }
+  CHECK(rows(db) == 3);  // the 301, the 305 and its 306
+}
+
+TEST_CASE("server ledger: a WMO301 and a JW301 with the same ToewijzingNummer are both accepted") {
+  TempDir dir;
+  const auto db = dir.path / "ledger.db";
+  auto intake = std::make_shared<server::LedgerIntake>(db, bundle(), ingest_options());
+  TestServer ts(intake);
+  const auto w = post_as(ts, "0363", wmo301());
+  INFO(w.dump(2));
+  CHECK(w["validation"]["message"] == "WMO301");
+  CHECK(w["verdict"] == "accepted");
+  const auto j = post_as(ts, "0363", jw301());
+  INFO(j.dump(2));
+  CHECK(j["validation"]["message"] == "JW301");
+  CHECK(j["verdict"] == "accepted");
+  CHECK_FALSE(has_retourcode(j, "9332"));
+  // The two are for other clients and products: in one domain that is a 9332, as a second
+  // JW301 of 300201 for another client (C1, the Wmo client) shows.
+  const auto again = post_as(
+      ts, "0363",
+      replaced(replaced(jw301(), "<ijw:Identificatie>G0363-J0101<",
+                        "<ijw:Identificatie>G0363-J0102<"),
+               "<Bsn>999900043<", "<Bsn>999900006<"));
+  INFO(again.dump(2));
+  CHECK(again["verdict"] != "accepted");
+  CHECK(has_retourcode(again, "9332"));
+}
+
+TEST_CASE("server ledger: each party reads the iJw messages and retours delivered to it") {
+  TempDir dir;
+  const auto db = dir.path / "ledger.db";
+  auto intake = std::make_shared<server::LedgerIntake>(db, bundle(), ingest_options());
+  TestServer ts(intake);
+  post_as(ts, "0363", jw301());
+  post_as(ts, "65656055", jw305());
+  auto list = [&](const std::string& who) {
+    TestClient c(ts.port(), who);
+    REQUIRE_FALSE(c.connect());
+    auto [ec, res] = c.request(http::verb::get, "/v1/messages");
+    REQUIRE_FALSE(ec);
+    REQUIRE(res.result_int() == 200);
+    return json::parse(res.body())["messages"];
+  };
+  auto types = [](const json& msgs) {
+    std::vector<std::string> out;
+    for (const auto& m : msgs)
+      out.push_back(m["role"].get<std::string>() + " " + m["type"].get<std::string>());
+    return out;
+  };
+  const auto provider = list("65656055");
+  INFO(provider.dump(2));
+  CHECK(types(provider) == std::vector<std::string>{"input JW301", "output JW306"});
+  REQUIRE(provider.size() == 2);
+  CHECK(provider[0]["identificatie"] == "G0363-J0101");
+  CHECK(provider[0]["ontvanger"] == "65656055");
+  CHECK(provider[0]["xml"].get<std::string>().find("/ijw/3_2/jw301/schema") != std::string::npos);
+  CHECK(provider[1]["xml"].get<std::string>().find("A65-J305-01") != std::string::npos);
+  const auto gemeente = list("0363");
+  CHECK(types(gemeente) == std::vector<std::string>{"input JW305"});
+  REQUIRE(gemeente.size() == 1);
+  CHECK(gemeente[0]["identificatie"] == "A65-J305-01");
+  CHECK(gemeente[0]["afzender"] == "65656055");
+  CHECK(list("0599").empty());
+  CHECK(list("12345678").empty());
 }
 
 }  // TEST_SUITE

@@ -92,6 +92,88 @@ TEST_CASE("server: POST /v1/validate answers validate's JSON, or the rapport XML
   CHECK(intake->count() == 0);  // validation stores nothing
 }
 
+TEST_CASE("server: POST /v1/validate takes an iJw message as well as an iWmo one") {
+  auto intake = std::make_shared<FakeIntake>();
+  TestServer ts(intake);
+  TestClient c(ts.port(), "0599");
+  REQUIRE_FALSE(c.connect());
+  auto [ec, res] =
+      c.request(http::verb::post, "/v1/validate", ijw_message("JW305-start-45-54.xml"));
+  REQUIRE_FALSE(ec);
+  CHECK(res.result_int() == 200);
+  const auto j = json::parse(res.body());
+  INFO(j.dump(2));
+  CHECK(j["message"] == "JW305");
+  CHECK(j["identificatie"] == "S2025-J0011");
+  CHECK(j["valid"] == true);
+  for (const auto& f : j["findings"]) CHECK(f["severity"] != "error");
+
+  auto [ec2, xml] = c.request(http::verb::post, "/v1/validate",
+                              ijw_message("JW305-start-45-54.xml"),
+                              {{"Accept", "application/xml"}});
+  REQUIRE_FALSE(ec2);
+  CHECK(xml.result_int() == 200);
+  CHECK(xml.body().find("http://www.istandaarden.nl/validatie/1_1/rapport/schema") !=
+        std::string::npos);
+  CHECK(xml.body().find("S2025-J0011") != std::string::npos);
+  CHECK(intake->count() == 0);
+}
+
+TEST_CASE("server: an iJw message breaking the iJw schema is invalid and refused with 422") {
+  // Values the iWmo schema has but the iJw one has not: RedenBeeindiging 19 (JZ588 has no 19)
+  // and Productcategorie 01 (JZ020 has no Wmo categories).
+  std::string msg, element, value, type;
+  SUBCASE("a JW307 with RedenBeeindiging 19") {
+    msg = replaced(ijw_message("JW307-stop-reden-34.xml"), "<RedenBeeindiging>34<",
+                   "<RedenBeeindiging>19<");
+    element = "RedenBeeindiging";
+    value = "19";
+    type = "JW307";
+  }
+  SUBCASE("a JW301 with Productcategorie 01") {
+    msg = replaced(ijw_message("JW301-ambulant-45-vot.xml"), "<ijw:Categorie>45<",
+                   "<ijw:Categorie>01<");
+    element = "Categorie";
+    value = "01";
+    type = "JW301";
+  }
+  CAPTURE(type);
+  // Whether an error finding names the element and the value it refuses.
+  auto names_the_problem = [&](const json& validation) {
+    for (const auto& f : validation["findings"]) {
+      const std::string where = f["path"].get<std::string>() + " " + f["text"].get<std::string>();
+      if (f["severity"] == "error" && where.find(element) != std::string::npos &&
+          f["text"].get<std::string>().find(value) != std::string::npos)
+        return true;
+    }
+    return false;
+  };
+  auto intake = std::make_shared<FakeIntake>();
+  TestServer ts(intake);
+  TestClient c(ts.port(), "65656055");
+  REQUIRE_FALSE(c.connect());
+  auto [ec, res] = c.request(http::verb::post, "/v1/validate", msg);
+  REQUIRE_FALSE(ec);
+  CHECK(res.result_int() == 200);
+  const auto j = json::parse(res.body());
+  INFO(j.dump(2));
+  CHECK(j["message"] == type);
+  CHECK(j["valid"] == false);
+  CHECK(names_the_problem(j));
+
+  // Posted as a message by its Afzender: 422, nothing stored.
+  const std::string afzender = type == "JW301" ? "0363" : "65656055";
+  TestClient sender(ts.port(), afzender);
+  REQUIRE_FALSE(sender.connect());
+  auto [ec2, post] = sender.request(http::verb::post, "/v1/messages", msg);
+  REQUIRE_FALSE(ec2);
+  CHECK(post.result_int() == 422);
+  const auto p = json::parse(post.body());
+  CHECK(p["validation"]["valid"] == false);
+  CHECK(names_the_problem(p["validation"]));
+  CHECK(intake->count() == 0);
+}
+
 TEST_CASE("server: a provider posting as another party gets 403 and nothing is stored") {
   auto intake = std::make_shared<FakeIntake>();
   TestServer ts(intake);

@@ -300,4 +300,24 @@ class TestClient {
 
 inline std::string wmo305() { return read_file(test_data("rules/wmo305.xml")); }
 
+/// A hand-made iJw 3.2 message of fixtures/messages-ijw.
+inline std::string ijw_message(const std::string& name) {
+  return read_file(fixture("messages-ijw/" + name));
+}
+
+/// A message of the sample month (fixtures/sample): one provider (65656055), one gemeente
+/// (0363), Wmo clients and a Jeugd client C4 whose JW301 reuses ToewijzingNummer 300201 of C1's
+/// WMO301.
+inline std::string sample_message(const std::string& name) {
+  return read_file(fixture("sample/" + name));
+}
+
+/// `x` with its one occurrence of `from` replaced by `to` (fails the test unless it has one).
+inline std::string replaced(std::string x, const std::string& from, const std::string& to) {
+  const auto at = x.find(from);
+  REQUIRE_MESSAGE(at != std::string::npos, from);
+  REQUIRE_MESSAGE(x.find(from, at + 1) == std::string::npos, from);
+  return x.replace(at, from.size(), to);
+}
+
 }  // namespace istd::test
