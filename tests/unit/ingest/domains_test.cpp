@@ -241,13 +241,7 @@ TEST_SUITE("ingest") {
     REQUIRE(e.send(m323_hours("D1", 46, "01", "01A11"), "d.xml").accepted);
     REQUIRE(e.send(to_jw(m323_hours("D1", 46, "45", "45A03")), "jd.xml").accepted);
     REQUIRE(e.send(to_jw(m323_hours("D2", 45, "45", "45A03")), "jd2.xml").accepted);
-    e.ingestor.reset();
-    e.ledger.reset();
-    reconcile::Options o;
-    o.year = 2025;
-    o.month = 5;
-    o.today = model::Date{2025, 6, 30};
-    const auto r = reconcile::run(e.dir.path / "ledger.db", o);
+    const auto r = reconcile_month(e, 5);
     REQUIRE(r.declarations.size() == 3);
     std::map<std::string, std::vector<std::string>> codes;  // "<standard>:<nummer>" -> line codes
     for (const auto& dr : r.declarations) {

@@ -194,6 +194,8 @@ struct Env {
   model::Date today{2025, 12, 1};
   std::set<std::string> taakgericht;
   ingest::Rejected301 rejected_301 = ingest::Rejected301::withdraw;
+  bool gezagsdrager_warning = true;
+  bool woonplaatsbeginsel_warning = true;
 
   explicit Env(ingest::Side s = ingest::Side::gemeente) : side(s) { open(); }
 
@@ -211,6 +213,8 @@ struct Env {
     o.batch_size = 1;
     o.taakgericht = taakgericht;
     o.rejected_301 = rejected_301;
+    o.gezagsdrager_warning = gezagsdrager_warning;
+    o.woonplaatsbeginsel_warning = woonplaatsbeginsel_warning;
     ingestor = std::make_unique<ingest::Ingestor>(*ledger, bundle(), o);
     ingestor->recover();
   }

@@ -201,13 +201,8 @@ TEST_SUITE("ingest") {
     Env e;
     REQUIRE(e.send(jw315("V1", "R1"), "v1.xml").accepted);
     REQUIRE(e.send(jw319("W1", "R1", "1", "8", G2), "w1.xml").accepted);
-    ingest::Options o;
-    o.today = e.today;
-    o.out_dir = e.out();
-    o.sync_files = false;
-    o.batch_size = 1;
-    o.woonplaatsbeginsel_warning = false;
-    e.ingestor = std::make_unique<ingest::Ingestor>(*e.ledger, bundle(), o);
+    e.woonplaatsbeginsel_warning = false;
+    e.open();
     auto r2 = e.send(jw315("V2", "R2"), "v2.xml");
     CHECK(r2.accepted);
     CHECK_FALSE(warned(r2, "WOONPLAATSBEGINSEL"));
@@ -282,13 +277,8 @@ TEST_SUITE("ingest") {
 
   TEST_CASE("jeugd: the GEZAGSDRAGER-MISSING warning can be switched off") {
     Env e;
-    ingest::Options o;
-    o.today = e.today;
-    o.out_dir = e.out();
-    o.sync_files = false;
-    o.batch_size = 1;
-    o.gezagsdrager_warning = false;
-    e.ingestor = std::make_unique<ingest::Ingestor>(*e.ledger, bundle(), o);
+    e.gezagsdrager_warning = false;
+    e.open();
     auto a = e.send(jw301("A1", C2, "2015-06-01"), "a.xml");
     CHECK(a.accepted);
     CHECK_FALSE(warned(a, "GEZAGSDRAGER-MISSING"));

@@ -33,6 +33,17 @@ json post_as(const TestServer& ts, const std::string& party, const std::string& 
   return json::parse(res.body());
 }
 
+/// GET `target` (the messages delivered to `party`): the answer's JSON; 200 required.
+json list_as(const TestServer& ts, const std::string& party,
+             const std::string& target = "/v1/messages") {
+  TestClient c(ts.port(), party);
+  REQUIRE_FALSE(c.connect());
+  auto [ec, res] = c.request(http::verb::get, target);
+  REQUIRE_FALSE(ec);
+  REQUIRE(res.result_int() == 200);
+  return json::parse(res.body());
+}
+
 /// Whether the validation object of an answer has a finding with retourcode `code`.
 bool has_retourcode(const json& answer, const std::string& code) {
   for (const auto& f : answer["validation"]["findings"])
@@ -122,12 +133,7 @@ TEST_CASE("server ledger: each party reads only the messages and retours deliver
     REQUIRE(p.request(http::verb::post, "/v1/messages", wmo305()).second.result_int() == 202);
   }
   auto list = [&](const std::string& who, const std::string& target = "/v1/messages") {
-    TestClient c(ts.port(), who);
-    REQUIRE_FALSE(c.connect());
-    auto [ec, res] = c.request(http::verb::get, target);
-    REQUIRE_FALSE(ec);
-    REQUIRE(res.result_int() == 200);
-    return json::parse(res.body());
+    return list_as(ts, who, target);
   };
   const auto gemeente = list("0363");
   REQUIRE(gemeente["messages"].size() == 1);
@@ -214,14 +220,7 @@ TEST_CASE("server ledger: each party reads the iJw messages and retours delivere
   TestServer ts(intake);
   post_as(ts, "0363", jw301());
   post_as(ts, "65656055", jw305());
-  auto list = [&](const std::string& who) {
-    TestClient c(ts.port(), who);
-    REQUIRE_FALSE(c.connect());
-    auto [ec, res] = c.request(http::verb::get, "/v1/messages");
-    REQUIRE_FALSE(ec);
-    REQUIRE(res.result_int() == 200);
-    return json::parse(res.body())["messages"];
-  };
+  auto list = [&](const std::string& who) { return list_as(ts, who)["messages"]; };
   auto types = [](const json& msgs) {
     std::vector<std::string> out;
     for (const auto& m : msgs)
