@@ -5,6 +5,7 @@
 # Usage:
 #   tools/bench_ingest.sh [--istd PATH] [--messages N] [--jobs J] [--repeat R] [--work DIR]
 #                         [--schemas DIR] [--keep] [--drop-caches] [--fresh-fs]
+#                         [--standard wmo|jw|mixed] [--requests]
 #
 #   --istd PATH     istd binary (default: build/src/istd, else istd on PATH)
 #   --messages N    corpus size (default 20000)
@@ -15,6 +16,9 @@
 #                   /tmp; ledger and outputs on the same file system as a real deployment)
 #   --schemas DIR   XSD bundle (default: istd's bundled schemas)
 #   --keep          keep the work dir
+#   --standard S    histories of iWmo (wmo, default), iJw (jw) or both (mixed) messages
+#   --requests      half the histories begin with a 315 (and a 319 "in onderzoek") that the 301
+#                   honours (gen_corpus.py --requests)
 #   --drop-caches   before each run: sync and drop the kernel's page cache (needs root), so
 #                   every run starts from the same cache state. (Suspected on VMs that hand
 #                   freed memory back to the host: a page the host no longer backs costs a host
@@ -47,6 +51,7 @@ SCHEMAS=()
 KEEP=0
 DROP=0
 FRESH=0
+GEN=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --istd) ISTD=$2; shift 2 ;;
@@ -58,6 +63,8 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1; shift ;;
     --drop-caches) DROP=1; shift ;;
     --fresh-fs) FRESH=1; shift ;;
+    --standard) GEN+=(--standard "$2"); shift 2 ;;
+    --requests) GEN+=(--requests); shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "bench_ingest: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -105,7 +112,7 @@ else
 fi
 
 python3 "$REPO/tools/gen_corpus.py" --kind history --out "$WORK/corpus" --messages "$MESSAGES" \
-  --force >/dev/null
+  --force "${GEN[@]}" >/dev/null
 cat "$WORK"/corpus/*.xml >/dev/null  # warm the page cache
 
 best=""

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Validation throughput benchmark: istd vs. xmllint on one generated iWmo 3.2 corpus.
+# Validation throughput benchmark: istd vs. xmllint on one generated iWmo 3.2 / iJw 3.2 corpus.
 #
 # Usage:
 #   tools/bench_validate.sh [--istd PATH] [--messages N] [--checks xsd|all] [--jobs J]
 #                           [--corpus DIR] [--seed S] [--repeat R] [--invalid-rate X]
-#                           [--schemas DIR] [--keep] [--no-istd]
+#                           [--schemas DIR] [--keep] [--no-istd] [--standard wmo|jw|mixed]
+#                           [--requests]
 #
 #   --istd PATH        istd binary (default: build/src/istd, else `istd` on PATH; if none is
 #                      found the istd half is skipped with a notice)
@@ -13,19 +14,23 @@
 #   --checks xsd|all   passed to `istd validate --checks` (default xsd)
 #   --jobs J           istd -j J, and J parallel xmllint processes (default 2)
 #   --corpus DIR       reuse an existing corpus instead of generating one (any layout; the
-#                      message type is taken from "WMO3nn" in the path, else from the namespace)
+#                      message type is taken from "WMO3nn"/"JW3nn" in the path, else from the
+#                      namespace)
+#   --standard S       generate an iWmo (wmo, default), iJw (jw) or mixed corpus
+#   --requests         generate request traffic too (315/317/319)
 #   --seed S           generator seed (default: the generator's default)
 #   --repeat R         measurements per tool; the best (shortest) is reported (default 3)
 #   --invalid-rate X   generate ~X (fraction) deliberately XSD-invalid messages; xmllint
 #                      failures are then expected and do not fail the bench
-#   --schemas DIR      XSDs for xmllint (default: schemas/iwmo-3.2 of this repo, falling
-#                      back to $ISTD_REFERENCE_DIR/iwmo-3.2/xsd when the bundle is missing)
+#   --schemas DIR      XSDs for xmllint, all types in one dir (default: schemas/iwmo-3.2 and
+#                      schemas/ijw-3.2 of this repo, falling back to $ISTD_REFERENCE_DIR/<std>/xsd
+#                      when the bundle is missing)
 #   --keep             keep the generated corpus (its path is printed)
 #
 # What is measured (wall clock, page cache warmed first, the runs of both tools interleaved):
 #   (a) istd validate -j J --checks C --format json CORPUS > /dev/null
 #       exit 0 (all valid) and 1 (some message invalid) are normal; any other exit fails the bench
-#   (b) xmllint --noout --schema WMO3nn.xsd f1 f2 ...   per message type, the type's files split
+#   (b) xmllint --noout --schema <TYPE>.xsd f1 f2 ...   per message type, the type's files split
 #       over J processes running in parallel (xargs -P J with a large -n)
 # Output ends with:  istd: X msg/s  xmllint: Y msg/s  ratio: Z.ZZx   (ratio = istd / xmllint)
 #
@@ -45,6 +50,8 @@ REPEAT=3
 INVALID_RATE=""
 SCHEMAS=""
 KEEP=0
+STANDARD=wmo
+REQUESTS=0
 
 die() { echo "bench_validate: $*" >&2; exit 2; }
 need_arg() { [[ $# -ge 2 && -n "$2" ]] || die "option $1 needs a value"; }
@@ -62,6 +69,8 @@ while [[ $# -gt 0 ]]; do
     --invalid-rate) need_arg "$@"; INVALID_RATE=$2; shift 2 ;;
     --schemas) need_arg "$@"; SCHEMAS=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --standard) need_arg "$@"; STANDARD=$2; shift 2 ;;
+    --requests) REQUESTS=1; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
   esac
@@ -72,6 +81,7 @@ done
 [[ $REPEAT =~ ^[1-9][0-9]*$ ]] || die "--repeat must be a positive integer"
 [[ $CHECKS == xsd || $CHECKS == all ]] || die "--checks must be xsd or all"
 [[ -z $SEED || $SEED =~ ^[0-9]+$ ]] || die "--seed must be a non-negative integer"
+[[ $STANDARD == wmo || $STANDARD == jw || $STANDARD == mixed ]] || die "--standard must be wmo, jw or mixed"
 command -v xmllint >/dev/null || die "xmllint not found (apt-get install libxml2-utils; see tools/install-deps.sh)"
 
 # ---------------------------------------------------------------- istd binary
@@ -109,6 +119,8 @@ else
   gen=(python3 "$REPO/tools/gen_corpus.py" --out "$WORK/corpus" --messages "$MESSAGES")
   [[ -n $SEED ]] && gen+=(--seed "$SEED")
   [[ -n $INVALID_RATE ]] && gen+=(--invalid-rate "$INVALID_RATE")
+  gen+=(--standard "$STANDARD")
+  ((REQUESTS)) && gen+=(--requests)
   "${gen[@]}" || die "corpus generation failed"
   CORPUS=$WORK/corpus
   GENERATED=1
@@ -125,16 +137,16 @@ TOTAL=$(wc -l < "$WORK/lists/all")
 ((TOTAL > 0)) || die "no *.xml files under $CORPUS"
 : > "$WORK/lists/untyped"
 awk -v dir="$WORK/lists" '
-  match($0, /WMO3[0-9][0-9]/) { print > (dir "/WMO" substr($0, RSTART + 3, 3)); next }
+  match($0, /(WMO|JW)3[0-9][0-9]/) { print > (dir "/" substr($0, RSTART, RLENGTH)); next }
   { print > (dir "/untyped") }' "$WORK/lists/all"
 if [[ -s $WORK/lists/untyped ]]; then   # fall back to the namespace of the root element
-  xargs -a "$WORK/lists/untyped" -d '\n' grep -H -o -m1 'iwmo/3_2/wmo3[0-9][0-9]/schema' |
-    awk -v dir="$WORK/lists" '{ f = $0; sub(/:[^:]*$/, "", f); t = $0; sub(/.*wmo/, "", t);
-                                 print f > (dir "/WMO" substr(t, 1, 3)) }' || true
+  xargs -a "$WORK/lists/untyped" -d '\n' grep -H -o -E -m1 '(iwmo/3_2/wmo|ijw/3_2/jw)3[0-9][0-9]/schema' |
+    awk -v dir="$WORK/lists" '{ f = $0; sub(/:[^:]*$/, "", f); t = $0; sub(/.*\/3_2\//, "", t);
+                                 print f > (dir "/" toupper(substr(t, 1, index(t, "/") - 1))) }' || true
 fi
 TYPES=()
 typed=0
-for l in "$WORK"/lists/WMO3??; do
+for l in "$WORK"/lists/WMO3?? "$WORK"/lists/JW3??; do
   [[ -e $l ]] || continue
   TYPES+=("$(basename "$l")")
   typed=$((typed + $(wc -l < "$l")))
@@ -142,20 +154,24 @@ done
 ((typed == TOTAL)) || die "$((TOTAL - typed)) file(s) of unknown message type under $CORPUS"
 
 # ---------------------------------------------------------------- schemas for xmllint
-REF_XSD="${ISTD_REFERENCE_DIR:-/work/shared/reference}/iwmo-3.2/xsd"
-have_all_xsd() { local d=$1 t; for t in "${TYPES[@]}"; do [[ -f $d/$t.xsd ]] || return 1; done; }
-if [[ -n $SCHEMAS ]]; then
-  have_all_xsd "$SCHEMAS" || die "--schemas $SCHEMAS lacks one of: ${TYPES[*]/%/.xsd}"
-  SCHEMA_NOTE="$SCHEMAS (--schemas)"
-elif have_all_xsd "$REPO/schemas/iwmo-3.2"; then
-  SCHEMAS=$REPO/schemas/iwmo-3.2
-  SCHEMA_NOTE="$SCHEMAS (project bundle)"
-elif have_all_xsd "$REF_XSD"; then
-  SCHEMAS=$REF_XSD
-  SCHEMA_NOTE="$SCHEMAS (reference fallback: project bundle schemas/iwmo-3.2 missing or incomplete)"
-else
-  die "no XSDs for ${TYPES[*]}: neither $REPO/schemas/iwmo-3.2 nor $REF_XSD (set ISTD_REFERENCE_DIR or --schemas)"
-fi
+REF="${ISTD_REFERENCE_DIR:-$REPO/../shared/reference}"
+declare -A XSD_DIR   # message type -> directory holding its XSD
+SCHEMA_NOTE=""
+for t in "${TYPES[@]}"; do
+  case $t in WMO*) std=iwmo-3.2 ;; *) std=ijw-3.2 ;; esac
+  if [[ -n $SCHEMAS ]]; then
+    [[ -f $SCHEMAS/$t.xsd ]] || die "--schemas $SCHEMAS lacks $t.xsd"
+    XSD_DIR[$t]=$SCHEMAS
+  elif [[ -f $REPO/schemas/$std/$t.xsd ]]; then
+    XSD_DIR[$t]=$REPO/schemas/$std
+  elif [[ -f $REF/$std/xsd/$t.xsd ]]; then
+    XSD_DIR[$t]=$REF/$std/xsd
+    SCHEMA_NOTE=" (reference fallback for $t: the project bundle lacks it)"
+  else
+    die "no XSD for $t: neither $REPO/schemas/$std nor $REF/$std/xsd (set ISTD_REFERENCE_DIR or --schemas)"
+  fi
+done
+SCHEMA_NOTE="$(printf '%s\n' "${XSD_DIR[@]}" | sort -u | tr '\n' ' ')$SCHEMA_NOTE"
 
 # ---------------------------------------------------------------- report the setup
 BYTES=$(xargs -a "$WORK/lists/all" -d '\n' cat | wc -c)
@@ -185,7 +201,7 @@ run_xmllint() {  # $1 = log file; prints nothing; the log holds xmllint's per-fi
     chunk=$(((n + JOBS - 1) / JOBS))
     # exit 123 from xargs = some file invalid; the verdicts are counted from the log instead
     xargs -a "$WORK/lists/$t" -d '\n' -n "$chunk" -P "$JOBS" \
-      xmllint --noout --schema "$SCHEMAS/$t.xsd" 2>> "$log" || true
+      xmllint --noout --schema "${XSD_DIR[$t]}/$t.xsd" 2>> "$log" || true
   done
 }
 

@@ -1,15 +1,24 @@
 #!/usr/bin/env python3
-"""Deterministic generator of realistic iWmo 3.2 message corpora (benchmarks, ledger tests).
+"""Deterministic generator of realistic iWmo 3.2 and iJw 3.2 message corpora (benchmarks, tests).
 
 Usage:
   gen_corpus.py --out DIR [--messages N] [--seed S] [--kind validate|history]
-                [--invalid-rate R] [--force]
+                [--standard wmo|jw|mixed] [--requests] [--invalid-rate R] [--force]
+
+--standard wmo (default) writes iWmo messages (WMOnnn), jw iJw messages (JWnnn: Jeugd product
+categories of JZ020, RedenBeeindiging of JZ588, clients under 18, a parent or guardian as Relatie
+on most JW301s), mixed half of each. --requests adds request traffic: in the validate kind
+315/317/319 next to the other types (mix 15/25/20/20/10/5/5 %: 301/305/307/323/315/317/319), in
+the history kind half the histories start with a 315, some answered "in onderzoek" by a 319,
+and the 301 honours it (its ReferentieAanbieder). Without --standard and --requests the output
+is byte for byte what it was before the iJw types existed (the benchmarks' reference corpora).
+Directories and file names carry the type as WMO301 or JW301.
 
 --kind validate (default)
     A mix of WMO301/305/307/323 (20/30/25/25 %), one message per file:
     DIR/WMO301/<Identificatie>.xml, DIR/WMO305/..., DIR/WMO307/..., DIR/WMO323/...
-    Every message is XSD-valid against the iWmo 3.2 schemas and passes the in-message
-    (level-2) rules of docs DOMAIN.md section 3.2: it is clean traffic.
+    Every message is XSD-valid against its standard's schemas and passes the in-message
+    (level-2) rules: it is clean traffic (tests/cli/bench_corpus_test.py checks it).
     With --invalid-rate R (0 <= R <= 1, default 0) about that fraction of the messages is
     made deliberately XSD-invalid (still well-formed XML); their paths (relative to DIR)
     are listed in DIR/invalid.txt.
@@ -20,7 +29,7 @@ Usage:
       301 (allocation) -> 305 (start) -> 307 (pause, reden 20) -> 305 (restart)
       -> optionally 307 (definitive stop, about half of the histories)
     Histories are interleaved by Dagtekening. Files are flat in DIR and named
-    NNNNNN-WMOnnn-<Afzender>-<Identificatie>.xml so that sorted path order is processing
+    NNNNNN-WMOnnn-<Afzender>-<Identificatie>.xml (JWnnn for iJw) so that sorted path order is processing
     order (and causal order within every history). Exactly N messages are written; the
     last history may be cut short (a prefix of a history is still consistent).
     Identificatie is unique per (Afzender, BerichtCode) -- in fact globally unique.
@@ -45,11 +54,12 @@ import random
 import sys
 import time
 
-BASIS_NS = "http://www.istandaarden.nl/iwmo/3_2/basisschema/schema"
-MSG_NS = "http://www.istandaarden.nl/iwmo/3_2/wmo{n}/schema"
-BERICHT_CODE = {"301": "414", "305": "418", "307": "420", "323": "484"}
 TYPES = ("301", "305", "307", "323")
+REQUEST_TYPES = ("315", "317", "319")
 MIX = {"301": 0.20, "305": 0.30, "307": 0.25, "323": 0.25}
+# --requests: the same traffic with a request flow beside it (a 315 or 317 and its 319).
+MIX_REQUESTS = {"301": 0.15, "305": 0.25, "307": 0.20, "323": 0.20,
+                "315": 0.10, "317": 0.05, "319": 0.05}
 
 NL = "\r\n"
 D = dt.date
@@ -112,6 +122,44 @@ CATEGORIES = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10"]
 CAT_WEIGHTS = [26, 18, 14, 6, 5, 5, 8, 10, 4, 4]
 REDEN_DEFINITIEF = ["19", "19", "19", "19", "23", "23", "21", "22", "02", "31", "36", "38", "39"]
 
+# iJw 3.2: categories of JZ020 in use today (the "(2015)" ones and 55, national procurement,
+# are left out) and the definitive RedenBeeindiging codes of JZ588 (31 = ended as planned).
+JW_CATEGORIES = ["40", "41", "42", "43", "44", "45", "46", "47", "48", "50", "51", "52", "54"]
+JW_CAT_WEIGHTS = [6, 8, 3, 6, 5, 30, 3, 3, 4, 6, 8, 10, 8]
+JW_REDEN_DEFINITIEF = ["31", "31", "31", "31", "34", "34", "32", "33", "02", "35", "36", "38", "39"]
+
+
+class Std:
+    """What differs between the two standards in generated messages: namespaces and prefixes,
+    BerichtCodes, product categories and RedenBeeindiging codes. The message classes are the
+    same; a JW315/JW316 adds Client/GezagsdragerBekend."""
+
+    def __init__(self, key, prefix, basis, ns, codes, categories, weights, reden, wrong_code):
+        self.key = key                # "wmo" | "jw"
+        self.prefix = prefix          # message prefix and directory/file name part: wmo301, WMO301
+        self.basis = basis            # basisschema prefix
+        self.basis_ns = "http://www.istandaarden.nl/%s/basisschema/schema" % ns
+        self.msg_ns = "http://www.istandaarden.nl/%s/%s{n}/schema" % (ns, prefix)
+        self.codes = codes            # BerichtCode per message type
+        self.categories = categories
+        self.weights = weights
+        self.reden = reden            # definitive RedenBeeindiging codes (weighted by repetition)
+        self.wrong_code = wrong_code  # a BerichtCode of the other standard (invalid variants)
+
+    def name(self, n):
+        return self.prefix.upper() + n
+
+
+WMO = Std("wmo", "wmo", "iwmo", "iwmo/3_2",
+          {"301": "414", "305": "418", "307": "420", "323": "484",
+           "315": "444", "317": "480", "319": "482"},
+          CATEGORIES, CAT_WEIGHTS, REDEN_DEFINITIEF, "436")
+JW = Std("jw", "jw", "ijw", "ijw/3_2",
+         {"301": "436", "305": "438", "307": "440", "323": "490",
+          "315": "446", "317": "486", "319": "488"},
+         JW_CATEGORIES, JW_CAT_WEIGHTS, JW_REDEN_DEFINITIEF, "414")
+STANDARDS = {"wmo": (WMO,), "jw": (JW,), "mixed": (WMO, JW)}
+
 
 def month_end(d):
     nxt = D(d.year + (d.month // 12), d.month % 12 + 1, 1)
@@ -125,32 +173,36 @@ def add_months(d, k):
 
 # --------------------------------------------------------------------------- XML writer
 class Xml:
-    """Minimal, fast line-based writer. p = message prefix, 'iwmo' = basisschema prefix."""
+    """Minimal, fast line-based writer. p = message prefix (wmo301), q = basisschema prefix."""
 
-    __slots__ = ("lines", "p", "ind")
+    __slots__ = ("lines", "p", "q", "std", "ind")
 
-    def __init__(self, n):
-        self.p = "wmo" + n
+    def __init__(self, n, std):
+        self.std = std
+        self.p = std.prefix + n
+        self.q = std.basis
         self.lines = [
             '<?xml version="1.0" encoding="UTF-8"?>',
-            '<%s:Bericht xmlns:iwmo="%s" xmlns:%s="%s">' % (self.p, BASIS_NS, self.p, MSG_NS.format(n=n)),
+            '<%s:Bericht xmlns:%s="%s" xmlns:%s="%s">' % (self.p, self.q, std.basis_ns, self.p,
+                                                          std.msg_ns.format(n=n)),
         ]
         self.ind = 1
 
     def open(self, tag, basis=False):
-        self.lines.append("%s<%s:%s>" % ("\t" * self.ind, "iwmo" if basis else self.p, tag))
+        self.lines.append("%s<%s:%s>" % ("\t" * self.ind, self.q if basis else self.p, tag))
         self.ind += 1
 
     def close(self, tag, basis=False):
         self.ind -= 1
-        self.lines.append("%s</%s:%s>" % ("\t" * self.ind, "iwmo" if basis else self.p, tag))
+        self.lines.append("%s</%s:%s>" % ("\t" * self.ind, self.q if basis else self.p, tag))
 
     def el(self, tag, value):
         p = self.p
         self.lines.append("%s<%s:%s>%s</%s:%s>" % ("\t" * self.ind, p, tag, value, p, tag))
 
     def b(self, tag, value):
-        self.lines.append("%s<iwmo:%s>%s</iwmo:%s>" % ("\t" * self.ind, tag, value, tag))
+        q = self.q
+        self.lines.append("%s<%s:%s>%s</%s:%s>" % ("\t" * self.ind, q, tag, value, q, tag))
 
     def text(self):
         self.lines.append("</%s:Bericht>" % self.p)
@@ -170,7 +222,7 @@ class Person:
 
 
 class World:
-    def __init__(self, rng, n_persons):
+    def __init__(self, rng, n_persons, n_young=0, jw=False):
         self.rng = rng
         self.used_bsn = set()
         # ~50 providers, each contracted by 1..4 municipalities.
@@ -183,9 +235,19 @@ class World:
             seen.add(agb)
             gems = sorted(rng.sample(range(len(GEMEENTEN)), rng.randint(1, 4)))
             self.providers.append((agb, [GEMEENTEN[i] for i in gems]))
-        # product catalogue
-        self.products = {}
-        for cat in CATEGORIES:
+        self.products = self.catalogue(CATEGORIES)
+        self.persons = [self.new_person() for _ in range(n_persons)]
+        self.nummer = 1000000 + rng.randint(0, 99999) * 10  # ToewijzingNummer counter
+        # iJw: children and young people, and the Jeugd product lists. Drawn only when asked for,
+        # after everything else, so that an iWmo corpus stays what it was before iJw existed.
+        self.young = [self.new_person(young=True) for _ in range(n_young)]
+        self.jw_products = self.catalogue(JW_CATEGORIES) if jw else {}
+
+    def catalogue(self, categories):
+        """Product codes per category (category + letter + two digits) with a tariff in cents."""
+        rng = self.rng
+        products = {}
+        for cat in categories:
             letters = rng.sample("ABCDEFGH", 2)
             codes = []
             for letter in letters:
@@ -193,9 +255,12 @@ class World:
                     code = "%s%s%02d" % (cat, letter, nn)
                     codes.append((code, rng.randrange(3500, 9000, 5)))
             codes.sort()
-            self.products[cat] = codes
-        self.persons = [self.new_person() for _ in range(n_persons)]
-        self.nummer = 1000000 + rng.randint(0, 99999) * 10  # ToewijzingNummer counter
+            products[cat] = codes
+        return products
+
+    def pool(self, std):
+        """The clients of a standard: adults and elderly (Wmo), under 18 (Jeugdwet)."""
+        return self.young if std is JW else self.persons
 
     def next_nummer(self):
         self.nummer += self.rng.randint(1, 7)
@@ -215,14 +280,17 @@ class World:
             self.used_bsn.add(bsn)
             return bsn
 
-    def new_person(self):
+    def new_person(self, young=False):
         rng = self.rng
         p = Person()
         p.bsn = self.new_bsn()
-        p.geboortedatum = D(1930, 1, 1) + dt.timedelta(days=rng.randint(0, 77 * 365))
+        if young:  # born 2007-2024: under 18 during 2025
+            p.geboortedatum = D(2007, 1, 1) + dt.timedelta(days=rng.randint(0, 17 * 365))
+        else:
+            p.geboortedatum = D(1930, 1, 1) + dt.timedelta(days=rng.randint(0, 77 * 365))
         p.geslacht = rng.choice("1122120")[0]
         p.achternaam, p.voorvoegsel = rng.choice(ACHTERNAMEN)
-        p.partner = rng.choice(ACHTERNAMEN) if rng.random() < 0.15 else None
+        p.partner = rng.choice(ACHTERNAMEN) if not young and rng.random() < 0.15 else None
         pool = VOORNAMEN_M if p.geslacht == "1" else VOORNAMEN_V if p.geslacht == "2" else VOORNAMEN_M + VOORNAMEN_V
         names = [rng.choice(pool)] + ([rng.choice(pool)] if rng.random() < 0.4 else [])
         p.voornamen = " ".join(names)
@@ -238,18 +306,18 @@ class World:
         p.telefoon = "06%08d" % rng.randint(10000000, 99999999) if rng.random() < 0.6 else None
         return p
 
-    def product(self, cat=None):
+    def product(self, cat=None, std=WMO):
         rng = self.rng
         if cat is None:
-            cat = rng.choices(CATEGORIES, CAT_WEIGHTS)[0]
-        code, tarief = rng.choice(self.products[cat])
+            cat = rng.choices(std.categories, std.weights)[0]
+        code, tarief = rng.choice((self.jw_products if std is JW else self.products)[cat])
         return cat, code, tarief
 
-    def distinct_cats(self, k):
+    def distinct_cats(self, k, std=WMO):
         rng = self.rng
         cats = []
         while len(cats) < k:
-            c = rng.choices(CATEGORIES, CAT_WEIGHTS)[0]
+            c = rng.choices(std.categories, std.weights)[0]
             if c not in cats:
                 cats.append(c)
         return cats
@@ -258,7 +326,7 @@ class World:
 # --------------------------------------------------------------------------- message parts
 def header(x, n, afzender, ontvanger, ident, dagtekening):
     x.open("Header")
-    x.el("BerichtCode", BERICHT_CODE[n])
+    x.el("BerichtCode", x.std.codes[n])
     x.el("BerichtVersie", "3")
     x.el("BerichtSubversie", "2")
     x.el("Afzender", afzender)
@@ -324,11 +392,12 @@ def telefoon(x, nummer):
     x.close("Telefoon")
 
 
-def msg_301(w, ident, gemeente, agb, p, dagtekening, products):
-    """products: list of dicts with nummer, cat, code|None, tdatum, ttijd, ingang, eind,
-    omvang (volume, eenheid, frequentie)|None, budget|None, commentaar|None."""
+def msg_301(w, ident, gemeente, agb, p, dagtekening, products, std=WMO):
+    """products: list of dicts with nummer, [ref: the ReferentieAanbieder of the request it
+    honours], cat, code|None, tdatum, ttijd, ingang, eind, omvang (volume, eenheid,
+    frequentie)|None, budget|None, commentaar|None."""
     rng = w.rng
-    x = Xml("301")
+    x = Xml("301", std)
     header(x, "301", gemeente, agb, ident, dagtekening)
     x.open("Client")
     client_basis(x, p, True, rng)
@@ -344,12 +413,17 @@ def msg_301(w, ident, gemeente, agb, p, dagtekening, products):
         x.close("Communicatie")
     if rng.random() < 0.1:
         x.el("Commentaar", rng.choice(COMMENTAREN))
-    if rng.random() < 0.2:
+    if std is JW:
+        relatie = rng.random() < 0.9
+        soort = "10" if rng.random() < 0.85 else "11"  # the gezagsdrager: ouder or voogd
+    else:
+        relatie = rng.random() < 0.2
+    if relatie:
         x.open("Relaties")
         x.open("Relatie")
         x.el("Nummer", str(rng.randint(1, 99)))
         x.el("Volgorde", "1")
-        x.el("Soort", rng.choice(("03", "04", "05", "06")))
+        x.el("Soort", soort if std is JW else rng.choice(("03", "04", "05", "06")))
         x.el("Geslacht", rng.choice("12"))
         x.open("Naam")
         geslachtsnaam(x, "Geslachtsnaam", rng.choice(ACHTERNAMEN))
@@ -374,6 +448,8 @@ def msg_301(w, ident, gemeente, agb, p, dagtekening, products):
     for tp in products:
         x.open("ToegewezenProduct")
         x.el("ToewijzingNummer", str(tp["nummer"]))
+        if tp.get("ref"):
+            x.el("ReferentieAanbieder", tp["ref"])
         x.open("Product")
         x.b("Categorie", tp["cat"])
         if tp["code"]:
@@ -401,9 +477,9 @@ def msg_301(w, ident, gemeente, agb, p, dagtekening, products):
     return x.text()
 
 
-def msg_305_307(w, n, ident, agb, gemeente, p, dagtekening, items):
+def msg_305_307(w, n, ident, agb, gemeente, p, dagtekening, items, std=WMO):
     """items: dicts with nummer, cat, code|None, ingang, begin, [reden, eind], status."""
-    x = Xml(n)
+    x = Xml(n, std)
     header(x, n, agb, gemeente, ident, dagtekening)
     x.open("Client")
     client_basis(x, p, False, w.rng)
@@ -429,6 +505,103 @@ def msg_305_307(w, n, ident, agb, gemeente, p, dagtekening, items):
     return x.text()
 
 
+def omvang(x, vol, eenheid="04", freq="2"):
+    x.open("Omvang")
+    x.b("Volume", str(vol))
+    x.b("Eenheid", eenheid)
+    x.b("Frequentie", freq)
+    x.close("Omvang")
+
+
+def msg_315(w, ident, agb, gemeente, p, dagtekening, products, std=WMO):
+    """A request for an allocation (verzoek om toewijzing). products: dicts with ref, cat,
+    code, ingang, eind, vol."""
+    rng = w.rng
+    x = Xml("315", std)
+    header(x, "315", agb, gemeente, ident, dagtekening)
+    x.open("Client")
+    client_basis(x, p, False, rng)
+    if std is JW and rng.random() < 0.5:
+        x.el("GezagsdragerBekend", rng.choice("12"))
+    x.open("AangevraagdeProducten")
+    for ap in products:
+        x.open("AangevraagdProduct")
+        x.el("ReferentieAanbieder", ap["ref"])
+        x.open("Product")
+        x.b("Categorie", ap["cat"])
+        x.b("Code", ap["code"])
+        x.close("Product")
+        x.el("ToewijzingIngangsdatum", ap["ingang"].isoformat())
+        x.el("ToewijzingEinddatum", ap["eind"].isoformat())
+        omvang(x, ap["vol"])
+        x.open("Verwijzer")
+        x.b("Type", "01")
+        x.b("Naam", ("Wijkteam " if std is WMO else "Jeugdteam ") + xml_escape(p.plaats))
+        x.close("Verwijzer")
+        x.el("Raamcontract", "2")
+        x.close("AangevraagdProduct")
+    x.close("AangevraagdeProducten")
+    x.close("Client")
+    return x.text()
+
+
+def msg_317(w, ident, agb, gemeente, bsn, dagtekening, ref, unchanged, change, new, std=WMO):
+    """A request to change allocations (verzoek om wijziging): unchanged = ToewijzingNummers;
+    change = (nummer, ingang, eind, vol); new = [(cat, code, ingang, eind, vol)]."""
+    x = Xml("317", std)
+    header(x, "317", agb, gemeente, ident, dagtekening)
+    x.open("Client")
+    x.el("Bsn", bsn)
+    x.open("Verzoek")
+    x.el("ReferentieAanbieder", ref)
+    x.el("RedenVerzoek", "2" if new else "1")
+    if unchanged:
+        x.open("OngewijzigdeProducten")
+        for nummer in unchanged:
+            x.open("OngewijzigdProduct")
+            x.el("ToewijzingNummer", str(nummer))
+            x.close("OngewijzigdProduct")
+        x.close("OngewijzigdeProducten")
+    nummer, ingang, eind, vol = change
+    x.open("TeWijzigenProducten")
+    x.open("TeWijzigenProduct")
+    x.el("ToewijzingNummer", str(nummer))
+    x.el("GewensteIngangsdatum", ingang.isoformat())
+    x.el("Einddatum", eind.isoformat())
+    omvang(x, vol)
+    x.close("TeWijzigenProduct")
+    x.close("TeWijzigenProducten")
+    if new:
+        x.open("NieuweProducten")
+        for cat, code, n_ingang, n_eind, n_vol in new:
+            x.open("NieuwProduct")
+            x.open("Product")
+            x.b("Categorie", cat)
+            x.b("Code", code)
+            x.close("Product")
+            x.el("GewensteIngangsdatum", n_ingang.isoformat())
+            x.el("Einddatum", n_eind.isoformat())
+            omvang(x, n_vol)
+            x.close("NieuwProduct")
+        x.close("NieuweProducten")
+    x.close("Verzoek")
+    x.close("Client")
+    return x.text()
+
+
+def msg_319(w, ident, gemeente, agb, dagtekening, ref, antwoord, reden=None, std=WMO):
+    """The answer to a request: antwoord 2 = in onderzoek, 1 = refused with a reason."""
+    x = Xml("319", std)
+    header(x, "319", gemeente, agb, ident, dagtekening)
+    x.open("Antwoord")
+    x.el("ReferentieAanbieder", ref)
+    x.el("VerzoekAntwoord", antwoord)
+    if reden:
+        x.el("RedenAfwijzingVerzoek", reden)
+    x.close("Antwoord")
+    return x.text()
+
+
 # --------------------------------------------------------------------------- validate kind
 def rand_date(rng, lo, hi):
     return lo + dt.timedelta(days=rng.randint(0, (hi - lo).days))
@@ -443,14 +616,14 @@ def provider_and_gemeente(w):
     return agb, w.rng.choice(gems)[0]
 
 
-def gen_301(w, ident):
+def gen_301(w, ident, std=WMO):
     rng = w.rng
     agb, gem = provider_and_gemeente(w)
-    p = rng.choice(w.persons)
+    p = rng.choice(w.pool(std))
     dag = rand_date(rng, D(2025, 1, 10), D(2025, 12, 20))
     k = rng.choices((1, 2, 3), (60, 30, 10))[0]
     products = []
-    for cat in w.distinct_cats(k):  # distinct categories: no TR302 stacking
+    for cat in w.distinct_cats(k, std):  # distinct categories: no TR302 stacking
         tdatum = dag - dt.timedelta(days=rng.randint(0, 3))
         ingang = max(Y2025, dag - dt.timedelta(days=rng.randint(0, 60)))
         eind = ingang + dt.timedelta(days=rng.randint(90, 365))
@@ -459,24 +632,24 @@ def gen_301(w, ident):
               "commentaar": rng.choice(COMMENTAREN) if rng.random() < 0.05 else None}
         if rng.random() < 0.8:
             # specific, inspanningsgericht: Omvang in hours per week (needs Einddatum, CD076)
-            tp["code"] = w.product(cat)[1]
+            tp["code"] = w.product(cat, std)[1]
             tp["omvang"] = (rng.randint(1, 16), "04", "2")
         else:
             # aspecific with budget: only Categorie, Budget, Einddatum, no Omvang
             tp["code"] = None
             tp["budget"] = rng.randrange(50000, 2500000, 100)
         products.append(tp)
-    return msg_301(w, ident, gem, agb, p, dag, products)
+    return msg_301(w, ident, gem, agb, p, dag, products, std)
 
 
-def gen_305_307(w, n, ident):
+def gen_305_307(w, n, ident, std=WMO):
     rng = w.rng
     agb, gem = provider_and_gemeente(w)
-    p = rng.choice(w.persons)
+    p = rng.choice(w.pool(std))
     dag = rand_date(rng, D(2025, 1, 15), D(2025, 12, 31))
     items = []
     for _ in range(rng.choices((1, 2, 3), (65, 25, 10))[0]):
-        cat, code, _t = w.product()
+        cat, code, _t = w.product(std=std)
         if rng.random() < 0.15:
             code = None  # aspecific allocation: Product with only Categorie (IV075)
         ingang = max(Y2025, dag - dt.timedelta(days=rng.randint(3, 120)))
@@ -485,12 +658,54 @@ def gen_305_307(w, n, ident):
               "begin": begin, "status": "3" if rng.random() < 0.03 else "1"}
         if n == "307":
             it["eind"] = begin + dt.timedelta(days=rng.randint(0, (dag - begin).days))
-            it["reden"] = "20" if rng.random() < 0.3 else rng.choice(REDEN_DEFINITIEF)
+            it["reden"] = "20" if rng.random() < 0.3 else rng.choice(std.reden)
         items.append(it)
-    return msg_305_307(w, n, ident, agb, gem, p, dag, items)
+    return msg_305_307(w, n, ident, agb, gem, p, dag, items, std)
 
 
-def gen_323(w, ident, msgno):
+def gen_315(w, ident, std=WMO):
+    rng = w.rng
+    agb, gem = provider_and_gemeente(w)
+    p = rng.choice(w.pool(std))
+    dag = rand_date(rng, D(2025, 1, 10), D(2025, 12, 20))
+    products = []
+    for j, cat in enumerate(w.distinct_cats(rng.choices((1, 2), (80, 20))[0], std), 1):
+        ingang = dag + dt.timedelta(days=rng.randint(0, 30))
+        products.append({"ref": "VOT-%s-%d" % (ident, j), "cat": cat, "code": w.product(cat, std)[1],
+                         "ingang": ingang, "eind": ingang + dt.timedelta(days=rng.randint(90, 365)),
+                         "vol": rng.randint(1, 16)})
+    return msg_315(w, ident, agb, gem, p, dag, products, std)
+
+
+def gen_317(w, ident, std=WMO):
+    rng = w.rng
+    agb, gem = provider_and_gemeente(w)
+    p = rng.choice(w.pool(std))
+    dag = rand_date(rng, D(2025, 1, 10), D(2025, 12, 20))
+    unchanged = [w.next_nummer() for _ in range(rng.choices((0, 1, 2), (50, 35, 15))[0])]
+    ingang = dag + dt.timedelta(days=rng.randint(1, 30))
+    change = (w.next_nummer(), ingang, ingang + dt.timedelta(days=rng.randint(90, 365)),
+              rng.randint(1, 16))
+    new = []
+    if rng.random() < 0.3:
+        cat, code, _t = w.product(std=std)
+        new.append((cat, code, ingang, ingang + dt.timedelta(days=rng.randint(90, 365)),
+                    rng.randint(1, 16)))
+    return msg_317(w, ident, agb, gem, p.bsn, dag, "VOW-%s" % ident, unchanged, change, new, std)
+
+
+def gen_319(w, ident, std=WMO):
+    rng = w.rng
+    agb, gem = provider_and_gemeente(w)
+    dag = rand_date(rng, D(2025, 1, 10), D(2025, 12, 20))
+    ref = "VOT-%s-1" % ident
+    if rng.random() < 0.7:
+        return msg_319(w, ident, gem, agb, dag, ref, "2", std=std)
+    # refused; 8 (woonplaatsbeginsel) needs the class naming the responsible gemeente: left out
+    return msg_319(w, ident, gem, agb, dag, ref, "1", rng.choice("1234567" "9"), std)
+
+
+def gen_323(w, ident, msgno, std=WMO):
     rng = w.rng
     agb, gem = provider_and_gemeente(w)
     month = rng.randint(1, 11)
@@ -503,8 +718,9 @@ def gen_323(w, ident, msgno):
     counts = [1] * n_cli
     for _ in range(n_prest - n_cli):
         counts[rng.randrange(n_cli)] += 1
-    clients = rng.sample(range(len(w.persons)), n_cli)
-    x = Xml("323")
+    pool = w.pool(std)
+    clients = rng.sample(range(len(pool)), n_cli)
+    x = Xml("323", std)
     header(x, "323", agb, gem, ident, dag)
     x.open("Declaratie")
     x.el("DeclaratieNummer", "DN%08d" % msgno)
@@ -521,7 +737,7 @@ def gen_323(w, ident, msgno):
         nalloc = max(rng.randint(1, 3), -(-L // month))
         allocs = []
         for _ in range(nalloc):
-            cat, code, tarief = w.product()
+            cat, code, tarief = w.product(std=std)
             ingang = add_months(pbegin, -rng.randint(0, month - 1)) + dt.timedelta(days=rng.choice((0, 0, 0, 0, 4, 9, 13)))
             allocs.append((w.next_nummer(), cat, code, tarief, ingang))
         lines = []
@@ -542,7 +758,7 @@ def gen_323(w, ident, msgno):
                 line["dc"] = "C"
                 line["vorig"] = "RX%08d-%03d" % (msgno, refno)
             lines.append(line)
-        all_lines.append((w.persons[pi].bsn, lines))
+        all_lines.append((pool[pi].bsn, lines))
     total = sum(l["bedrag"] if l["dc"] == "D" else -l["bedrag"] for _b, ls in all_lines for l in ls)
     if total < 0:  # keep TotaalIngediendBedrag a debit: turn credits into debits
         for _b, ls in all_lines:
@@ -588,14 +804,17 @@ def gen_323(w, ident, msgno):
 
 
 # --------------------------------------------------------------------------- invalid mutations
-def make_invalid(text, n, rng):
+def make_invalid(text, n, rng, std=WMO):
     """Return an XSD-invalid (but well-formed) variant of a valid message."""
-    p = "wmo" + n
+    p = std.prefix + n
     kind = rng.randrange(7)
+    if kind == 2 and n == "319":  # a 319 has no Bsn
+        kind = 0
     if kind == 0:  # BerichtVersie fixed to 3 by pattern
         return text.replace("<%s:BerichtVersie>3<" % p, "<%s:BerichtVersie>4<" % p, 1)
     if kind == 1:  # non-existent date
-        i = text.index("<iwmo:Dagtekening>") + len("<iwmo:Dagtekening>")
+        tag = "<%s:Dagtekening>" % std.basis
+        i = text.index(tag) + len(tag)
         return text[:i] + "2025-02-30" + text[i + 10:]
     if kind == 2:  # 8-digit BSN
         i = text.index("<%s:Bsn>" % p) + len("<%s:Bsn>" % p)
@@ -608,8 +827,8 @@ def make_invalid(text, n, rng):
         b = text.index("</%s:XsdVersie>" % p) + len("</%s:XsdVersie>" % p) + len(NL)
         return text[:a] + text[b:]
     if kind == 5:  # wrong BerichtCode for the namespace
-        return text.replace("<%s:BerichtCode>%s<" % (p, BERICHT_CODE[n]),
-                            "<%s:BerichtCode>436<" % p, 1)
+        return text.replace("<%s:BerichtCode>%s<" % (p, std.codes[n]),
+                            "<%s:BerichtCode>%s<" % (p, std.wrong_code), 1)
     # kind 6: elements out of order (Ontvanger before Afzender)
     a = text.index("\t\t<%s:Afzender>" % p)
     b = text.index("\t\t<%s:Ontvanger>" % p)
@@ -627,49 +846,62 @@ def write(path, text):
 
 def gen_validate(args, rng):
     n = args.messages
-    w = World(rng, max(500, n // 2))
+    stds = STANDARDS[args.standard]
+    types = TYPES + (REQUEST_TYPES if args.requests else ())
+    mix = MIX_REQUESTS if args.requests else MIX
+    w = World(rng, max(500, n // 2) if WMO in stds else 0, max(500, n // 2) if JW in stds else 0,
+              JW in stds)
     inv_rng = random.Random("invalid-%d" % args.seed)  # separate stream: valid content is rate-independent
-    # exact type counts (largest remainder), then a deterministic shuffle of the order
-    raw = {t: MIX[t] * n for t in TYPES}
-    counts = {t: int(raw[t]) for t in TYPES}
-    for t in sorted(TYPES, key=lambda t: -(raw[t] - counts[t]))[: n - sum(counts.values())]:
-        counts[t] += 1
-    order = [t for t in TYPES for _ in range(counts[t])]
+    # exact counts per (standard, type) (largest remainder), then a deterministic shuffle
+    keys = [(std, t) for t in types for std in stds]
+    raw = {k: mix[k[1]] * n / len(stds) for k in keys}
+    counts = {k: int(raw[k]) for k in keys}
+    for k in sorted(keys, key=lambda k: -(raw[k] - counts[k]))[: n - sum(counts.values())]:
+        counts[k] += 1
+    order = [k for k in keys for _ in range(counts[k])]
     rng.shuffle(order)
-    for t in TYPES:
-        os.makedirs(os.path.join(args.out, "WMO" + t), exist_ok=True)
+    for std, t in keys:
+        os.makedirs(os.path.join(args.out, std.name(t)), exist_ok=True)
     total_bytes = 0
     invalid = []
-    for i, t in enumerate(order, 1):
+    for i, (std, t) in enumerate(order, 1):
         ident = "%s%09d" % (t, i)  # 12 chars, unique per (Afzender, BerichtCode)
         if t == "301":
-            text = gen_301(w, ident)
+            text = gen_301(w, ident, std)
         elif t == "323":
-            text = gen_323(w, ident, i)
+            text = gen_323(w, ident, i, std)
+        elif t == "315":
+            text = gen_315(w, ident, std)
+        elif t == "317":
+            text = gen_317(w, ident, std)
+        elif t == "319":
+            text = gen_319(w, ident, std)
         else:
-            text = gen_305_307(w, t, ident)
-        rel = "WMO%s/%s.xml" % (t, ident)
+            text = gen_305_307(w, t, ident, std)
+        rel = "%s/%s.xml" % (std.name(t), ident)
         if args.invalid_rate > 0 and inv_rng.random() < args.invalid_rate:
-            text = make_invalid(text, t, inv_rng)
+            text = make_invalid(text, t, inv_rng, std)
             invalid.append(rel)
         total_bytes += write(os.path.join(args.out, rel), text)
     if invalid:
         with open(os.path.join(args.out, "invalid.txt"), "w", newline="\n") as f:
             f.write("\n".join(invalid) + "\n")
-    return counts, total_bytes, len(invalid)
+    return {std.name(t): counts[(std, t)] for std, t in keys}, total_bytes, len(invalid)
 
 
 def gen_history(args, rng):
     n = args.messages
-    w = World(rng, 0)
-    events = []  # (dagtekening, history, step, type, sender, builder)
+    stds = STANDARDS[args.standard]
+    w = World(rng, 0, 0, JW in stds)
+    events = []  # (dagtekening, history, step, standard, type, sender, builder)
     h = 0
     while len(events) < n:
         h += 1
-        p = w.new_person()
+        std = stds[0] if len(stds) == 1 else rng.choice(stds)
+        p = w.new_person(young=std is JW)
         agb, gems = rng.choice(w.providers)
         gem = rng.choice(gems)[0]
-        cat, code, _t = w.product()
+        cat, code, _t = w.product(std=std)
         nummer = w.next_nummer()
         d0 = rand_date(rng, D(2025, 1, 2), D(2025, 7, 15))
         ingang = d0 + dt.timedelta(days=rng.randint(0, 14))
@@ -681,7 +913,19 @@ def gen_history(args, rng):
         pause = s1 + dt.timedelta(days=rng.randint(20, 60))
         s2 = pause + dt.timedelta(days=rng.randint(7, 30))
         base = {"nummer": nummer, "cat": cat, "code": code, "ingang": ingang}
-        steps = [
+        steps = []
+        if args.requests and rng.random() < 0.5:
+            # the provider asks first (315); the gemeente may answer "in onderzoek" (319) before
+            # the 301 that honours the request
+            ref = tp["ref"] = "VOT-%09d" % h
+            d_req = max(Y2025, d0 - dt.timedelta(days=rng.randint(3, 20)))
+            ap = {"ref": ref, "cat": cat, "code": code, "ingang": ingang, "eind": eind,
+                  "vol": tp["omvang"][0]}
+            steps.append((d_req, "315", agb, ("315", agb, gem, p, d_req, [ap])))
+            if rng.random() < 0.5:
+                d_ant = d_req + dt.timedelta(days=rng.randint(0, (d0 - d_req).days))
+                steps.append((d_ant, "319", gem, ("319", gem, agb, d_ant, ref)))
+        steps += [
             (d0, "301", gem, ("301", gem, agb, p, d0, [tp])),
             (s1 + dt.timedelta(days=rng.randint(1, 5)), "305", agb,
              ("305", agb, gem, p, [dict(base, begin=s1)])),
@@ -693,28 +937,38 @@ def gen_history(args, rng):
         if rng.random() < 0.5:
             stop = s2 + dt.timedelta(days=rng.randint(10, 60))
             steps.append((stop + dt.timedelta(days=rng.randint(1, 5)), "307", agb,
-                          ("307", agb, gem, p, [dict(base, begin=s2, reden=rng.choice(REDEN_DEFINITIEF),
+                          ("307", agb, gem, p, [dict(base, begin=s2, reden=rng.choice(std.reden),
                                                      eind=stop)])))
         for k, (dag, t, sender, spec) in enumerate(steps):
             if len(events) == n:
                 break
-            events.append((dag, h, k, t, sender, spec))
+            events.append((dag, h, k, std, t, sender, spec))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
     width = max(6, len(str(n)))
-    counts = {t: 0 for t in TYPES}
+    types = TYPES + (("315", "319") if args.requests else ())
+    counts = {std.name(t): 0 for std in stds for t in types}
     total_bytes = 0
-    for seq, (dag, _h, _k, t, sender, spec) in enumerate(events, 1):
-        counts[t] += 1
+    for seq, (dag, _h, _k, std, t, sender, spec) in enumerate(events, 1):
+        counts[std.name(t)] += 1
         ident = "%s%09d" % (t, seq)
         if t == "301":
             _t, gem, agb, p, d0, tps = spec
-            text = msg_301(w, ident, gem, agb, p, d0, tps)
+            text = msg_301(w, ident, gem, agb, p, d0, tps, std)
+        elif t == "315":
+            _t, agb, gem, p, d_req, aps = spec
+            text = msg_315(w, ident, agb, gem, p, d_req, aps, std)
+        elif t == "319":
+            _t, gem, agb, d_ant, ref = spec
+            text = msg_319(w, ident, gem, agb, d_ant, ref, "2", std=std)
         else:
             _t, agb, gem, p, items = spec
-            text = msg_305_307(w, t, ident, agb, gem, p, dag, items)
-        name = "%0*d-WMO%s-%s-%s.xml" % (width, seq, t, sender, ident)
+            text = msg_305_307(w, t, ident, agb, gem, p, dag, items, std)
+        name = "%0*d-%s-%s-%s.xml" % (width, seq, std.name(t), sender, ident)
         total_bytes += write(os.path.join(args.out, name), text)
     return counts, total_bytes, 0
+
+
+TYPE_DIRS = {std.name(t) for std in (WMO, JW) for t in TYPES + REQUEST_TYPES}
 
 
 def prepare_out(out, force):
@@ -724,13 +978,13 @@ def prepare_out(out, force):
         # remove only what this tool writes
         for name in sorted(os.listdir(out)):
             path = os.path.join(out, name)
-            if name in ("WMO301", "WMO305", "WMO307", "WMO323") and os.path.isdir(path):
+            if name in TYPE_DIRS and os.path.isdir(path):
                 for f in os.listdir(path):
                     if f.endswith(".xml"):
                         os.remove(os.path.join(path, f))
                 if not os.listdir(path):
                     os.rmdir(path)
-            elif name == "invalid.txt" or (name.endswith(".xml") and "-WMO3" in name):
+            elif name == "invalid.txt" or (name.endswith(".xml") and ("-WMO3" in name or "-JW3" in name)):
                 os.remove(path)
         if os.listdir(out):
             sys.exit("gen_corpus: %s still holds files this tool did not write" % out)
@@ -738,11 +992,15 @@ def prepare_out(out, force):
 
 
 def main():
-    ap = argparse.ArgumentParser(description="Generate a deterministic iWmo 3.2 message corpus.")
+    ap = argparse.ArgumentParser(description="Generate a deterministic iWmo 3.2 / iJw 3.2 message corpus.")
     ap.add_argument("--out", required=True, help="output directory (created; must be empty)")
     ap.add_argument("--messages", type=int, default=20000, help="number of messages (default 20000)")
     ap.add_argument("--seed", type=int, default=20250101, help="random seed (default 20250101)")
     ap.add_argument("--kind", choices=("validate", "history"), default="validate")
+    ap.add_argument("--standard", choices=("wmo", "jw", "mixed"), default="wmo",
+                    help="iWmo 3.2 (default), iJw 3.2, or both in one corpus (half each)")
+    ap.add_argument("--requests", action="store_true",
+                    help="add request traffic: 315/317/319 (validate), 315 -> 319 -> 301 (history)")
     ap.add_argument("--invalid-rate", type=float, default=0.0,
                     help="fraction of deliberately XSD-invalid messages (validate kind; default 0)")
     ap.add_argument("--force", action="store_true", help="replace a corpus previously written to --out")
@@ -761,9 +1019,11 @@ def main():
     else:
         counts, nbytes, ninvalid = gen_history(args, rng)
     el = time.monotonic() - t0
-    print("gen_corpus: kind=%s seed=%d messages=%d %s invalid=%d bytes=%d out=%s time=%.1fs" % (
-        args.kind, args.seed, sum(counts.values()),
-        " ".join("WMO%s=%d" % (t, counts[t]) for t in TYPES), ninvalid, nbytes, args.out, el))
+    extra = "" if args.standard == "wmo" and not args.requests else " standard=%s requests=%s" % (
+        args.standard, "yes" if args.requests else "no")
+    print("gen_corpus: kind=%s%s seed=%d messages=%d %s invalid=%d bytes=%d out=%s time=%.1fs" % (
+        args.kind, extra, args.seed, sum(counts.values()),
+        " ".join("%s=%d" % (k, v) for k, v in counts.items()), ninvalid, nbytes, args.out, el))
 
 
 if __name__ == "__main__":

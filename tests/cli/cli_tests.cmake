@@ -111,3 +111,11 @@ add_test(NAME cli_ingest_oversize_and_unreadable
           $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_ingest_oversize_and_unreadable PROPERTIES
   ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas" TIMEOUT 600)
+# The benchmark corpora (tools/gen_corpus.py) of iWmo, iJw and a mixed batch with requests are
+# clean traffic: every message valid and accepted; an --invalid-rate corpus is invalid exactly
+# where the generator says.
+add_test(NAME cli_bench_corpora
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/bench_corpus_test.py
+          $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli_bench_corpora PROPERTIES
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas")
