@@ -93,6 +93,14 @@ int main(int argc, char** argv) {
   } catch (const istd::ConfigError& e) {
     std::fprintf(stderr, "istd: error: %s\n", e.what());
     return kUsage;
+  } catch (const istd::StorageFullError& e) {
+    std::fprintf(stderr,
+                 "istd: error: %s\n"
+                 "istd: the disk is full. What was finished before is kept (every output file "
+                 "is complete or absent; the ledger holds only committed work). Free space and "
+                 "run the same command again: it gives the same result, nothing twice.\n",
+                 e.what());
+    return kRuntime;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "istd: error: %s\n", e.what());
     return kRuntime;

@@ -16,6 +16,9 @@ struct LedgerIntake::Impl {
   // Listing reads on a read-only connection of its own (ledger::Reader); the rows it lists are
   // then read through `ledger`.
   std::optional<ledger::Reader> reader;
+  // Set when a message failed (a full disk, say): the next one first writes the files that
+  // earlier, committed messages still lack, as a restart would.
+  bool recover_first = false;
 
   Impl(const std::filesystem::path& db, std::shared_ptr<const SchemaBundle> s, ingest::Options o,
        std::function<model::Date()> t)
@@ -50,11 +53,16 @@ IntakeResult LedgerIntake::submit(std::string_view bytes, ValidationResult resul
     // One message per transaction (batch size 1): process() commits before it returns (a
     // duplicate included); the files are written by the ingestor's file thread and flagged
     // materialised in the next transaction (or by close()).
+    if (im.recover_first) {
+      im.ingestor->recover();
+      im.recover_first = false;
+    }
     o = im.ingestor->process(bytes, std::move(result));
   } catch (...) {
     // Drop whatever the failed message left uncommitted (as a crash would) and start afresh.
     im.ingestor.reset();
     im.ingestor.emplace(im.ledger, im.schemas, im.options);
+    im.recover_first = true;
     throw;
   }
   IntakeResult r;

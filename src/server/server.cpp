@@ -636,6 +636,18 @@ struct Server::Impl {
         co_return finish(co_await list_messages(query, who, v));
       }
       co_return method_not_allowed("GET, POST");
+    } catch (const StorageFullError& e) {
+      // The service goes on: the same request succeeds once space is freed, without a restart.
+      // The message itself was either not stored or stored whole (a file of an earlier message
+      // failed after this one's commit); a retry then answers it as a duplicate.
+      log(fmt::format("{} {}: {}", std::string_view(req.method_string().data(),
+                                                    req.method_string().size()),
+                      path, e.what()));
+      co_return finish(error_response(
+          http::status::insufficient_storage, v,
+          "the server's disk is full: the message may not have been stored. Send it again once "
+          "the server's administrator has freed space; if it was stored, the answer then says "
+          "duplicate"));
     } catch (const std::exception& e) {
       log(fmt::format("{} {}: {}", std::string_view(req.method_string().data(),
                                                     req.method_string().size()),

@@ -119,3 +119,10 @@ add_test(NAME cli_bench_corpora
           $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_bench_corpora PROPERTIES
   ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas")
+# A full disk under reconcile, cak and worklist (root: a small tmpfs): exit 3 with an error that
+# says so, no output cut short, and a rerun once there is space gives the reference outputs.
+add_test(NAME cli_full_disk
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/full_disk_test.py
+          $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli_full_disk PROPERTIES SKIP_RETURN_CODE 77
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas")

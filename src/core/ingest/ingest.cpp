@@ -159,8 +159,10 @@ void write_routed(const std::filesystem::path& out_dir, const std::string& route
     std::filesystem::create_directories(target.parent_path(), ec);
     fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   }
-  if (fd < 0)
-    throw RuntimeError(fmt::format("cannot create {}: {}", tmp.string(), std::strerror(errno)));
+  if (fd < 0) {
+    const int err = errno;
+    throw_io_error(fmt::format("cannot create {}: {}", tmp.string(), std::strerror(err)), err);
+  }
   std::size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
@@ -169,14 +171,14 @@ void write_routed(const std::filesystem::path& out_dir, const std::string& route
       const int err = errno;
       ::close(fd);
       ::unlink(tmp.c_str());
-      throw RuntimeError(fmt::format("cannot write {}: {}", target.string(), std::strerror(err)));
+      throw_io_error(fmt::format("cannot write {}: {}", target.string(), std::strerror(err)), err);
     }
     done += static_cast<std::size_t>(n);
   }
   if (::close(fd) != 0 || ::rename(tmp.c_str(), target.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
-    throw RuntimeError(fmt::format("cannot write {}: {}", target.string(), std::strerror(err)));
+    throw_io_error(fmt::format("cannot write {}: {}", target.string(), std::strerror(err)), err);
   }
 }
 
@@ -191,8 +193,10 @@ void write_routed_pieces(
     std::filesystem::create_directories(target.parent_path(), ec);
     fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   }
-  if (fd < 0)
-    throw RuntimeError(fmt::format("cannot create {}: {}", tmp.string(), std::strerror(errno)));
+  if (fd < 0) {
+    const int err = errno;
+    throw_io_error(fmt::format("cannot create {}: {}", tmp.string(), std::strerror(err)), err);
+  }
   int write_error = 0;
   try {
     fill([&](std::string_view piece) {
@@ -206,13 +210,13 @@ void write_routed_pieces(
   if (write_error) {
     ::close(fd);
     ::unlink(tmp.c_str());
-    throw RuntimeError(
-        fmt::format("cannot write {}: {}", target.string(), std::strerror(write_error)));
+    throw_io_error(fmt::format("cannot write {}: {}", target.string(), std::strerror(write_error)),
+                   write_error);
   }
   if (::close(fd) != 0 || ::rename(tmp.c_str(), target.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
-    throw RuntimeError(fmt::format("cannot write {}: {}", target.string(), std::strerror(err)));
+    throw_io_error(fmt::format("cannot write {}: {}", target.string(), std::strerror(err)), err);
   }
 }
 

@@ -525,8 +525,11 @@ void Ledger::Transaction::commit() {
   done_ = true;
   if (sqlite3_exec(l_->impl_->db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
     std::string msg = sqlite3_errmsg(l_->impl_->db);
+    const bool full = storage_full(l_->impl_->db);
     sqlite3_exec(l_->impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw RuntimeError(fmt::format("ledger {}: commit failed: {}", l_->impl_->file.string(), msg));
+    msg = fmt::format("ledger {}: commit failed: {}", l_->impl_->file.string(), msg);
+    if (full) throw StorageFullError(std::move(msg));
+    throw RuntimeError(std::move(msg));
   }
 }
 
@@ -714,8 +717,8 @@ class BlobHandle {
 
  private:
   [[noreturn]] void fail(const char* what) const {
-    throw RuntimeError(
-        fmt::format("ledger: cannot {} the stored message bytes: {}", what, sqlite3_errmsg(db_)));
+    throw_sqlite_error(
+        db_, fmt::format("ledger: cannot {} the stored message bytes: {}", what, sqlite3_errmsg(db_)));
   }
   sqlite3* db_;
   sqlite3_blob* blob_ = nullptr;

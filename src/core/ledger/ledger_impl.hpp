@@ -97,8 +97,10 @@ struct Ledger::Impl {
   }
 
   [[noreturn]] void fail(std::string_view what) const {
-    throw RuntimeError(fmt::format("ledger {}: {}: {}", file.string(), what,
-                                   db ? sqlite3_errmsg(db) : "cannot open"));
+    std::string message =
+        fmt::format("ledger {}: {}: {}", file.string(), what, db ? sqlite3_errmsg(db) : "cannot open");
+    if (db) throw_sqlite_error(db, std::move(message));
+    throw RuntimeError(std::move(message));
   }
 
   void exec(const char* sql) {
@@ -106,7 +108,7 @@ struct Ledger::Impl {
     if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
       std::string msg = err ? err : "unknown error";
       sqlite3_free(err);
-      throw RuntimeError(fmt::format("ledger {}: {}", file.string(), msg));
+      throw_sqlite_error(db, fmt::format("ledger {}: {}", file.string(), msg));
     }
   }
 

@@ -22,6 +22,20 @@
 
 namespace istd::ledger {
 
+/// True when the last failure on `db` was a full disk or quota (SQLITE_FULL, or an I/O error
+/// whose errno says so). Read it before anything else runs on the connection (a ROLLBACK).
+inline bool storage_full(sqlite3* db) {
+  const int primary = sqlite3_extended_errcode(db) & 0xff;
+  return primary == SQLITE_FULL ||
+         (primary == SQLITE_IOERR && is_storage_full(sqlite3_system_errno(db)));
+}
+
+/// Throws StorageFullError or RuntimeError for the last failure on `db`.
+[[noreturn]] inline void throw_sqlite_error(sqlite3* db, std::string message) {
+  if (storage_full(db)) throw StorageFullError(std::move(message));
+  throw RuntimeError(std::move(message));
+}
+
 class Stmt {
  public:
   /// `context` starts the message of a failure ("<context>: <SQLite's message>"); by default
@@ -87,7 +101,7 @@ class Stmt {
     int rc = sqlite3_step(s_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    throw RuntimeError(fail());
+    throw_sqlite_error(db_, fail());
   }
   void exec() {
     while (step()) {
@@ -99,7 +113,7 @@ class Stmt {
     const int rc = sqlite3_step(s_);
     if (rc == SQLITE_DONE) return true;
     if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE) return false;
-    throw RuntimeError(fail());
+    throw_sqlite_error(db_, fail());
   }
   /// Makes the statement ready for new bindings (after exec/step).
   Stmt& reset() {
@@ -132,7 +146,7 @@ class Stmt {
 
  private:
   void check(int rc) {
-    if (rc != SQLITE_OK) throw RuntimeError(fail());
+    if (rc != SQLITE_OK) throw_sqlite_error(db_, fail());
   }
   std::string fail() const { return fmt::format("{}: {}", context_, sqlite3_errmsg(db_)); }
   sqlite3* db_;

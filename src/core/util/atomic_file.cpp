@@ -40,7 +40,7 @@ AtomicFileWriter::AtomicFileWriter(const std::filesystem::path& path) : path_(pa
                             counter.fetch_add(1));
   fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd_ < 0)
-    throw RuntimeError(fmt::format("cannot create {}: {}", tmp_.string(), std::strerror(errno)));
+    throw_io_error(fmt::format("cannot create {}: {}", tmp_.string(), std::strerror(errno)), errno);
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
@@ -55,7 +55,7 @@ void AtomicFileWriter::fail(const char* what) {
   ::close(fd_);
   fd_ = -1;
   ::unlink(tmp_.c_str());
-  throw RuntimeError(fmt::format("{} {}: {}", what, path_.string(), std::strerror(err)));
+  throw_io_error(fmt::format("{} {}: {}", what, path_.string(), std::strerror(err)), err);
 }
 
 void AtomicFileWriter::write_through(std::string_view bytes) {
@@ -95,13 +95,13 @@ void AtomicFileWriter::commit() {
   if (::close(fd) != 0) {
     const int err = errno;
     ::unlink(tmp_.c_str());
-    throw RuntimeError(fmt::format("cannot close {}: {}", path_.string(), std::strerror(err)));
+    throw_io_error(fmt::format("cannot close {}: {}", path_.string(), std::strerror(err)), err);
   }
   if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp_.c_str());
-    throw RuntimeError(
-        fmt::format("cannot rename into {}: {}", path_.string(), std::strerror(err)));
+    throw_io_error(fmt::format("cannot rename into {}: {}", path_.string(), std::strerror(err)),
+                   err);
   }
   sync_directory(dir_);
 }
