@@ -5,7 +5,8 @@
 #
 # Usage:
 #   tools/bench_standards.sh [--istd PATH] [--baseline PATH] [--messages N] [--repeat R]
-#                            [--jobs J] [--checks xsd|all] [--work DIR] [--keep]
+#                            [--jobs J] [--checks xsd|all] [--only validate|ingest]
+#                            [--work DIR] [--keep]
 #
 #   --istd PATH       istd binary under test (default: build/src/istd)
 #   --baseline PATH   an earlier istd binary; it is measured on the iWmo corpora only (a binary
@@ -15,6 +16,7 @@
 #                     so that a slow minute of the machine hits all cells alike
 #   --jobs J          istd -j J (default 2)
 #   --checks C        istd validate --checks C (default all: XSD and the message-level rules)
+#   --only OP         measure only the validate or only the ingest cells
 #   --work DIR        where corpora, ledgers and output trees go (default: a new dir under /tmp;
 #                     everything is deleted at the end, never between runs: see bench_ingest.sh
 #                     on ext4 and recently deleted inodes)
@@ -34,7 +36,9 @@
 # -j J --format json CORPUS` into a new ledger and output dir (ISTD_TODAY=2026-01-01). Exit 0/1
 # (some message invalid or refused) is normal; anything else stops the bench.
 # Reported per cell: best and median msg/s over the rounds, and ratios: this binary against the
-# baseline on iWmo, and iJw and mixed against iWmo of this binary.
+# baseline on iWmo, and iJw and mixed against iWmo of this binary: best against best, median
+# against median, and the median of the per-round ratios (each round's two runs are taken
+# within seconds of each other, so a slow minute of the machine cancels out of that one).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -46,6 +50,7 @@ JOBS=2
 CHECKS=all
 WORK=""
 KEEP=0
+ONLY=""
 
 die() { echo "bench_standards: $*" >&2; exit 2; }
 need_arg() { [[ $# -ge 2 && -n "$2" ]] || die "option $1 needs a value"; }
@@ -59,6 +64,7 @@ while [[ $# -gt 0 ]]; do
     --checks) need_arg "$@"; CHECKS=$2; shift 2 ;;
     --work) need_arg "$@"; WORK=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --only) need_arg "$@"; ONLY=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
   esac
@@ -69,6 +75,7 @@ done
 [[ $CHECKS == xsd || $CHECKS == all ]] || die "--checks must be xsd or all"
 [[ -x $ISTD ]] || die "no istd binary at $ISTD (build first, or --istd)"
 [[ -z $BASE || -x $BASE ]] || die "--baseline: not an executable: $BASE"
+[[ -z $ONLY || $ONLY == validate || $ONLY == ingest ]] || die "--only must be validate or ingest"
 
 if [[ -z $WORK ]]; then WORK=$(mktemp -d /tmp/istd-bench-standards.XXXXXX); fi
 mkdir -p "$WORK"
@@ -81,16 +88,21 @@ gen() {  # $1 = name, rest = gen_corpus arguments
   find "$WORK/corpus/$name" -name '*.xml' -exec cat {} + > /dev/null  # warm the page cache
 }
 echo "bench_standards: corpora ($MESSAGES messages each)"
-gen v-wmo --kind validate
-gen v-jw --kind validate --standard jw
-gen v-mixed --kind validate --standard mixed --requests
-gen i-wmo --kind history
-gen i-jw --kind history --standard jw
-gen i-mixed --kind history --standard mixed --requests
+if [[ $ONLY != ingest ]]; then
+  gen v-wmo --kind validate
+  gen v-jw --kind validate --standard jw
+  gen v-mixed --kind validate --standard mixed --requests
+fi
+if [[ $ONLY != validate ]]; then
+  gen i-wmo --kind history
+  gen i-jw --kind history --standard jw
+  gen i-mixed --kind history --standard mixed --requests
+fi
 
 # cells: "<label>|<binary>|<validate|ingest>|<corpus>"
 CELLS=()
 for op in validate ingest; do
+  [[ -n $ONLY && $op != "$ONLY" ]] && continue
   c=${op:0:1}
   [[ -n $BASE ]] && CELLS+=("$op iWmo, baseline|$BASE|$op|$c-wmo")
   CELLS+=("$op iWmo|$ISTD|$op|$c-wmo" "$op iJw|$ISTD|$op|$c-jw" "$op mixed+requests|$ISTD|$op|$c-mixed")
@@ -145,8 +157,18 @@ for ((k = 0; k < N; k++)); do
   MED[$label]=$(median "${RATES[$k]}")
 done
 echo
-echo "| Cell | best msg/s | median msg/s | ratio (best) | ratio (median) |"
-echo "|---|---|---|---|---|"
+# median of the per-round ratios of cell $1 to cell $2 (labels)
+paired() {
+  local a b
+  read -r -a a <<< "${RATES[${INDEX[$1]}]}"
+  read -r -a b <<< "${RATES[${INDEX[$2]}]}"
+  for i in "${!a[@]}"; do awk -v x="${a[$i]}" -v y="${b[$i]}" 'BEGIN { printf "%.4f\n", x / y }'; done |
+    sort -g | awk '{ v[NR] = $1 } END { printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+declare -A INDEX
+for ((k = 0; k < N; k++)); do IFS='|' read -r label _ <<< "${CELLS[$k]}"; INDEX[$label]=$k; done
+echo "| Cell | best msg/s | median msg/s | ratio (best) | ratio (median) | ratio (median of rounds) |"
+echo "|---|---|---|---|---|---|"
 for ((k = 0; k < N; k++)); do
   IFS='|' read -r label _ op _ <<< "${CELLS[$k]}"
   ref=""
@@ -156,10 +178,11 @@ for ((k = 0; k < N; k++)); do
     *) ref="$op iWmo" ;;
   esac
   if [[ -n $ref ]]; then
-    printf '| %s | %s | %s | %s (vs %s) | %s |\n' "$label" "${BEST[$label]}" "${MED[$label]}" \
-      "$(ratio "${BEST[$label]}" "${BEST[$ref]}")" "$ref" "$(ratio "${MED[$label]}" "${MED[$ref]}")"
+    printf '| %s | %s | %s | %s (vs %s) | %s | %s |\n' "$label" "${BEST[$label]}" "${MED[$label]}" \
+      "$(ratio "${BEST[$label]}" "${BEST[$ref]}")" "$ref" "$(ratio "${MED[$label]}" "${MED[$ref]}")" \
+      "$(paired "$label" "$ref")"
   else
-    printf '| %s | %s | %s | | |\n' "$label" "${BEST[$label]}" "${MED[$label]}"
+    printf '| %s | %s | %s | | | |\n' "$label" "${BEST[$label]}" "${MED[$label]}"
   fi
 done
 echo "bench_standards: load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
