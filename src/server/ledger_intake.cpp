@@ -40,16 +40,16 @@ LedgerIntake::~LedgerIntake() = default;
 IntakeResult LedgerIntake::submit(std::string_view bytes, ValidationResult result) {
   auto& im = *impl_;
   ingest::Outcome o;
-  if (im.today) {
-    const model::Date d = im.today();
-    if (!(d == im.options.today)) {
-      im.ingestor->flush();
-      im.ingestor.reset();
-      im.options.today = d;
-      im.ingestor.emplace(im.ledger, im.schemas, im.options);
-    }
-  }
   try {
+    if (im.today) {
+      const model::Date d = im.today();
+      if (!(d == im.options.today)) {
+        if (im.ingestor) im.ingestor->flush();
+        im.ingestor.reset();
+        im.options.today = d;
+      }
+    }
+    if (!im.ingestor) im.ingestor.emplace(im.ledger, im.schemas, im.options);
     // One message per transaction (batch size 1): process() commits before it returns (a
     // duplicate included); the files are written by the ingestor's file thread and flagged
     // materialised in the next transaction (or by close()).
@@ -59,9 +59,10 @@ IntakeResult LedgerIntake::submit(std::string_view bytes, ValidationResult resul
     }
     o = im.ingestor->process(bytes, std::move(result));
   } catch (...) {
-    // Drop whatever the failed message left uncommitted (as a crash would) and start afresh.
+    // Drop whatever the failed message left uncommitted (as a crash would). The next message
+    // makes a new ingestor (making it here could fail on the same full disk) and first writes
+    // the files earlier messages still lack.
     im.ingestor.reset();
-    im.ingestor.emplace(im.ledger, im.schemas, im.options);
     im.recover_first = true;
     throw;
   }

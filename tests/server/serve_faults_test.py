@@ -229,7 +229,12 @@ def full_disk(istd, src, certs, tmp):
         msgs = messages(src, 300, "F")
         ok, errors = {}, []
         for ident, body in msgs.items():
-            status, res = request(svc.port, prov, "POST", "/v1/messages", body)
+            try:
+                status, res = request(svc.port, prov, "POST", "/v1/messages", body)
+            except (OSError, http.client.HTTPException) as e:
+                sys.exit(f"FAIL: {ident} on a full disk got no answer ({e!r}); the service "
+                         f"{'exited ' + str(svc.proc.poll()) if svc.proc.poll() is not None else 'runs'}"
+                         f"\n{svc.tail()}")
             if 200 <= status < 300:
                 ok[ident] = res["id"]
             else:
