@@ -215,20 +215,37 @@ T run_for(net::io_context& ioc, net::awaitable<T> a, std::chrono::milliseconds l
   return std::move(*out);
 }
 
-/// A TLS client on its own io_context. `cert_name` empty: no client certificate.
+/// A client TLS context trusting the test CA, with the certificate `cert_name` (empty: none).
+/// `max_tls_version` set: a legacy client that offers every version from TLS 1.0 up to that one.
+/// OpenSSL 3 allows TLS 1.0 and 1.1 only at security level 0, so such a client runs at level 0
+/// (at the default level it could not offer them at all, and a refusal would prove nothing
+/// about the server).
+inline ssl::context client_context(const std::string& cert_name, int max_tls_version = 0) {
+  const auto& pki = TestPki::get();
+  ssl::context ctx(ssl::context::tls_client);
+  ctx.load_verify_file(pki.ca().string());
+  ctx.set_verify_mode(ssl::verify_peer);
+  if (!cert_name.empty()) {
+    ctx.use_certificate_chain_file(pki.cert(cert_name).string());
+    ctx.use_private_key_file(pki.key(cert_name).string(), ssl::context::pem);
+  }
+  if (max_tls_version) {
+    SSL_CTX* native = ctx.native_handle();
+    SSL_CTX_set_security_level(native, 0);
+    REQUIRE(SSL_CTX_set_min_proto_version(native, TLS1_VERSION) == 1);
+    REQUIRE(SSL_CTX_set_max_proto_version(native, max_tls_version) == 1);
+    REQUIRE(SSL_CTX_set_cipher_list(native, "DEFAULT:@SECLEVEL=0") == 1);
+  }
+  return ctx;
+}
+
+/// A TLS client on its own io_context. `cert_name` empty: no client certificate;
+/// `max_tls_version`: see client_context.
 class TestClient {
  public:
   TestClient(unsigned short port, const std::string& cert_name,
              int max_tls_version = 0)
-      : port_(port), ctx_(ssl::context::tls_client) {
-    const auto& pki = TestPki::get();
-    ctx_.load_verify_file(pki.ca().string());
-    ctx_.set_verify_mode(ssl::verify_peer);
-    if (!cert_name.empty()) {
-      ctx_.use_certificate_chain_file(pki.cert(cert_name).string());
-      ctx_.use_private_key_file(pki.key(cert_name).string(), ssl::context::pem);
-    }
-    if (max_tls_version) SSL_CTX_set_max_proto_version(ctx_.native_handle(), max_tls_version);
+      : port_(port), ctx_(client_context(cert_name, max_tls_version)) {
     stream_.emplace(ioc_, ctx_);
   }
 
