@@ -262,11 +262,15 @@ class TestClient {
     }());
   }
 
+  /// How long one request() or raw() may take (the socket's deadline too); 5 s by default.
+  void time_limit(std::chrono::milliseconds limit) { limit_ = limit; }
+
   /// Sends a request and reads the answer; ec set when there was none.
   std::pair<beast::error_code, Response> request(http::verb verb, const std::string& target,
                                                  std::string body = {},
                                                  std::map<std::string, std::string> headers = {}) {
-    return run_for(ioc_, request_async(verb, target, std::move(body), std::move(headers)));
+    return run_for(ioc_, request_async(verb, target, std::move(body), std::move(headers)),
+                   limit_);
   }
 
   net::awaitable<std::pair<beast::error_code, Response>> request_async(
@@ -278,7 +282,7 @@ class TestClient {
     req.body() = std::move(body);
     req.prepare_payload();
     auto& tcp_layer = beast::get_lowest_layer(*stream_);
-    tcp_layer.expires_after(5s);
+    tcp_layer.expires_after(limit_);
     auto [wec, wn] = co_await http::async_write(*stream_, req, nothrow);
     if (wec) co_return std::pair{wec, Response{}};
     co_return co_await read_async();
@@ -297,11 +301,11 @@ class TestClient {
   std::pair<beast::error_code, Response> raw(std::string bytes) {
     return run_for(ioc_, [this, b = std::move(bytes)]() -> net::awaitable<
                                                          std::pair<beast::error_code, Response>> {
-      beast::get_lowest_layer(*stream_).expires_after(5s);
+      beast::get_lowest_layer(*stream_).expires_after(limit_);
       auto [wec, wn] = co_await net::async_write(*stream_, net::buffer(b), nothrow);
       if (wec) co_return std::pair{wec, Response{}};
       co_return co_await read_async();
-    }());
+    }(), limit_);
   }
 
   net::io_context& ioc() { return ioc_; }
@@ -313,6 +317,7 @@ class TestClient {
   ssl::context ctx_;
   std::optional<beast::ssl_stream<beast::tcp_stream>> stream_;
   beast::flat_buffer buffer_;
+  std::chrono::milliseconds limit_{5000};
 };
 
 inline std::string wmo305() { return read_file(test_data("rules/wmo305.xml")); }
