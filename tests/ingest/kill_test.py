@@ -205,7 +205,7 @@ def main():
         db, out = fresh("kill")
         p = subprocess.Popen(cmd(db, out, big, "2"), env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
-        delay = clean_seconds * rng.uniform(0.3, 0.7)
+        delay = clean_seconds * rng.uniform(0.2, 0.5)
         time.sleep(delay)
         p.send_signal(signal.SIGKILL)
         rc = p.wait()
