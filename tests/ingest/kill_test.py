@@ -8,10 +8,11 @@ output tree must equal those of an uninterrupted run.
 2. A clean run gives the reference: a canonical dump of the ledger (every table, no timestamps,
    no materialised flags; blobs by sha256) and the output tree (relative path + sha256).
 3. Deterministic faults: for N = 1, 2, ... ISTD_FAULT_AFTER=N ends the process (_exit 99) at the
-   N-th durability point (message staged, commit, file written, sync, flags committed); the
-   same command is rerun without the fault and the result compared. N runs until a run
-   finishes without hitting its fault. A few pairs of faults (crash during the recovery run).
-4. Real SIGKILLs at random moments on a larger corpus, each followed by a rerun.
+   N-th durability point (message staged, commit, file written, WAL synced, files synced, flags
+   committed); the same command is rerun without the fault and the result compared. N runs
+   until a run finishes without hitting its fault. A few pairs of faults (crash during the recovery run).
+4. Real SIGKILLs at random moments within a clean run's duration on a larger corpus, each
+   followed by a rerun; each must hit a running ingest before its work was done.
 
 Python standard library only. Usage:
   kill_test.py --istd BUILD/src/istd --schemas DIR --source SRC [--work DIR] [--kills 6]
@@ -186,28 +187,55 @@ def main():
         run(cmd(db, out, corpus), check_rc=(0, 1))
         compare(f"faults {a} then {b}", db, out)
 
-    # Real SIGKILLs on a larger corpus.
+    # Real SIGKILLs on a larger corpus, at moments spread over the time a clean run takes. Each
+    # kill must hit a running ingest (the process dies of the signal) and leave its work
+    # unfinished (ledger or tree not yet those of a clean run); at least one must hit it after it
+    # stored something. A kill after the work was done would test nothing.
     big = os.path.join(work, "big")
     make_corpus(args.source, big, 400)
     db, out = fresh("bigclean")
+    t0 = time.monotonic()
     run(cmd(db, out, big, "2"), check_rc=(0, 1))
+    clean_seconds = time.monotonic() - t0
     ref = (dump_ledger(db), dump_tree(out))
     env = dict(os.environ, ISTD_TODAY=TODAY)
     env.pop("ISTD_FAULT_AFTER", None)
-    interrupted = 0
+    mid_run = 0
     for k in range(args.kills):
         db, out = fresh("kill")
         p = subprocess.Popen(cmd(db, out, big, "2"), env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.02, 0.3))
+        delay = clean_seconds * rng.uniform(0.2, 0.5)
+        time.sleep(delay)
         p.send_signal(signal.SIGKILL)
-        if p.wait() == -signal.SIGKILL:
-            interrupted += 1
+        rc = p.wait()
+        if rc != -signal.SIGKILL:
+            sys.exit(f"FAIL: SIGKILL {k + 1} after {delay:.2f} s (a clean run takes "
+                     f"{clean_seconds:.2f} s) did not hit a running ingest (exit {rc})")
+        stored = 0
+        if os.path.exists(db):
+            con = sqlite3.connect(db)
+            try:
+                stored = con.execute("SELECT count(*) FROM messages").fetchone()[0]
+            except sqlite3.Error:
+                stored = 0  # killed before the schema was committed
+            con.close()
+        try:
+            done = os.path.exists(db) and (dump_ledger(db), dump_tree(out)) == ref
+        except sqlite3.Error:
+            done = False  # killed before the ledger's tables existed
+        if done:
+            sys.exit(f"FAIL: SIGKILL {k + 1} after {delay:.2f} s came after the work was done")
+        mid_run += stored > 0
         run(cmd(db, out, big, "2"), check_rc=(0, 1))
         compare(f"SIGKILL {k + 1}", db, out)
+    if mid_run == 0:
+        sys.exit(f"FAIL: only {mid_run} of {args.kills} SIGKILLs hit an ingest that had stored "
+                 f"messages (a clean run takes {clean_seconds:.2f} s)")
 
     print(f"kill test: {points} durability points, {points} single faults, 5 double faults, "
-          f"{args.kills} SIGKILLs ({interrupted} hit a running ingest): ledger and output tree identical to a clean run "
+          f"{args.kills} SIGKILLs, all of a running ingest, {mid_run} after it stored messages "
+          f"(clean run {clean_seconds:.2f} s): ledger and output tree identical to a clean run "
           f"({time.time() - started:.1f} s)")
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)

@@ -651,7 +651,7 @@ struct Ingestor::Impl {
       relaxed_sync = true;
     }
     std::function<void()> wal_sync;
-    if (relaxed_sync) wal_sync = [&l = ledger] { l.sync_wal(); };
+    if (relaxed_sync) wal_sync = [this] { sync_wal(); };
     writer = std::make_unique<FileWriter>(opt.out_dir, opt.sync_files, opt.durability_point,
                                           std::move(checkpointer), &wal_mu, opt.helper_nice,
                                           std::move(wal_sync));
@@ -675,6 +675,13 @@ struct Ingestor::Impl {
 
   void point(std::string_view where) {
     if (opt.durability_point) opt.durability_point(where);
+  }
+
+  /// Makes the commits so far durable (relaxed_sync: they did not wait for the disk). Must
+  /// come before the sync of the files of their batches (point "wal" before "sync").
+  void sync_wal() {
+    ledger.sync_wal();
+    point("wal");
   }
 
   void ensure_tx() {
@@ -740,7 +747,7 @@ struct Ingestor::Impl {
       point("file");
     }
     if (opt.sync_files) {
-      if (relaxed_sync) ledger.sync_wal();
+      if (relaxed_sync) sync_wal();
       sync_tree(opt.out_dir);
       point("sync");
     }
@@ -764,7 +771,7 @@ struct Ingestor::Impl {
       point("marked");
     }
     // Commits since the file thread's last sync (this last flagging) are durable on return.
-    if (relaxed_sync) ledger.sync_wal();
+    if (relaxed_sync) sync_wal();
   }
 
   void stage(MessageId id, const std::string& route, std::string bytes,

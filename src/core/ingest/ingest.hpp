@@ -108,7 +108,8 @@ struct Options {
   /// by every batch until the run ends).
   std::uint64_t wal_restart_bytes = 64ull << 20;
   /// Called at every durability point (after staging a message, after a commit, after each file
-  /// write, after the sync) with a short name of the point; the CLI's fault injection
+  /// write, after the ledger's WAL sync, after the sync of the files) with a short name of the
+  /// point ("staged", "commit", "file", "wal", "sync", "marked"); the CLI's fault injection
   /// (ISTD_FAULT_AFTER) ends the process there. May be empty. Called from the file thread too
   /// when background_files is on: it must be thread-safe.
   std::function<void(std::string_view where)> durability_point;

@@ -2,9 +2,20 @@
 // grind (results must not depend on how the input arrives).
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
 #include <memory>
 #include <regex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "core/report/report.hpp"
 #include "core/validator.hpp"
@@ -15,6 +26,50 @@ using namespace istd;
 using istd::model::MessageType;
 
 namespace {
+
+/// A TCP listener on 127.0.0.1 that accepts and closes every connection and counts them: a URL
+/// naming its port shows whether anything tried to fetch it.
+class ConnectionCounter {
+ public:
+  ConnectionCounter() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd_ >= 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    REQUIRE(::listen(fd_, 16) == 0);
+    socklen_t n = sizeof a;
+    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &n) == 0);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] {
+      while (!stop_) {
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, 20) <= 0) continue;
+        const int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (c < 0) continue;
+        ++accepted_;
+        ::close(c);
+      }
+    });
+  }
+  ~ConnectionCounter() {
+    stop_ = true;
+    thread_.join();
+    ::close(fd_);
+  }
+  ConnectionCounter(const ConnectionCounter&) = delete;
+  ConnectionCounter& operator=(const ConnectionCounter&) = delete;
+  unsigned short port() const { return port_; }
+  int accepted() const { return accepted_; }
+
+ private:
+  int fd_ = -1;
+  unsigned short port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> accepted_{0};
+  std::thread thread_;
+};
 
 std::shared_ptr<const SchemaBundle> bundle() {
   static auto b = std::make_shared<const SchemaBundle>(SchemaBundle::load(test::schema_dir()));
@@ -366,7 +421,8 @@ TEST_SUITE("validator") {
         {"utf16", utf16, "XML", "UTF-16"},
         {"latin1", replace(v, "encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\""), "XML",
          "ISO-8859-1"},
-        {"invalid utf8", replace(v, "ACHTERNAAM", "ACHTER\xC3\x28NAAM"), "XML", ""},
+        {"invalid utf8", replace(v, "ACHTERNAAM", "ACHTER\xC3\x28NAAM"), "XML",
+         "not well-formed XML: invalid byte '(' at position 2 of a 2-byte sequence"},
         {"unknown namespace",
          "<?xml version=\"1.0\"?><Bericht xmlns=\"http://example.org/other\"/>", "XSD",
          "not an iWmo 3.2 or iJw 3.2 message"},
@@ -382,10 +438,12 @@ TEST_SUITE("validator") {
          "XSD", "(Header,Client)"},
         {"wrong root", "<?xml version=\"1.0\"?><Foo xmlns=\"http://www.istandaarden.nl/iwmo/3_2/wmo305/schema\"/>",
          "XSD", "root element is 'Foo'"},
-        {"no root", "<?xml version=\"1.0\"?>\n<!-- nothing -->\n", "XML", ""},
+        {"no root", "<?xml version=\"1.0\"?>\n<!-- nothing -->\n", "XML",
+         "not well-formed XML: invalid document structure"},
     };
     for (const auto& c : cases) {
       CAPTURE(c.name);
+      REQUIRE_FALSE(std::string_view(c.text).empty());  // "" is found in any text
       auto r = validate(c.xml);
       CHECK_FALSE(r.valid());
       CHECK_FALSE(r.message);
@@ -397,24 +455,80 @@ TEST_SUITE("validator") {
   }
 
   TEST_CASE("validator: deep nesting, huge text and oversize input are refused within limits") {
-    std::string deep = "<?xml version=\"1.0\"?><Bericht xmlns=\"http://www.istandaarden.nl/iwmo/3_2/wmo305/schema\">";
-    for (int i = 0; i < 100000; ++i) deep += "<a>";
-    auto r = validate(deep);
-    CHECK_FALSE(r.valid());
-    bool depth = false;
-    for (const auto& f : r.findings) depth |= f.text.find("nested more than") != std::string::npos;
-    CHECK((depth || r.findings.size() <= 101));
+    // Nesting: the root and 63 elements (64 levels) are parsed on; one level more is refused
+    // with the depth finding, which ends the parse (so it is the last finding).
+    auto nested = [](std::size_t levels) {
+      std::string x =
+          "<?xml version=\"1.0\"?><Bericht "
+          "xmlns=\"http://www.istandaarden.nl/iwmo/3_2/wmo305/schema\">";
+      for (std::size_t i = 1; i < levels; ++i) x += "<a>";
+      for (std::size_t i = 1; i < levels; ++i) x += "</a>";
+      return x + "</Bericht>";
+    };
+    auto depth_findings = [](const ValidationResult& r) {
+      std::size_t n = 0;
+      for (const auto& f : r.findings)
+        n += f.text.find("nested more than") != std::string::npos;
+      return n;
+    };
+    const std::string depth_text =
+        "elements are nested more than 64 levels deep; no iWmo message nests that deep, so the "
+        "file is refused";
+    for (std::size_t levels : {std::size_t(65), std::size_t(100000)}) {
+      CAPTURE(levels);
+      auto r = validate(nested(levels));
+      CHECK_FALSE(r.valid());
+      REQUIRE_FALSE(r.findings.empty());
+      CHECK(r.findings.back().rule == "XML");
+      CHECK(r.findings.back().text == depth_text);
+      CHECK(depth_findings(r) == 1);
+      CHECK(r.findings.size() <= 101);
+    }
+    auto at_limit = validate(nested(64));  // near miss: invalid (no element 'a'), not too deep
+    CHECK_FALSE(at_limit.valid());
+    CHECK_FALSE(at_limit.findings.empty());
+    CHECK(depth_findings(at_limit) == 0);
 
-    std::string huge = replace(kValid305, "ACHTERNAAM", std::string(3u << 20, 'a'));
-    auto h = validate(huge);
-    CHECK_FALSE(h.valid());
+    // Text: one value of max_text_bytes is read (the XSD then finds it too long for an
+    // Achternaam); one byte more is refused with the text-size finding.
+    auto text_findings = [](const ValidationResult& r) {
+      std::size_t n = 0;
+      for (const auto& f : r.findings)
+        n += f.text.find("a text value is longer than") != std::string::npos;
+      return n;
+    };
+    const std::size_t max_text = ValidateOptions{}.max_text_bytes;
+    REQUIRE(max_text == 1u << 20);
+    for (std::size_t size : {max_text + 1, std::size_t(3u << 20)}) {
+      CAPTURE(size);
+      auto h = validate(replace(kValid305, "ACHTERNAAM", std::string(size, 'a')));
+      CHECK_FALSE(h.valid());
+      REQUIRE_FALSE(h.findings.empty());
+      CHECK(h.findings.back().rule == "XML");
+      CHECK(h.findings.back().text ==
+            "a text value is longer than 1048576 bytes; no iWmo element holds that much text, "
+            "so the file is refused");
+      CHECK(text_findings(h) == 1);
+    }
+    auto text_at_limit = validate(replace(kValid305, "ACHTERNAAM", std::string(max_text, 'a')));
+    CHECK_FALSE(text_at_limit.valid());
+    REQUIRE_FALSE(text_at_limit.findings.empty());
+    CHECK(text_findings(text_at_limit) == 0);
+    CHECK(text_at_limit.findings.front().rule == "XSD");
+    CHECK(text_at_limit.findings.front().path() == "/Bericht/Client/Naam/Geslachtsnaam/Achternaam");
 
+    // Size: over max_message_bytes nothing is parsed; at the limit the message is read.
     ValidateOptions small;
     small.max_message_bytes = 100;
     auto o = validate(kValid305, small);
     const auto& f = only_finding(o);
     CHECK(f.rule == "LIMIT");
     CHECK(f.text.find("maximum message size") != std::string::npos);
+    ValidateOptions exact;
+    exact.max_message_bytes = std::string(kValid305).size();
+    CHECK(validate(kValid305, exact).valid());
+    exact.max_message_bytes -= 1;
+    CHECK(only_finding(validate(kValid305, exact)).rule == "LIMIT");
   }
 
   TEST_CASE("validator: a BOM is a warning by default and an error when configured") {
@@ -429,11 +543,42 @@ TEST_SUITE("validator") {
   }
 
   TEST_CASE("validator: xsi:schemaLocation is ignored, nothing is fetched") {
-    auto r = validate(replace(kValid305, "<wmo305:Bericht ",
-                              "<wmo305:Bericht xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-                              "xsi:schemaLocation=\"http://www.istandaarden.nl/iwmo/3_2/wmo305/schema "
-                              "http://example.invalid/evil.xsd\" "));
-    CHECK(r.valid());
+    // The hints point at a local file that is no schema (loading it would be an error, so the
+    // verdict would change) and at a local port that counts connections.
+    const auto evil = std::filesystem::temp_directory_path() /
+                      fmt::format("istd-validator-test-{}-evil.xsd", ::getpid());
+    {
+      std::ofstream(evil) << "this file is not a schema\n";
+    }
+    struct Remove {
+      std::filesystem::path p;
+      ~Remove() {
+        std::error_code ec;
+        std::filesystem::remove(p, ec);
+      }
+    } remove_evil{evil};
+    ConnectionCounter listener;
+    const std::string file_url = "file://" + evil.string();
+    const std::string http_url = fmt::format("http://127.0.0.1:{}/evil.xsd", listener.port());
+    const std::string ns = "http://www.istandaarden.nl/iwmo/3_2/wmo305/schema";
+    const std::vector<std::string> hints = {
+        "xsi:schemaLocation=\"" + ns + " " + file_url + "\"",
+        "xsi:schemaLocation=\"" + ns + " " + http_url + "\"",
+        "xsi:schemaLocation=\"http://example.org/other " + file_url + "\"",
+        "xsi:schemaLocation=\"http://example.org/other " + http_url + "\"",
+        "xsi:noNamespaceSchemaLocation=\"" + file_url + "\"",
+        "xsi:noNamespaceSchemaLocation=\"" + http_url + "\"",
+    };
+    for (const auto& hint : hints) {
+      CAPTURE(hint);
+      auto r = validate(replace(kValid305, "<wmo305:Bericht ",
+                                "<wmo305:Bericht xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" " +
+                                    hint + " "));
+      CHECK(r.valid());
+      CHECK(r.findings.empty());
+      CHECK(r.message);
+    }
+    CHECK(listener.accepted() == 0);
   }
 
   TEST_CASE("validator: the predefined entities are ordinary text") {

@@ -6,6 +6,9 @@
 
 #include <fstream>
 #include <limits>
+#include <mutex>
+#include <string>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "core/ingest/retour.hpp"
@@ -405,6 +408,19 @@ TEST_SUITE("ingest") {
 
 }  // TEST_SUITE
 
+namespace {
+/// The points in order, a run of "file" points (one per file, from two threads) as one.
+std::string joined(const std::vector<std::string>& v) {
+  std::string out, last;
+  for (const auto& x : v) {
+    if (x == "file" && last == "file") continue;
+    out += (out.empty() ? "" : " ") + x;
+    last = x;
+  }
+  return out;
+}
+}  // namespace
+
 TEST_CASE(
     "ingest: with files synced by the file thread, commits do not wait for the disk - "
     "the WAL is synced before files count as written, and FULL is restored after") {
@@ -417,6 +433,13 @@ TEST_CASE(
     o.out_dir = dir.path / "out";
     o.today = model::Date{2025, 12, 1};
     o.batch_size = 2;
+    // The durability points in the order they happen (the file thread reports some).
+    std::mutex mu;
+    std::vector<std::string> points;
+    o.durability_point = [&](std::string_view p) {
+      std::lock_guard lk(mu);
+      points.emplace_back(p);
+    };
     ingest::Ingestor ing(led, bundle(), o);
     CHECK(led.synchronous() == ledger::OpenOptions::Sync::normal);
     const std::string xml = "<not-an-iwmo-message/>";  // quarantined: still a file to write
@@ -426,12 +449,16 @@ TEST_CASE(
     CHECK(std::filesystem::exists(dir.path / "out" / out.route));
     CHECK(led.unmaterialised().empty());  // flagged written: WAL and files were synced
     CHECK(std::filesystem::exists(dir.path / "ledger.db-wal"));
-    CHECK_NOTHROW(led.sync_wal());
+    // The order: the commit, its files, the WAL (the commit made durable), the files' sync,
+    // and only then the flags; the flagging commit is made durable before flush returns.
+    std::lock_guard lk(mu);
+    CHECK(joined(points) == "staged commit file wal sync marked wal");
   }
   CHECK(led.synchronous() == ledger::OpenOptions::Sync::full);
 
   // Not relaxed: without an output dir (no file thread to sync the WAL), or a ledger opened
-  // with another setting, or files not synced.
+  // with another setting, or files not synced. Then each commit waits for the disk itself and
+  // there is no separate WAL sync.
   {
     ingest::Options o;
     ingest::Ingestor ing(led, bundle(), o);
@@ -441,8 +468,20 @@ TEST_CASE(
     ingest::Options o;
     o.out_dir = dir.path / "out2";
     o.sync_files = false;
+    o.today = model::Date{2025, 12, 1};
+    std::mutex mu;
+    std::vector<std::string> points;
+    o.durability_point = [&](std::string_view p) {
+      std::lock_guard lk(mu);
+      points.emplace_back(p);
+    };
     ingest::Ingestor ing(led, bundle(), o);
     CHECK(led.synchronous() == ledger::OpenOptions::Sync::full);
+    const std::string xml = "<not-an-iwmo-message-either/>";
+    ing.process(xml, v.validate(xml, "b.xml"));
+    ing.flush();
+    std::lock_guard lk(mu);
+    CHECK(joined(points) == "staged commit file marked");
   }
   ledger::OpenOptions lo;
   lo.sync = ledger::OpenOptions::Sync::off;
@@ -454,7 +493,14 @@ TEST_CASE(
     CHECK(off.synchronous() == ledger::OpenOptions::Sync::off);
   }
   CHECK(off.synchronous() == ledger::OpenOptions::Sync::off);
-  CHECK_NOTHROW(ledger::Ledger(dir.path / "none.db").sync_wal());
+  // No WAL file (SQLite deletes it on a clean close): nothing to sync, and no error. The file
+  // is removed under the open ledger so that sync_wal() really meets a missing WAL.
+  {
+    ledger::Ledger none(dir.path / "none.db");
+    std::filesystem::remove(dir.path / "none.db-wal");
+    REQUIRE_FALSE(std::filesystem::exists(dir.path / "none.db-wal"));
+    CHECK_NOTHROW(none.sync_wal());
+  }
 }
 
 namespace {

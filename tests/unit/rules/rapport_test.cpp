@@ -133,13 +133,37 @@ TEST_SUITE("rules") {
   }
 
   TEST_CASE("rules: rapport details are escaped and BSNs masked") {
-    auto r = run(sub(tpl("wmo305.xml"), "999900006", "999900007"));
+    // A level-2 error on a real-looking BSN (nine digits, one off the 11-proof) in a message
+    // whose Identificatie holds characters XML must escape.
+    std::string s = sub(tpl("wmo305.xml"), "999900006", "999900007");
+    s = sub(s, "<iwmo:Identificatie>T305-0001<", "<iwmo:Identificatie>T&lt;305&amp;\"1<");
+    auto r = run(s);
+    REQUIRE(r.message);
+    REQUIRE(r.message->header.identificatie.value == "T<305&\"1");
     const std::string xml = report::to_rapport(r);
     CHECK(xml.find("999900007") == std::string::npos);
+    CHECK(xml.find("<Identificatie>T&lt;305&amp;&quot;1</Identificatie>") != std::string::npos);
     auto p = parse(xml);
+    const DOMElement* h = children(p.root, "Header").at(0);
+    CHECK(child_text(children(h, "BerichtIdentificatie").at(0), "Identificatie") == "T<305&\"1");
     auto fouten = children(children(p.root, "Fouten").at(0), "Fout");
     REQUIRE(fouten.size() == 1);
     CHECK(child_text(fouten[0], "Code") == "CS002");
     CHECK(text(children(fouten[0], "Locatie").at(0)) == "/Bericht/Client/Bsn");
+    const std::string details = child_text(fouten[0], "Details");
+    CHECK_MESSAGE(details.rfind("Bsn ******007 fails the 11-proof", 0) == 0, details);
+
+    // An XSD error quotes the offending value: the Details carry it escaped.
+    auto bad = sub(tpl("wmo305.xml"), "<wmo305:Geslacht>2<", "<wmo305:Geslacht>&lt;2&amp;&gt;<");
+    auto b = validator().validate(bad, "bad.xml");
+    REQUIRE_FALSE(b.xsd_valid);
+    const std::string bad_xml = report::to_rapport(b);
+    CHECK(bad_xml.find("&lt;2&amp;&gt;") != std::string::npos);
+    auto bp = parse(bad_xml);
+    auto bad_fouten = children(children(bp.root, "Fouten").at(0), "Fout");
+    REQUIRE_FALSE(bad_fouten.empty());
+    CHECK(text(children(bad_fouten[0], "Locatie").at(0)) == "/Bericht/Client/Geslacht");
+    const std::string bad_details = child_text(bad_fouten[0], "Details");
+    CHECK_MESSAGE(bad_details.find("<2&>") != std::string::npos, bad_details);
   }
 }

@@ -3,6 +3,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "server/tls.hpp"
 #include "server_test_util.hpp"
 
 using namespace istd;
@@ -19,6 +24,62 @@ std::uint64_t handshake_failures(const server::Server& s) {
 bool wait_handshake_failures(const server::Server& s, std::uint64_t n) {
   for (int i = 0; i < 200 && handshake_failures(s) < n; ++i) std::this_thread::sleep_for(10ms);
   return handshake_failures(s) >= n;
+}
+
+/// The outcome of a TLS handshake run in memory: the version both sides agreed on (0 when it
+/// failed) and the OpenSSL reason code of each side's failure (0: none).
+struct MemoryHandshake {
+  int version = 0;
+  int client_reason = 0;
+  int server_reason = 0;
+  std::string what() const {
+    auto reason = [](int r) {
+      const char* s = r ? ERR_reason_error_string(ERR_PACK(ERR_LIB_SSL, 0, r)) : nullptr;
+      return s ? std::string(s) : std::to_string(r);
+    };
+    return fmt::format("version {:#x}, client: {}, server: {}", version, reason(client_reason),
+                       reason(server_reason));
+  }
+};
+
+/// Runs a TLS handshake between `client` and `server` through a BIO pair, on this thread.
+MemoryHandshake handshake_in_memory(ssl::context& client, ssl::context& server) {
+  ERR_clear_error();
+  SSL* c = SSL_new(client.native_handle());
+  SSL* s = SSL_new(server.native_handle());
+  REQUIRE(c);
+  REQUIRE(s);
+  BIO* cb = nullptr;
+  BIO* sb = nullptr;
+  REQUIRE(BIO_new_bio_pair(&cb, 0, &sb, 0) == 1);
+  SSL_set_bio(c, cb, cb);
+  SSL_set_bio(s, sb, sb);
+  SSL_set_connect_state(c);
+  SSL_set_accept_state(s);
+  MemoryHandshake h;
+  // 0 running, 1 done, -1 failed. After one side fails the other goes on: it reads the alert.
+  int cs = 0, ss = 0;
+  auto step = [](SSL* ssl, int& state, int& reason) {
+    if (state != 0) return;
+    const int r = SSL_do_handshake(ssl);
+    if (r == 1) {
+      state = 1;
+      return;
+    }
+    const int e = SSL_get_error(ssl, r);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return;
+    state = -1;
+    reason = ERR_GET_REASON(ERR_peek_last_error());
+    ERR_clear_error();
+  };
+  for (int i = 0; i < 50 && (cs == 0 || ss == 0); ++i) {
+    step(c, cs, h.client_reason);
+    step(s, ss, h.server_reason);
+  }
+  if (cs == 1 && ss == 1 && SSL_version(c) == SSL_version(s)) h.version = SSL_version(c);
+  SSL_free(c);
+  SSL_free(s);
+  return h;
 }
 
 }  // namespace
@@ -57,11 +118,62 @@ TEST_CASE("server: a client certificate from another CA is refused at the handsh
 }
 
 TEST_CASE("server: TLS below 1.2 is refused") {
+  // The client offers TLS 1.0 and 1.1 (security level 0, see client_context): the server must
+  // answer with a protocol_version alert, not the client give up before sending anything.
   TestServer ts(std::make_shared<FakeIntake>());
-  TestClient c(ts.port(), "65656055", TLS1_1_VERSION);
-  auto ec = c.connect();
-  if (!ec) ec = c.request(http::verb::get, "/healthz").first;
-  CHECK(ec);
+  {
+    TestClient c(ts.port(), "65656055", TLS1_1_VERSION);
+    const auto ec = c.connect();
+    REQUIRE(ec);
+    CHECK_MESSAGE(ec.category() == net::error::get_ssl_category(), ec.message());
+    CHECK_MESSAGE(ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
+                      SSL_R_TLSV1_ALERT_PROTOCOL_VERSION,
+                  ec.message());
+    CHECK(wait_handshake_failures(ts.srv, 1));
+  }
+  // Near miss: the same legacy client allowed up to TLS 1.2 is served.
+  TestClient c(ts.port(), "65656055", TLS1_2_VERSION);
+  const auto ec = c.connect();
+  REQUIRE_MESSAGE(!ec, ec.message());
+  CHECK(SSL_version(c.stream().native_handle()) == TLS1_2_VERSION);
+  auto [rec, res] = c.request(http::verb::get, "/healthz");
+  REQUIRE_FALSE(rec);
+  CHECK(res.result_int() == 200);
+  CHECK(handshake_failures(ts.srv) == 1);
+}
+
+TEST_CASE("server: the TLS minimum is our own setting, not only OpenSSL's security level") {
+  // OpenSSL 3 refuses TLS 1.0 and 1.1 at its default security level by itself; a system policy
+  // may lower that level (as "legacy" crypto policies do). configure_server_tls must refuse
+  // them anyway. Handshakes in memory, with the server context at security level 0.
+  const auto& pki = TestPki::get();
+  auto legacy11 = client_context("65656055", TLS1_1_VERSION);
+  auto legacy12 = client_context("65656055", TLS1_2_VERSION);
+
+  // Control: a server context without our minimum, at level 0, takes the TLS 1.1 client, so a
+  // refusal below is the minimum's doing.
+  ssl::context plain(ssl::context::tls_server);
+  plain.use_certificate_chain_file(pki.server_cert().string());
+  plain.use_private_key_file(pki.server_key().string(), ssl::context::pem);
+  plain.load_verify_file(pki.ca().string());
+  plain.set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+  SSL_CTX_set_security_level(plain.native_handle(), 0);
+  REQUIRE(SSL_CTX_set_cipher_list(plain.native_handle(), "DEFAULT:@SECLEVEL=0") == 1);
+  const auto control = handshake_in_memory(legacy11, plain);
+  CHECK_MESSAGE(control.version == TLS1_1_VERSION, control.what());
+
+  ssl::context ours(ssl::context::tls_server);
+  server::configure_server_tls(ours, pki.server_cert(), pki.server_key(), pki.ca());
+  SSL_CTX_set_security_level(ours.native_handle(), 0);
+  REQUIRE(SSL_CTX_set_cipher_list(ours.native_handle(), "DEFAULT:@SECLEVEL=0") == 1);
+  const auto refused = handshake_in_memory(legacy11, ours);
+  CHECK_MESSAGE(refused.version == 0, refused.what());
+  CHECK_MESSAGE(refused.server_reason == SSL_R_UNSUPPORTED_PROTOCOL, refused.what());
+  CHECK_MESSAGE(refused.client_reason == SSL_R_TLSV1_ALERT_PROTOCOL_VERSION, refused.what());
+
+  // Near miss: the same client up to TLS 1.2 gets TLS 1.2 from our context.
+  const auto served = handshake_in_memory(legacy12, ours);
+  CHECK_MESSAGE(served.version == TLS1_2_VERSION, served.what());
 }
 
 TEST_CASE("server: POST /v1/validate answers validate's JSON, or the rapport XML") {
@@ -358,7 +470,13 @@ TEST_CASE("server: a client sending a whole oversize body reads a 413 naming the
   // request after its header, and must still let such a client read the 413 (not reset the
   // connection under it). Nothing of the message may be stored, whatever the endpoint.
   auto intake = std::make_shared<FakeIntake>();
-  TestServer ts(intake);  // the default limit: 25 MB
+  // The default body limit (25 MB). The server reads and parses 25 MB of a chunked body before
+  // it refuses it, and the client sends 26 MB: under ThreadSanitizer either takes longer than
+  // the test config's 2 s read timeout and the client's 5 s. This test is about the answer, not
+  // about timeouts (those have tests of their own), so both get 30 s.
+  auto cfg = test_config();
+  cfg.limits.read_timeout = 30000ms;
+  TestServer ts(intake, cfg);
   const std::size_t limit = 25u * 1024u * 1024u;
   std::string big = wmo305();
   const std::string padding = "<!--" + std::string(1024 * 1024, '-') + "-->\n";
@@ -375,12 +493,17 @@ TEST_CASE("server: a client sending a whole oversize body reads a 413 naming the
     CHECK_MESSAGE(error.find("nothing") != std::string::npos, error);
   };
   const std::vector<std::string> targets = {"/v1/messages", "/v1/validate"};
+  // Every request is built before the client connects: building (or copying) 26 MB takes long
+  // enough under ThreadSanitizer that a connection opened first would meet the server's
+  // header timeout before the first byte of the request.
   SUBCASE("with Content-Length") {
     for (const auto& target : targets) {
       CAPTURE(target);
+      std::string body = big;
       TestClient c(ts.port(), "65656055");
+      c.time_limit(30000ms);
       REQUIRE_FALSE(c.connect());
-      auto [ec, res] = c.request(http::verb::post, target, big);
+      auto [ec, res] = c.request(http::verb::post, target, std::move(body));
       REQUIRE_MESSAGE(!ec, ec.message());
       check_413(res);
     }
@@ -388,8 +511,6 @@ TEST_CASE("server: a client sending a whole oversize body reads a 413 naming the
   SUBCASE("chunked") {
     for (const auto& target : targets) {
       CAPTURE(target);
-      TestClient c(ts.port(), "65656055");
-      REQUIRE_FALSE(c.connect());
       std::string req =
           fmt::format("POST {} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", target);
       for (std::size_t at = 0; at < big.size(); at += 1024 * 1024) {
@@ -397,6 +518,9 @@ TEST_CASE("server: a client sending a whole oversize body reads a 413 naming the
         req += fmt::format("{:x}\r\n{}\r\n", chunk.size(), chunk);
       }
       req += "0\r\n\r\n";
+      TestClient c(ts.port(), "65656055");
+      c.time_limit(30000ms);
+      REQUIRE_FALSE(c.connect());
       auto [ec, res] = c.raw(std::move(req));
       REQUIRE_MESSAGE(!ec, ec.message());
       check_413(res);

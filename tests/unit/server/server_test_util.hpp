@@ -215,20 +215,37 @@ T run_for(net::io_context& ioc, net::awaitable<T> a, std::chrono::milliseconds l
   return std::move(*out);
 }
 
-/// A TLS client on its own io_context. `cert_name` empty: no client certificate.
+/// A client TLS context trusting the test CA, with the certificate `cert_name` (empty: none).
+/// `max_tls_version` set: a legacy client that offers every version from TLS 1.0 up to that one.
+/// OpenSSL 3 allows TLS 1.0 and 1.1 only at security level 0, so such a client runs at level 0
+/// (at the default level it could not offer them at all, and a refusal would prove nothing
+/// about the server).
+inline ssl::context client_context(const std::string& cert_name, int max_tls_version = 0) {
+  const auto& pki = TestPki::get();
+  ssl::context ctx(ssl::context::tls_client);
+  ctx.load_verify_file(pki.ca().string());
+  ctx.set_verify_mode(ssl::verify_peer);
+  if (!cert_name.empty()) {
+    ctx.use_certificate_chain_file(pki.cert(cert_name).string());
+    ctx.use_private_key_file(pki.key(cert_name).string(), ssl::context::pem);
+  }
+  if (max_tls_version) {
+    SSL_CTX* native = ctx.native_handle();
+    SSL_CTX_set_security_level(native, 0);
+    REQUIRE(SSL_CTX_set_min_proto_version(native, TLS1_VERSION) == 1);
+    REQUIRE(SSL_CTX_set_max_proto_version(native, max_tls_version) == 1);
+    REQUIRE(SSL_CTX_set_cipher_list(native, "DEFAULT:@SECLEVEL=0") == 1);
+  }
+  return ctx;
+}
+
+/// A TLS client on its own io_context. `cert_name` empty: no client certificate;
+/// `max_tls_version`: see client_context.
 class TestClient {
  public:
   TestClient(unsigned short port, const std::string& cert_name,
              int max_tls_version = 0)
-      : port_(port), ctx_(ssl::context::tls_client) {
-    const auto& pki = TestPki::get();
-    ctx_.load_verify_file(pki.ca().string());
-    ctx_.set_verify_mode(ssl::verify_peer);
-    if (!cert_name.empty()) {
-      ctx_.use_certificate_chain_file(pki.cert(cert_name).string());
-      ctx_.use_private_key_file(pki.key(cert_name).string(), ssl::context::pem);
-    }
-    if (max_tls_version) SSL_CTX_set_max_proto_version(ctx_.native_handle(), max_tls_version);
+      : port_(port), ctx_(client_context(cert_name, max_tls_version)) {
     stream_.emplace(ioc_, ctx_);
   }
 
@@ -245,11 +262,15 @@ class TestClient {
     }());
   }
 
+  /// How long one request() or raw() may take (the socket's deadline too); 5 s by default.
+  void time_limit(std::chrono::milliseconds limit) { limit_ = limit; }
+
   /// Sends a request and reads the answer; ec set when there was none.
   std::pair<beast::error_code, Response> request(http::verb verb, const std::string& target,
                                                  std::string body = {},
                                                  std::map<std::string, std::string> headers = {}) {
-    return run_for(ioc_, request_async(verb, target, std::move(body), std::move(headers)));
+    return run_for(ioc_, request_async(verb, target, std::move(body), std::move(headers)),
+                   limit_);
   }
 
   net::awaitable<std::pair<beast::error_code, Response>> request_async(
@@ -261,7 +282,7 @@ class TestClient {
     req.body() = std::move(body);
     req.prepare_payload();
     auto& tcp_layer = beast::get_lowest_layer(*stream_);
-    tcp_layer.expires_after(5s);
+    tcp_layer.expires_after(limit_);
     auto [wec, wn] = co_await http::async_write(*stream_, req, nothrow);
     if (wec) co_return std::pair{wec, Response{}};
     co_return co_await read_async();
@@ -280,11 +301,11 @@ class TestClient {
   std::pair<beast::error_code, Response> raw(std::string bytes) {
     return run_for(ioc_, [this, b = std::move(bytes)]() -> net::awaitable<
                                                          std::pair<beast::error_code, Response>> {
-      beast::get_lowest_layer(*stream_).expires_after(5s);
+      beast::get_lowest_layer(*stream_).expires_after(limit_);
       auto [wec, wn] = co_await net::async_write(*stream_, net::buffer(b), nothrow);
       if (wec) co_return std::pair{wec, Response{}};
       co_return co_await read_async();
-    }());
+    }(), limit_);
   }
 
   net::io_context& ioc() { return ioc_; }
@@ -296,6 +317,7 @@ class TestClient {
   ssl::context ctx_;
   std::optional<beast::ssl_stream<beast::tcp_stream>> stream_;
   beast::flat_buffer buffer_;
+  std::chrono::milliseconds limit_{5000};
 };
 
 inline std::string wmo305() { return read_file(test_data("rules/wmo305.xml")); }
