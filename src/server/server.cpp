@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -21,6 +22,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/_experimental/test/stream.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -234,6 +236,11 @@ auto run_on(Executor ex, F f) -> net::awaitable<std::invoke_result_t<F&>> {
       net::use_awaitable);
 }
 
+/// Where a connection's request loop sets the time limit of its next read or write: the TCP
+/// layer's timer for a client connection; nothing for the in-memory stream of
+/// Server::exchange, whose reads end at the end of its input.
+using Deadline = std::function<void(Clock::duration)>;
+
 /// One client connection. The stream is used only on the connection's strand.
 struct Conn {
   Conn(tcp::socket&& s, ssl::context& ctx) : stream(std::move(s), ctx) {}
@@ -300,16 +307,22 @@ struct Server::Impl {
           fmt::format("cannot listen on {}:{}: {}", cfg.host, cfg.port, ec.message()));
     bound_port = acceptor.local_endpoint().port();
 
-    const unsigned workers =
-        cfg.workers ? cfg.workers : std::max(1u, std::thread::hardware_concurrency());
-    cpu = std::make_unique<net::thread_pool>(workers);
-    ledger = std::make_unique<net::thread_pool>(1);
+    const unsigned workers = make_pools();
     net::co_spawn(ctl, accept_loop(), [this](std::exception_ptr e) { report("accept", e); });
     started = true;
     for (unsigned i = 0; i < std::max(1u, cfg.io_threads); ++i)
       threads.emplace_back([this] { ioc.run(); });
     log(fmt::format("listening on https://{}:{} ({} I/O thread(s), {} worker(s))", cfg.host,
                     bound_port, std::max(1u, cfg.io_threads), workers));
+  }
+
+  /// The worker pool and the ledger thread (once); returns the number of workers.
+  unsigned make_pools() {
+    const unsigned workers =
+        cfg.workers ? cfg.workers : std::max(1u, std::thread::hardware_concurrency());
+    if (!cpu) cpu = std::make_unique<net::thread_pool>(workers);
+    if (!ledger) ledger = std::make_unique<net::thread_pool>(1);
+    return workers;
   }
 
   void report(std::string_view what, std::exception_ptr e) const {
@@ -427,16 +440,35 @@ struct Server::Impl {
         identify(peer_certificate(stream.native_handle()), parties ? &*parties : nullptr);
 
     beast::flat_buffer buffer;
+    const Deadline deadline = [&tcp_layer](Clock::duration d) { tcp_layer.expires_after(d); };
+    co_await requests(stream, buffer, who, c->busy, deadline);
+    // close_notify, bounded; errors here are expected (peer gone, socket closed by a timeout).
+    tcp_layer.expires_after(std::min<Millis>(lim.write_timeout, Millis(1000)));
+    co_await stream.async_shutdown(use_nothrow);
+    tcp_layer.close();
+  }
+
+  /// The requests of one connection, one at a time, until the peer closes, a read fails or
+  /// times out, or an answer closes the connection: read the header under the header limit,
+  /// refuse an over-size body (413) or read it under the body limit, handle, answer. `stream`
+  /// is the TLS stream of a client connection (session) or an in-memory one (exchange);
+  /// `deadline` sets the time limit of each read and write; `busy` is set while a request is
+  /// being read, handled or answered.
+  template <class AsyncStream>
+  net::awaitable<void> requests(AsyncStream& stream, beast::flat_buffer& buffer,
+                                const Identity& who, std::atomic<bool>& busy,
+                                const Deadline& deadline) {
+    const Limits& lim = cfg.limits;
     for (;;) {
       if (stopping) break;
       if (buffer.size() == 0) {
         // Idle: wait for the first byte of the next request.
-        tcp_layer.expires_after(lim.idle_timeout);
+        deadline(lim.idle_timeout);
         auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_nothrow);
         if (ec) break;
         buffer.commit(n);
       }
-      c->busy = true;
+      busy = true;
       http::request_parser<http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(
           std::min<std::size_t>(lim.header_limit, std::numeric_limits<std::uint32_t>::max())));
@@ -445,7 +477,7 @@ struct Server::Impl {
       // Content-Length may not be asked for then). The limit is set before any of the body is
       // read, for chunked bodies.
       parser.body_limit(boost::none);
-      tcp_layer.expires_after(lim.header_timeout);
+      deadline(lim.header_timeout);
       auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_nothrow);
       // Over the limit: answered 413 without being read as a message; what the client still
       // sends of the body is read and dropped after the answer.
@@ -457,12 +489,12 @@ struct Server::Impl {
           if (parser.get()[http::field::expect] == "100-continue") {
             http::response<http::empty_body> cont{http::status::continue_,
                                                   parser.get().version()};
-            tcp_layer.expires_after(lim.write_timeout);
+            deadline(lim.write_timeout);
             std::tie(ec, n) = co_await http::async_write(stream, cont, use_nothrow);
           }
           if (!ec) {
             parser.body_limit(lim.body_limit);
-            tcp_layer.expires_after(lim.read_timeout);
+            deadline(lim.read_timeout);
             std::tie(ec, n) = co_await http::async_read(stream, buffer, parser, use_nothrow);
           }
           // A chunked body that passed the limit (the only body_limit error left: a request's
@@ -494,22 +526,18 @@ struct Server::Impl {
         res.keep_alive(false);
       }
       if (stopping) res.keep_alive(false);
-      tcp_layer.expires_after(lim.write_timeout);
+      deadline(lim.write_timeout);
       auto [wec, wn] = co_await http::async_write(stream, res, use_nothrow);
       metrics.request(endpoint, res.result_int(),
                       std::chrono::duration<double>(Clock::now() - t0).count());
-      c->busy = false;
+      busy = false;
       if (wec) {
         if (wec == beast::error::timeout) metrics.timed_out();
         break;
       }
-      if (unread) co_await discard_body(stream, buffer, *unread);
+      if (unread) co_await discard_body(stream, buffer, *unread, deadline);
       if (!res.keep_alive()) break;
     }
-    // close_notify, bounded; errors here are expected (peer gone, socket closed by a timeout).
-    tcp_layer.expires_after(std::min<Millis>(lim.write_timeout, Millis(1000)));
-    co_await stream.async_shutdown(use_nothrow);
-    tcp_layer.close();
   }
 
   /// After a 413 sent before the body was read: reads and drops what the client still sends
@@ -518,8 +546,9 @@ struct Server::Impl {
   /// declared Content-Length, or a chunked body to its last chunk (its framing parsed), at most
   /// kDrainFactor times the body limit, within the read timeout; a client that stops sending
   /// for two seconds or closes ends it too. Anything else is not read: the connection closes.
-  net::awaitable<void> discard_body(Stream& stream, beast::flat_buffer& buffer,
-                                    const Unread& unread) {
+  template <class AsyncStream>
+  net::awaitable<void> discard_body(AsyncStream& stream, beast::flat_buffer& buffer,
+                                    const Unread& unread, const Deadline& deadline) {
     const Limits& lim = cfg.limits;
     const std::uint64_t most = kDrainFactor * static_cast<std::uint64_t>(lim.body_limit);
     if (!unread.length && !unread.chunked) co_return;
@@ -546,7 +575,6 @@ struct Server::Impl {
     std::uint64_t left = unread.length ? *unread.length : most;
     const auto until = Clock::now() + lim.read_timeout;
     const Millis pause = std::min(lim.read_timeout, Millis(2000));
-    beast::tcp_stream& tcp_layer = beast::get_lowest_layer(stream);
     while (Clock::now() < until) {
       if (buffer.size() > 0) {
         if (chunks) {
@@ -564,7 +592,7 @@ struct Server::Impl {
         }
       }
       if (left == 0) break;
-      tcp_layer.expires_after(std::min<Clock::duration>(pause, until - Clock::now()));
+      deadline(std::min<Clock::duration>(pause, until - Clock::now()));
       auto [ec, n] = co_await stream.async_read_some(
           buffer.prepare(static_cast<std::size_t>(std::min<std::uint64_t>(left, 65536))),
           use_nothrow);
@@ -575,6 +603,30 @@ struct Server::Impl {
   }
 
   static constexpr std::uint64_t kDrainFactor = 4;
+
+  /// Server::exchange: the request loop of session() on an in-memory stream holding `input`
+  /// and then the client's end of stream, on an io_context of its own run by the caller.
+  std::string exchange(std::string_view input, const Identity& who) {
+    make_pools();
+    net::io_context io;
+    beast::test::stream ours(io), client(io);
+    ours.connect(client);
+    ours.append(input);
+    ours.close_remote();  // after `input`, our reads see the end of the stream
+    std::exception_ptr failed;
+    net::co_spawn(
+        io,
+        [&]() -> net::awaitable<void> {
+          beast::flat_buffer buffer;
+          std::atomic<bool> busy{false};
+          const Deadline deadline = [](Clock::duration) {};
+          co_await requests(ours, buffer, who, busy, deadline);
+        },
+        [&failed](std::exception_ptr e) { failed = e; });
+    io.run();
+    if (failed) std::rethrow_exception(failed);
+    return client.str();
+  }
 
   // -- Requests ------------------------------------------------------------------------------
 
@@ -795,6 +847,10 @@ void Server::stop_on_signals() {
     impl_->log(fmt::format("signal {}: shutting down", sig));
     impl_->begin_drain();
   });
+}
+
+std::string Server::exchange(std::string_view input, const Identity& who) {
+  return impl_->exchange(input, who);
 }
 
 void Server::shutdown() { impl_->shutdown(); }

@@ -10,11 +10,14 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "core/validator.hpp"
 #include "server/config.hpp"
 #include "server/intake.hpp"
 #include "server/metrics.hpp"
+#include "server/parties.hpp"
 
 namespace istd {
 class SchemaBundle;
@@ -47,6 +50,15 @@ class Server {
   void wait();
 
   const Metrics& metrics() const;
+
+  /// One connection's HTTP, TLS aside (the fuzz target's entry point): `input` is every byte
+  /// the client sends, then it closes its side; the answer is every byte the server wrote
+  /// back. The real request loop runs on an in-memory stream: the header and body limits,
+  /// the 413 and its drain, routing, the handler, the worker pool, the intake and the
+  /// metrics; `who` stands for the verified client certificate. The time limits do not apply
+  /// (every read ends at the end of `input`). Needs no start() and blocks until the connection
+  /// ends; use it from one thread at a time.
+  std::string exchange(std::string_view input, const Identity& who);
 
  private:
   struct Impl;

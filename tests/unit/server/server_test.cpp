@@ -503,9 +503,10 @@ TEST_CASE("server: a client sending a whole oversize body reads a 413 naming the
       TestClient c(ts.port(), "65656055");
       c.time_limit(30000ms);
       REQUIRE_FALSE(c.connect());
-      auto [ec, res] = c.request(http::verb::post, target, std::move(body));
-      REQUIRE_MESSAGE(!ec, ec.message());
-      check_413(res);
+      // Not a structured binding: clang 14 cannot capture one in doctest's message lambda.
+      const auto answer = c.request(http::verb::post, target, std::move(body));
+      REQUIRE_MESSAGE(!answer.first, answer.first.message());
+      check_413(answer.second);
     }
   }
   SUBCASE("chunked") {
@@ -521,9 +522,9 @@ TEST_CASE("server: a client sending a whole oversize body reads a 413 naming the
       TestClient c(ts.port(), "65656055");
       c.time_limit(30000ms);
       REQUIRE_FALSE(c.connect());
-      auto [ec, res] = c.raw(std::move(req));
-      REQUIRE_MESSAGE(!ec, ec.message());
-      check_413(res);
+      const auto answer = c.raw(std::move(req));
+      REQUIRE_MESSAGE(!answer.first, answer.first.message());
+      check_413(answer.second);
     }
   }
   CHECK(intake->count() == 0);
