@@ -14,6 +14,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <cstring>
 #include <fstream>
 #include <system_error>
@@ -207,6 +209,8 @@ struct Validator::Impl : public DefaultHandler {
   BundleResolver resolver;
   SecurityManager security;
   std::unique_ptr<SAX2XMLReader> reader;
+  bool pool_locked = false;
+  std::array<bool, 2> compiled{};  // per model::Standard: its grammars are in the pool
 
   // Per-message state.
   model::Message* msg = nullptr;
@@ -216,6 +220,9 @@ struct Validator::Impl : public DefaultHandler {
   std::size_t xsd_errors = 0;
   bool fatal = false;
   bool root_seen = false;
+  // Set when the root's standard has no grammars in the pool yet: the parse stops, they are
+  // compiled and the message is parsed again.
+  std::optional<model::Standard> uncompiled;
   const Locator* locator = nullptr;
   std::string name_buf;
 
@@ -244,13 +251,37 @@ struct Validator::Impl : public DefaultHandler {
     if (!impl) throw ConfigError("the XML parser does not support schema resolution by namespace");
     impl->setXMLEntityResolver(&resolver);
 
-    // Compile every schema of the bundle into this worker's pool, then lock it.
+    // Grammars are compiled per standard when its first message is met (see compile()): a run
+    // of iWmo messages never pays for the iJw schemas, nor the other way round. Until then the
+    // pool is locked and empty: instances never load a schema.
+    r.setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
+    r.setFeature(XMLUni::fgXercesLoadSchema, false);
+    r.setFeature(XMLUni::fgXercesCacheGrammarFromParse, false);
+    pool.lockPool();
+    pool_locked = true;
+    r.setContentHandler(this);
+    r.setErrorHandler(this);
+    r.setLexicalHandler(this);
+    r.setDeclarationHandler(this);
+  }
+
+  /// Compiles the bundle's schemas of `standard` into this worker's pool (unlocked meanwhile,
+  /// locked again after: no schema is ever loaded while a message is parsed).
+  /// @throws ConfigError when a schema does not compile.
+  void compile(model::Standard standard) {
+    SAX2XMLReader& r = *reader;
     GrammarErrors errs;
     r.setErrorHandler(&errs);
+    r.setContentHandler(nullptr);
+    r.setLexicalHandler(nullptr);
+    r.setDeclarationHandler(nullptr);
+    if (pool_locked) pool.unlockPool();
     resolver.serving(true);
+    r.setFeature(XMLUni::fgXercesLoadSchema, true);
     r.setFeature(XMLUni::fgXercesCacheGrammarFromParse, true);
     for (const auto& f : bundle->files()) {
       if (f.type == model::MessageType::unknown) continue;  // imported by the message schemas
+      if (model::standard_of(f.type) != standard) continue;
       MemBufInputSource src(reinterpret_cast<const XMLByte*>(f.bytes.data()), f.bytes.size(),
                             xc(to_xmlch(f.name)), false);
       Grammar* g = nullptr;
@@ -268,6 +299,8 @@ struct Validator::Impl : public DefaultHandler {
     }
     resolver.serving(false);
     pool.lockPool();
+    pool_locked = true;
+    compiled[static_cast<std::size_t>(standard)] = true;
     r.setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
     r.setFeature(XMLUni::fgXercesLoadSchema, false);
     r.setFeature(XMLUni::fgXercesCacheGrammarFromParse, false);
@@ -355,6 +388,10 @@ struct Validator::Impl : public DefaultHandler {
         stop("XSD", fmt::format("root element is '{}'; an iWmo or iJw message's root element "
                                 "is 'Bericht'",
                                 name));
+      if (!compiled[static_cast<std::size_t>(model::standard_of(type))]) {
+        uncompiled = model::standard_of(type);
+        throw StopParsing{};
+      }
     }
     builder->start_element(name, cur_line(), cur_col());
     // Errors Xerces reported for this start tag (before this callback) belong to this element.
@@ -537,42 +574,51 @@ ValidationResult Validator::validate(std::string_view bytes, std::string source)
 
   model::Message msg;
   Impl& im = *impl_;
-  im.msg = &msg;
-  im.builder = std::make_unique<xml::ModelBuilder>(msg);
   std::vector<Finding> parse_findings;
-  im.findings = &parse_findings;
-  im.finding_nodes.clear();
-  im.xsd_errors = 0;
-  im.fatal = false;
-  im.root_seen = false;
-  im.locator = nullptr;
-
   const std::u16string sys = to_xmlch(res.source);
-  MemBufInputSource mem_src(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(), xc(sys),
-                            false);
-  ChunkedSource chunked_src(bytes, options_.input_chunk, xc(sys));
-  const InputSource& src =
-      options_.input_chunk > 0 ? static_cast<const InputSource&>(chunked_src) : mem_src;
-  try {
-    im.reader->parse(src);
-  } catch (const StopParsing&) {
-  } catch (const SAXParseException& e) {
-    im.add("XML", fmt::format("not well-formed XML: {}", utf8(e.getMessage())),
-           static_cast<std::uint32_t>(e.getLineNumber()),
-           static_cast<std::uint32_t>(e.getColumnNumber()), im.builder->current());
-    im.fatal = true;
-  } catch (const XMLException& e) {
-    im.add("XML", fmt::format("the file cannot be read as UTF-8 XML: {}", utf8(e.getMessage())),
-           static_cast<std::uint32_t>(e.getSrcLine()), 0, im.builder->current());
-    im.fatal = true;
-  } catch (const SAXException& e) {
-    im.add("XML", fmt::format("parse error: {}", utf8(e.getMessage())), im.cur_line(), im.cur_col(),
-           im.builder->current());
-    im.fatal = true;
-  } catch (const OutOfMemoryException&) {
-    im.add("LIMIT", "the parser ran out of memory on this file", im.cur_line(), im.cur_col(),
-           model::kNoNode);
-    im.fatal = true;
+  // At most twice: a message whose standard has no grammars in the pool yet stops at its root
+  // element; they are compiled and the message is parsed again from the start.
+  for (int pass = 0; pass < 2; ++pass) {
+    msg = model::Message{};
+    parse_findings.clear();
+    im.msg = &msg;
+    im.builder = std::make_unique<xml::ModelBuilder>(msg);
+    im.findings = &parse_findings;
+    im.finding_nodes.clear();
+    im.xsd_errors = 0;
+    im.fatal = false;
+    im.root_seen = false;
+    im.uncompiled.reset();
+    im.locator = nullptr;
+    MemBufInputSource mem_src(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
+                              xc(sys), false);
+    ChunkedSource chunked_src(bytes, options_.input_chunk, xc(sys));
+    const InputSource& src =
+        options_.input_chunk > 0 ? static_cast<const InputSource&>(chunked_src) : mem_src;
+    try {
+      im.reader->parse(src);
+    } catch (const StopParsing&) {
+    } catch (const SAXParseException& e) {
+      im.add("XML", fmt::format("not well-formed XML: {}", utf8(e.getMessage())),
+             static_cast<std::uint32_t>(e.getLineNumber()),
+             static_cast<std::uint32_t>(e.getColumnNumber()), im.builder->current());
+      im.fatal = true;
+    } catch (const XMLException& e) {
+      im.add("XML", fmt::format("the file cannot be read as UTF-8 XML: {}", utf8(e.getMessage())),
+             static_cast<std::uint32_t>(e.getSrcLine()), 0, im.builder->current());
+      im.fatal = true;
+    } catch (const SAXException& e) {
+      im.add("XML", fmt::format("parse error: {}", utf8(e.getMessage())), im.cur_line(),
+             im.cur_col(), im.builder->current());
+      im.fatal = true;
+    } catch (const OutOfMemoryException&) {
+      im.add("LIMIT", "the parser ran out of memory on this file", im.cur_line(), im.cur_col(),
+             model::kNoNode);
+      im.fatal = true;
+    }
+    if (!im.uncompiled) break;
+    im.builder.reset();
+    im.compile(*im.uncompiled);
   }
   if (!im.root_seen && parse_findings.empty())
     im.add("XML", "the document has no root element", 1, 1, model::kNoNode);

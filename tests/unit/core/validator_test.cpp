@@ -587,6 +587,38 @@ TEST_SUITE("validator") {
     CHECK(r.message->client.naam.achternaam.value == "Jansen & Zn");
   }
 
+  TEST_CASE("validator: one validator takes iWmo and iJw messages in any order") {
+    // Each standard's grammars are compiled at its first message (the parse stops at the root
+    // and starts again): whatever came before, every message gets what a fresh validator gives.
+    const std::string jw = test::read_file(test::fixture("messages-ijw/JW305-start-45-54.xml"));
+    const std::vector<std::string> inputs = {
+        replace(jw, "<Begindatum>2025-04-03", "<Begindatum>2025-02-30"),
+        kValid305,
+        jw,
+        replace(kValid305, "<wmo305:Begindatum>2025-04-03", "<wmo305:Begindatum>2025-02-30"),
+        std::string(jw).substr(0, 700),
+        jw,
+    };
+    std::vector<std::string> expected;
+    for (const auto& in : inputs) expected.push_back(report::to_json(validate(in)).dump());
+    CHECK(expected[2].find(R"("valid":true)") != std::string::npos);
+    CHECK(expected[0].find("2025-02-30") != std::string::npos);
+    for (const bool jw_first : {true, false}) {
+      for (std::size_t chunk : {std::size_t{0}, std::size_t{7}}) {
+        CAPTURE(jw_first);
+        CAPTURE(chunk);
+        ValidateOptions o;
+        o.input_chunk = chunk;
+        auto v = make(o);
+        for (std::size_t k = 0; k < inputs.size(); ++k) {
+          const std::size_t i = jw_first ? k : inputs.size() - 1 - k;
+          CAPTURE(i);
+          CHECK(report::to_json(v.validate(inputs[i], "test.xml")).dump() == expected[i]);
+        }
+      }
+    }
+  }
+
   TEST_CASE("validator: grind: any read size gives the same result") {
     const std::vector<std::string> inputs = {
         kValid305,
