@@ -1,8 +1,9 @@
 // A schema bundle: the XSD files of one directory (laid out like the official download:
 // WMOnnn.xsd or JWnnn.xsd files and the basisschema they import), or of one subdirectory per
 // standard (schemas/iwmo-3.2 and schemas/ijw-3.2), read once into memory. Immutable after
-// loading, so one bundle is shared by every worker thread; each worker compiles a standard's schemas into its
-// own Xerces grammar pool when it meets that standard's first message (see Validator).
+// loading, so one bundle is shared by every worker thread; each worker compiles a standard's
+// schemas into its own Xerces grammar pool when it meets that standard's first message (see
+// Validator).
 #pragma once
 
 #include <filesystem>
