@@ -15,9 +15,9 @@
 
 #include <algorithm>
 #include <array>
-#include <optional>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <system_error>
 #include <xercesc/framework/MemBufInputSource.hpp>
 #include <xercesc/framework/XMLGrammarPoolImpl.hpp>
@@ -209,7 +209,6 @@ struct Validator::Impl : public DefaultHandler {
   BundleResolver resolver;
   SecurityManager security;
   std::unique_ptr<SAX2XMLReader> reader;
-  bool pool_locked = false;
   std::array<bool, 2> compiled{};  // per model::Standard: its grammars are in the pool
 
   // Per-message state.
@@ -254,11 +253,16 @@ struct Validator::Impl : public DefaultHandler {
     // Grammars are compiled per standard when its first message is met (see compile()): a run
     // of iWmo messages never pays for the iJw schemas, nor the other way round. Until then the
     // pool is locked and empty: instances never load a schema.
+    pool.lockPool();
+    parse_instances();
+  }
+
+  /// The reader set up for messages: cached grammars only, never a schema loaded, this handler.
+  void parse_instances() {
+    SAX2XMLReader& r = *reader;
     r.setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
     r.setFeature(XMLUni::fgXercesLoadSchema, false);
     r.setFeature(XMLUni::fgXercesCacheGrammarFromParse, false);
-    pool.lockPool();
-    pool_locked = true;
     r.setContentHandler(this);
     r.setErrorHandler(this);
     r.setLexicalHandler(this);
@@ -275,7 +279,7 @@ struct Validator::Impl : public DefaultHandler {
     r.setContentHandler(nullptr);
     r.setLexicalHandler(nullptr);
     r.setDeclarationHandler(nullptr);
-    if (pool_locked) pool.unlockPool();
+    pool.unlockPool();
     resolver.serving(true);
     r.setFeature(XMLUni::fgXercesLoadSchema, true);
     r.setFeature(XMLUni::fgXercesCacheGrammarFromParse, true);
@@ -299,15 +303,8 @@ struct Validator::Impl : public DefaultHandler {
     }
     resolver.serving(false);
     pool.lockPool();
-    pool_locked = true;
     compiled[static_cast<std::size_t>(standard)] = true;
-    r.setFeature(XMLUni::fgXercesUseCachedGrammarInParse, true);
-    r.setFeature(XMLUni::fgXercesLoadSchema, false);
-    r.setFeature(XMLUni::fgXercesCacheGrammarFromParse, false);
-    r.setContentHandler(this);
-    r.setErrorHandler(this);
-    r.setLexicalHandler(this);
-    r.setDeclarationHandler(this);
+    parse_instances();
   }
 
   ~Impl() override = default;

@@ -637,10 +637,6 @@ struct Server::Impl {
     const std::string_view path = target.substr(0, q);
     const std::string_view query = q == std::string_view::npos ? "" : target.substr(q + 1);
     const bool keep = req.keep_alive();
-    // For the log line of a failure: a POST's request (and the path viewing it) is moved into
-    // post_message, so the catch blocks below must not read them.
-    const std::string where = fmt::format(
-        "{} {}", std::string_view(req.method_string().data(), req.method_string().size()), path);
     auto finish = [keep](Response r) {
       r.keep_alive(keep && r.keep_alive());
       return r;
@@ -685,7 +681,7 @@ struct Server::Impl {
       }
       if (req.method() == http::verb::post) {
         endpoint = Endpoint::messages_post;
-        co_return finish(co_await post_message(std::move(req), who));
+        co_return finish(co_await post_message(req, who));
       }
       if (req.method() == http::verb::get) {
         endpoint = Endpoint::messages_get;
@@ -696,20 +692,25 @@ struct Server::Impl {
       // The service goes on: the same request succeeds once space is freed, without a restart.
       // The message itself was either not stored or stored whole (a file of an earlier message
       // failed after this one's commit); a retry then answers it as a duplicate.
-      log(fmt::format("{}: {}", where, e.what()));
+      log(fmt::format("{} {}: {}", std::string_view(req.method_string().data(),
+                                                    req.method_string().size()),
+                      path, e.what()));
       co_return finish(error_response(
           http::status::insufficient_storage, v,
           "the server's disk is full: the message may not have been stored. Send it again once "
           "the server's administrator has freed space; if it was stored, the answer then says "
           "duplicate"));
     } catch (const std::exception& e) {
-      log(fmt::format("{}: {}", where, e.what()));
+      log(fmt::format("{} {}: {}", std::string_view(req.method_string().data(),
+                                                    req.method_string().size()),
+                      path, e.what()));
       co_return finish(error_response(http::status::internal_server_error, v,
                                       "internal error (see the server log)"));
     }
   }
 
-  net::awaitable<Response> post_message(Request req, const Identity& who) {
+  /// `req` stays the caller's (handle() reads it again when this throws).
+  net::awaitable<Response> post_message(const Request& req, const Identity& who) {
     const unsigned v = req.version();
     // Parse and validate on a worker; nothing is stored unless it is XSD-valid and the
     // caller's own message.
