@@ -118,7 +118,7 @@ add_test(NAME cli_bench_corpora
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/bench_corpus_test.py
           $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_bench_corpora PROPERTIES
-  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas")
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas" COST 30)
 # A full disk under reconcile, cak and worklist (root: a small tmpfs): exit 3 with an error that
 # says so, no output cut short, and a rerun once there is space gives the reference outputs.
 add_test(NAME cli_full_disk

@@ -30,7 +30,7 @@ foreach(name ${ISTD_FUZZ_TARGETS})
     list(APPEND _inputs ${_fuzz_dir}/${name}/regressions)
   endif()
   add_test(NAME fuzz_replay_${name} COMMAND fuzz_${name}_replay ${_inputs})
-  set_tests_properties(fuzz_replay_${name} PROPERTIES LABELS fuzz-replay TIMEOUT 600)
+  set_tests_properties(fuzz_replay_${name} PROPERTIES LABELS fuzz-replay TIMEOUT 600 COST 50)
   if(ISTD_FUZZ)
     # A short run from a scratch copy of the corpus (the kept corpus changes only through
     # tools/fuzz.sh, minimised).

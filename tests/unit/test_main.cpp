@@ -7,9 +7,9 @@
 
 namespace {
 
-// ctest runs each test case by name (doctest_discover_tests: -tc=<name>). A name the filter
-// cannot match (CMake splits names at ';') used to run nothing and pass: a run that was asked
-// for tests and ran none fails instead.
+// ctest runs each test source file (--source-file=*<path>), and people run single cases by name
+// (-tc=<name>). A filter that matches nothing (a renamed file, a mistyped name) would run nothing
+// and pass: a run that was asked for tests and ran none fails instead.
 int g_started = 0;
 bool g_query = false;
 

@@ -17,7 +17,7 @@ std::string date_text(delivery::Date d) {
   return d == delivery::kForever ? std::string("open") : d.to_string();
 }
 
-std::string product_text(const std::optional<std::string>& cat, const std::optional<std::string>& code) {
+std::string product_shown(const std::optional<std::string>& cat, const std::optional<std::string>& code) {
   if (!cat) return "generic (no product)";
   return code ? fmt::format("{}/{}", *cat, *code) : fmt::format("{} (aspecific)", *cat);
 }
@@ -261,7 +261,7 @@ std::string body_text(const Timeline& t) {
   for (const auto& a : t.allocations) {
     const auto& c = a.current;
     s += fmt::format("\nAllocation {} of gemeente {} to provider {}: product {}, {} .. {}{}\n",
-                     c.toewijzing_nummer, c.gemeente, c.agb, product_text(c.categorie, c.code),
+                     c.toewijzing_nummer, c.gemeente, c.agb, product_shown(c.categorie, c.code),
                      c.ingangsdatum, c.einddatum.value_or("open"),
                      c.deleted() ? "  [DELETED: counts as never sent]" : "");
     for (const auto& r : t.requests)

@@ -31,7 +31,7 @@ std::string trim(std::string_view s) {
 }
 
 // The largest monthly amount accepted, EUR 1.000,00: a bound against typing errors.
-constexpr std::int64_t kMaxAmount = 100000;
+constexpr std::int64_t kMaxPolicyAmount = 100000;
 
 // LDT_RetourCode of the iWmo 3.2 basisschema: the only codes a 325 may carry.
 constexpr std::array<std::string_view, 58> kRetourCodes = {
@@ -165,11 +165,11 @@ Policy Policy::parse(std::string_view text, const std::string& file) {
         throw ConfigError(fmt::format(
             "{}: {} must be an amount in euros (e.g. 21,00) or unknown, not \"{}\": {}", where,
             key, val, why));
-      if (*c <= 0 || *c > kMaxAmount)
+      if (*c <= 0 || *c > kMaxPolicyAmount)
         throw ConfigError(fmt::format(
             "{}: {} must be more than EUR 0,00 and at most EUR {}, not \"{}\" (EUR {}; amounts "
             "are in euros, e.g. 21,00)",
-            where, key, util::format_euros(kMaxAmount, util::kEuroDutch), val,
+            where, key, util::format_euros(kMaxPolicyAmount, util::kEuroDutch), val,
             util::format_euros(*c, util::kEuroDutch)));
       p.amounts[static_cast<int>(*y)] = *c;
     } else {

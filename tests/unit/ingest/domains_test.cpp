@@ -22,12 +22,6 @@ using namespace istd::test;
 
 namespace {
 
-bool has_code(const ingest::Outcome& o, std::string_view code) {
-  for (const auto& f : o.result.findings)
-    if (f.retourcode == code) return true;
-  return false;
-}
-
 /// A 323 for May 2025 with one line on allocation 300201: `hours` hours (Eenheid 04) of
 /// product `cat`/`code` at 25,00 an hour.
 std::string m323_hours(const std::string& id, int hours, const std::string& cat,
@@ -92,8 +86,6 @@ std::vector<std::string> declaratie_codes(const reconcile::Result& r, model::Sta
   return {};
 }
 
-const TP kWmo{.cat = "02", .code = "02A01"};
-const TP kJw{.cat = "45", .code = "45A03"};
 
 }  // namespace
 

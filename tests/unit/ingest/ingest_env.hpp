@@ -268,4 +268,27 @@ using Codes = std::vector<std::string>;
 
 inline std::string report_text(const ingest::Outcome& o) { return report::to_text(o.result); }
 
+/// Whether the outcome has a finding with this retourcode.
+inline bool has_code(const ingest::Outcome& o, std::string_view code) {
+  for (const auto& f : o.result.findings)
+    if (f.retourcode == code) return true;
+  return false;
+}
+
+/// Sends a message and checks it was accepted with a valid header-only retour without codes and
+/// without a Client part.
+inline void accept_clean(Env& e, const std::string& xml) {
+  auto o = e.send(xml);
+  INFO(report_text(o));
+  REQUIRE(o.accepted);
+  auto r = e.retour(o);
+  CHECK(r.valid);
+  CHECK(r.header.empty());
+  CHECK_FALSE(r.has_client);
+}
+
+/// A Jeugd product (45/45A03) and a Wmo product (02/02A01).
+inline const TP kJw{.cat = "45", .code = "45A03"};
+inline const TP kWmo{.cat = "02", .code = "02A01"};
+
 }  // namespace istd::test

@@ -533,14 +533,15 @@ std::uint64_t largest_wal(const std::filesystem::path& dir, std::uint64_t restar
 TEST_CASE("ingest: the WAL stays bounded in a long run with background files") {
   TempDir a, b;
   // The ledger thread appends without pause: the file thread's PASSIVE checkpoints alone never
-  // start the WAL over, so it holds every batch of the run (several MB here).
+  // start the WAL over, so it holds every batch of the run (about a megabyte here).
   const auto unbounded = largest_wal(a.path, std::numeric_limits<std::uint64_t>::max());
   const auto bounded = largest_wal(b.path, 32 * 1024);
   CAPTURE(unbounded);
   CAPTURE(bounded);
   // On a loaded machine (sanitizers, 2 cores) the file thread sometimes catches a pause and
-  // restarts the WAL itself, so the unbounded run is only "large", not a fixed size.
-  CHECK(unbounded > 1024 * 1024);
+  // restarts the WAL itself, so the unbounded run is only "large", not a fixed size (a clang
+  // ASan build has seen 1.0 MB).
+  CHECK(unbounded > 512 * 1024);
   CHECK(bounded < 512 * 1024);  // the threshold plus a batch or two
   CHECK(bounded * 2 < unbounded);
 }

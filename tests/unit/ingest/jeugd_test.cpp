@@ -17,12 +17,6 @@ namespace {
 
 const std::string G2 = "1916";
 
-bool has_code(const ingest::Outcome& o, std::string_view code) {
-  for (const auto& f : o.result.findings)
-    if (f.retourcode == code) return true;
-  return false;
-}
-
 /// Replaces the first `from` in `x` (which must be there).
 void set(std::string& x, const std::string& from, const std::string& to) {
   const auto at = x.find(from);
@@ -30,7 +24,6 @@ void set(std::string& x, const std::string& from, const std::string& to) {
   x.replace(at, from.size(), to);
 }
 
-const TP kJw{.cat = "45", .code = "45A03"};
 
 STP jstop(std::string reden, std::string eind, std::string status = "1") {
   return STP{.reden = std::move(reden), .eind = std::move(eind), .status = std::move(status),

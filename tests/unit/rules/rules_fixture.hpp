@@ -117,4 +117,12 @@ inline bool none(const ValidationResult& r, std::string_view rule) {
   return ok;
 }
 
+/// The XPath of the i-th `base` element (1-based), optionally of its child `leaf`.
+inline std::string at(const char* base, int i, const std::string& leaf = "") {
+  return std::string(base) + "[" + std::to_string(i) + "]" + (leaf.empty() ? "" : "/" + leaf);
+}
+inline std::string at(const char* base, const std::string& leaf) {
+  return std::string(base) + "/" + leaf;
+}
+
 }  // namespace istd::test::rules

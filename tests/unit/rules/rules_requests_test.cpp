@@ -31,10 +31,6 @@ constexpr const char* kNp = "/Bericht/Client/Verzoek/NieuweProducten/NieuwProduc
 constexpr const char* kAntwoord = "/Bericht/Antwoord";
 constexpr const char* kDagtekening = "/Bericht/Header/BerichtIdentificatie/Dagtekening";
 
-std::string at(const char* base, int i, const std::string& leaf = "") {
-  return std::string(base) + "[" + std::to_string(i) + "]" + (leaf.empty() ? "" : "/" + leaf);
-}
-std::string at(const char* base, const std::string& leaf) { return std::string(base) + "/" + leaf; }
 
 bool names(const Finding& f, std::string_view what) {
   INFO("text: " << f.text);

@@ -20,9 +20,6 @@ const std::string& t307() {
 constexpr const char* kSp = "/Bericht/Client/StartProducten/StartProduct";
 constexpr const char* kStp = "/Bericht/Client/StopProducten/StopProduct";
 
-std::string at(const char* base, int i, const std::string& leaf = "") {
-  return std::string(base) + "[" + std::to_string(i) + "]" + (leaf.empty() ? "" : "/" + leaf);
-}
 
 }  // namespace
 
