@@ -1,6 +1,6 @@
 # Fuzz targets (tests/fuzz/fuzz_<name>.cpp). Each is built twice:
 # * always, as fuzz_<name>_replay: the target with a small main (replay_main.cpp) that runs every
-#   kept input once. The test fuzz_replay_<name> replays tests/fuzz/<name>/corpus (the seeds and
+#   kept input once. The tests fuzz_replay_<name>_<0..3> replay tests/fuzz/<name>/corpus (the seeds and
 #   what campaigns found, minimised) and tests/fuzz/<name>/regressions (inputs that once broke
 #   istd), in the normal run and under the sanitizers;
 # * with -DISTD_FUZZ=ON (clang; tools/fuzz.sh), as fuzz_<name>: a libFuzzer binary. The test
@@ -29,8 +29,12 @@ foreach(name ${ISTD_FUZZ_TARGETS})
   if(EXISTS ${_fuzz_dir}/${name}/regressions)
     list(APPEND _inputs ${_fuzz_dir}/${name}/regressions)
   endif()
-  add_test(NAME fuzz_replay_${name} COMMAND fuzz_${name}_replay ${_inputs})
-  set_tests_properties(fuzz_replay_${name} PROPERTIES LABELS fuzz-replay TIMEOUT 600 COST 50)
+  # Four shards, so that the slow replays (ingest and http under ASan) run beside other tests.
+  foreach(k RANGE 3)
+    add_test(NAME fuzz_replay_${name}_${k} COMMAND fuzz_${name}_replay --shard=${k}/4 ${_inputs})
+    set_tests_properties(fuzz_replay_${name}_${k} PROPERTIES LABELS fuzz-replay TIMEOUT 600
+                                                             COST 40)
+  endforeach()
   if(ISTD_FUZZ)
     # A short run from a scratch copy of the corpus (the kept corpus changes only through
     # tools/fuzz.sh, minimised).
