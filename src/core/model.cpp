@@ -107,7 +107,10 @@ MessageType type_of(Standard s, int n) {
 }
 
 MessageType type_from_namespace(std::string_view ns) {
-  if (!ns.starts_with(kNsBase) || !ns.ends_with(kNsSuffix)) return MessageType::unknown;
+  // The base and the suffix must not overlap ("http://www.istandaarden.nl/schema" has both).
+  if (ns.size() < kNsBase.size() + kNsSuffix.size() || !ns.starts_with(kNsBase) ||
+      !ns.ends_with(kNsSuffix))
+    return MessageType::unknown;
   ns.remove_prefix(kNsBase.size());
   ns.remove_suffix(kNsSuffix.size());
   for (Standard s : {Standard::iwmo, Standard::ijw}) {

@@ -57,6 +57,11 @@ TEST_SUITE("model") {
           MessageType::unknown);
     CHECK(type_from_namespace("http://www.istandaarden.nl/ijw/3_2/jw3050/schema") ==
           MessageType::unknown);
+    // The base and the suffix overlap or meet: nothing between them (a fuzz find; under ASan
+    // the overlap read past the name).
+    const std::string overlap = "http://www.istandaarden.nl/schema";
+    CHECK(type_from_namespace(overlap) == MessageType::unknown);
+    CHECK(type_from_namespace("http://www.istandaarden.nl//schema") == MessageType::unknown);
     // BerichtCodes of iJw have no fixed offset to those of iWmo.
     for (auto [t, code] : std::vector<std::pair<MessageType, std::string_view>>{
              {MessageType::JW301, "436"}, {MessageType::JW305, "438"}, {MessageType::JW315, "446"},
