@@ -10,7 +10,9 @@ PACKAGES=(
   libcli11-dev               # command-line parsing with generated --help
   libssl-dev                 # TLS for istd serve
   libfmt-dev                 # formatting
-  libsqlite3-dev             # the ledger
+  libsqlite3-dev             # the ledger (embedded, the default)
+  libpq-dev                  # the ledger on a PostgreSQL server (--db postgresql://...)
+  postgresql-15              # tests and benchmarks: a throwaway server (initdb, Unix socket)
   libjemalloc-dev            # allocator of the istd binary (ingest: less CPU than glibc malloc)
   libzstd-dev                # compression of the message bytes kept in the ledger
   doctest-dev                # unit tests

@@ -7,6 +7,7 @@
 
 #include "cli/clock.hpp"
 #include "cli/command.hpp"
+#include "cli/ledger_option.hpp"
 #include "cli/commands.hpp"
 #include "cli/fault.hpp"
 #include "core/cak/export.hpp"
@@ -40,9 +41,7 @@ class CommandCak : public Command {
         "  istd cak --db ledger.db --out cak/\n"
         "  istd cak --db ledger.db --out cak/ --policy beleid.txt --today 2025-07-01\n"
         "  istd cak --db ledger.db --out cak/ --export 3      (export 3 again)");
-    app.add_option("--db", db_, "The ledger written by istd ingest")
-        ->required()
-        ->check(CLI::ExistingFile);
+    add_ledger_option(app, db_, true);
     app.add_option("--out", out_, "Output directory")->required();
     app.add_option("--policy", policy_,
                    "Policy file (key = value, as for istd reconcile): trigger, "

@@ -16,6 +16,7 @@
 #include "cli/background_sink.hpp"
 #include "cli/clock.hpp"
 #include "cli/command.hpp"
+#include "cli/ledger_option.hpp"
 #include "cli/commands.hpp"
 #include "cli/fault.hpp"
 #include "cli/inputs.hpp"
@@ -99,7 +100,7 @@ class CommandIngest : public Command {
                    "Message files, directories (all *.xml below them, in path order) or - for "
                    "standard input")
         ->required();
-    app.add_option("--db", db_, "The ledger (SQLite file; created on first use)")->required();
+    add_ledger_option(app, db_, false);
     app.add_option("--out", out_,
                    "Output tree: inputs and retours are written to DIR/<party>/<WMOxxx>/, "
                    "rejected input to DIR/quarantine/. Without it nothing is written (the "
@@ -347,7 +348,7 @@ class CommandIngest : public Command {
       report::BatchReportOptions ro;
       explain::parse_lang(lang_, &ro.lang);
       ro.generated_on = iopt.today.to_string();
-      ro.ledger = db_;
+      ro.ledger = ledger::display_location(db_);
       util::write_file_atomic(report_, report::batch_report_html(report_items_, ro));
     }
     if (format_ == "text") {

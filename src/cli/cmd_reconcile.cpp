@@ -9,6 +9,7 @@
 
 #include "cli/clock.hpp"
 #include "cli/command.hpp"
+#include "cli/ledger_option.hpp"
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "core/errors.hpp"
@@ -57,9 +58,7 @@ class CommandReconcile : public Command {
         "  istd reconcile --db ledger.db --month 2025-06 --out maand-2025-06/\n"
         "  istd reconcile --db ledger.db --month 2025-06 --billing cak-2025-06.csv \\\n"
         "                 --policy beleid.txt --tariffs tarieven.csv --out maand-2025-06/");
-    app.add_option("--db", db_, "The ledger (SQLite file written by istd ingest)")
-        ->required()
-        ->check(CLI::ExistingFile);
+    add_ledger_option(app, db_, true);
     app.add_option("--month", month_, "The claim month YYYY-MM (DeclaratiePeriode)")->required();
     app.add_option("--billing", billing_,
                    "Abonnementstarief billing list (CSV: bsn,month,amount[,household]); every "

@@ -8,6 +8,7 @@
 
 #include "cli/clock.hpp"
 #include "cli/command.hpp"
+#include "cli/ledger_option.hpp"
 #include "cli/commands.hpp"
 #include "cli/inputs.hpp"
 #include "core/errors.hpp"
@@ -56,7 +57,7 @@ class CommandServe : public Command {
                    "without such a certificate are refused at the TLS handshake")
         ->required()
         ->check(CLI::ExistingFile);
-    app.add_option("--db", db_, "The ledger (SQLite file; created on first use)")->required();
+    add_ledger_option(app, db_, false);
     app.add_option("--parties", parties_,
                    "Map of client certificates to parties: lines 'sha256:<fingerprint> "
                    "<party>' or 'cn:<common name> <party>'. Without it the CN is the party code")

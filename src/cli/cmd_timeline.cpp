@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
+#include "cli/ledger_option.hpp"
 #include "cli/commands.hpp"
 #include "core/errors.hpp"
 #include "core/ingest/timeline.hpp"
@@ -28,9 +29,7 @@ class CommandTimeline : public Command {
         "Examples:\n"
         "  istd timeline --db ledger.db --bsn 999900006\n"
         "  istd timeline --db ledger.db --bsn 999900006 --format json > client.json");
-    app.add_option("--db", db_, "The ledger written by istd ingest")
-        ->required()
-        ->check(CLI::ExistingFile);
+    add_ledger_option(app, db_, true);
     app.add_option("--bsn", bsn_, "Burgerservicenummer of the client (9 digits)")->required();
     app.add_option("--format", format_, "Output: text (for people) or json")
         ->check(CLI::IsMember({"text", "json"}))

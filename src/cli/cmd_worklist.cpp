@@ -6,6 +6,7 @@
 
 #include "cli/clock.hpp"
 #include "cli/command.hpp"
+#include "cli/ledger_option.hpp"
 #include "cli/commands.hpp"
 #include "core/errors.hpp"
 #include "core/reconcile/csv.hpp"
@@ -45,9 +46,7 @@ class CommandWorklist : public Command {
         "  istd worklist --db ledger.db\n"
         "  istd worklist --db ledger.db --party 65656055 --today 2025-07-01\n"
         "  istd worklist --db ledger.db --format csv > werklijst.csv");
-    app.add_option("--db", db_, "The ledger written by istd ingest")
-        ->required()
-        ->check(CLI::ExistingFile);
+    add_ledger_option(app, db_, true);
     app.add_option("--today", today_,
                    "The day to judge on, YYYY-MM-DD. Default: $ISTD_TODAY, else today in "
                    "Europe/Amsterdam");

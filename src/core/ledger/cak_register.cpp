@@ -113,8 +113,12 @@ void Ledger::record_cak_export(CakExportRecord& e, const std::vector<CakLineReco
   for (const auto& x : episodes)
     impl_
         ->prepare(
-            "INSERT OR REPLACE INTO cak_episodes(eb_start_nummer, gemeente, bsn, startdatum, "
-            "stopdatum, withdrawn, first_export) VALUES (?,?,?,?,?,?,?)")
+            "INSERT INTO cak_episodes(eb_start_nummer, gemeente, bsn, startdatum, stopdatum, "
+            "withdrawn, first_export) VALUES (?,?,?,?,?,?,?) "
+            "ON CONFLICT(eb_start_nummer) DO UPDATE SET gemeente = excluded.gemeente, "
+            "bsn = excluded.bsn, startdatum = excluded.startdatum, "
+            "stopdatum = excluded.stopdatum, withdrawn = excluded.withdrawn, "
+            "first_export = excluded.first_export")
         .bind_all(x.eb_start_nummer, x.gemeente, x.bsn, x.startdatum, x.stopdatum,
                   x.withdrawn ? 1 : 0, x.first_export == 0 ? e.number : x.first_export)
         .exec();

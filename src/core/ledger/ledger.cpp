@@ -282,6 +282,10 @@ static_assert(kMigrationCount == kSchemaVersion);
 
 // -------------------------------------------------------------------------------------------
 
+std::string display_location(const std::filesystem::path& location) {
+  return pg::is_url(location.native()) ? pg::redact(location.native()) : location.string();
+}
+
 std::string output_identificatie(MessageId id) { return fmt::format("ISTD{:08d}", id); }
 
 void ContentHasher::update(std::string_view bytes) {
@@ -342,6 +346,15 @@ bool AllocationVersion::deleted() const {
 Ledger::Ledger(const std::filesystem::path& file, OpenOptions options)
     : impl_(std::make_unique<Impl>()) {
   impl_->file = file;
+  if (pg::is_url(file.native())) {
+    impl_->where = pg::redact(file.native());
+    impl_->pg = std::make_unique<pg::Connection>(file.native(), false);
+    impl_->start_profile();
+    impl_->version = open_postgresql(*impl_, options.create);
+    set_synchronous(options.sync);
+    return;
+  }
+  impl_->where = file.string();
   // Process-wide, once, before SQLite initialises (refused, harmlessly, if SQLite was already
   // initialised by someone else):
   // * No memory statistics: keeping them takes a global mutex on every SQLite allocation.
@@ -426,9 +439,16 @@ Ledger::Ledger(const std::filesystem::path& file, OpenOptions options)
 
 Ledger::~Ledger() = default;
 
-bool Ledger::in_transaction() const { return sqlite3_get_autocommit(impl_->db) == 0; }
+bool Ledger::in_transaction() const {
+  if (impl_->pg) return impl_->pg->in_transaction();
+  return sqlite3_get_autocommit(impl_->db) == 0;
+}
 
+bool Ledger::is_server() const { return impl_->pg != nullptr; }
+
+// The WAL upkeep below is SQLite's; on PostgreSQL the server keeps its own WAL (no-ops there).
 void Ledger::set_auto_checkpoint(bool on) {
+  if (impl_->pg) return;
   if (on) {
     // Also puts SQLite's own WAL hook (the automatic checkpoint) back in place of ours.
     impl_->exec("PRAGMA wal_autocheckpoint=1000");
@@ -459,6 +479,13 @@ OpenOptions::Sync Ledger::synchronous() const { return impl_->sync; }
 
 void Ledger::set_synchronous(OpenOptions::Sync sync) {
   impl_->sync = sync;
+  if (impl_->pg) {
+    // A commit is durable when it returns unless the caller asked for no syncing at all (the
+    // server then still never corrupts the ledger; it may lose the last commits on a crash).
+    impl_->exec(sync == OpenOptions::Sync::off ? "SET synchronous_commit = off"
+                                              : "SET synchronous_commit = on");
+    return;
+  }
   switch (sync) {
     case OpenOptions::Sync::full:
       impl_->exec("PRAGMA synchronous=FULL");
@@ -473,6 +500,7 @@ void Ledger::set_synchronous(OpenOptions::Sync sync) {
 }
 
 void Ledger::sync_wal() const {
+  if (impl_->pg) return;
   const std::string wal = impl_->file.string() + "-wal";
   const int fd = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -489,12 +517,14 @@ void Ledger::sync_wal() const {
 }
 
 void Ledger::checkpoint_restart() {
+  if (impl_->pg) return;
   const int rc =
       sqlite3_wal_checkpoint_v2(impl_->db, nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
   if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) impl_->fail("checkpoint");
 }
 
 std::uint64_t Ledger::wal_size() const {
+  if (impl_->pg) return 0;
   std::error_code ec;
   const auto n = std::filesystem::file_size(impl_->file.string() + "-wal", ec);
   return ec ? 0 : static_cast<std::uint64_t>(n);
@@ -504,6 +534,7 @@ void Ledger::checkpoint() {
   // PASSIVE: copies what it can without waiting for (or blocking) the writer; readers and the
   // writer on other connections go on. Durability does not depend on it (commits are durable in
   // the WAL); it only keeps the WAL from growing.
+  if (impl_->pg) return;
   int log = 0, done = 0;
   const int rc =
       sqlite3_wal_checkpoint_v2(impl_->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
@@ -517,17 +548,41 @@ model::Standard Ledger::standard() const {
 }
 const std::filesystem::path& Ledger::file() const { return impl_->file; }
 
-Ledger::Transaction::Transaction(Ledger& l) : l_(&l) { l_->impl_->exec("BEGIN IMMEDIATE"); }
+Ledger::Transaction::Transaction(Ledger& l) : l_(&l) {
+  if (l_->impl_->pg)
+    l_->impl_->pg->begin_write();
+  else
+    l_->impl_->exec("BEGIN IMMEDIATE");
+}
 Ledger::Transaction::~Transaction() {
-  if (!done_) sqlite3_exec(l_->impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (done_) return;
+  if (l_->impl_->pg) {
+    try {
+      l_->impl_->pg->exec("ROLLBACK");
+    } catch (...) {
+      // A destructor must not throw; a lost connection ends the transaction anyway.
+    }
+    return;
+  }
+  sqlite3_exec(l_->impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 void Ledger::Transaction::commit() {
   done_ = true;
+  if (l_->impl_->pg) {
+    try {
+      l_->impl_->pg->commit();
+    } catch (const StorageFullError&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw RuntimeError(fmt::format("ledger {}: commit failed: {}", l_->impl_->where, e.what()));
+    }
+    return;
+  }
   if (sqlite3_exec(l_->impl_->db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
     std::string msg = sqlite3_errmsg(l_->impl_->db);
     const bool full = storage_full(l_->impl_->db);
     sqlite3_exec(l_->impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
-    msg = fmt::format("ledger {}: commit failed: {}", l_->impl_->file.string(), msg);
+    msg = fmt::format("ledger {}: commit failed: {}", l_->impl_->where, msg);
     if (full) throw StorageFullError(std::move(msg));
     throw RuntimeError(std::move(msg));
   }
@@ -561,7 +616,7 @@ void Ledger::Savepoint::rollback() {
 static constexpr const char* kMessageCols =
     "id, role, type, berichtcode, afzender, ontvanger, identificatie, dagtekening, xsd_basis, "
     "xsd_bericht, source, content_hash, verdict, level, findings, reply_to, route_path, reason, "
-    "EXISTS (SELECT 1 FROM unwritten u WHERE u.id = messages.id) = 0";
+    "NOT EXISTS (SELECT 1 FROM unwritten u WHERE u.id = messages.id)";
 
 // Columns c (message_bytes.bytes) and c + 1 (its encoding) as the original bytes.
 static std::string read_bytes(const Stmt& s, int c) {
@@ -620,7 +675,8 @@ MessageId Ledger::insert_message(const NewMessage& m, std::string* free_route,
       "INSERT INTO messages(role, type, berichtcode, afzender, ontvanger, identificatie, "
       "dagtekening, xsd_basis, xsd_bericht, source, content_hash, verdict, level, "
       "findings, reply_to, route_path, reason, received_at) "
-      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+      "ON CONFLICT(route_path) DO NOTHING RETURNING id");
   // Every text is bound without a copy (all of it lives until the insert has run; this runs
   // for every message and retour).
   const std::string received_at = now_utc();
@@ -643,9 +699,15 @@ MessageId Ledger::insert_message(const NewMessage& m, std::string* free_route,
       .bind_static(17, m.reason)
       .bind_static(18, received_at);
   std::string route;  // the alternative being tried (bound without a copy too)
+  MessageId id = 0;
   for (int n = 2;; ++n) {
-    // The only UNIQUE constraint of `messages` is its route (messages_route).
-    if (s.insert_or_unique_conflict()) break;
+    // The only UNIQUE constraint of `messages` is its route (messages_route): a taken route
+    // inserts nothing and returns no id.
+    if (s.step()) {
+      id = s.i64(0);
+      s.exec();
+      break;
+    }
     if (!free_route)
       throw RuntimeError(fmt::format("ledger: a message with route {} exists", m.route_path));
     s.reset();
@@ -653,8 +715,13 @@ MessageId Ledger::insert_message(const NewMessage& m, std::string* free_route,
     s.bind_static(16, route);
   }
   if (free_route && !route.empty()) *free_route = std::move(route);
-  const MessageId id = sqlite3_last_insert_rowid(impl_->db);
-  if (zero_bytes) {
+  if (zero_bytes && impl_->pg) {
+    // Filled in pieces by add_message_from_file (appended), stored raw.
+    impl_->prepare("INSERT INTO message_bytes(id, bytes, encoding) VALUES(?, ?, 0)")
+        .bind(1, id)
+        .bind_blob_static(2, std::string_view())
+        .exec();
+  } else if (zero_bytes) {
     // Room for bytes that are then written in pieces (add_message_from_file), stored raw.
     impl_->prepare("INSERT INTO message_bytes(id, bytes, encoding) VALUES(?, zeroblob(?), 0)")
         .bind(1, id)
@@ -692,11 +759,13 @@ std::int64_t pread_full(int fd, char* buf, std::size_t n, std::uint64_t offset) 
   return static_cast<std::int64_t>(got);
 }
 
-/// A BLOB handle on message_bytes.bytes of one row, closed on destruction.
+/// The bytes of one message_bytes row, read and written in pieces: a BLOB handle on SQLite
+/// (closed on destruction); on PostgreSQL pieces of the bytea (written in order, appended).
 class BlobHandle {
  public:
-  BlobHandle(sqlite3* db, MessageId id, bool write) : db_(db) {
-    if (sqlite3_blob_open(db, "main", "message_bytes", "bytes", id, write ? 1 : 0, &blob_) !=
+  BlobHandle(Ledger::Impl& im, MessageId id, bool write) : im_(im), db_(im.db), id_(id) {
+    if (im.pg) return;
+    if (sqlite3_blob_open(db_, "main", "message_bytes", "bytes", id, write ? 1 : 0, &blob_) !=
         SQLITE_OK)
       fail("open");
   }
@@ -705,12 +774,27 @@ class BlobHandle {
   }
   BlobHandle(const BlobHandle&) = delete;
   BlobHandle& operator=(const BlobHandle&) = delete;
-  std::uint64_t size() const { return static_cast<std::uint64_t>(sqlite3_blob_bytes(blob_)); }
   void read(char* buf, std::size_t n, std::uint64_t offset) {
+    if (im_.pg) {
+      auto s = im_.prepare("SELECT substring(bytes FROM ? FOR ?) FROM message_bytes WHERE id = ?");
+      s.bind_all(static_cast<std::int64_t>(offset + 1), static_cast<std::int64_t>(n), id_);
+      if (!s.step()) throw RuntimeError(fmt::format("ledger: no message {}", id_));
+      const std::string_view piece = s.blob_view(0);
+      if (piece.size() != n) throw RuntimeError(fmt::format("ledger: message {} is short", id_));
+      std::memcpy(buf, piece.data(), n);
+      return;
+    }
     if (sqlite3_blob_read(blob_, buf, static_cast<int>(n), static_cast<int>(offset)) != SQLITE_OK)
       fail("read");
   }
   void write(const char* buf, std::size_t n, std::uint64_t offset) {
+    if (im_.pg) {
+      im_.prepare("UPDATE message_bytes SET bytes = bytes || ? WHERE id = ?")
+          .bind_blob_static(1, std::string_view(buf, n))
+          .bind(2, id_)
+          .exec();
+      return;
+    }
     if (sqlite3_blob_write(blob_, buf, static_cast<int>(n), static_cast<int>(offset)) != SQLITE_OK)
       fail("write");
   }
@@ -720,13 +804,19 @@ class BlobHandle {
     throw_sqlite_error(
         db_, fmt::format("ledger: cannot {} the stored message bytes: {}", what, sqlite3_errmsg(db_)));
   }
+  Ledger::Impl& im_;
   sqlite3* db_;
+  MessageId id_;
   sqlite3_blob* blob_ = nullptr;
 };
 
 }  // namespace
 
 std::uint64_t Ledger::max_message_bytes() const {
+  // PostgreSQL: 64 MiB. Such a file is written in pieces, each appended to the bytea (the
+  // server rewrites the value each time), and read back in pieces as hex text; a larger one is
+  // refused as too large to store, as on SQLite beyond its limit.
+  if (impl_->pg) return std::uint64_t{64} << 20;
   // SQLite's limit holds for a whole row; a message_bytes row adds a few bytes to its BLOB.
   const int limit = sqlite3_limit(impl_->db, SQLITE_LIMIT_LENGTH, -1);
   return limit > 1024 ? static_cast<std::uint64_t>(limit) - 1024 : 0;
@@ -751,7 +841,7 @@ FileInsert Ledger::add_message_from_file(NewMessage& m, int fd, std::uint64_t si
   try {
     const MessageId id = insert_message(m, &m.route_path, size);
     {
-      BlobHandle blob(impl_->db, id, true);
+      BlobHandle blob(*impl_, id, true);
       std::string buf(static_cast<std::size_t>(std::min<std::uint64_t>(size, kPiece)), '\0');
       ContentHasher h;
       for (std::uint64_t at = 0; at < size && r.status == FileInsert::Status::stored;) {
@@ -804,7 +894,7 @@ void Ledger::stream_bytes(MessageId id, const std::function<void(std::string_vie
     sink(message(id).bytes);
     return;
   }
-  BlobHandle blob(impl_->db, id, false);
+  BlobHandle blob(*impl_, id, false);
   std::string buf(kPiece, '\0');
   for (std::uint64_t at = 0; at < length;) {
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(length - at, kPiece));
@@ -825,7 +915,7 @@ std::vector<MessageRecord> Ledger::inputs_with_file(int fd, std::uint64_t size,
   {
     auto s = impl_->prepare(ISTD_SQL(
         "SELECT {} FROM messages LEFT JOIN message_bytes b USING (id) "
-        "WHERE content_hash = ?1 AND role = 'input' AND (b.encoding <> 0 OR length(b.bytes) = ?2) "
+        "WHERE content_hash = ?1 AND role = 'input' AND (b.encoding <> 0 OR length(b.bytes) = CAST(?2 AS BIGINT)) "
         "ORDER BY id",
         kMessageCols));
     s.bind(1, hash).bind(2, static_cast<std::int64_t>(size));
@@ -904,7 +994,7 @@ std::vector<MessageRecord> Ledger::inputs_with_bytes(std::string_view bytes,
   // for another input that merely shares its hash).
   auto s = impl_->prepare(ISTD_SQL(
       "SELECT {}, b.bytes, b.encoding FROM messages LEFT JOIN message_bytes b USING (id) "
-      "WHERE content_hash = ?1 AND role = 'input' AND (b.encoding <> 0 OR length(b.bytes) = ?2) "
+      "WHERE content_hash = ?1 AND role = 'input' AND (b.encoding <> 0 OR length(b.bytes) = CAST(?2 AS BIGINT)) "
       "ORDER BY id",
       kMessageCols));
   s.bind(1, hash ? *hash : content_hash(bytes)).bind(2, static_cast<std::int64_t>(bytes.size()));
@@ -940,10 +1030,11 @@ std::string Ledger::unique_route(std::string_view wanted) const {
 std::vector<MessageRecord> Ledger::unmaterialised() const {
   // Raw bytes beyond kHeldBytes are left out (not even loaded): the caller streams them.
   auto s = impl_->prepare(
-      ISTD_SQL("SELECT {0}, CASE WHEN {1} THEN NULL ELSE b.bytes END, b.encoding, {1} "
+      ISTD_SQL("SELECT {0}, CASE WHEN {1} THEN NULL ELSE b.bytes END, b.encoding, "
+               "CASE WHEN {1} THEN 1 ELSE 0 END "
                "FROM messages LEFT JOIN message_bytes b USING (id) "
                "WHERE id IN (SELECT id FROM unwritten) ORDER BY id",
-               kMessageCols, "coalesce(b.encoding = 0 AND length(b.bytes) > ?1, 0)"));
+               kMessageCols, "b.encoding = 0 AND length(b.bytes) > ?1"));
   s.bind(1, static_cast<std::int64_t>(kHeldBytes));
   std::vector<MessageRecord> out;
   while (s.step()) {
@@ -964,10 +1055,14 @@ bool Ledger::set_out_dir(const std::string& canonical_dir) {
     auto s = impl_->prepare("SELECT value FROM meta WHERE key = 'out_dir'");
     if (s.step() && s.text(0) == canonical_dir) return false;
   }
-  impl_->prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('out_dir', ?)")
+  impl_->prepare(
+         "INSERT INTO meta(key, value) VALUES('out_dir', ?) "
+         "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
       .bind(1, canonical_dir)
       .exec();
-  impl_->prepare("INSERT OR IGNORE INTO unwritten(id) SELECT id FROM messages").exec();
+  impl_
+      ->prepare("INSERT INTO unwritten(id) SELECT id FROM messages WHERE true ON CONFLICT DO NOTHING")
+      .exec();
   return true;
 }
 
@@ -991,13 +1086,13 @@ RowId Ledger::add_allocation_version(const AllocationVersion& v, bool* inserted)
       "INSERT INTO allocation_versions(message_id, gemeente, toewijzing_nummer, "
       "toewijzingsdatum, toewijzingstijd, bsn, agb, categorie, code, ingangsdatum, einddatum, "
       "reden_wijziging, volume, eenheid, frequentie, budget, referentie_aanbieder, domain) "
-      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,:domain)");
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,:domain) RETURNING id");
   s.bind_all(v.message_id, v.gemeente, v.toewijzing_nummer, v.toewijzingsdatum, v.toewijzingstijd,
              v.bsn, v.agb, v.categorie, v.code, v.ingangsdatum, v.einddatum, v.reden_wijziging,
              v.volume, v.eenheid, v.frequentie, v.budget, v.referentie_aanbieder);
-  s.exec();
+  const RowId id = s.insert_returning_id();
   if (inserted) *inserted = true;
-  return sqlite3_last_insert_rowid(impl_->db);
+  return id;
 }
 
 std::vector<std::int64_t> Ledger::withdraw_allocations_of(MessageId message_id) {
@@ -1099,23 +1194,23 @@ RowId Ledger::add_start(const StartRecord& r) {
   auto s = impl_->prepare(
       "INSERT INTO starts(agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
       "toewijzing_ingangsdatum, inserted_by, deleted_by, domain) "
-      "VALUES(?,?,?,?,?,?,?,?,?,?,:domain)");
-  s.bind_all(r.agb, r.gemeente, r.bsn, r.toewijzing_nummer, r.categorie, r.code, r.begindatum,
-             r.toewijzing_ingangsdatum, r.inserted_by, r.deleted_by)
-      .exec();
-  return sqlite3_last_insert_rowid(impl_->db);
+      "VALUES(?,?,?,?,?,?,?,?,?,?,:domain) RETURNING id");
+  return s
+      .bind_all(r.agb, r.gemeente, r.bsn, r.toewijzing_nummer, r.categorie, r.code, r.begindatum,
+                r.toewijzing_ingangsdatum, r.inserted_by, r.deleted_by)
+      .insert_returning_id();
 }
 
 RowId Ledger::add_stop(const StopRecord& r) {
   auto s = impl_->prepare(
       "INSERT INTO stops(agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
       "toewijzing_ingangsdatum, inserted_by, deleted_by, reden_beeindiging, einddatum, domain) "
-      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,:domain)");
-  s.bind_all(r.agb, r.gemeente, r.bsn, r.toewijzing_nummer, r.categorie, r.code, r.begindatum,
-             r.toewijzing_ingangsdatum, r.inserted_by, r.deleted_by, r.reden_beeindiging,
-             r.einddatum)
-      .exec();
-  return sqlite3_last_insert_rowid(impl_->db);
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,:domain) RETURNING id");
+  return s
+      .bind_all(r.agb, r.gemeente, r.bsn, r.toewijzing_nummer, r.categorie, r.code, r.begindatum,
+                r.toewijzing_ingangsdatum, r.inserted_by, r.deleted_by, r.reden_beeindiging,
+                r.einddatum)
+      .insert_returning_id();
 }
 
 void Ledger::delete_start(RowId id, MessageId by) {
@@ -1127,8 +1222,8 @@ void Ledger::delete_stop(RowId id, MessageId by) {
 
 std::optional<StartRecord> Ledger::live_start(const StartKey& k) const {
   auto s = impl_->prepare(ISTD_SQL(
-      "SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
-      "gemeente = ? AND categorie IS ? AND code IS ? AND begindatum = ? AND deleted_by IS NULL "
+      "SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS NOT DISTINCT FROM ? AND agb = ? AND "
+      "gemeente = ? AND categorie IS NOT DISTINCT FROM ? AND code IS NOT DISTINCT FROM ? AND begindatum = ? AND deleted_by IS NULL "
       "AND domain = :domain",
       kStartCols));
   s.bind_all(k.bsn, k.toewijzing_nummer, k.agb, k.gemeente, k.categorie, k.code, k.begindatum);
@@ -1139,8 +1234,8 @@ std::optional<StartRecord> Ledger::live_start(const StartKey& k) const {
 std::optional<StopRecord> Ledger::live_stop(const StartKey& k, std::string_view reden,
                                             std::string_view einddatum) const {
   auto s = impl_->prepare(
-      ISTD_SQL("SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
-               "gemeente = ? AND categorie IS ? AND code IS ? AND begindatum = ? AND "
+      ISTD_SQL("SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS NOT DISTINCT FROM ? AND agb = ? AND "
+               "gemeente = ? AND categorie IS NOT DISTINCT FROM ? AND code IS NOT DISTINCT FROM ? AND begindatum = ? AND "
                "reden_beeindiging = ? AND einddatum = ? AND deleted_by IS NULL AND domain = :domain",
                kStopCols));
   s.bind_all(k.bsn, k.toewijzing_nummer, k.agb, k.gemeente, k.categorie, k.code, k.begindatum,
@@ -1153,7 +1248,7 @@ std::vector<StartRecord> Ledger::live_starts(std::string_view agb, std::string_v
                                              std::string_view bsn,
                                              std::optional<std::int64_t> nummer) const {
   auto s = impl_->prepare(
-      ISTD_SQL("SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
+      ISTD_SQL("SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS NOT DISTINCT FROM ? AND agb = ? AND "
                "gemeente = ? AND deleted_by IS NULL AND domain = :domain",
                kStartCols));
   s.bind_all(bsn, nummer, agb, gemeente);
@@ -1171,7 +1266,7 @@ std::vector<StopRecord> Ledger::live_stops(std::string_view agb, std::string_vie
                                            std::string_view bsn,
                                            std::optional<std::int64_t> nummer) const {
   auto s = impl_->prepare(
-      ISTD_SQL("SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS ? AND agb = ? AND "
+      ISTD_SQL("SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS NOT DISTINCT FROM ? AND agb = ? AND "
                "gemeente = ? AND deleted_by IS NULL AND domain = :domain",
                kStopCols));
   s.bind_all(bsn, nummer, agb, gemeente);
@@ -1186,8 +1281,7 @@ std::vector<StopRecord> Ledger::live_stops(std::string_view agb, std::string_vie
 std::vector<StartRecord> Ledger::starts_of_bsn(std::string_view bsn, bool include_deleted) const {
   auto s = impl_->prepare(ISTD_SQL(
       "SELECT {} FROM starts WHERE bsn = ? AND (? OR deleted_by IS NULL) AND domain = :domain "
-      "ORDER BY gemeente, "
-      "toewijzing_nummer, begindatum, id",
+      "ORDER BY gemeente, toewijzing_nummer NULLS FIRST, begindatum, id",
       kStartCols));
   s.bind(1, bsn).bind(2, include_deleted ? 1 : 0);
   std::vector<StartRecord> out;
@@ -1198,8 +1292,7 @@ std::vector<StartRecord> Ledger::starts_of_bsn(std::string_view bsn, bool includ
 std::vector<StopRecord> Ledger::stops_of_bsn(std::string_view bsn, bool include_deleted) const {
   auto s = impl_->prepare(ISTD_SQL(
       "SELECT {} FROM stops WHERE bsn = ? AND (? OR deleted_by IS NULL) AND domain = :domain "
-      "ORDER BY gemeente, "
-      "toewijzing_nummer, begindatum, einddatum, id",
+      "ORDER BY gemeente, toewijzing_nummer NULLS FIRST, begindatum, einddatum, id",
       kStopCols));
   s.bind(1, bsn).bind(2, include_deleted ? 1 : 0);
   std::vector<StopRecord> out;
@@ -1216,14 +1309,14 @@ RowId Ledger::add_declaration(const DeclarationRecord& d) {
       "INSERT INTO declarations(message_id, agb, gemeente, declaratie_nummer, periode_begin, "
       "periode_eind, declaratie_dagtekening, totaal_bedrag, totaal_dc, identificatie, "
       "dagtekening, xsd_basis, xsd_bericht, intake_codes, status, retourcodes, "
-      "answer_message_id, domain) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,:domain)");
-  s.bind_all(d.message_id, d.agb, d.gemeente, d.declaratie_nummer, d.periode_begin, d.periode_eind,
-             d.declaratie_dagtekening, d.totaal_bedrag, d.totaal_dc, d.identificatie, d.dagtekening,
-             d.xsd_basis, d.xsd_bericht, join(d.intake_codes),
-             d.status == DeclarationStatus::answered ? "answered" : "pending", join(d.retourcodes),
-             d.answer_message_id)
-      .exec();
-  return sqlite3_last_insert_rowid(impl_->db);
+      "answer_message_id, domain) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,:domain) RETURNING id");
+  return s
+      .bind_all(d.message_id, d.agb, d.gemeente, d.declaratie_nummer, d.periode_begin,
+                d.periode_eind, d.declaratie_dagtekening, d.totaal_bedrag, d.totaal_dc,
+                d.identificatie, d.dagtekening, d.xsd_basis, d.xsd_bericht, join(d.intake_codes),
+                d.status == DeclarationStatus::answered ? "answered" : "pending",
+                join(d.retourcodes), d.answer_message_id)
+      .insert_returning_id();
 }
 
 RowId Ledger::add_prestatie(const PrestatieRecord& p) {
@@ -1232,13 +1325,14 @@ RowId Ledger::add_prestatie(const PrestatieRecord& p) {
       "vorig_referentie_nummer, toewijzing_nummer, product_categorie, product_code, "
       "periode_begin, periode_eind, geleverd_volume, eenheid, product_tarief, bedrag, "
       "debet_credit, verdict, retourcodes, credited_by, domain) "
-      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,:domain)");
-  s.bind_all(p.declaration_id, p.position, p.agb, p.gemeente, p.bsn, p.referentie_nummer,
-             p.vorig_referentie_nummer, p.toewijzing_nummer, p.product_categorie, p.product_code,
-             p.periode_begin, p.periode_eind, p.geleverd_volume, p.eenheid, p.product_tarief,
-             p.bedrag, p.debet_credit, to_string(p.verdict), join(p.retourcodes), p.credited_by)
-      .exec();
-  return sqlite3_last_insert_rowid(impl_->db);
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,:domain) RETURNING id");
+  return s
+      .bind_all(p.declaration_id, p.position, p.agb, p.gemeente, p.bsn, p.referentie_nummer,
+                p.vorig_referentie_nummer, p.toewijzing_nummer, p.product_categorie,
+                p.product_code, p.periode_begin, p.periode_eind, p.geleverd_volume, p.eenheid,
+                p.product_tarief, p.bedrag, p.debet_credit, to_string(p.verdict),
+                join(p.retourcodes), p.credited_by)
+      .insert_returning_id();
 }
 
 std::optional<DeclarationRecord> Ledger::declaration(RowId id) const {
@@ -1262,8 +1356,8 @@ std::vector<DeclarationRecord> Ledger::declarations_in_month(
     int year, int month, std::optional<std::string_view> agb,
     std::optional<std::string_view> gemeente) const {
   auto s = impl_->prepare(
-      ISTD_SQL("SELECT {} FROM declarations WHERE periode_begin = ? AND (? IS NULL OR agb = ?) AND "
-               "(? IS NULL OR gemeente = ?) AND domain = :domain ORDER BY id",
+      ISTD_SQL("SELECT {} FROM declarations WHERE periode_begin = ? AND (CAST(? AS TEXT) IS NULL OR agb = ?) AND "
+               "(CAST(? AS TEXT) IS NULL OR gemeente = ?) AND domain = :domain ORDER BY id",
                kDeclCols));
   s.bind(1, fmt::format("{:04d}-{:02d}-01", year, month));
   if (agb)
@@ -1392,12 +1486,8 @@ std::string Ledger::dump() const {
   for (const auto& t : kTables) {
     out << "== " << t[0] << '\n';
     auto s = impl_->prepare(t[1]);
-    sqlite3_stmt* raw = nullptr;
-    // Column count through a fresh statement handle (Stmt hides the raw pointer).
-    sqlite3_prepare_v2(impl_->db, t[1], -1, &raw, nullptr);
-    int n = raw ? sqlite3_column_count(raw) : 0;
-    sqlite3_finalize(raw);
     while (s.step()) {
+      const int n = s.columns();
       for (int c = 0; c < n; ++c) {
         if (c) out << '|';
         out << (s.is_null(c) ? std::string("NULL") : s.text(c));

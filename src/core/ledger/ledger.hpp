@@ -460,12 +460,20 @@ struct OpenOptions {
   enum class Sync { full, normal, off } sync = Sync::full;
 };
 
-/// The SQLite ledger. Not thread-safe: one object per thread.
+/// How messages and reports name the ledger at `location`: the file, or the PostgreSQL URL
+/// without its password.
+std::string display_location(const std::filesystem::path& location);
+
+/// The ledger: an SQLite file (embedded, the default) or a PostgreSQL database that several
+/// istd processes share. Not thread-safe: one object per thread.
 class Ledger {
  public:
-  /// Opens (and creates/migrates) the ledger file.
-  /// @throws ConfigError when the file's schema version is newer than kSchemaVersion or the
-  ///         file is not an istd ledger; RuntimeError on any SQLite/I/O failure.
+  /// Opens (and creates/migrates) the ledger: `file` is an SQLite file, or a PostgreSQL URL
+  /// (`postgresql://[user[:password]@][host][:port]/dbname[?param=value...]`, as libpq takes
+  /// it; `host=/dir` for a Unix socket).
+  /// @throws ConfigError when the ledger's schema version is newer than kSchemaVersion, it is
+  ///         not an istd ledger or the database server cannot be reached; RuntimeError on any
+  ///         database/I/O failure.
   explicit Ledger(const std::filesystem::path& file, OpenOptions options = {});
   ~Ledger();
   Ledger(const Ledger&) = delete;
@@ -481,6 +489,9 @@ class Ledger {
   model::Standard standard() const;
   /// True while a transaction is open on this connection (Transaction not yet committed).
   bool in_transaction() const;
+  /// True for a ledger on a database server (PostgreSQL): several processes may write it, and
+  /// the WAL upkeep below does nothing (the server keeps its own WAL).
+  bool is_server() const;
   /// SQLite's automatic WAL checkpoint at commit (on by default). A writer that checkpoints
   /// from another connection (`checkpoint()`, e.g. on a background thread) turns it off so
   /// its commits do not copy the WAL into the database file. Durability is unchanged.

@@ -21,6 +21,7 @@
 
 #include "core/errors.hpp"
 #include "core/ledger/ledger.hpp"
+#include "core/ledger/pg.hpp"
 #include "core/ledger/statement.hpp"
 
 namespace istd::ledger {
@@ -36,8 +37,10 @@ inline std::string now_utc() {
 }
 
 struct Ledger::Impl {
-  std::filesystem::path file;
-  sqlite3* db = nullptr;
+  std::filesystem::path file;  // the SQLite file, or the PostgreSQL URL (without password: where)
+  std::string where;           // how messages name the ledger
+  sqlite3* db = nullptr;                // SQLite ledgers
+  std::unique_ptr<pg::Connection> pg;   // PostgreSQL ledgers
   int version = 0;
   OpenOptions::Sync sync = OpenOptions::Sync::full;
   std::uint64_t wal_frames = 0;  // after the last commit, while auto checkpoints are off
@@ -58,6 +61,7 @@ struct Ledger::Impl {
 
   ~Impl() {
     if (profiling) print_profile();
+    pg.reset();
     for (auto& [k, s] : cache) sqlite3_finalize(s);
     if (db) sqlite3_close(db);
   }
@@ -98,17 +102,18 @@ struct Ledger::Impl {
 
   [[noreturn]] void fail(std::string_view what) const {
     std::string message =
-        fmt::format("ledger {}: {}: {}", file.string(), what, db ? sqlite3_errmsg(db) : "cannot open");
+        fmt::format("ledger {}: {}: {}", where, what, db ? sqlite3_errmsg(db) : "cannot open");
     if (db) throw_sqlite_error(db, std::move(message));
     throw RuntimeError(std::move(message));
   }
 
   void exec(const char* sql) {
+    if (pg) return pg->exec(sql);
     char* err = nullptr;
     if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
       std::string msg = err ? err : "unknown error";
       sqlite3_free(err);
-      throw_sqlite_error(db, fmt::format("ledger {}: {}", file.string(), msg));
+      throw_sqlite_error(db, fmt::format("ledger {}: {}", where, msg));
     }
   }
 
@@ -124,6 +129,11 @@ struct Ledger::Impl {
   std::array<Slot, 64> slots{};
 
   Stmt prepare(std::string_view sql) {
+    if (pg) {
+      pg::Statement& st = pg->prepare(sql, "ledger");
+      if (st.domain_index() != 0) st.bind_text(st.domain_index(), domain);
+      return Stmt(st);
+    }
     Slot& slot = slots[(reinterpret_cast<std::uintptr_t>(sql.data()) >> 3) % slots.size()];
     if (slot.data == sql.data() && *slot.text == sql) {
       bind_domain(slot.stmt);
@@ -155,5 +165,9 @@ struct Ledger::Impl {
     sqlite3_bind_text(raw, i, domain.data(), static_cast<int>(domain.size()), SQLITE_TRANSIENT);
   }
 };
+
+/// Creates or migrates the PostgreSQL ledger behind `im.pg` (pg_schema.cpp); its schema version.
+/// @throws ConfigError as Ledger's constructor.
+int open_postgresql(Ledger::Impl& im, bool create);
 
 }  // namespace istd::ledger

@@ -4,10 +4,13 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <limits>
 #include <unordered_map>
 #include <utility>
 
 #include "core/errors.hpp"
+#include "core/ledger/pg.hpp"
 #include "core/ledger/rows.hpp"
 #include "core/ledger/statement.hpp"
 
@@ -15,7 +18,8 @@ namespace istd::ledger {
 
 struct Reader::Impl {
   std::string file;
-  sqlite3* db = nullptr;
+  sqlite3* db = nullptr;                // SQLite ledgers
+  std::unique_ptr<pg::Connection> pg;   // PostgreSQL ledgers
   int version = 0;
   std::string query_failed;    // "<file>: ledger query failed": start of a failure's message
   std::string listing_failed;  // "ledger <file>: listing messages failed"
@@ -24,11 +28,12 @@ struct Reader::Impl {
 
   ~Impl() {
     for (auto& [sql, s] : cache) sqlite3_finalize(s);
-    sqlite3_close(db);
+    if (db) sqlite3_close(db);
   }
 
   /// A statement of `sql`; `context` starts the message of a failure while it runs.
   Stmt prepare(const std::string& sql, std::string_view context) {
+    if (pg) return Stmt(pg->prepare(sql, context));
     auto it = cache.find(sql);
     if (it == cache.end()) {
       sqlite3_stmt* s = nullptr;
@@ -47,7 +52,7 @@ struct Reader::Impl {
   std::string domain_literal() const { return version >= 6 ? "'" + domain + "'" : ""; }
   std::string in_domain(std::string_view where) const {
     if (version < 6) {
-      if (domain != "wmo") return " WHERE 0";
+      if (domain != "wmo") return " WHERE 1 = 0";
       return where.empty() ? std::string() : " WHERE " + std::string(where);
     }
     return " WHERE " + (where.empty() ? std::string() : std::string(where) + " AND ") +
@@ -58,15 +63,19 @@ struct Reader::Impl {
 Reader::Reader(const std::filesystem::path& file) : impl_(std::make_unique<Impl>()) {
   auto& im = *impl_;
   im.file = file.string();
-  if (!std::filesystem::exists(file)) throw ConfigError(fmt::format("{}: no such ledger", im.file));
-  if (sqlite3_open_v2(file.c_str(), &im.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
+  if (pg::is_url(im.file)) {
+    im.pg = std::make_unique<pg::Connection>(im.file, true);
+    im.file = im.pg->where();
+  } else if (!std::filesystem::exists(file)) {
+    throw ConfigError(fmt::format("{}: no such ledger", im.file));
+  } else if (sqlite3_open_v2(file.c_str(), &im.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {
     std::string msg = im.db ? sqlite3_errmsg(im.db) : "out of memory";
     sqlite3_close(im.db);
     im.db = nullptr;
     throw RuntimeError(fmt::format("{}: cannot open the ledger: {}", im.file, msg));
   }
-  sqlite3_busy_timeout(im.db, 10000);
+  if (im.db) sqlite3_busy_timeout(im.db, 10000);
   im.query_failed = fmt::format("{}: ledger query failed", im.file);
   im.listing_failed = fmt::format("ledger {}: listing messages failed", im.file);
   std::int64_t v = 0;
@@ -142,14 +151,14 @@ void Reader::for_each_allocation_version(
 
 void Reader::for_each_numbered_start(const std::function<void(StartRecord&&)>& row) const {
   auto s = impl_->query(
-      fmt::format("SELECT {} FROM starts{}", kStartCols,
+      fmt::format("SELECT {} FROM starts{} ORDER BY id", kStartCols,
                   impl_->in_domain("toewijzing_nummer IS NOT NULL")));
   while (s.step()) row(read_start(s));
 }
 
 void Reader::for_each_numbered_stop(const std::function<void(StopRecord&&)>& row) const {
   auto s =
-      impl_->query(fmt::format("SELECT {} FROM stops{}", kStopCols,
+      impl_->query(fmt::format("SELECT {} FROM stops{} ORDER BY id", kStopCols,
                                impl_->in_domain("toewijzing_nummer IS NOT NULL")));
   while (s.step()) row(read_stop(s));
 }
@@ -187,7 +196,8 @@ std::vector<RoutedMessage> Reader::routed_to(std::string_view party, MessageId a
   s.bind(1, fmt::format("{}/", party))
       .bind(2, after_id)
       .bind(3, received_from)
-      .bind(4, static_cast<std::int64_t>(limit));
+      .bind(4, static_cast<std::int64_t>(
+                   std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
   std::vector<RoutedMessage> out;
   while (s.step()) out.push_back({s.i64(0), s.text(1)});
   return out;

@@ -254,7 +254,7 @@ std::vector<RequestStatus> request_statuses_where(Prepare prepare, std::string_v
                                                   const Values&... values) {
   std::string sql = std::string("SELECT ") + kRequestColumns +
                     " FROM requests r JOIN messages m ON m.id = r.message_id WHERE " +
-                    (where.empty() ? std::string("1") : "(" + std::string(where) + ")") +
+                    (where.empty() ? std::string("1 = 1") : "(" + std::string(where) + ")") +
                     domain_filter("r", domain);
   auto s = prepare(sql + " ORDER BY r.id");
   if constexpr (sizeof...(values) > 0) s.bind_all(values...);

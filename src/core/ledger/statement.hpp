@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "core/errors.hpp"
+#include "core/ledger/pg.hpp"
 
 // The SQL text of a call site, formatted once (its column lists are constants): queries that
 // run per message do not build a string each time before the statement cache finds them.
@@ -42,8 +43,12 @@ class Stmt {
   /// "ledger". It must outlive the Stmt.
   Stmt(sqlite3* db, sqlite3_stmt* s, std::string_view context = "ledger")
       : db_(db), s_(s), context_(context) {}
+  /// A statement of a PostgreSQL ledger (pg.hpp).
+  explicit Stmt(pg::Statement& s) : pg_(&s), context_("ledger") {}
   ~Stmt() {
-    if (s_) {
+    if (pg_) {
+      pg_->clear();
+    } else if (s_) {
       sqlite3_reset(s_);
       sqlite3_clear_bindings(s_);
     }
@@ -52,6 +57,10 @@ class Stmt {
   Stmt& operator=(const Stmt&) = delete;
 
   Stmt& bind(int i, std::string_view v) {
+    if (pg_) {
+      pg_->bind_text(i, v);
+      return *this;
+    }
     check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
     return *this;
   }
@@ -59,6 +68,7 @@ class Stmt {
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
   /// Text bound without a copy: `v` must stay alive until the statement has run.
   Stmt& bind_static(int i, std::string_view v) {
+    if (pg_) return bind(i, v);
     check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC));
     return *this;
   }
@@ -71,15 +81,27 @@ class Stmt {
   /// Binds without a copy: `v` must stay alive until the statement has run (message bytes,
   /// 1-3 KB each, are the largest values the ledger writes).
   Stmt& bind_blob_static(int i, std::string_view v) {
+    if (pg_) {
+      pg_->bind_bytes(i, v);
+      return *this;
+    }
     check(sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC));
     return *this;
   }
   Stmt& bind(int i, std::int64_t v) {
+    if (pg_) {
+      pg_->bind_i64(i, v);
+      return *this;
+    }
     check(sqlite3_bind_int64(s_, i, v));
     return *this;
   }
   Stmt& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
   Stmt& bind_null(int i) {
+    if (pg_) {
+      pg_->bind_null(i);
+      return *this;
+    }
     check(sqlite3_bind_null(s_, i));
     return *this;
   }
@@ -98,6 +120,7 @@ class Stmt {
 
   /// True while a row is available.
   bool step() {
+    if (pg_) return pg_->step();
     int rc = sqlite3_step(s_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
@@ -107,29 +130,39 @@ class Stmt {
     while (step()) {
     }
   }
-  /// Runs an INSERT: true when done, false when it broke a UNIQUE constraint (nothing
-  /// inserted; reset() and rebind to try again). @throws RuntimeError on any other failure.
-  bool insert_or_unique_conflict() {
-    const int rc = sqlite3_step(s_);
-    if (rc == SQLITE_DONE) return true;
-    if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_UNIQUE) return false;
-    throw_sqlite_error(db_, fail());
+  /// Runs an INSERT ... RETURNING id: the new row's id.
+  std::int64_t insert_returning_id() {
+    if (!step()) throw RuntimeError(fmt::format("{}: the insert returned no id", context_));
+    const std::int64_t id = i64(0);
+    exec();
+    return id;
   }
   /// Makes the statement ready for new bindings (after exec/step).
   Stmt& reset() {
-    sqlite3_reset(s_);
+    if (pg_)
+      pg_->reset();
+    else
+      sqlite3_reset(s_);
     return *this;
   }
 
-  bool is_null(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
-  std::int64_t i64(int c) const { return sqlite3_column_int64(s_, c); }
+  bool is_null(int c) const {
+    if (pg_) return pg_->is_null(c);
+    return sqlite3_column_type(s_, c) == SQLITE_NULL;
+  }
+  std::int64_t i64(int c) const {
+    if (pg_) return pg_->i64(c);
+    return sqlite3_column_int64(s_, c);
+  }
   std::string text(int c) const {
+    if (pg_) return std::string(pg_->text(c));
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
              : std::string();
   }
   /// Valid until the next step/reset of this statement.
   std::string_view blob_view(int c) const {
+    if (pg_) return pg_->bytes(c);
     const void* p = sqlite3_column_blob(s_, c);
     int n = sqlite3_column_bytes(s_, c);
     return p ? std::string_view(static_cast<const char*>(p), static_cast<std::size_t>(n))
@@ -143,14 +176,20 @@ class Stmt {
     if (is_null(c)) return std::nullopt;
     return i64(c);
   }
+  /// The number of columns of the statement's result.
+  int columns() const {
+    if (pg_) return pg_->columns();
+    return sqlite3_column_count(s_);
+  }
 
  private:
   void check(int rc) {
     if (rc != SQLITE_OK) throw_sqlite_error(db_, fail());
   }
   std::string fail() const { return fmt::format("{}: {}", context_, sqlite3_errmsg(db_)); }
-  sqlite3* db_;
-  sqlite3_stmt* s_;
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* s_ = nullptr;
+  pg::Statement* pg_ = nullptr;
   std::string_view context_;
 };
 

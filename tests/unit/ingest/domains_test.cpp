@@ -70,7 +70,7 @@ reconcile::Result reconcile_month(Env& e, int month,
   o.month = month;
   o.today = model::Date{2025, 7, 31};
   o.billing = std::move(billing);
-  return reconcile::run(e.dir.path / "ledger.db", o);
+  return reconcile::run(test::ledger_at(e.dir.path / "ledger.db"), o);
 }
 
 /// Declaration-level codes (9333, 8214) of the declaration with this number and standard.
@@ -199,7 +199,7 @@ TEST_SUITE("ingest") {
     o.month = 5;
     o.jw_xsd_basis = o.jw_xsd_bericht = "0.1.0";
     o.today = model::Date{2025, 6, 30};
-    const auto r = reconcile::run(e.dir.path / "ledger.db", o);
+    const auto r = reconcile::run(test::ledger_at(e.dir.path / "ledger.db"), o);
     REQUIRE(r.declarations.size() == 1);
     const auto& dr = r.declarations[0];
     CHECK(dr.standard == model::Standard::ijw);
@@ -215,7 +215,7 @@ TEST_SUITE("ingest") {
     // Jeugd has no abonnementstarief: nothing of it reaches that check.
     CHECK(r.at.findings.empty());
     // A second run reports the stored answer, judges nothing again.
-    const auto r2 = reconcile::run(e.dir.path / "ledger.db", o);
+    const auto r2 = reconcile::run(test::ledger_at(e.dir.path / "ledger.db"), o);
     REQUIRE(r2.declarations.size() == 1);
     CHECK_FALSE(r2.declarations[0].judged_now);
     CHECK(r2.declarations[0].bytes_325 == dr.bytes_325);
@@ -362,7 +362,7 @@ TEST_SUITE("ingest") {
 
   TEST_CASE("ledger: an allocation is found only in its own legal domain") {
     TempDir d;
-    const auto db = d.path / "l.db";
+    const auto db = test::ledger_at(d.path / "l.db");
     {
       ledger::Ledger l(db);
       auto tx = l.begin();

@@ -18,6 +18,7 @@
 #include "core/report/report.hpp"
 #include "core/validator.hpp"
 #include "core/xml/schema_bundle.hpp"
+#include "test_ledger.hpp"
 #include "test_util.hpp"
 
 namespace istd::test {
@@ -204,7 +205,7 @@ struct Env {
     ledger::OpenOptions lo;
     lo.sync = ledger::OpenOptions::Sync::off;
     ingestor.reset();
-    ledger = std::make_unique<ledger::Ledger>(dir.path / "ledger.db", lo);
+    ledger = std::make_unique<ledger::Ledger>(test::ledger_at(dir.path / "ledger.db"), lo);
     ingest::Options o;
     o.side = side;
     o.today = today;

@@ -238,7 +238,7 @@ TEST_SUITE("ingest") {
     CHECK_FALSE(e.ledger->in_transaction());
     // Another connection can write at once (no busy wait on a lock held by the ingestor).
     {
-      ledger::Ledger other(e.dir.path / "ledger.db");
+      ledger::Ledger other(test::ledger_at(e.dir.path / "ledger.db"));
       auto tx = other.begin();
       tx.commit();
     }
@@ -423,7 +423,7 @@ std::string joined(const std::vector<std::string>& v) {
 
 TEST_CASE(
     "ingest: with files synced by the file thread, commits do not wait for the disk - "
-    "the WAL is synced before files count as written, and FULL is restored after") {
+    "the WAL is synced before files count as written, and FULL is restored after (SQLite)") {
   TempDir dir;
   ledger::Ledger led(dir.path / "ledger.db");  // FULL, as the CLI opens it
   REQUIRE(led.synchronous() == ledger::OpenOptions::Sync::full);
@@ -530,7 +530,7 @@ std::uint64_t largest_wal(const std::filesystem::path& dir, std::uint64_t restar
 }
 }  // namespace
 
-TEST_CASE("ingest: the WAL stays bounded in a long run with background files") {
+TEST_CASE("ingest: the WAL stays bounded in a long run with background files (SQLite)") {
   TempDir a, b;
   // The ledger thread appends without pause: the file thread's PASSIVE checkpoints alone never
   // start the WAL over, so it holds every batch of the run (about a megabyte here).

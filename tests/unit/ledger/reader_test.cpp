@@ -11,6 +11,7 @@
 #include "core/ledger/ledger.hpp"
 #include "core/ledger/reader.hpp"
 #include "raw_sqlite.hpp"
+#include "test_ledger.hpp"
 
 using namespace istd;
 using namespace istd::ledger;
@@ -47,7 +48,7 @@ AllocationVersion version(MessageId msg, std::int64_t nummer, const std::string&
 
 TEST_SUITE("ledger") {
 
-TEST_CASE("ledger: a Reader refuses a missing file and schema versions it cannot read") {
+TEST_CASE("ledger: a Reader refuses a missing file and schema versions it cannot read (SQLite)") {
   TempDir d;
   const auto db = d.path / "l.db";
   CHECK_THROWS_WITH_AS(Reader{db}, doctest::Contains("no such ledger"), ConfigError);
@@ -70,7 +71,7 @@ TEST_CASE("ledger: Reader scans give the rows the Ledger wrote, in their documen
   TempDir d;
   const auto db = d.path / "l.db";
   {
-    Ledger l(db);
+    Ledger l(test::ledger_at(db));
     auto tx = l.begin();
     const auto m301 = l.add_message(row("WMO301", "A1", "65656055/WMO301/a1.xml"));
     const auto m305 = l.add_message(row("WMO305", "S1", "0363/WMO305/s1.xml"));
@@ -112,7 +113,7 @@ TEST_CASE("ledger: Reader scans give the rows the Ledger wrote, in their documen
     }
     tx.commit();
   }
-  const Reader r(db);
+  const Reader r(test::ledger_at(db));
   CHECK(r.max_message_id() == 4);
   std::vector<std::string> labels;
   for (const auto& m : r.functional_inputs()) labels.push_back(m.type + ":" + m.identificatie);
@@ -148,7 +149,7 @@ TEST_CASE("ledger: Reader scans give the rows the Ledger wrote, in their documen
 TEST_CASE("ledger: Reader::routed_to lists a party's messages by the first part of their route") {
   TempDir d;
   const auto db = d.path / "l.db";
-  Ledger l(db);
+  Ledger l(test::ledger_at(db));
   {
     auto tx = l.begin();
     l.add_message(row("WMO305", "S1", "0363/WMO305/s1.xml"));
@@ -158,7 +159,7 @@ TEST_CASE("ledger: Reader::routed_to lists a party's messages by the first part 
     l.add_message(row("WMO305", "S4", "0363/WMO305/s4.xml"));
     tx.commit();
   }
-  const Reader r(db);
+  const Reader r(test::ledger_at(db));
   auto ids = [](const std::vector<RoutedMessage>& v) {
     std::vector<MessageId> out;
     for (const auto& m : v) out.push_back(m.id);

@@ -14,6 +14,7 @@
 #include "core/xml/platform.hpp"
 #include "core/xml/schema_bundle.hpp"
 #include "reconcile/reconcile_fixture.hpp"
+#include "test_ledger.hpp"
 #include "test_util.hpp"
 
 namespace fs = std::filesystem;
@@ -144,7 +145,7 @@ void build(const fs::path& db) {
 TEST_SUITE("reconcile") {
   TEST_CASE("reconcile: end to end over the ledger: verdicts, 325, signals, rerun") {
     TmpDir t;
-    const fs::path db = t.p / "ledger.db";
+    const fs::path db = test::ledger_at(t.p / "ledger.db");
     build(db);
     reconcile::Options o;
     o.year = 2025;
@@ -212,7 +213,7 @@ TEST_SUITE("reconcile") {
 
   TEST_CASE("reconcile: the progress callback counts every declaration of the month") {
     TmpDir t;
-    const fs::path db = t.p / "ledger.db";
+    const fs::path db = test::ledger_at(t.p / "ledger.db");
     build(db);
     reconcile::Options o;
     o.year = 2025;

@@ -1,0 +1,284 @@
+// The PostgreSQL side of the ledger's connections (pg.hpp), on libpq.
+#include "core/ledger/pg.hpp"
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstring>
+
+#include "core/errors.hpp"
+
+namespace istd::ledger::pg {
+
+namespace {
+
+// The advisory lock every writing transaction holds: one key for all istd ledgers ("istd" in
+// ASCII); ledgers in different databases do not share locks.
+constexpr std::int64_t kWriterLock = 0x69737464;
+
+// SQLSTATE 53100 disk_full; class 53 also holds out-of-memory and too-many-connections,
+// which are not a full disk.
+bool storage_full(const char* sqlstate) { return sqlstate && std::strcmp(sqlstate, "53100") == 0; }
+
+std::string error_text(pg_conn* conn, pg_result* r) {
+  const char* m = r ? PQresultErrorMessage(r) : nullptr;
+  if (!m || !*m) m = PQerrorMessage(conn);
+  std::string s = m ? m : "unknown error";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+[[noreturn]] void throw_error(pg_conn* conn, pg_result* r, std::string_view context) {
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  std::string message = fmt::format("{}: {}", context, error_text(conn, r));
+  const bool full = storage_full(state);
+  if (r) PQclear(r);
+  if (full) throw StorageFullError(std::move(message));
+  throw RuntimeError(std::move(message));
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+bool is_url(std::string_view location) {
+  return location.starts_with("postgresql://") || location.starts_with("postgres://");
+}
+
+std::string redact(std::string_view url) {
+  // postgresql://user:secret@host/db -> postgresql://user:***@host/db
+  const auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  const auto at = url.find('@', scheme + 3);
+  const auto slash = url.find('/', scheme + 3);
+  if (at == std::string_view::npos || (slash != std::string_view::npos && slash < at))
+    return std::string(url);
+  const auto colon = url.find(':', scheme + 3);
+  if (colon == std::string_view::npos || colon > at) return std::string(url);
+  return fmt::format("{}***{}", url.substr(0, colon + 1), url.substr(at));
+}
+
+std::string translate(std::string_view sql, int& domain_index, int& parameter_count) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int highest = 0;
+  domain_index = 0;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (c == '\'' || c == '"') {  // a literal or quoted name, doubled quotes inside
+      const std::size_t end = sql.find(c, i + 1);
+      const std::size_t stop = end == std::string_view::npos ? sql.size() : end + 1;
+      out.append(sql.substr(i, stop - i));
+      i = stop - 1;
+      continue;
+    }
+    if (c == '?') {
+      std::size_t j = i + 1;
+      int n = 0;
+      while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9') n = n * 10 + (sql[j++] - '0');
+      if (j == i + 1) n = highest + 1;
+      highest = std::max(highest, n);
+      out += fmt::format("${}", n);
+      i = j - 1;
+      continue;
+    }
+    if (c == ':' && sql.substr(i, 7) == ":domain" &&
+        (i + 7 == sql.size() || !(std::isalnum(static_cast<unsigned char>(sql[i + 7])) ||
+                                  sql[i + 7] == '_'))) {
+      if (domain_index == 0) domain_index = ++highest;
+      out += fmt::format("${}", domain_index);
+      i += 6;
+      continue;
+    }
+    out += c;
+  }
+  parameter_count = highest;
+  return out;
+}
+
+// -- Statement ------------------------------------------------------------------------------
+
+Statement::Statement(pg_conn* conn, std::string name, int parameters, int domain_index,
+                     std::string_view context)
+    : conn_(conn),
+      name_(std::move(name)),
+      context_(context),
+      domain_index_(domain_index),
+      values_(static_cast<std::size_t>(parameters)),
+      present_(static_cast<std::size_t>(parameters), 0),
+      formats_(static_cast<std::size_t>(parameters), 0) {}
+
+Statement::~Statement() {
+  if (result_) PQclear(result_);
+}
+
+void Statement::set(int i, std::string value, bool binary) {
+  if (i < 1 || i > static_cast<int>(values_.size()))
+    throw RuntimeError(fmt::format("{}: parameter {} out of range", context_, i));
+  const auto k = static_cast<std::size_t>(i - 1);
+  values_[k] = std::move(value);
+  present_[k] = 1;
+  formats_[k] = binary ? 1 : 0;
+}
+
+void Statement::bind_text(int i, std::string_view v) {
+  // A text parameter ends at its first NUL byte; the ledger's texts hold none (XML forbids it).
+  set(i, std::string(v), false);
+}
+void Statement::bind_bytes(int i, std::string_view v) { set(i, std::string(v), true); }
+void Statement::bind_i64(int i, std::int64_t v) { set(i, std::to_string(v), false); }
+void Statement::bind_null(int i) {
+  set(i, std::string(), false);
+  present_[static_cast<std::size_t>(i - 1)] = 0;
+}
+
+bool Statement::step() {
+  if (!result_) {
+    const std::size_t n = values_.size();
+    std::vector<const char*> values(n);
+    std::vector<int> lengths(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      values[k] = present_[k] ? values_[k].data() : nullptr;
+      lengths[k] = static_cast<int>(values_[k].size());
+    }
+    pg_result* r = PQexecPrepared(conn_, name_.c_str(), static_cast<int>(n), values.data(),
+                                  lengths.data(), formats_.data(), 0);
+    const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) fail(r);
+    result_ = r;
+    rows_ = PQntuples(r);
+    row_ = -1;
+  }
+  decoded_.clear();
+  if (row_ + 1 < rows_) {
+    ++row_;
+    return true;
+  }
+  row_ = rows_;
+  return false;
+}
+
+void Statement::reset() {
+  if (result_) PQclear(result_);
+  result_ = nullptr;
+  row_ = -1;
+  rows_ = 0;
+  decoded_.clear();
+}
+
+void Statement::clear() {
+  reset();
+  for (std::size_t k = 0; k < values_.size(); ++k) {
+    present_[k] = 0;
+    formats_[k] = 0;
+    values_[k].clear();
+  }
+}
+
+bool Statement::is_null(int c) const { return PQgetisnull(result_, row_, c) != 0; }
+
+std::int64_t Statement::i64(int c) const {
+  const char* p = PQgetvalue(result_, row_, c);
+  const int n = PQgetlength(result_, row_, c);
+  if (n == 0) return 0;                 // NULL
+  if (n == 1 && *p == 't') return 1;    // a boolean, read as SQLite gives it
+  if (n == 1 && *p == 'f') return 0;
+  std::int64_t v = 0;
+  std::from_chars(p, p + n, v);
+  return v;
+}
+
+std::string_view Statement::text(int c) const {
+  return {PQgetvalue(result_, row_, c), static_cast<std::size_t>(PQgetlength(result_, row_, c))};
+}
+
+std::string_view Statement::bytes(int c) const {
+  // bytea in text form: "\x" and two hex digits a byte.
+  const std::string_view t = text(c);
+  if (t.size() < 2 || t[0] != '\\' || t[1] != 'x') return t;
+  if (decoded_.size() <= static_cast<std::size_t>(c)) decoded_.resize(static_cast<std::size_t>(c) + 1);
+  std::string& out = decoded_[static_cast<std::size_t>(c)];
+  out.resize((t.size() - 2) / 2);
+  for (std::size_t k = 0; k < out.size(); ++k)
+    out[k] = static_cast<char>(hex_value(t[2 + 2 * k]) * 16 + hex_value(t[3 + 2 * k]));
+  return out;
+}
+
+int Statement::columns() const { return result_ ? PQnfields(result_) : 0; }
+
+void Statement::fail(pg_result* r) const { throw_error(conn_, r, context_); }
+
+// -- Connection -----------------------------------------------------------------------------
+
+Connection::Connection(std::string_view url, bool read_only) : where_(redact(url)) {
+  conn_ = PQconnectdb(std::string(url).c_str());
+  if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
+    std::string why = conn_ ? error_text(conn_, nullptr) : "out of memory";
+    if (conn_) PQfinish(conn_);
+    conn_ = nullptr;
+    throw ConfigError(fmt::format("ledger {}: cannot connect: {}", where_, why));
+  }
+  // Notices ("relation already exists, skipping") are not for the user.
+  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  exec("SET client_encoding = 'UTF8'; SET datestyle = 'ISO'; SET bytea_output = 'hex'");
+  if (read_only) exec("SET default_transaction_read_only = on");
+}
+
+Connection::~Connection() {
+  cache_.clear();
+  if (conn_) PQfinish(conn_);
+}
+
+Statement& Connection::prepare(std::string_view sql, std::string_view context) {
+  auto it = cache_.find(sql);
+  if (it != cache_.end()) return *it->second;
+  int domain = 0, count = 0;
+  const std::string text = translate(sql, domain, count);
+  std::string name = fmt::format("istd_{}", cache_.size() + 1);
+  pg_result* r = PQprepare(conn_, name.c_str(), text.c_str(), count, nullptr);
+  if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+    throw_error(conn_, r, fmt::format("ledger {}: prepare", where_));
+  PQclear(r);
+  auto stmt = std::make_unique<Statement>(conn_, std::move(name), count, domain, context);
+  return *cache_.emplace(std::string(sql), std::move(stmt)).first->second;
+}
+
+void Connection::exec(std::string_view script) {
+  pg_result* r = PQexec(conn_, std::string(script).c_str());
+  const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    throw_error(conn_, r, fmt::format("ledger {}", where_));
+  PQclear(r);
+}
+
+void Connection::commit() {
+  pg_result* r = PQexec(conn_, "COMMIT");
+  const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  if (status != PGRES_COMMAND_OK) throw_error(conn_, r, fmt::format("ledger {}", where_));
+  // COMMIT of a transaction in which a statement failed ends it with a rollback.
+  const bool rolled_back = std::strcmp(PQcmdStatus(r), "ROLLBACK") == 0;
+  PQclear(r);
+  if (rolled_back)
+    throw RuntimeError(fmt::format(
+        "ledger {}: the transaction was rolled back by the server (a statement of it failed)",
+        where_));
+}
+
+bool Connection::in_transaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
+
+void Connection::begin_write() {
+  // READ COMMITTED whatever the database's default: a writer that waited for the lock must see
+  // what the writer before it committed.
+  exec(fmt::format("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({})",
+                   kWriterLock));
+}
+
+}  // namespace istd::ledger::pg

@@ -1,0 +1,106 @@
+// Internal to src/core/ledger/: the PostgreSQL connection and statements behind a ledger whose
+// location is a `postgresql://` URL. The ledger's SQL is written once, for both backends: `?`,
+// `?N` and the named `:domain` are turned into PostgreSQL's `$N` here, parameters travel as
+// text (bytes as bytea), and results are read as text.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
+
+namespace istd::ledger::pg {
+
+/// True when `location` names a PostgreSQL database (`postgresql://...` or `postgres://...`).
+bool is_url(std::string_view location);
+
+/// `url` without its password (for messages and logs).
+std::string redact(std::string_view url);
+
+/// The statement's text with `?`, `?N` and `:domain` as `$N`. `domain_index` is set to the
+/// number given to `:domain` (0 when the statement has none). Quoted literals are left alone.
+std::string translate(std::string_view sql, int& domain_index, int& parameter_count);
+
+class Statement {
+ public:
+  Statement(pg_conn* conn, std::string name, int parameters, int domain_index,
+            std::string_view context);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  void bind_text(int i, std::string_view v);
+  void bind_bytes(int i, std::string_view v);
+  void bind_i64(int i, std::int64_t v);
+  void bind_null(int i);
+  /// Runs the statement on the first call, then moves to the next row. True while a row is
+  /// available.
+  bool step();
+  /// Forgets the result (the bindings stay).
+  void reset();
+  /// Forgets the result and the bindings.
+  void clear();
+  int domain_index() const { return domain_index_; }
+
+  bool is_null(int c) const;
+  std::int64_t i64(int c) const;
+  std::string_view text(int c) const;
+  std::string_view bytes(int c) const;
+  int columns() const;
+
+ private:
+  void set(int i, std::string value, bool binary);
+  [[noreturn]] void fail(pg_result* r) const;
+  pg_conn* conn_;
+  std::string name_;
+  std::string context_;
+  int domain_index_;
+  std::vector<std::string> values_;
+  std::vector<char> present_;
+  std::vector<int> formats_;
+  pg_result* result_ = nullptr;
+  int row_ = -1;
+  int rows_ = 0;
+  mutable std::vector<std::string> decoded_;  // bytea columns of the current row
+};
+
+class Connection {
+ public:
+  /// Connects; `read_only` makes every transaction of the session read-only.
+  /// @throws ConfigError when the server cannot be reached or refuses the connection.
+  Connection(std::string_view url, bool read_only);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  /// A prepared statement of `sql` (the ledger's dialect), prepared once per connection.
+  Statement& prepare(std::string_view sql, std::string_view context);
+  /// Runs a script (several statements, no parameters).
+  void exec(std::string_view script);
+  bool in_transaction() const;
+  const std::string& where() const { return where_; }
+
+  /// Starts a write transaction. Writers of every istd process on this database run one at a
+  /// time (an advisory lock held until the transaction ends), as on SQLite: the cross-message
+  /// rules read what they then write, so two instances never both accept the same message.
+  void begin_write();
+  /// COMMIT. @throws RuntimeError when the server rolled the transaction back instead (an
+  /// earlier statement of it failed).
+  void commit();
+
+ private:
+  pg_conn* conn_ = nullptr;
+  std::string where_;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Statement>, Hash, std::equal_to<>> cache_;
+};
+
+}  // namespace istd::ledger::pg

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Ingest on the PostgreSQL ledger against ingest on the SQLite ledger, same corpus, same run.
+#
+# Usage: tools/bench_ledgers.sh [--istd PATH] [--messages N] [--repeat R] [--jobs J]
+#
+# A corpus of consistent 301->305->307->305 histories (tools/gen_corpus.py --kind history) is
+# ingested R times into a fresh SQLite file and R times into a fresh PostgreSQL schema on a
+# throwaway server (tools/pg_cluster.sh, fsync on: the server's commits are durable, as in
+# production), alternating, each with --out (retour files written). Reported: the best
+# messages/s of each backend and their ratio (the target: PostgreSQL >= 0.5 x SQLite), and that
+# both ledgers gave identical outputs. Figures go to BENCHMARKS.md.
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+ISTD=$REPO/build/src/istd
+MESSAGES=20000
+REPEAT=3
+JOBS=2
+while (($#)); do
+  case $1 in
+    --istd) ISTD=$2; shift 2 ;;
+    --messages) MESSAGES=$2; shift 2 ;;
+    --repeat) REPEAT=$2; shift 2 ;;
+    --jobs) JOBS=$2; shift 2 ;;
+    *) sed -n '2,11p' "$0" >&2; exit 2 ;;
+  esac
+done
+WORK=$(mktemp -d /tmp/istd-bench-ledgers.XXXXXX)
+trap '"$REPO/tools/pg_cluster.sh" stop "$WORK/pg" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+python3 "$REPO/tools/gen_corpus.py" --kind history --out "$WORK/corpus" --messages "$MESSAGES" \
+  >/dev/null
+URL=$("$REPO/tools/pg_cluster.sh" start "$WORK/pg")
+echo "corpus: $MESSAGES messages; istd ingest -j $JOBS --batch 1024; PostgreSQL 15 (fsync on)"
+
+best_sqlite=0
+best_pg=0
+for r in $(seq 1 "$REPEAT"); do
+  for backend in sqlite postgresql; do
+    rm -rf "$WORK/out" "$WORK/ledger.db"*
+    if [[ $backend == sqlite ]]; then
+      db=$WORK/ledger.db
+    else
+      psql -qAt "$URL" -c "DROP SCHEMA IF EXISTS b CASCADE; CREATE SCHEMA b" 2>/dev/null
+      db="$URL&options=-csearch_path%3Db"
+    fi
+    start=$(date +%s.%N)
+    "$ISTD" ingest --db "$db" --out "$WORK/out" -j "$JOBS" --format json "$WORK/corpus" \
+      > "$WORK/$backend.json" || [[ $? == 1 ]]
+    end=$(date +%s.%N)
+    rate=$(python3 -c "print(round($MESSAGES / ($end - $start)))")
+    echo "run $r $backend: $(python3 -c "print(round($end - $start, 2))") s, $rate messages/s"
+    if [[ $backend == sqlite ]]; then
+      ((rate > best_sqlite)) && best_sqlite=$rate
+      mv "$WORK/out" "$WORK/out.sqlite"
+    else
+      ((rate > best_pg)) && best_pg=$rate
+      if diff -r -q "$WORK/out.sqlite" "$WORK/out" >/dev/null &&
+         cmp -s <(sed 's/"ledger":"[^"]*"//' "$WORK/sqlite.json") \
+                <(sed 's/"ledger":"[^"]*"//' "$WORK/postgresql.json"); then
+        echo "       outputs identical to the SQLite run"
+      else
+        echo "       OUTPUTS DIFFER from the SQLite run" >&2
+        exit 1
+      fi
+      rm -rf "$WORK/out.sqlite"
+    fi
+  done
+done
+echo "best: SQLite $best_sqlite messages/s, PostgreSQL $best_pg messages/s," \
+     "ratio $(python3 -c "print(round($best_pg / $best_sqlite, 2))")"
