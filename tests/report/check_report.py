@@ -842,6 +842,11 @@ def main(argv=None):
                 os.unlink(shot)
             extra = ["--screenshot=" + shot, "--window-size=%d,%d" % (w, h), "--hide-scrollbars"]
         run = run_chromium(args.chromium, report_url, tmp, extra, args.timeout)
+        if args.screenshot and not run.timed_out and not os.path.exists(shot):
+            # Headless Chromium, asked for the DOM and a screenshot at once, now and then exits
+            # after the DOM without writing the PNG when the machine is busy (seen in CI with
+            # every core taken). The page is the same: ask once more for the screenshot.
+            run_chromium(args.chromium, report_url, tmp, extra, args.timeout, want_netlog=False)
         if args.verbose:
             print("chromium command: " + " ".join(run.cmd))
             print("tidy command: " + " ".join([args.tidy] + TIDY_OPTIONS + ["FILE"]))

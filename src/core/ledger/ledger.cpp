@@ -349,7 +349,6 @@ Ledger::Ledger(const std::filesystem::path& file, OpenOptions options)
   if (pg::is_url(file.native())) {
     impl_->where = pg::redact(file.native());
     impl_->pg = std::make_unique<pg::Connection>(file.native(), false);
-    impl_->start_profile();
     impl_->version = open_postgresql(*impl_, options.create);
     set_synchronous(options.sync);
     return;

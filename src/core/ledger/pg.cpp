@@ -54,16 +54,26 @@ bool is_url(std::string_view location) {
 }
 
 std::string redact(std::string_view url) {
+  std::string out(url);
+  // A password among the parameters: ...?host=h&password=secret -> ...&password=***
+  if (const auto q = out.find('?'); q != std::string::npos) {
+    for (auto p = out.find("password=", q); p != std::string::npos;
+         p = out.find("password=", p + 1)) {
+      if (out[p - 1] != '?' && out[p - 1] != '&') continue;
+      const auto from = p + 9;
+      const auto end = out.find('&', from);
+      out.replace(from, (end == std::string::npos ? out.size() : end) - from, "***");
+    }
+  }
   // postgresql://user:secret@host/db -> postgresql://user:***@host/db
-  const auto scheme = url.find("://");
-  if (scheme == std::string_view::npos) return std::string(url);
-  const auto at = url.find('@', scheme + 3);
-  const auto slash = url.find('/', scheme + 3);
-  if (at == std::string_view::npos || (slash != std::string_view::npos && slash < at))
-    return std::string(url);
-  const auto colon = url.find(':', scheme + 3);
-  if (colon == std::string_view::npos || colon > at) return std::string(url);
-  return fmt::format("{}***{}", url.substr(0, colon + 1), url.substr(at));
+  const auto scheme = out.find("://");
+  if (scheme == std::string::npos) return out;
+  const auto at = out.find('@', scheme + 3);
+  const auto slash = out.find('/', scheme + 3);
+  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return out;
+  const auto colon = out.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) return out;
+  return out.substr(0, colon + 1) + "***" + out.substr(at);
 }
 
 std::string translate(std::string_view sql, int& domain_index, int& parameter_count) {

@@ -10,6 +10,7 @@
 
 #include "../ingest/ingest_env.hpp"
 #include "core/errors.hpp"
+#include "core/ledger/pg.hpp"
 #include "core/util/read_file.hpp"
 #include "raw_sqlite.hpp"
 #include "test_ledger.hpp"
@@ -596,3 +597,31 @@ TEST_CASE("ledger: content_hash is FNV-1a 64, as stored in existing ledgers") {
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("ledger: the PostgreSQL driver numbers ?, ?N and :domain, and never shows a password") {
+  int domain = 0, count = 0;
+  CHECK(pg::translate("SELECT a FROM t WHERE x = ? AND y = ? AND d = :domain", domain, count) ==
+        "SELECT a FROM t WHERE x = $1 AND y = $2 AND d = $3");
+  CHECK(domain == 3);
+  CHECK(count == 3);
+  // ?N keeps its number and is reused; a bare ? follows the highest so far (as SQLite numbers).
+  CHECK(pg::translate("x = ?1 OR y = ?1 OR z = ?2 OR w = ?", domain, count) ==
+        "x = $1 OR y = $1 OR z = $2 OR w = $3");
+  CHECK(domain == 0);
+  CHECK(count == 3);
+  // Quoted text and longer names are left alone.
+  CHECK(pg::translate("SELECT '?', \"a?\", :domains FROM t WHERE v = ?", domain, count) ==
+        "SELECT '?', \"a?\", :domains FROM t WHERE v = $1");
+  CHECK(domain == 0);
+
+  CHECK(pg::is_url("postgresql://istd@/istd?host=/run/postgresql"));
+  CHECK(pg::is_url("postgres://h/db"));
+  CHECK_FALSE(pg::is_url("/var/lib/istd/ledger.db"));
+  CHECK(pg::redact("postgresql://istd:geheim@db.example/istd") ==
+        "postgresql://istd:***@db.example/istd");
+  CHECK(pg::redact("postgresql://istd@db/istd?sslmode=require&password=geheim&x=1") ==
+        "postgresql://istd@db/istd?sslmode=require&password=***&x=1");
+  CHECK(pg::redact("postgresql://istd@/istd?host=/tmp/s") == "postgresql://istd@/istd?host=/tmp/s");
+  CHECK(display_location("postgresql://u:geheim@h/d") == "postgresql://u:***@h/d");
+  CHECK(display_location("/tmp/l.db") == "/tmp/l.db");
+}
