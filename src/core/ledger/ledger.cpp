@@ -1071,6 +1071,11 @@ std::int64_t Ledger::message_count() const {
   return s.i64(0);
 }
 
+MessageId Ledger::max_message_id() const {
+  auto s = impl_->prepare("SELECT COALESCE(MAX(id), 0) FROM messages");
+  return s.step() ? s.i64(0) : 0;
+}
+
 // -------------------------------------------------------------------------------------------
 // Allocations
 

@@ -615,6 +615,8 @@ class Ledger {
   bool set_out_dir(const std::string& canonical_dir);
   /// Number of message rows (all roles).
   std::int64_t message_count() const;
+  /// The highest message id (0 for an empty ledger): outputs are numbered after it.
+  MessageId max_message_id() const;
 
   // -- Allocations -----------------------------------------------------------------------------
 

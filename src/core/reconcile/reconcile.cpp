@@ -128,7 +128,13 @@ std::vector<ClientHistory> refund_clients(const AtResult& at, const std::vector<
 
 }  // namespace
 
-Result run(const std::filesystem::path& db, const Options& opt) {
+namespace {
+
+// Thrown inside the writing transaction when a declaration this run judged was answered by another
+// run (a second `istd reconcile`, or an instance of the service) after this run read the ledger.
+struct AnsweredMeanwhile {};
+
+Result run_once(const std::filesystem::path& db, const Options& opt) {
   Result res;
   res.year = opt.year;
   res.month = opt.month;
@@ -160,7 +166,6 @@ Result run(const std::filesystem::path& db, const Options& opt) {
   ro.local_in_pause = opt.policy.reject_in_pause;
   ro.tariffs = opt.tariffs;
 
-  std::int64_t next_id = snap.max_message_id + 1;
   const std::size_t total =
       snap.month_declarations.size() + (jw ? jw->month_declarations.size() : 0);
   auto judge_month = [&](LedgerSnapshot& sn, model::Standard standard) {
@@ -173,15 +178,6 @@ Result run(const std::filesystem::path& db, const Options& opt) {
       if (!d.answered) {
         dr.judgement = judge(sn.history, d, dr.lines, ro);
         dr.judged_now = true;
-        AnswerHeader h;
-        h.identificatie = ledger::output_identificatie(next_id++);
-        h.dagtekening = opt.today.to_string();
-        const bool wmo = standard == model::Standard::iwmo;
-        h.xsd_basis = wmo ? opt.xsd_basis : opt.jw_xsd_basis;
-        h.xsd_bericht = wmo ? opt.xsd_bericht : opt.jw_xsd_bericht;
-        h.standard = standard;
-        dr.bytes_325 = build_325(d, dr.lines, dr.judgement, h);
-        dr.route_325 = fmt::format("325/{}/{}.xml", d.agb, h.identificatie);
       } else {
         dr.judgement = stored_judgement(d, dr.lines);
         // Signals are recomputed from today's ledger (they may change with late 305s).
@@ -201,12 +197,19 @@ Result run(const std::filesystem::path& db, const Options& opt) {
   judge_month(snap, model::Standard::iwmo);
   if (jw) judge_month(*jw, model::Standard::ijw);
 
-  // Record the new verdicts and 325s.
-  bool any_new = false;
-  for (const auto& dr : res.declarations) any_new = any_new || dr.judged_now;
+  // Record the new verdicts and 325s, in one writing transaction: writers of all processes take
+  // turns on it. A declaration judged above that another run answered since is never answered
+  // twice: the run starts over (and then finds it answered). The 325s are numbered here, after
+  // what other writers stored meanwhile.
   {
     ledger::Ledger lg(db, ledger::OpenOptions{false, ledger::OpenOptions::Sync::full});
     auto tx = lg.begin();
+    for (const auto& dr : res.declarations)
+      if (dr.judged_now) {
+        const auto now = lg.declaration(dr.declaration.id);
+        if (!now || now->status != ledger::DeclarationStatus::pending) throw AnsweredMeanwhile{};
+      }
+    std::int64_t next_id = lg.max_message_id() + 1;
     for (auto& dr : res.declarations) {
       const Declaration& d = dr.declaration;
       if (!dr.judged_now) {
@@ -217,6 +220,15 @@ Result run(const std::filesystem::path& db, const Options& opt) {
         }
         continue;
       }
+      AnswerHeader h;
+      h.identificatie = ledger::output_identificatie(next_id++);
+      h.dagtekening = opt.today.to_string();
+      const bool wmo = dr.standard == model::Standard::iwmo;
+      h.xsd_basis = wmo ? opt.xsd_basis : opt.jw_xsd_basis;
+      h.xsd_bericht = wmo ? opt.xsd_bericht : opt.jw_xsd_bericht;
+      h.standard = dr.standard;
+      dr.bytes_325 = build_325(d, dr.lines, dr.judgement, h);
+      dr.route_325 = fmt::format("325/{}/{}.xml", d.agb, h.identificatie);
       const auto type = model::type_of(dr.standard, 325);
       lg.set_standard(dr.standard);
       ledger::NewMessage n;
@@ -225,11 +237,9 @@ Result run(const std::filesystem::path& db, const Options& opt) {
       n.berichtcode = std::string(model::bericht_code(type));
       n.afzender = d.gemeente;
       n.ontvanger = d.agb;
-      const std::string ident = dr.route_325.substr(dr.route_325.rfind('/') + 1,
-                                                    dr.route_325.size() - dr.route_325.rfind('/') - 5);
+      const std::string& ident = h.identificatie;
       n.identificatie = ident;
       n.dagtekening = opt.today.to_string();
-      const bool wmo = dr.standard == model::Standard::iwmo;
       n.xsd_basis = wmo ? opt.xsd_basis : opt.jw_xsd_basis;
       n.xsd_bericht = wmo ? opt.xsd_bericht : opt.jw_xsd_bericht;
       n.bytes = dr.bytes_325;
@@ -259,7 +269,6 @@ Result run(const std::filesystem::path& db, const Options& opt) {
     }
     tx.commit();
   }
-  (void)any_new;
 
   // The worklist, after this run's 325s are recorded (they settle the month's claims).
   {
@@ -276,6 +285,26 @@ Result run(const std::filesystem::path& db, const Options& opt) {
   res.refund_clients = refund_clients(res.at, at, opt.billing ? &*opt.billing : nullptr);
   res.warnings = std::move(snap.warnings);
   return res;
+}
+
+}  // namespace
+
+Result run(const std::filesystem::path& db, const Options& opt) {
+  // Another run answering some of this month's declarations while this one judged them is rare
+  // (two reconciles started at once); each attempt after it finds more of them answered.
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return run_once(db, opt);
+    } catch (const AnsweredMeanwhile&) {
+      if (attempt == kAttempts)
+        throw RuntimeError(fmt::format(
+            "reconcile: another reconcile of this ledger kept answering the same declarations "
+            "({} attempts); nothing was recorded by this run, run it again when the other has "
+            "finished",
+            kAttempts));
+    }
+  }
 }
 
 void for_each_finding(const Result& r, const std::function<void(const json&)>& emit) {

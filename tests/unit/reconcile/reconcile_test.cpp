@@ -231,6 +231,66 @@ TEST_SUITE("reconcile") {
     CHECK(calls.empty());
   }
 
+  TEST_CASE("reconcile: started twice at once, each declaration is answered once") {
+    // The second run starts and finishes while the first is between reading the ledger and
+    // recording its verdicts (from the first run's progress callback, so the order is fixed).
+    TmpDir t;
+    const fs::path db = test::ledger_at(t.p / "ledger.db");
+    build(db);
+    reconcile::Options o;
+    o.year = 2025;
+    o.month = 6;
+    o.today = {2025, 7, 3};
+    reconcile::Result second;
+    bool started = false;
+    reconcile::Options first = o;
+    first.progress = [&](std::size_t, std::size_t) {
+      if (std::exchange(started, true)) return;
+      second = reconcile::run(db, o);
+    };
+    const auto r = reconcile::run(db, first);
+    REQUIRE(second.declarations.size() == 1);
+    CHECK(second.declarations[0].judged_now);
+    REQUIRE(r.declarations.size() == 1);
+    CHECK_FALSE(r.declarations[0].judged_now);  // found answered when it came to record
+    CHECK(r.declarations[0].bytes_325 == second.declarations[0].bytes_325);
+    CHECK(r.declarations[0].route_325 == second.declarations[0].route_325);
+    ledger::Ledger l(db);
+    CHECK(l.message_count() == l.max_message_id());
+    int answers = 0;
+    for (ledger::MessageId id = 1; id <= l.max_message_id(); ++id)
+      if (l.message(id).type == "WMO325") ++answers;
+    CHECK(answers == 1);
+  }
+
+  TEST_CASE("reconcile: a message stored while judging is not overwritten; 325s number after it") {
+    TmpDir t;
+    const fs::path db = test::ledger_at(t.p / "ledger.db");
+    build(db);
+    reconcile::Options o;
+    o.year = 2025;
+    o.month = 6;
+    o.today = {2025, 7, 3};
+    ledger::MessageId other = 0;
+    o.progress = [&](std::size_t, std::size_t) {
+      ledger::Ledger l(db);
+      auto tx = l.begin();
+      other = msg(l, "WMO305", "LATE-305");
+      tx.commit();
+    };
+    const auto r = reconcile::run(db, o);
+    REQUIRE(r.declarations.size() == 1);
+    CHECK(r.declarations[0].judged_now);
+    ledger::Ledger l(db);
+    const auto d = l.declaration(r.declarations[0].declaration.id);
+    REQUIRE(d);
+    REQUIRE(d->answer_message_id);
+    CHECK(*d->answer_message_id == other + 1);
+    CHECK(l.message(other).identificatie == "LATE-305");
+    CHECK(r.declarations[0].route_325.find(l.message(*d->answer_message_id).identificatie) !=
+          std::string::npos);
+  }
+
   TEST_CASE("reconcile: E21 every 325 shape of E1-E17 passes our WMO325.xsd and rules") {
     xml::Platform platform;
     auto bundle = std::make_shared<const SchemaBundle>(SchemaBundle::load(istd::test::schema_dir()));
