@@ -35,9 +35,16 @@ foreach(f unit/ledger/ledger_test.cpp unit/ledger/reader_test.cpp
   add_test(NAME pg/${area}/${stem}
            COMMAND istd_core_tests --source-file=*${f} "--test-case-exclude=*(SQLite)*"
                    --no-intro=true)
+  # The ingest and reconcile twins (label pg-twin) run the same code as their SQLite runs
+  # apart from the driver, which the ledger tests, the differential and the two-instance test
+  # cover: the sanitizer pass leaves the twins out (tools/test.sh).
+  set(labels "unit;postgresql")
+  if(NOT area STREQUAL "ledger")
+    set(labels "unit;postgresql;pg-twin")
+  endif()
   set_tests_properties(pg/${area}/${stem} PROPERTIES FIXTURES_REQUIRED pg_cluster
     ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas;ISTD_TEST_PG_STATE=${ISTD_PG_STATE}"
-    LABELS "unit;postgresql" TIMEOUT 300 COST 10)
+    LABELS "${labels}" TIMEOUT 300 COST 10)
 endforeach()
 
 # Two istd serve instances on one PostgreSQL ledger under concurrent posting of the same

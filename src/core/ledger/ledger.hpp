@@ -706,6 +706,15 @@ class Ledger {
   /// Records a line's verdict and codes (reconcile).
   void set_prestatie_verdict(RowId prestatie_id, PrestatieVerdict v,
                              const std::vector<std::string>& retourcodes);
+  /// A line's verdict and codes, for set_prestatie_verdicts.
+  struct PrestatieVerdictUpdate {
+    RowId prestatie_id = 0;
+    PrestatieVerdict verdict = PrestatieVerdict::pending;
+    std::vector<std::string> retourcodes;
+  };
+  /// set_prestatie_verdict for many lines (a declaration's): on PostgreSQL a few statements
+  /// instead of one per line.
+  void set_prestatie_verdicts(const std::vector<PrestatieVerdictUpdate>& updates);
   /// Records that approved credit line `credit_id` credited debit line `debit_id`.
   void set_credited_by(RowId debit_id, RowId credit_id);
   /// Marks a declaration answered by the 325 `answer` with these (DeclaratieAntwoord or header)

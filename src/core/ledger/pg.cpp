@@ -238,7 +238,11 @@ Connection::Connection(std::string_view url, bool read_only) : where_(redact(url
   }
   // Notices ("relation already exists, skipping") are not for the user.
   PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
-  exec("SET client_encoding = 'UTF8'; SET datestyle = 'ISO'; SET bytea_output = 'hex'");
+  // Custom plans: a prepared statement's generic plan is made from the statistics of the moment,
+  // and those of a new ledger's empty tables make a sequential scan look cheapest; that plan
+  // then stays while the tables grow (an ingest's duplicate lookup went through every message).
+  exec("SET client_encoding = 'UTF8'; SET datestyle = 'ISO'; SET bytea_output = 'hex'; "
+       "SET plan_cache_mode = force_custom_plan");
   if (read_only) exec("SET default_transaction_read_only = on");
 }
 

@@ -253,17 +253,21 @@ Result run_once(const std::filesystem::path& db, const Options& opt) {
             "ledger: 325 id {} is not the expected {} (another writer?); rerun reconcile", id,
             ident));
       const Judgement& j = dr.judgement;
+      std::vector<ledger::Ledger::PrestatieVerdictUpdate> verdicts;
+      verdicts.reserve(dr.lines.size());
       for (std::size_t i = 0; i < dr.lines.size(); ++i) {
         const auto& o = j.lines[i];
         std::vector<std::string> codes = o.codes();
         if (!j.declaratie_hits.empty()) codes = j.answer_codes();
-        lg.set_prestatie_verdict(dr.lines[i].id,
-                                 o.approved ? ledger::PrestatieVerdict::approved
-                                            : ledger::PrestatieVerdict::rejected,
-                                 o.approved ? std::vector<std::string>{} : codes);
+        if (o.approved) codes.clear();
+        verdicts.push_back({dr.lines[i].id,
+                            o.approved ? ledger::PrestatieVerdict::approved
+                                       : ledger::PrestatieVerdict::rejected,
+                            codes});
         dr.lines[i].verdict = o.approved ? LineVerdict::approved : LineVerdict::rejected;
-        dr.lines[i].codes = o.approved ? std::vector<std::string>{} : codes;
+        dr.lines[i].codes = std::move(codes);
       }
+      lg.set_prestatie_verdicts(verdicts);
       for (const auto& [debit, credit] : j.credited) lg.set_credited_by(debit, credit);
       lg.set_declaration_answered(d.id, j.answer_codes(), id);
     }

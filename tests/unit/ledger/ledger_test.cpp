@@ -577,6 +577,57 @@ TEST_CASE("ledger: reconcile records verdicts, credits and the 325 in one transa
   CHECK(l.reply_of(dr->message_id)->type == "WMO325");
 }
 
+TEST_CASE("ledger: the verdicts of many lines at once land on each line, however many") {
+  TempDir d;
+  Ledger l(test::ledger_at(d.path / "l.db"));
+  for (const std::size_t n : {std::size_t{1}, std::size_t{300}}) {  // 300 = 128+128+32+8+4
+    std::vector<Ledger::PrestatieVerdictUpdate> updates;
+    RowId decl = 0;
+    {
+      auto tx = l.begin();
+      const auto m = l.add_message(input("V" + std::to_string(n), "323"));
+      DeclarationRecord dr;
+      dr.message_id = m;
+      dr.agb = "65656055";
+      dr.gemeente = "0363";
+      dr.declaratie_nummer = "DV" + std::to_string(n);
+      dr.periode_begin = "2025-05-01";
+      dr.periode_eind = "2025-05-31";
+      dr.totaal_dc = "D";
+      decl = l.add_declaration(dr);
+      for (std::size_t k = 0; k < n; ++k) {
+        PrestatieRecord p;
+        p.declaration_id = decl;
+        p.position = static_cast<int>(k);
+        p.agb = "65656055";
+        p.referentie_nummer = "R" + std::to_string(k);
+        p.toewijzing_nummer = 300201;
+        p.debet_credit = "D";
+        p.bedrag = 100;
+        const RowId id = l.add_prestatie(p);
+        if (k % 3 == 0)
+          updates.push_back({id, PrestatieVerdict::approved, {}});
+        else
+          updates.push_back({id, PrestatieVerdict::rejected, {"93" + std::to_string(k % 100)}});
+      }
+      tx.commit();
+    }
+    {
+      auto tx = l.begin();
+      l.set_prestatie_verdicts(updates);
+      tx.commit();
+    }
+    const auto lines = l.prestaties_of_declaration(decl);
+    REQUIRE(lines.size() == n);
+    for (std::size_t k = 0; k < n; ++k) {
+      CAPTURE(k);
+      CHECK(lines[k].id == updates[k].prestatie_id);
+      CHECK(lines[k].verdict == updates[k].verdict);
+      CHECK(lines[k].retourcodes == updates[k].retourcodes);
+    }
+  }
+}
+
 TEST_CASE("ledger: output identifications are 12 characters and deterministic") {
   CHECK(output_identificatie(42) == "ISTD00000042");
   CHECK(output_identificatie(42).size() == 12);
