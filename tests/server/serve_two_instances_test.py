@@ -81,8 +81,8 @@ def main():
             check(len(ids) == 1, f"{ident}: the two instances name ids {ids}")
             firsts = [r for _, _, r in got if not r["duplicate"]]
             check(len(firsts) == 1, f"{ident}: {len(firsts)} answers say new (want exactly 1)")
-            new += 1
-            dup += 1
+            new += len(firsts)
+            dup += len(got) - len(firsts)
             for r in firsts:
                 if r.get("retour"):
                     retours.append(r["retour"]["identificatie"] if isinstance(r["retour"], dict)

@@ -13,9 +13,6 @@
 namespace istd::reconcile {
 
 namespace {
-// The most a household can be billed in a month, EUR 1.000,00: a bound against typing errors
-// (the abonnementstarief is about EUR 21,00).
-constexpr std::int64_t kMaxBilledAmount = 100000;
 
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -50,12 +47,12 @@ std::vector<BillingLine> parse_billing(std::string_view text, const std::string&
     b.amount = csv::euros(a, "amount", where);
     if (b.amount < 0)
       throw err(fmt::format("negative amount \"{}\" (a billed amount is 0,00 or more)", a));
-    if (b.amount > kMaxBilledAmount)
+    if (b.amount > kMaxMonthlyAmount)
       throw err(fmt::format(
           "impossible amount \"{}\" (EUR {}: more than EUR {} in a month; amounts are in euros, "
           "e.g. 21,00)",
           a, util::format_euros(b.amount, util::kEuroDutch),
-          util::format_euros(kMaxBilledAmount, util::kEuroDutch)));
+          util::format_euros(kMaxMonthlyAmount, util::kEuroDutch)));
     if (col[3] >= 0) b.household = f(col[3]);
     if (!b.household.empty()) {
       auto [it, fresh] = household_of.emplace(b.bsn, std::make_pair(b.household, b.line));

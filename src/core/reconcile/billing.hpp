@@ -12,6 +12,10 @@
 
 namespace istd::reconcile {
 
+/// The largest monthly amount istd accepts, in cents (EUR 1.000,00), in a billing CSV and in the
+/// policy: a bound against typing errors (the abonnementstarief is about EUR 21,00).
+inline constexpr std::int64_t kMaxMonthlyAmount = 100000;
+
 struct BillingLine {
   std::string bsn;
   int year = 0, month = 0;

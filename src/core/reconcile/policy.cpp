@@ -8,6 +8,7 @@
 
 #include "core/errors.hpp"
 #include "core/model.hpp"
+#include "core/reconcile/billing.hpp"
 #include "core/util/money.hpp"
 
 namespace istd::reconcile {
@@ -29,9 +30,6 @@ std::string trim(std::string_view s) {
   while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r')) --b;
   return std::string(s.substr(a, b - a));
 }
-
-// The largest monthly amount accepted, EUR 1.000,00: a bound against typing errors.
-constexpr std::int64_t kMaxPolicyAmount = 100000;
 
 // LDT_RetourCode of the iWmo 3.2 basisschema: the only codes a 325 may carry.
 constexpr std::array<std::string_view, 58> kRetourCodes = {
@@ -165,11 +163,11 @@ Policy Policy::parse(std::string_view text, const std::string& file) {
         throw ConfigError(fmt::format(
             "{}: {} must be an amount in euros (e.g. 21,00) or unknown, not \"{}\": {}", where,
             key, val, why));
-      if (*c <= 0 || *c > kMaxPolicyAmount)
+      if (*c <= 0 || *c > kMaxMonthlyAmount)
         throw ConfigError(fmt::format(
             "{}: {} must be more than EUR 0,00 and at most EUR {}, not \"{}\" (EUR {}; amounts "
             "are in euros, e.g. 21,00)",
-            where, key, util::format_euros(kMaxPolicyAmount, util::kEuroDutch), val,
+            where, key, util::format_euros(kMaxMonthlyAmount, util::kEuroDutch), val,
             util::format_euros(*c, util::kEuroDutch)));
       p.amounts[static_cast<int>(*y)] = *c;
     } else {
