@@ -1,11 +1,27 @@
 #include "server/ledger_intake.hpp"
 
+#include <cctype>
 #include <optional>
+#include <string>
 
 #include "core/ledger/ledger.hpp"
 #include "core/ledger/reader.hpp"
 
 namespace istd::server {
+
+namespace {
+
+// The name a posted message is stored and routed under (`istd ingest` uses the file's name): its
+// Afzender and BerichtIdentificatie, which TR056 makes unique per sender. Characters a file name
+// should not hold become '_' (the header values are XSD-checked; this only guards the path).
+std::string posted_name(const model::Message& m) {
+  std::string name = m.header.afzender.value + "-" + m.header.identificatie.value;
+  for (char& c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) c = '_';
+  return name + ".xml";
+}
+
+}  // namespace
 
 struct LedgerIntake::Impl {
   std::shared_ptr<const SchemaBundle> schemas;
@@ -57,6 +73,7 @@ IntakeResult LedgerIntake::submit(std::string_view bytes, ValidationResult resul
       im.ingestor->recover();
       im.recover_first = false;
     }
+    if (result.message) result.source = posted_name(*result.message);
     o = im.ingestor->process(bytes, std::move(result));
   } catch (...) {
     // Drop whatever the failed message left uncommitted (as a crash would). The next message

@@ -95,6 +95,12 @@ TEST_CASE("server ledger: POST /v1/messages ingests and answers the verdict and 
   REQUIRE(j["retour"].is_string());
   CHECK(j["retour"].get<std::string>().find("wmo306") != std::string::npos);
   CHECK(j["retour_route"].get<std::string>().starts_with("65656055/WMO306/"));
+  // Stored and routed under its Afzender and BerichtIdentificatie, not under one name for every
+  // post (each post would probe request, request-2, ... for a free route).
+  ledger::Ledger l(db);
+  const auto stored = l.message(j["id"].get<ledger::MessageId>());
+  CHECK(stored.route_path ==
+        stored.ontvanger + "/WMO305/65656055-" + stored.identificatie + ".xml");
 }
 
 TEST_CASE("server ledger: the same message posted twice concurrently is stored once") {
