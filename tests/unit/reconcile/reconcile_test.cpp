@@ -140,6 +140,15 @@ void build(const fs::path& db) {
   tx.commit();
 }
 
+/// Options of a reconcile of June 2025 (the month build() fills), run on 2025-07-03.
+reconcile::Options june() {
+  reconcile::Options o;
+  o.year = 2025;
+  o.month = 6;
+  o.today = {2025, 7, 3};
+  return o;
+}
+
 }  // namespace
 
 TEST_SUITE("reconcile") {
@@ -147,10 +156,7 @@ TEST_SUITE("reconcile") {
     TmpDir t;
     const fs::path db = test::ledger_at(t.p / "ledger.db");
     build(db);
-    reconcile::Options o;
-    o.year = 2025;
-    o.month = 6;
-    o.today = {2025, 7, 3};
+    reconcile::Options o = june();
     o.billing = std::vector<reconcile::BillingLine>{{kC1, 2025, 6, 2100, "", 2}};
     auto r = reconcile::run(db, o);
     REQUIRE(r.declarations.size() == 1);
@@ -215,10 +221,7 @@ TEST_SUITE("reconcile") {
     TmpDir t;
     const fs::path db = test::ledger_at(t.p / "ledger.db");
     build(db);
-    reconcile::Options o;
-    o.year = 2025;
-    o.month = 6;
-    o.today = {2025, 7, 3};
+    reconcile::Options o = june();
     std::vector<std::pair<std::size_t, std::size_t>> calls;
     o.progress = [&](std::size_t done, std::size_t total) { calls.emplace_back(done, total); };
     reconcile::run(db, o);  // judged now
@@ -237,10 +240,7 @@ TEST_SUITE("reconcile") {
     TmpDir t;
     const fs::path db = test::ledger_at(t.p / "ledger.db");
     build(db);
-    reconcile::Options o;
-    o.year = 2025;
-    o.month = 6;
-    o.today = {2025, 7, 3};
+    reconcile::Options o = june();
     reconcile::Result second;
     bool started = false;
     reconcile::Options first = o;
@@ -267,10 +267,7 @@ TEST_SUITE("reconcile") {
     TmpDir t;
     const fs::path db = test::ledger_at(t.p / "ledger.db");
     build(db);
-    reconcile::Options o;
-    o.year = 2025;
-    o.month = 6;
-    o.today = {2025, 7, 3};
+    reconcile::Options o = june();
     ledger::MessageId other = 0;
     o.progress = [&](std::size_t, std::size_t) {
       ledger::Ledger l(db);
