@@ -124,7 +124,9 @@ Statement::Statement(pg_conn* conn, std::string name, int parameters, int domain
       domain_index_(domain_index),
       values_(static_cast<std::size_t>(parameters)),
       present_(static_cast<std::size_t>(parameters), 0),
-      formats_(static_cast<std::size_t>(parameters), 0) {}
+      formats_(static_cast<std::size_t>(parameters), 0),
+      pointers_(static_cast<std::size_t>(parameters), nullptr),
+      lengths_(static_cast<std::size_t>(parameters), 0) {}
 
 Statement::~Statement() {
   if (result_) PQclear(result_);
@@ -153,14 +155,12 @@ void Statement::bind_null(int i) {
 bool Statement::step() {
   if (!result_) {
     const std::size_t n = values_.size();
-    std::vector<const char*> values(n);
-    std::vector<int> lengths(n);
     for (std::size_t k = 0; k < n; ++k) {
-      values[k] = present_[k] ? values_[k].data() : nullptr;
-      lengths[k] = static_cast<int>(values_[k].size());
+      pointers_[k] = present_[k] ? values_[k].data() : nullptr;
+      lengths_[k] = static_cast<int>(values_[k].size());
     }
-    pg_result* r = PQexecPrepared(conn_, name_.c_str(), static_cast<int>(n), values.data(),
-                                  lengths.data(), formats_.data(), 0);
+    pg_result* r = PQexecPrepared(conn_, name_.c_str(), static_cast<int>(n), pointers_.data(),
+                                  lengths_.data(), formats_.data(), 0);
     const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) fail(r);
     result_ = r;

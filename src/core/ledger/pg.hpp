@@ -63,6 +63,8 @@ class Statement {
   std::vector<std::string> values_;
   std::vector<char> present_;
   std::vector<int> formats_;
+  std::vector<const char*> pointers_;  // handed to libpq by step(); sized once, reused
+  std::vector<int> lengths_;
   pg_result* result_ = nullptr;
   int row_ = -1;
   int rows_ = 0;
