@@ -27,7 +27,7 @@
 #include "core/ledger/ledger.hpp"
 #include "core/report/batch_report.hpp"
 #include "core/report/report.hpp"
-#include "core/util/atomic_file.hpp"
+#include "core/output/atomic_file.hpp"
 #include "core/util/read_file.hpp"
 #include "core/util/thread_priority.hpp"
 #include "core/validator.hpp"
@@ -107,8 +107,9 @@ class CommandIngest : public Command {
                    "ledger remembers the routes; a later run with --out writes them)");
     app.add_option("--format", format_,
                    "Output: text (one line per message and its findings, then a summary) or "
-                   "json (JSON Lines: validate's fields plus accepted, duplicate, quarantined, "
-                   "route and retour)")
+                   "json (JSON Lines: validate's fields plus id (ledger row), verdict, accepted, "
+                   "duplicate, quarantined, route, retour_route, and retour (= retour_route), as "
+                   "`istd serve` answers)")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
     app.add_option("--side", side_,
@@ -291,8 +292,10 @@ class CommandIngest : public Command {
             }
             it.bytes = std::move(read.bytes);
           }
-          it.hash = ledger::content_hash(it.bytes);
-          it.packed = ledger::pack(it.bytes);
+          // Stages 1 and 2 of the pipeline (ingest.hpp), here on a validation worker.
+          auto prepared = ingest::prepare(it.bytes);
+          it.hash = prepared.hash;
+          it.packed = std::move(*prepared.packed);
           it.result = v->validate(it.bytes, in.name());
           return it;
         },
@@ -311,7 +314,8 @@ class CommandIngest : public Command {
                   ? ingestor.process_large(
                         ingest::LargeInput{it.large.get(), it.large_size, it.hash, limit},
                         std::move(it.result))
-                  : ingestor.process(it.bytes, std::move(it.result), it.hash, std::move(it.packed));
+                  : ingestor.process(ingest::Prepared{it.bytes, it.hash, std::move(it.packed)},
+                                     std::move(it.result));
           if (!o.error.empty()) {  // nothing recorded (it changed or failed while read)
             ++n_err;
             Report r;
@@ -349,7 +353,7 @@ class CommandIngest : public Command {
       explain::parse_lang(lang_, &ro.lang);
       ro.generated_on = iopt.today.to_string();
       ro.ledger = ledger::display_location(db_);
-      util::write_file_atomic(report_, report::batch_report_html(report_items_, ro));
+      output::write_file_atomic(report_, report::batch_report_html(report_items_, ro));
     }
     if (format_ == "text") {
       const double secs =
@@ -418,30 +422,13 @@ class CommandIngest : public Command {
   std::string report_of(const ingest::Outcome& o) const {
     if (format_ == "json") {
       auto j = report::to_json(o.result);
-      j["accepted"] = o.accepted;
-      j["duplicate"] = o.duplicate;
-      j["quarantined"] = o.quarantined;
-      j["route"] = path_of(o.route);
-      if (o.retour.empty())
-        j["retour"] = nullptr;
-      else
-        j["retour"] = path_of(o.retour);
+      j.update(ingest::outcome_json(o, out_));
+      // "retour" (the retour's path) as before "retour_route" existed.
+      j["retour"] = j["retour_route"];
       return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
     }
     if (quiet_) return {};
-    const char* verdict = o.duplicate     ? "duplicate"
-                          : o.quarantined ? "quarantined"
-                          : o.accepted    ? "accepted"
-                                          : "rejected";
-    std::string type = o.result.type == model::MessageType::unknown
-                           ? std::string("unknown")
-                           : std::string(model::to_string(o.result.type));
-    std::string line = fmt::format("{}: {} {}", o.result.source, type, verdict);
-    if (!o.route.empty()) line += fmt::format(" -> {}", path_of(o.route));
-    if (!o.retour.empty()) line += fmt::format("; retour {}", path_of(o.retour));
-    line += '\n';
-    if (!o.duplicate) line += report::to_text(o.result);
-    return line;
+    return ingest::outcome_text(o, out_);
   }
 
   std::vector<std::string> paths_;

@@ -19,7 +19,7 @@
 #include "core/reconcile/reconcile.hpp"
 #include "core/reconcile/tariffs.hpp"
 #include "core/report/month_report.hpp"
-#include "core/util/atomic_file.hpp"
+#include "core/output/atomic_file.hpp"
 #include "core/xml/schema_bundle.hpp"
 
 namespace istd::cli {
@@ -146,7 +146,7 @@ class CommandReconcile : public Command {
     ro.mask_bsn = mask_bsn_;
     ro.max_rows = report_rows_;
     ro.generated_on = opt.today.to_string();
-    util::write_file_atomic(std::filesystem::path(out_) / "report.html",
+    output::write_file_atomic(std::filesystem::path(out_) / "report.html",
                             report::month_report_html(result, reconcile::summary(result), ro));
     if (format_ == "json") {
       reconcile::write_findings_jsonl(result, [](std::string_view line) {

@@ -16,7 +16,7 @@
 #include "core/explain/catalogue.hpp"
 #include "core/report/report.hpp"
 #include "core/report/rapport.hpp"
-#include "core/util/atomic_file.hpp"
+#include "core/output/atomic_file.hpp"
 #include "core/validator.hpp"
 #include "core/xml/schema_bundle.hpp"
 
@@ -164,7 +164,7 @@ class CommandValidate : public Command {
           } else if (format_ == "rapport") {
             out = report::to_rapport(r);
             if (!out_dir_.empty()) {
-              util::write_file_atomic(std::filesystem::path(out_dir_) / rapport_name(inputs[i]),
+              output::write_file_atomic(std::filesystem::path(out_dir_) / rapport_name(inputs[i]),
                                       out);
               out.clear();
             }

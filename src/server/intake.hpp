@@ -11,21 +11,15 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ingest/outcome.hpp"
 #include "core/validator.hpp"
 
 namespace istd::server {
 
-struct IntakeResult {
-  std::int64_t id = 0;  ///< the stored row (the earlier one for a duplicate)
-  bool accepted = false;
-  bool duplicate = false;  ///< exact re-delivery: nothing was stored
-  bool quarantined = false;
-  std::string verdict;  ///< "accepted" | "rejected" | "quarantined" | "recorded" | "duplicate"
-  /// The validation result with the cross-message findings added.
-  ValidationResult result;
-  std::string retour;        ///< the retour message's XML ("" when none)
-  std::string retour_route;  ///< where the retour is routed ("" when none)
-};
+/// What became of a posted message: the ingest outcome (the id of the stored row, or of the
+/// earlier one for a duplicate; its ledger verdict; the validation result with the
+/// cross-message findings added; the retour's XML in retour_xml and its route in retour).
+using IntakeResult = ingest::Outcome;
 
 /// A stored message as listed by GET /v1/messages.
 struct StoredMessage {

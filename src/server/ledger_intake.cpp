@@ -40,6 +40,7 @@ struct LedgerIntake::Impl {
        std::function<model::Date()> t)
       : schemas(std::move(s)), options(std::move(o)), today(std::move(t)), ledger(db) {
     options.batch_size = 1;
+    options.keep_retour = true;  // the answer carries the retour
     ingestor.emplace(ledger, schemas, options);
     ingestor->recover();
     reader.emplace(db);
@@ -55,7 +56,6 @@ LedgerIntake::~LedgerIntake() = default;
 
 IntakeResult LedgerIntake::submit(std::string_view bytes, ValidationResult result) {
   auto& im = *impl_;
-  ingest::Outcome o;
   try {
     if (im.today) {
       const model::Date d = im.today();
@@ -74,7 +74,7 @@ IntakeResult LedgerIntake::submit(std::string_view bytes, ValidationResult resul
       im.recover_first = false;
     }
     if (result.message) result.source = posted_name(*result.message);
-    o = im.ingestor->process(bytes, std::move(result));
+    return im.ingestor->process(bytes, std::move(result));
   } catch (...) {
     // Drop whatever the failed message left uncommitted (as a crash would). The next message
     // makes a new ingestor (making it here could fail on the same full disk) and first writes
@@ -83,20 +83,6 @@ IntakeResult LedgerIntake::submit(std::string_view bytes, ValidationResult resul
     im.recover_first = true;
     throw;
   }
-  IntakeResult r;
-  r.id = o.message_id;
-  r.accepted = o.accepted;
-  r.duplicate = o.duplicate;
-  r.quarantined = o.quarantined;
-  r.verdict = std::string(ledger::to_string(im.ledger.message(o.message_id).verdict));
-  r.result = std::move(o.result);
-  if (!o.retour.empty()) {
-    if (auto rep = im.ledger.reply_of(o.message_id)) {
-      r.retour = im.ledger.message(rep->id).bytes;
-      r.retour_route = rep->route_path;
-    }
-  }
-  return r;
 }
 
 std::vector<StoredMessage> LedgerIntake::list_for(const std::string& party, const Since& since,

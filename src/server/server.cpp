@@ -746,21 +746,14 @@ struct Server::Impl {
     IntakeResult r = co_await run_on(ledger->get_executor(), [this, &req, &checked] {
       return intake->submit(req.body(), std::move(checked.result));
     });
-    metrics.verdict(r.duplicate ? std::string_view("duplicate") : std::string_view(r.verdict));
+    metrics.verdict(r.duplicate ? std::string_view("duplicate") : ledger::to_string(r.verdict));
     co_return co_await run_on(cpu->get_executor(), [&r, v] {
-      nlohmann::ordered_json j;
-      j["id"] = r.id;
-      j["verdict"] = r.verdict;
-      j["accepted"] = r.accepted;
-      j["duplicate"] = r.duplicate;
-      j["quarantined"] = r.quarantined;
+      nlohmann::ordered_json j = ingest::outcome_json(r);
       j["validation"] = report::to_json(r.result);
-      if (r.retour.empty()) {
+      if (r.retour.empty())
         j["retour"] = nullptr;
-      } else {
-        j["retour"] = r.retour;
-        j["retour_route"] = r.retour_route;
-      }
+      else
+        j["retour"] = r.retour_xml;
       return json_response(http::status::accepted, v, j);
     });
   }

@@ -11,7 +11,7 @@
 #include "core/errors.hpp"
 #include "core/reconcile/csv.hpp"
 #include "core/reconcile/snapshot.hpp"
-#include "core/util/atomic_file.hpp"
+#include "core/output/atomic_file.hpp"
 
 namespace istd::cak {
 
@@ -51,9 +51,9 @@ std::map<std::pair<std::string, std::string>, std::vector<std::string>> withdraw
 }
 
 void write_files(const Result& r, const std::function<void(std::string_view)>& point) {
-  util::write_file_atomic(r.csv, to_csv(r.export_record, r.lines));
+  output::write_file_atomic(r.csv, to_csv(r.export_record, r.lines));
   point("csv-written");
-  util::write_file_atomic(r.jsonl, to_jsonl(r.export_record, r.lines));
+  output::write_file_atomic(r.jsonl, to_jsonl(r.export_record, r.lines));
   point("files-written");
 }
 

@@ -161,7 +161,7 @@
 //     ledger.set_declaration_answered(d.id, {"8001"}, out);
 //   }
 //   tx.commit();
-//   ingest::materialise(ledger, out_dir);   // writes the 325 files
+//   output::materialise(ledger, out_dir);   // writes the 325 files
 #pragma once
 
 #include <cstdint>

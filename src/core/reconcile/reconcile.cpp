@@ -15,7 +15,7 @@
 #include "core/reconcile/answer_325.hpp"
 #include "core/reconcile/csv.hpp"
 #include "core/reconcile/snapshot.hpp"
-#include "core/util/atomic_file.hpp"
+#include "core/output/atomic_file.hpp"
 #include "core/util/money.hpp"
 
 namespace istd::reconcile {
@@ -646,12 +646,12 @@ std::string summary_text(const Result& r, const std::filesystem::path& out_dir) 
 
 void write_outputs(const Result& r, const std::filesystem::path& out) {
   for (const auto& dr : r.declarations)
-    if (!dr.route_325.empty()) util::write_file_atomic(out / dr.route_325, dr.bytes_325);
+    if (!dr.route_325.empty()) output::write_file_atomic(out / dr.route_325, dr.bytes_325);
   // The findings are streamed into the temporary files (one pass renders both); each file
   // appears complete or not at all.
   {
-    util::AtomicFileWriter jsonl(out / "findings.jsonl");
-    util::AtomicFileWriter csv(out / "findings.csv");
+    output::AtomicFileWriter jsonl(out / "findings.jsonl");
+    output::AtomicFileWriter csv(out / "findings.csv");
     csv.write(kFindingsCsvHeader);
     std::string line;
     for_each_finding(r, [&](const json& j) {
@@ -666,7 +666,7 @@ void write_outputs(const Result& r, const std::filesystem::path& out) {
     csv.commit();
   }
   {
-    util::AtomicFileWriter at(out / "abonnementstarief.csv");
+    output::AtomicFileWriter at(out / "abonnementstarief.csv");
     at.write(kAtCsvHeader);
     std::string line;
     for (const auto& f : r.at.findings) {
@@ -676,7 +676,7 @@ void write_outputs(const Result& r, const std::filesystem::path& out) {
     }
     at.commit();
   }
-  util::write_file_atomic(out / "summary.json", summary(r).dump(2) + "\n");
+  output::write_file_atomic(out / "summary.json", summary(r).dump(2) + "\n");
 }
 
 }  // namespace istd::reconcile

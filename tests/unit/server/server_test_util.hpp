@@ -128,9 +128,9 @@ class FakeIntake : public server::Intake {
     server::IntakeResult r;
     for (const auto& m : stored)
       if (m.bytes == bytes) {
-        r.id = m.id;
+        r.message_id = m.id;
         r.duplicate = true;
-        r.verdict = m.verdict;
+        r.verdict = ledger::Verdict::accepted;
         r.result = std::move(result);
         return r;
       }
@@ -143,9 +143,9 @@ class FakeIntake : public server::Intake {
     m.verdict = "accepted";
     m.bytes = std::string(bytes);
     stored.push_back(m);
-    r.id = m.id;
+    r.message_id = m.id;
     r.accepted = true;
-    r.verdict = "accepted";
+    r.verdict = ledger::Verdict::accepted;
     r.result = std::move(result);
     return r;
   }

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace istd::util {
+namespace istd::output {
 
 /// Creates parent directories as needed.
 /// @throws RuntimeError on any I/O failure (the temporary file is removed).
@@ -38,4 +38,4 @@ class AtomicFileWriter {
 /// fsyncs a directory (after renames into it).
 void sync_directory(const std::filesystem::path& dir);
 
-}  // namespace istd::util
+}  // namespace istd::output

@@ -1,4 +1,4 @@
-#include "core/util/atomic_file.hpp"
+#include "core/output/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 
 #include "core/errors.hpp"
 
-namespace istd::util {
+namespace istd::output {
 
 void sync_directory(const std::filesystem::path& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -106,4 +106,4 @@ void AtomicFileWriter::commit() {
   sync_directory(dir_);
 }
 
-}  // namespace istd::util
+}  // namespace istd::output

@@ -1,0 +1,333 @@
+#include "core/ingest/record.hpp"
+
+#include <fmt/format.h>
+
+#include <utility>
+
+#include "core/ingest/retour.hpp"
+#include "core/report/report.hpp"
+#include "core/util/read_file.hpp"
+#include "core/xml/schema_bundle.hpp"
+
+namespace istd::ingest {
+
+using ledger::Ledger;
+using ledger::MessageId;
+using ledger::NewMessage;
+using ledger::Verdict;
+using model::MessageType;
+
+namespace {
+
+std::string findings_json(const ValidationResult& r) {
+  if (r.findings.empty()) return "[]";
+  return report::to_json(r)["findings"].dump(-1, ' ', false,
+                                             nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::pair<std::string, std::string> retour_versions(const SchemaBundle* schemas, MessageType rt) {
+  std::pair<std::string, std::string> v{"1.0.0", "1.0.0"};
+  if (!schemas) return v;
+  if (const auto* f = schemas->message_schema(rt)) {
+    if (!f->basisschema_xsd_versie.empty()) v.first = f->basisschema_xsd_versie;
+    if (!f->bericht_xsd_versie.empty()) v.second = f->bericht_xsd_versie;
+  }
+  return v;
+}
+
+struct Writer {
+  Ledger& ledger;
+  Prepared& input;
+  const Options& opt;
+  const SchemaBundle* schemas;
+  Recorded rec;
+
+  Outcome& o() { return rec.outcome; }
+  const model::Message& message() { return *o().result.message; }
+
+  void stage(MessageId id, const std::string& route, std::string bytes,
+             std::optional<std::string> reason = std::nullopt) {
+    if (opt.out_dir.empty()) return;  // nothing to write; a later run with --out writes it
+    rec.files.push_back({id, route, std::move(bytes), std::move(reason)});
+  }
+
+  /// Reports an exact re-delivery of input `d`: its verdict, route and retour.
+  void duplicate(const ledger::MessageRecord& d) {
+    o().duplicate = true;
+    o().message_id = d.id;
+    o().verdict = d.verdict;
+    o().accepted = d.verdict == Verdict::accepted;
+    // An own message refused before sending is recorded as rejected but lies in quarantine.
+    o().quarantined = d.verdict == Verdict::quarantined || d.route_path.starts_with("quarantine/");
+    o().route = d.route_path;
+    if (auto rep = ledger.reply_of(d.id)) {
+      o().retour = rep->route_path;
+      if (opt.keep_retour) o().retour_xml = ledger.message(rep->id).bytes;
+    }
+  }
+
+  void quarantine(const Decision& d) {
+    const ValidationResult& r = o().result;
+    NewMessage n;
+    if (d.header_fields) {
+      n = input_row(message(), input, r.source);
+    } else {
+      n.type = r.type == MessageType::unknown ? std::string() : std::string(model::to_string(r.type));
+      n.identificatie = r.identificatie;
+      n.source = r.source;
+      n.bytes = std::string(input.bytes);
+      n.content_hash = input.hash;
+      n.packed = std::exchange(input.packed, std::nullopt);
+    }
+    n.verdict = d.verdict;
+    n.level = d.level;
+    n.findings_json = findings_json(r);
+    n.route_path = d.route;
+    n.reason = fmt::format("{}: {}\n", r.source, d.why) + report::to_text(r);
+    o().message_id = ledger.add_message_unique_route(n);
+    o().verdict = d.verdict;
+    o().quarantined = true;
+    o().route = n.route_path;
+    stage(o().message_id, n.route_path, std::move(n.bytes), n.reason);
+  }
+
+  /// The input's row as judged (or, when the class rules stored it already, its findings).
+  void input_record(Decision& d) {
+    o().verdict = d.verdict;
+    o().accepted = d.verdict == Verdict::accepted ||
+                   (d.verdict == Verdict::recorded && d.level == 0);
+    if (d.applied) {
+      // The row says "accepted, no findings" since the class rules ran; only warnings change it.
+      if (!o().result.findings.empty())
+        ledger.set_message_verdict(d.applied_id, Verdict::accepted, 0, findings_json(o().result));
+      d.applied->release();
+      o().message_id = d.applied_id;
+      o().route = d.route;
+      stage(d.applied_id, d.route, std::string(input.bytes));
+      return;
+    }
+    auto n = input_row(message(), input, o().result.source);
+    n.verdict = d.verdict;
+    n.level = d.level;
+    n.findings_json = findings_json(o().result);
+    n.route_path = d.route;
+    o().message_id = ledger.add_message_unique_route(n);
+    o().route = n.route_path;
+    stage(o().message_id, n.route_path, std::move(n.bytes));
+  }
+
+  /// The retour of the input's row, numbered after it (IdentificatieRetour = its ledger id).
+  void retour(RetourContent content) {
+    const model::Message& m = message();
+    const MessageId heen_id = o().message_id;
+    const MessageType rt = retour_type(m.type);
+    const MessageId predicted = heen_id + 1;
+    const std::string rname(model::to_string(rt));
+    NewMessage n;
+    n.role = ledger::Role::output;
+    n.type = rname;
+    n.berichtcode = std::string(model::bericht_code(rt));
+    n.afzender = m.header.afzender.value;
+    n.ontvanger = m.header.ontvanger.value;
+    n.identificatie = ledger::output_identificatie(predicted);
+    n.dagtekening = opt.today.to_string();
+    auto [xb, xm] = retour_versions(schemas, rt);
+    n.xsd_basis = xb;
+    n.xsd_bericht = xm;
+    n.verdict = Verdict::recorded;
+    n.reply_to = heen_id;
+    // A retour goes to the heenbericht's Afzender.
+    n.route_path = fmt::format("{}/{}/{}.xml", m.header.afzender.value, rname, n.identificatie);
+    content.identificatie_retour = n.identificatie;
+    content.dagtekening_retour = n.dagtekening;
+    content.xsd_basis = xb;
+    content.xsd_bericht = xm;
+    n.bytes = build_retour(m, input.bytes, content);
+    const MessageId id = ledger.add_message_unique_route(n);
+    if (id != predicted)
+      throw RuntimeError(fmt::format("ledger: retour id {} is not the expected {}", id, predicted));
+    o().retour = n.route_path;
+    if (opt.keep_retour) o().retour_xml = n.bytes;
+    stage(id, n.route_path, std::move(n.bytes));
+  }
+
+  /// A 323's declaration and, when taken in, its prestaties (the lines reconcile judges).
+  void declaration(const std::vector<std::string>& intake) {
+    const model::Message& m = message();
+    const auto& d = m.declaratie;
+    ledger::DeclarationRecord dr;
+    dr.message_id = o().message_id;
+    dr.agb = m.header.afzender.value;
+    dr.gemeente = m.header.ontvanger.value;
+    dr.declaratie_nummer = d.declaratie_nummer.value;
+    dr.periode_begin = d.declaratie_periode.begindatum.value;
+    dr.periode_eind = d.declaratie_periode.einddatum.value;
+    dr.declaratie_dagtekening = d.declaratie_dagtekening.value;
+    dr.totaal_bedrag = model::parse_int(d.totaal_ingediend.bedrag.value).value_or(0);
+    dr.totaal_dc = d.totaal_ingediend.debet_credit.value;
+    dr.identificatie = m.header.identificatie.value;
+    dr.dagtekening = m.header.dagtekening.value;
+    dr.xsd_basis = m.header.basisschema_xsd_versie.value;
+    dr.xsd_bericht = m.header.bericht_xsd_versie.value;
+    dr.intake_codes = intake;
+    const auto decl_id = ledger.add_declaration(dr);
+    if (!intake.empty()) return;  // treated as not sent: no lines
+    int pos = 0;
+    for (const auto& c : d.clienten) {
+      for (const auto& p : c.prestaties) {
+        ledger::PrestatieRecord pr;
+        pr.declaration_id = decl_id;
+        pr.position = pos++;
+        pr.agb = dr.agb;
+        pr.gemeente = dr.gemeente;
+        pr.bsn = c.bsn.value;
+        pr.referentie_nummer = p.referentie_nummer.value;
+        if (p.vorig_referentie_nummer.present())
+          pr.vorig_referentie_nummer = p.vorig_referentie_nummer.value;
+        pr.toewijzing_nummer = model::parse_int(p.toewijzing_nummer.value).value_or(-1);
+        pr.product_categorie = p.product_categorie.value;
+        pr.product_code = p.product_code.value;
+        pr.periode_begin = p.product_periode.begindatum.value;
+        pr.periode_eind = p.product_periode.einddatum.value;
+        pr.geleverd_volume = model::parse_int(p.geleverd_volume.value).value_or(0);
+        pr.eenheid = p.eenheid.value;
+        if (p.product_tarief.present())
+          pr.product_tarief = model::parse_int(p.product_tarief.value);
+        pr.bedrag = model::parse_int(p.ingediend_bedrag.bedrag.value).value_or(0);
+        pr.debet_credit = p.ingediend_bedrag.debet_credit.value;
+        ledger.add_prestatie(pr);
+      }
+    }
+  }
+
+  /// The 301 a rejecting 302 answers (the 302 copies its header: Afzender = the gemeente,
+  /// Identificatie, Dagtekening): its allocation versions are deleted. Warns what was done.
+  void withdraw_rejected_301() {
+    const model::Message& m = message();
+    const auto& h = m.header;
+    Finding f;
+    f.rule = "REJECTED-301";
+    f.severity = Severity::warning;
+    f.line = m.line(h.bericht_identificatie);
+    f.column = m.column(h.bericht_identificatie);
+    if (h.bericht_identificatie != model::kNoNode)
+      f.paths.push_back(m.path(h.bericht_identificatie));
+    std::optional<ledger::MessageRecord> heen;
+    const auto code = model::bericht_code(model::type_of(model::standard_of(m.type), 301));
+    for (auto& r : ledger.inputs_by_key(code, h.afzender.value, h.identificatie.value))
+      if (r.dagtekening == h.dagtekening.value && r.verdict == Verdict::accepted) heen = r;
+    if (!heen) {
+      f.text = fmt::format(
+          "This 302 rejects 301 '{}' of {} (Dagtekening {}), but no such accepted 301 is in "
+          "the ledger; nothing was taken out of force.",
+          h.identificatie.value, h.afzender.value, h.dagtekening.value);
+    } else {
+      const auto numbers = ledger.withdraw_allocations_of(heen->id);
+      std::string list;
+      for (auto nr : numbers) list += (list.empty() ? "" : ", ") + std::to_string(nr);
+      f.text = fmt::format(
+          "The provider rejected 301 '{}' of {} (Dagtekening {}): that 301 is taken out of "
+          "force ({}).",
+          h.identificatie.value, h.afzender.value, h.dagtekening.value,
+          numbers.empty() ? std::string("it held no stored allocation versions")
+                          : "allocation versions removed: ToewijzingNummer " + list);
+    }
+    o().result.findings.push_back(std::move(f));
+  }
+};
+
+}  // namespace
+
+Recorded record_large(Ledger& ledger, const LargeInput& in, ValidationResult&& result,
+                      const Options& options) {
+  Prepared none;
+  Writer w{ledger, none, options, nullptr, {}};
+  w.rec.outcome.result = std::move(result);
+  const std::string source = w.o().result.source;
+  if (auto dups = ledger.inputs_with_file(in.fd, in.size, in.hash); !dups.empty()) {
+    w.duplicate(dups.front());
+    return std::move(w.rec);
+  }
+  NewMessage n;
+  n.role = ledger::Role::input;
+  n.type = w.o().result.type == MessageType::unknown ? std::string()
+                                                 : std::string(model::to_string(w.o().result.type));
+  n.source = source;
+  n.verdict = Verdict::quarantined;
+  n.level = 1;
+  n.findings_json = findings_json(w.o().result);
+  n.route_path = quarantine_route(source);
+  n.reason = fmt::format(
+      "{}: too large: the file is {} ({} bytes), more than the maximum message size of {} ({} "
+      "bytes, --max-size).\n"
+      "It was not read as a message and no retour was made; the file next to this .reason is "
+      "the input exactly as received.\n"
+      "Check whether it really is one iWmo message: `istd explain LIMIT` says what to do.\n",
+      source, util::size_text(in.size), in.size, util::size_text(in.limit), in.limit);
+  *n.reason += report::to_text(w.o().result);
+  const auto r = ledger.add_message_from_file(n, in.fd, in.size, in.hash);
+  using S = ledger::FileInsert::Status;
+  if (r.status != S::stored) {
+    w.o().error =
+        r.status == S::changed
+            ? std::string(
+                  "the file changed while it was being read; nothing was recorded "
+                  "(run again to take it in)")
+        : r.status == S::unreadable
+            ? fmt::format("cannot read the file: {}; nothing was recorded", r.error)
+            : fmt::format(
+                  "the file is {} ({} bytes), more than the ledger can keep ({}); "
+                  "nothing was recorded",
+                  util::size_text(in.size), in.size, util::size_text(ledger.max_message_bytes()));
+    return std::move(w.rec);
+  }
+  w.o().message_id = r.id;
+  w.o().quarantined = true;
+  w.o().route = n.route_path;
+  w.o().verdict = Verdict::quarantined;
+  if (!options.out_dir.empty())
+    w.rec.large = output::RoutedFile{r.id, n.route_path, std::string(), *n.reason};
+  return std::move(w.rec);
+}
+
+NewMessage input_row(const model::Message& m, Prepared& input, const std::string& source) {
+  NewMessage n;
+  n.role = ledger::Role::input;
+  n.type = std::string(model::to_string(m.type));
+  n.berichtcode = m.header.berichtcode.value;
+  n.afzender = m.header.afzender.value;
+  n.ontvanger = m.header.ontvanger.value;
+  n.identificatie = m.header.identificatie.value;
+  n.dagtekening = m.header.dagtekening.value;
+  n.xsd_basis = m.header.basisschema_xsd_versie.value;
+  n.xsd_bericht = m.header.bericht_xsd_versie.value;
+  n.source = source;
+  n.bytes = std::string(input.bytes);
+  n.content_hash = input.hash;
+  n.packed = std::exchange(input.packed, std::nullopt);  // one row per input takes it
+  return n;
+}
+
+Recorded record(Ledger& ledger, Prepared& input, ValidationResult&& result, Decision&& d,
+                const Options& options, const SchemaBundle* schemas) {
+  Writer w{ledger, input, options, schemas, {}};
+  w.rec.outcome.result = std::move(result);
+  switch (d.action) {
+    case Decision::Action::duplicate:
+      w.duplicate(*d.earlier);
+      break;
+    case Decision::Action::quarantine:
+      w.quarantine(d);
+      break;
+    case Decision::Action::record:
+      // In this transaction, before the 302 itself: a rejecting 302 takes its 301 out of force.
+      if (d.withdraw_301) w.withdraw_rejected_301();
+      w.input_record(d);
+      if (d.intake) w.declaration(*d.intake);
+      if (d.retour) w.retour(std::move(*d.retour));
+      break;
+  }
+  return std::move(w.rec);
+}
+
+}  // namespace istd::ingest
