@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/ingest/outcome.hpp"
+#include "core/ingest/prepare.hpp"
 #include "core/validator.hpp"
 
 namespace istd::server {
@@ -20,6 +21,13 @@ namespace istd::server {
 /// earlier one for a duplicate; its ledger verdict; the validation result with the
 /// cross-message findings added; the retour's XML in retour_xml and its route in retour).
 using IntakeResult = ingest::Outcome;
+
+/// A posted message for the intake: its bytes as prepared on a worker (hash, packed form) and
+/// its validation result.
+struct Submission {
+  ingest::Prepared input;
+  ValidationResult result;
+};
 
 /// A stored message as listed by GET /v1/messages.
 struct StoredMessage {
@@ -43,6 +51,16 @@ class Intake {
   /// Takes in one message (`result` is Validator::validate on `bytes`). Durable on return.
   /// @throws RuntimeError on database or I/O failure.
   virtual IntakeResult submit(std::string_view bytes, ValidationResult result) = 0;
+  /// Takes in several messages, in order, durable on return: the messages that queued up
+  /// while the ledger thread was busy (group commit). The real intake stores them in one
+  /// transaction, all or none (an exception: none was stored). This default submits each.
+  /// @throws RuntimeError on database or I/O failure.
+  virtual std::vector<IntakeResult> submit_all(std::vector<Submission>& batch) {
+    std::vector<IntakeResult> out;
+    out.reserve(batch.size());
+    for (auto& s : batch) out.push_back(submit(s.input.bytes, std::move(s.result)));
+    return out;
+  }
   /// Messages (inputs and retours) delivered to `party` (ingest's routing), oldest first.
   virtual std::vector<StoredMessage> list_for(const std::string& party, const Since& since,
                                               std::size_t limit) = 0;

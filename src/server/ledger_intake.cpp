@@ -1,6 +1,7 @@
 #include "server/ledger_intake.hpp"
 
 #include <cctype>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -39,7 +40,8 @@ struct LedgerIntake::Impl {
   Impl(const std::filesystem::path& db, std::shared_ptr<const SchemaBundle> s, ingest::Options o,
        std::function<model::Date()> t)
       : schemas(std::move(s)), options(std::move(o)), today(std::move(t)), ledger(db) {
-    options.batch_size = 1;
+    // Never committed by the batch size: submit_all() commits each group.
+    options.batch_size = std::numeric_limits<std::size_t>::max();
     options.keep_retour = true;  // the answer carries the retour
     ingestor.emplace(ledger, schemas, options);
     ingestor->recover();
@@ -55,6 +57,13 @@ LedgerIntake::LedgerIntake(const std::filesystem::path& db,
 LedgerIntake::~LedgerIntake() = default;
 
 IntakeResult LedgerIntake::submit(std::string_view bytes, ValidationResult result) {
+  std::vector<Submission> one(1);
+  one[0].input = ingest::prepare(bytes);
+  one[0].result = std::move(result);
+  return std::move(submit_all(one).front());
+}
+
+std::vector<IntakeResult> LedgerIntake::submit_all(std::vector<Submission>& batch) {
   auto& im = *impl_;
   try {
     if (im.today) {
@@ -66,19 +75,25 @@ IntakeResult LedgerIntake::submit(std::string_view bytes, ValidationResult resul
       }
     }
     if (!im.ingestor) im.ingestor.emplace(im.ledger, im.schemas, im.options);
-    // One message per transaction (batch size 1): process() commits before it returns (a
-    // duplicate included); the files are written by the ingestor's file thread and flagged
-    // materialised in the next transaction (or by close()).
     if (im.recover_first) {
       im.ingestor->recover();
       im.recover_first = false;
     }
-    if (result.message) result.source = posted_name(*result.message);
-    return im.ingestor->process(bytes, std::move(result));
+    std::vector<IntakeResult> out;
+    out.reserve(batch.size());
+    for (auto& s : batch) {
+      if (s.result.message) s.result.source = posted_name(*s.result.message);
+      out.push_back(im.ingestor->process(std::move(s.input), std::move(s.result)));
+    }
+    // One commit for the group (a duplicate included); the files are written by the
+    // ingestor's file thread and flagged materialised in the next transaction (or by close()).
+    im.ingestor->commit();
+    return out;
   } catch (...) {
-    // Drop whatever the failed message left uncommitted (as a crash would). The next message
-    // makes a new ingestor (making it here could fail on the same full disk) and first writes
-    // the files earlier messages still lack.
+    // Drop whatever the group left uncommitted (as a crash would): none of it is stored, and
+    // every message of the group is answered with the error. The next group makes a new
+    // ingestor (making it here could fail on the same full disk) and first writes the files
+    // earlier messages still lack.
     im.ingestor.reset();
     im.recover_first = true;
     throw;

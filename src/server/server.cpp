@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -274,6 +276,16 @@ struct Server::Impl {
   bool waited = false;
   std::mutex conns_mu;
   std::set<std::shared_ptr<Conn>> conns;  // guarded by conns_mu
+  // Posted messages waiting for the ledger thread (group commit, take_in_queued).
+  struct Queued {
+    Submission sub;
+    IntakeResult result;
+    std::exception_ptr error;
+    bool done = false;  // set and read on the ledger thread, read by the poster after it
+  };
+  static constexpr std::size_t kMaxGroup = 64;
+  std::mutex queue_mu;
+  std::deque<Queued*> intake_queue;  // guarded by queue_mu; each owned by its poster
   unsigned short bound_port = 0;
 
   Impl(ServerConfig c, std::shared_ptr<const SchemaBundle> s, ValidateOptions v,
@@ -709,6 +721,33 @@ struct Server::Impl {
     }
   }
 
+  /// On the ledger thread: takes in the posted messages queued so far (at most kMaxGroup), in
+  /// one call of the intake, and leaves each its result. Every post has a handler of its own
+  /// on the ledger thread; the first to run takes in those queued behind it too, and theirs
+  /// then find their message done. All or nothing: when the intake throws, none of the group
+  /// was stored and every message of it gets the error.
+  void take_in_queued() {
+    std::vector<Queued*> group;
+    {
+      std::lock_guard lk(queue_mu);
+      while (!intake_queue.empty() && group.size() < kMaxGroup) {
+        group.push_back(intake_queue.front());
+        intake_queue.pop_front();
+      }
+    }
+    if (group.empty()) return;
+    std::vector<Submission> subs;
+    subs.reserve(group.size());
+    for (auto& q : group) subs.push_back(std::move(q->sub));
+    try {
+      auto results = intake->submit_all(subs);
+      for (std::size_t i = 0; i < group.size(); ++i) group[i]->result = std::move(results[i]);
+    } catch (...) {
+      for (auto& q : group) q->error = std::current_exception();
+    }
+    for (auto& q : group) q->done = true;
+  }
+
   /// `req` stays the caller's (handle() reads it again when this throws).
   net::awaitable<Response> post_message(const Request& req, const Identity& who) {
     const unsigned v = req.version();
@@ -716,36 +755,52 @@ struct Server::Impl {
     // caller's own message.
     struct Checked {
       std::optional<Response> refusal;
-      ValidationResult result;
+      Submission sub;
     };
     Checked checked = co_await run_on(cpu->get_executor(), [this, &req, &who, v] {
       Checked ch;
       auto val = validators.take();
-      ch.result = val->validate(req.body(), "request");
-      if (!ch.result.xsd_valid || !ch.result.message) {
+      ValidationResult& result = ch.sub.result;
+      result = val->validate(req.body(), "request");
+      if (!result.xsd_valid || !result.message) {
         nlohmann::ordered_json j;
         j["error"] = "not a valid iWmo 3.2 or iJw 3.2 message (XML/XSD); nothing stored";
         j["status"] = 422;
-        j["validation"] = report::to_json(ch.result);
+        j["validation"] = report::to_json(result);
         ch.refusal = json_response(http::status::unprocessable_entity, v, j);
         return ch;
       }
-      const std::string& afzender = ch.result.message->header.afzender.value;
+      const std::string& afzender = result.message->header.afzender.value;
       if (afzender != who.party) {
         ch.refusal = error_response(
             http::status::forbidden, v,
             fmt::format("the message's Afzender {} is not the caller's party {}; nothing stored",
                         afzender, who.party));
+        return ch;
       }
+      ch.sub.input = ingest::prepare(req.body());  // hash and pack here, off the ledger thread
       return ch;
     });
     if (checked.refusal) co_return std::move(*checked.refusal);
     if (!intake) co_return error_response(http::status::service_unavailable, v, "no ledger");
 
-    // The ledger thread: one message at a time, in arrival order.
-    IntakeResult r = co_await run_on(ledger->get_executor(), [this, &req, &checked] {
-      return intake->submit(req.body(), std::move(checked.result));
+    // The ledger thread takes the messages in arrival order; those that queued up while it was
+    // busy are committed together (group commit, take_in_queued).
+    // `queued` lives in this frame until answered; the queue and the ledger thread's handler
+    // hold its address. (Not a shared_ptr captured by the lambda: built with GCC 12, that
+    // corrupted memory — a co_await operand's temporary with a non-trivial destructor.)
+    Queued queued;
+    queued.sub = std::move(checked.sub);  // its bytes are req's body, alive until answered
+    {
+      std::lock_guard lk(queue_mu);
+      intake_queue.push_back(&queued);
+    }
+    co_await run_on(ledger->get_executor(), [this, q = &queued] {
+      while (!q->done) take_in_queued();  // more than kMaxGroup ahead: several groups
+      return true;
     });
+    if (queued.error) std::rethrow_exception(queued.error);
+    IntakeResult r = std::move(queued.result);
     metrics.verdict(r.duplicate ? std::string_view("duplicate") : ledger::to_string(r.verdict));
     co_return co_await run_on(cpu->get_executor(), [&r, v] {
       nlohmann::ordered_json j = ingest::outcome_json(r);

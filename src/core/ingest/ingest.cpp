@@ -109,6 +109,8 @@ Outcome Ingestor::process_large(const LargeInput& input, ValidationResult&& resu
   return impl_->process_large(input, std::move(result));
 }
 
+void Ingestor::commit() { impl_->commit_batch(); }
+
 void Ingestor::flush() { impl_->finish(); }
 
 }  // namespace istd::ingest

@@ -100,6 +100,10 @@ class Ingestor {
   /// @throws RuntimeError on I/O or database failure.
   Outcome process_large(const LargeInput& input, ValidationResult&& result);
 
+  /// Commits the open batch now (as a full batch would be); its files go to the file stage and
+  /// are flagged in a later transaction. @throws RuntimeError on database failure.
+  void commit();
+
   /// Commits the open batch, writes its files, syncs and flags them.
   /// @throws RuntimeError on I/O or database failure.
   void flush();

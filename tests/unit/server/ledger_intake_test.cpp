@@ -252,4 +252,30 @@ TEST_CASE("server ledger: each party reads the iJw messages and retours delivere
   CHECK(list("12345678").empty());
 }
 
+TEST_CASE("server ledger: posts queued together are committed as one group, in order") {
+  TempDir dir;
+  const auto db = dir.path / "ledger.db";
+  server::LedgerIntake intake(db, bundle(), ingest_options());
+  Validator v(bundle(), ValidateOptions{});
+  // A JW301, the JW305 on it, and the JW301 again: within one group the 305 sees the 301
+  // stored before it and the repeated 301 is a duplicate of the first, as when posted apart.
+  const std::vector<std::string> bodies{jw301(), jw305(), jw301()};
+  std::vector<server::Submission> group(bodies.size());
+  for (std::size_t i = 0; i < bodies.size(); ++i) {
+    group[i].input = ingest::prepare(bodies[i]);
+    group[i].result = v.validate(bodies[i], "request");
+  }
+  const auto results = intake.submit_all(group);
+  REQUIRE(results.size() == 3);
+  CHECK(results[0].verdict == ledger::Verdict::accepted);
+  CHECK(results[1].verdict == ledger::Verdict::accepted);
+  CHECK(results[1].retour.starts_with("65656055/JW306/"));
+  CHECK(results[1].retour_xml.find("jw306") != std::string::npos);
+  CHECK(results[2].duplicate);
+  CHECK(results[2].message_id == results[0].message_id);
+  intake.close();
+  // Committed: the 301, the 305 and its 306 (the duplicate stored nothing).
+  CHECK(rows(db) == 3);
+}
+
 }  // TEST_SUITE
