@@ -5,6 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake pkg-config
+  ninja-build                # the build tool of tools/test.sh (keeps both cores busy)
   libxerces-c-dev            # XML parsing and XSD validation (SAX2)
   libboost1.81-dev           # Boost.Asio + Boost.Beast (header-only), 1.81 for Beast awaitables
   libcli11-dev               # command-line parsing with generated --help

@@ -14,8 +14,13 @@ output tree must equal those of an uninterrupted run.
 4. Real SIGKILLs at random moments within a clean run's duration on a larger corpus, each
    followed by a rerun; each must hit a running ingest before its work was done.
 
+--part faults runs steps 1-3, --part sigkill steps 1 (the larger corpus) and 4, --part all every
+step. The faults do not depend on timing and may run beside other tests; the SIGKILLs are timed
+against a clean run and want the machine to themselves (ctest: RUN_SERIAL).
+
 Python standard library only. Usage:
   kill_test.py --istd BUILD/src/istd --schemas DIR --source SRC [--work DIR] [--kills 6]
+               [--part all|faults|sigkill]
 """
 
 import argparse
@@ -127,13 +132,11 @@ def main():
     ap.add_argument("--messages", type=int, default=20)
     ap.add_argument("--kills", type=int, default=6)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--part", choices=("all", "faults", "sigkill"), default="all")
     args = ap.parse_args()
     work = args.work or tempfile.mkdtemp(prefix="istd-kill-")
     os.makedirs(work, exist_ok=True)
     started = time.time()
-
-    corpus = os.path.join(work, "corpus")
-    make_corpus(args.source, corpus, args.messages)
 
     def cmd(db, out, inputs, jobs="1"):
         # -j 1 for the deterministic faults (start-up is most of a run); -j 2 for SIGKILLs.
@@ -146,15 +149,7 @@ def main():
         os.makedirs(d)
         return os.path.join(d, "ledger.db"), os.path.join(d, "out")
 
-    db, out = fresh("clean")
-    run(cmd(db, out, corpus), check_rc=(0, 1))
-    ref = (dump_ledger(db), dump_tree(out))
-    if ("quarantine/zz3-junk.xml.reason" not in ref[1] or "WMO306" not in ref[1]
-            or "quarantine/zz5-oversize.xml.reason" not in ref[1]
-            or "quarantine/zz7-oversize-other.xml " not in ref[1]):
-        sys.exit("FAIL: the reference run did not produce the expected outputs")
-
-    def compare(label, db_, out_):
+    def compare(label, db_, out_, ref):
         got = (dump_ledger(db_), dump_tree(out_))
         if got != ref:
             for name, a, b in (("ledger", ref[0], got[0]), ("tree", ref[1], got[1])):
@@ -164,78 +159,94 @@ def main():
                     print(f"{label}: {name} differs:\n" + "\n".join(diff[:20]), file=sys.stderr)
             sys.exit(f"FAIL: {label}")
 
-    # Deterministic faults at every durability point.
-    n = 0
-    while True:
-        n += 1
-        db, out = fresh("fault")
-        rc = run(cmd(db, out, corpus), {"ISTD_FAULT_AFTER": str(n)})
-        if rc not in (0, 1, 99):
-            sys.exit(f"FAIL: fault {n}: unexpected exit {rc}")
-        run(cmd(db, out, corpus), check_rc=(0, 1))
-        compare(f"fault after point {n}", db, out)
-        if rc != 99:
-            break
-    points = n - 1
-    # Crash again during the recovery run.
     rng = random.Random(args.seed)
-    for _ in range(5):
-        a, b = rng.randint(1, points), rng.randint(1, points)
-        db, out = fresh("double")
-        run(cmd(db, out, corpus), {"ISTD_FAULT_AFTER": str(a)})
-        run(cmd(db, out, corpus), {"ISTD_FAULT_AFTER": str(b)})
+    said = []
+
+    if args.part in ("all", "faults"):
+        corpus = os.path.join(work, "corpus")
+        make_corpus(args.source, corpus, args.messages)
+        db, out = fresh("clean")
         run(cmd(db, out, corpus), check_rc=(0, 1))
-        compare(f"faults {a} then {b}", db, out)
+        ref = (dump_ledger(db), dump_tree(out))
+        if ("quarantine/zz3-junk.xml.reason" not in ref[1] or "WMO306" not in ref[1]
+                or "quarantine/zz5-oversize.xml.reason" not in ref[1]
+                or "quarantine/zz7-oversize-other.xml " not in ref[1]):
+            sys.exit("FAIL: the reference run did not produce the expected outputs")
 
-    # Real SIGKILLs on a larger corpus, at moments spread over the time a clean run takes. Each
-    # kill must hit a running ingest (the process dies of the signal) and leave its work
-    # unfinished (ledger or tree not yet those of a clean run); at least one must hit it after it
-    # stored something. A kill after the work was done would test nothing.
-    big = os.path.join(work, "big")
-    make_corpus(args.source, big, 400)
-    db, out = fresh("bigclean")
-    t0 = time.monotonic()
-    run(cmd(db, out, big, "2"), check_rc=(0, 1))
-    clean_seconds = time.monotonic() - t0
-    ref = (dump_ledger(db), dump_tree(out))
-    env = dict(os.environ, ISTD_TODAY=TODAY)
-    env.pop("ISTD_FAULT_AFTER", None)
-    mid_run = 0
-    for k in range(args.kills):
-        db, out = fresh("kill")
-        p = subprocess.Popen(cmd(db, out, big, "2"), env=env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
-        delay = clean_seconds * rng.uniform(0.2, 0.5)
-        time.sleep(delay)
-        p.send_signal(signal.SIGKILL)
-        rc = p.wait()
-        if rc != -signal.SIGKILL:
-            sys.exit(f"FAIL: SIGKILL {k + 1} after {delay:.2f} s (a clean run takes "
-                     f"{clean_seconds:.2f} s) did not hit a running ingest (exit {rc})")
-        stored = 0
-        if os.path.exists(db):
-            con = sqlite3.connect(db)
-            try:
-                stored = con.execute("SELECT count(*) FROM messages").fetchone()[0]
-            except sqlite3.Error:
-                stored = 0  # killed before the schema was committed
-            con.close()
-        try:
-            done = os.path.exists(db) and (dump_ledger(db), dump_tree(out)) == ref
-        except sqlite3.Error:
-            done = False  # killed before the ledger's tables existed
-        if done:
-            sys.exit(f"FAIL: SIGKILL {k + 1} after {delay:.2f} s came after the work was done")
-        mid_run += stored > 0
+        # Deterministic faults at every durability point.
+        n = 0
+        while True:
+            n += 1
+            db, out = fresh("fault")
+            rc = run(cmd(db, out, corpus), {"ISTD_FAULT_AFTER": str(n)})
+            if rc not in (0, 1, 99):
+                sys.exit(f"FAIL: fault {n}: unexpected exit {rc}")
+            run(cmd(db, out, corpus), check_rc=(0, 1))
+            compare(f"fault after point {n}", db, out, ref)
+            if rc != 99:
+                break
+        points = n - 1
+        # Crash again during the recovery run.
+        for _ in range(5):
+            a, b = rng.randint(1, points), rng.randint(1, points)
+            db, out = fresh("double")
+            run(cmd(db, out, corpus), {"ISTD_FAULT_AFTER": str(a)})
+            run(cmd(db, out, corpus), {"ISTD_FAULT_AFTER": str(b)})
+            run(cmd(db, out, corpus), check_rc=(0, 1))
+            compare(f"faults {a} then {b}", db, out, ref)
+        said.append(f"{points} durability points, {points} single faults, 5 double faults")
+
+    if args.part in ("all", "sigkill"):
+        # Real SIGKILLs on a larger corpus, at moments spread over the time a clean run takes.
+        # Each kill must hit a running ingest (the process dies of the signal) and leave its
+        # work unfinished (ledger or tree not yet those of a clean run); at least one must hit
+        # it after it stored something. A kill after the work was done would test nothing.
+        big = os.path.join(work, "big")
+        make_corpus(args.source, big, 400)
+        db, out = fresh("bigclean")
+        t0 = time.monotonic()
         run(cmd(db, out, big, "2"), check_rc=(0, 1))
-        compare(f"SIGKILL {k + 1}", db, out)
-    if mid_run == 0:
-        sys.exit(f"FAIL: only {mid_run} of {args.kills} SIGKILLs hit an ingest that had stored "
-                 f"messages (a clean run takes {clean_seconds:.2f} s)")
+        clean_seconds = time.monotonic() - t0
+        ref = (dump_ledger(db), dump_tree(out))
+        env = dict(os.environ, ISTD_TODAY=TODAY)
+        env.pop("ISTD_FAULT_AFTER", None)
+        mid_run = 0
+        for k in range(args.kills):
+            db, out = fresh("kill")
+            p = subprocess.Popen(cmd(db, out, big, "2"), env=env, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+            delay = clean_seconds * rng.uniform(0.2, 0.5)
+            time.sleep(delay)
+            p.send_signal(signal.SIGKILL)
+            rc = p.wait()
+            if rc != -signal.SIGKILL:
+                sys.exit(f"FAIL: SIGKILL {k + 1} after {delay:.2f} s (a clean run takes "
+                         f"{clean_seconds:.2f} s) did not hit a running ingest (exit {rc})")
+            stored = 0
+            if os.path.exists(db):
+                con = sqlite3.connect(db)
+                try:
+                    stored = con.execute("SELECT count(*) FROM messages").fetchone()[0]
+                except sqlite3.Error:
+                    stored = 0  # killed before the schema was committed
+                con.close()
+            try:
+                done = os.path.exists(db) and (dump_ledger(db), dump_tree(out)) == ref
+            except sqlite3.Error:
+                done = False  # killed before the ledger's tables existed
+            if done:
+                sys.exit(f"FAIL: SIGKILL {k + 1} after {delay:.2f} s came after the work "
+                         "was done")
+            mid_run += stored > 0
+            run(cmd(db, out, big, "2"), check_rc=(0, 1))
+            compare(f"SIGKILL {k + 1}", db, out, ref)
+        if mid_run == 0:
+            sys.exit(f"FAIL: only {mid_run} of {args.kills} SIGKILLs hit an ingest that had "
+                     f"stored messages (a clean run takes {clean_seconds:.2f} s)")
+        said.append(f"{args.kills} SIGKILLs, all of a running ingest, {mid_run} after it stored "
+                    f"messages (clean run {clean_seconds:.2f} s)")
 
-    print(f"kill test: {points} durability points, {points} single faults, 5 double faults, "
-          f"{args.kills} SIGKILLs, all of a running ingest, {mid_run} after it stored messages "
-          f"(clean run {clean_seconds:.2f} s): ledger and output tree identical to a clean run "
+    print(f"kill test: {', '.join(said)}: ledger and output tree identical to a clean run "
           f"({time.time() - started:.1f} s)")
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
