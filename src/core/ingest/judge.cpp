@@ -128,6 +128,7 @@ CrossResult apply_class_rules(Ledger& ledger, const model::Message& m, Prepared&
   accepted = recorded(n.route_path, Verdict::accepted, 0);
   accepted.applied_id = id;
   accepted.applied = std::move(sp);
+  accepted.applied_bytes = std::move(n.bytes);
   return cross;
 }
 

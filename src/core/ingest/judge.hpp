@@ -58,6 +58,7 @@ struct Decision {
   /// `applied`, a savepoint the record stage releases (destroyed unreleased, it rolls back).
   ledger::MessageId applied_id = 0;
   std::unique_ptr<ledger::Ledger::Savepoint> applied;
+  std::string applied_bytes;  ///< that row's bytes, for its file (not copied again)
 };
 
 /// Where a quarantined input goes: quarantine/<its file name>.

@@ -103,7 +103,7 @@ struct Writer {
       d.applied->release();
       o().message_id = d.applied_id;
       o().route = d.route;
-      stage(d.applied_id, d.route, std::string(input.bytes));
+      stage(d.applied_id, d.route, std::move(d.applied_bytes));
       return;
     }
     auto n = input_row(message(), input, o().result.source);

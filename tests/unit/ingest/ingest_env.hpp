@@ -200,12 +200,8 @@ struct Env {
 
   explicit Env(ingest::Side s = ingest::Side::gemeente) : side(s) { open(); }
 
-  void open() {
-    validator = std::make_unique<Validator>(bundle(), ValidateOptions{});
-    ledger::OpenOptions lo;
-    lo.sync = ledger::OpenOptions::Sync::off;
-    ingestor.reset();
-    ledger = std::make_unique<ledger::Ledger>(test::ledger_at(dir.path / "ledger.db"), lo);
+  /// The ingest options of this environment (its settings, the output dir under `dir`).
+  ingest::Options options() const {
     ingest::Options o;
     o.side = side;
     o.today = today;
@@ -216,7 +212,16 @@ struct Env {
     o.rejected_301 = rejected_301;
     o.gezagsdrager_warning = gezagsdrager_warning;
     o.woonplaatsbeginsel_warning = woonplaatsbeginsel_warning;
-    ingestor = std::make_unique<ingest::Ingestor>(*ledger, bundle(), o);
+    return o;
+  }
+
+  void open() {
+    validator = std::make_unique<Validator>(bundle(), ValidateOptions{});
+    ledger::OpenOptions lo;
+    lo.sync = ledger::OpenOptions::Sync::off;
+    ingestor.reset();
+    ledger = std::make_unique<ledger::Ledger>(test::ledger_at(dir.path / "ledger.db"), lo);
+    ingestor = std::make_unique<ingest::Ingestor>(*ledger, bundle(), options());
     ingestor->recover();
   }
 
@@ -266,6 +271,13 @@ struct Env {
 };
 
 using Codes = std::vector<std::string>;
+
+/// Base of the start/stop scenarios: a 301 with allocation 300201 (C1, 01/01A11, 04-01 ..
+/// 12-31) from G to P1, accepted.
+inline void allocated(Env& e) {
+  auto o = e.send(m301("A301", {TP{}}));
+  REQUIRE(o.accepted);
+}
 
 inline std::string report_text(const ingest::Outcome& o) { return report::to_text(o.result); }
 

@@ -12,22 +12,6 @@
 using namespace istd;
 using namespace istd::test;
 
-namespace {
-
-void with_allocation(Env& e) {
-  auto o = e.send(m301("A301", {TP{}}));
-  REQUIRE(o.accepted);
-}
-
-ingest::Options pipeline_options(const Env& e) {
-  ingest::Options o;
-  o.side = e.side;
-  o.today = e.today;
-  return o;
-}
-
-}  // namespace
-
 TEST_SUITE("ingest") {
 
 TEST_CASE("pipeline: prepare hashes and packs the bytes as the ledger does") {
@@ -41,11 +25,12 @@ TEST_CASE("pipeline: prepare hashes and packs the bytes as the ledger does") {
 
 TEST_CASE("pipeline: a clean 305's class changes stay pending in the decision until recorded") {
   Env e;
-  with_allocation(e);
+  allocated(e);
   const std::string xml = m305("S1", {SP{}});
   auto input = ingest::prepare(xml);
   auto result = e.validator->validate(xml, "s1.xml");
-  const auto opt = pipeline_options(e);
+  auto opt = e.options();
+  opt.out_dir.clear();  // no output dir: the rows are recorded, their files written later
   {
     auto tx = e.ledger->begin();
     auto d = ingest::judge(*e.ledger, input, result, opt);
@@ -76,12 +61,11 @@ TEST_CASE("pipeline: a clean 305's class changes stay pending in the decision un
 
 TEST_CASE("pipeline: a 305 failing a class rule is rolled back in judge and recorded rejected") {
   Env e;
-  with_allocation(e);
+  allocated(e);
   const std::string xml = m305("S1", {SP{.nr = "999999"}});
   auto input = ingest::prepare(xml);
   auto result = e.validator->validate(xml, "s1.xml");
-  auto opt = pipeline_options(e);
-  opt.out_dir = e.out();
+  const auto opt = e.options();
   auto tx = e.ledger->begin();
   auto d = ingest::judge(*e.ledger, input, result, opt);
   CHECK(d.action == ingest::Decision::Action::record);
@@ -104,10 +88,10 @@ TEST_CASE("pipeline: a 305 failing a class rule is rolled back in judge and reco
 
 TEST_CASE("pipeline: judge reports a re-delivery as a duplicate and level 1 as quarantine") {
   Env e;
-  with_allocation(e);
+  allocated(e);
   const std::string xml = m305("S1", {SP{}});
   REQUIRE(e.send(xml, "first.xml").accepted);
-  const auto opt = pipeline_options(e);
+  const auto opt = e.options();
   auto tx = e.ledger->begin();
   auto input = ingest::prepare(xml);
   auto result = e.validator->validate(xml, "again.xml");
@@ -126,7 +110,7 @@ TEST_CASE("pipeline: judge reports a re-delivery as a duplicate and level 1 as q
 
 TEST_CASE("pipeline: one renderer gives the CLI and the service the same outcome fields") {
   Env e;
-  with_allocation(e);
+  allocated(e);
   auto o = e.send(m305("S1", {SP{}}), "s1.xml");
   REQUIRE(o.accepted);
   const auto j = ingest::outcome_json(o);

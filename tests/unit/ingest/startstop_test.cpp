@@ -7,17 +7,6 @@
 using namespace istd;
 using namespace istd::test;
 
-namespace {
-
-// Base of §8.3: a 301 with allocation 300201 (C1, 01/01A11, 04-01 .. 12-31) from G to P1.
-void allocated(Env& e) {
-  auto o = e.send(m301("A301", {TP{}}));
-  REQUIRE(o.accepted);
-}
-
-
-}  // namespace
-
 TEST_SUITE("ingest") {
 
 TEST_CASE("ingest: C1 a start on an allocation is accepted and stored live") {
