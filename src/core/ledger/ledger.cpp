@@ -551,6 +551,20 @@ model::Standard Ledger::standard() const {
 }
 const std::filesystem::path& Ledger::file() const { return impl_->file; }
 
+// The writer's statements are planned once and the plan kept (PostgreSQL's generic plans, see
+// pg.cpp). A plan is made from the statistics of the tables, which the server refreshes only
+// now and then (autovacuum, after a minute or more): a ledger that grows fast, such as a first
+// ingest into an empty one, would keep plans made for empty tables (a scan of the whole table
+// for every lookup). So the writer refreshes them itself each time the messages it wrote have
+// doubled; refreshed statistics make the server plan the statements again.
+void Ledger::Impl::refresh_statistics() {
+  if (pg_messages_written < pg_next_analyze) return;
+  pg->exec(
+      "ANALYZE messages, message_bytes, unwritten, allocation_versions, starts, stops, "
+      "declarations, prestaties, requests, answers");
+  pg_next_analyze = pg_messages_written * 2;
+}
+
 Ledger::Transaction::Transaction(Ledger& l) : l_(&l) {
   if (l_->impl_->pg)
     l_->impl_->pg->begin_write();
@@ -579,6 +593,7 @@ void Ledger::Transaction::commit() {
     } catch (const std::exception& e) {
       throw RuntimeError(fmt::format("ledger {}: commit failed: {}", l_->impl_->where, e.what()));
     }
+    l_->impl_->refresh_statistics();
     return;
   }
   if (sqlite3_exec(l_->impl_->db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
@@ -683,6 +698,7 @@ MessageId Ledger::insert_message(const NewMessage& m, std::string* free_route,
   // On PostgreSQL the row, its bytes and its unwritten flag go in one statement (one round trip
   // instead of three); a taken route inserts none of them.
   const bool one_statement = impl_->pg && !zero_bytes;
+  if (impl_->pg) ++impl_->pg_messages_written;
   auto s = impl_->prepare(one_statement
                               ? "WITH m AS (" ISTD_INSERT_MESSAGE "), "
                                 "b AS (INSERT INTO message_bytes(id, bytes, encoding) "
@@ -993,16 +1009,27 @@ MessageRecord Ledger::message(MessageId id) const {
   return r;
 }
 
+namespace {
+/// Rows of a lookup in ledger order. The lookups by key and by content hash sort here, not in
+/// SQL: with an ORDER BY id, a plan prepared once for every value (PostgreSQL's generic plan)
+/// walks the primary key through the whole table instead of using the key's index.
+void by_id(std::vector<MessageRecord>& rows) {
+  std::sort(rows.begin(), rows.end(),
+            [](const MessageRecord& a, const MessageRecord& b) { return a.id < b.id; });
+}
+}  // namespace
+
 std::vector<MessageRecord> Ledger::inputs_by_key(std::string_view berichtcode,
                                                  std::string_view afzender,
                                                  std::string_view identificatie) const {
   auto s = impl_->prepare(ISTD_SQL(
       "SELECT {} FROM messages WHERE berichtcode = ? AND afzender = ? AND identificatie = ? "
-      "AND role = 'input' ORDER BY id",
+      "AND role = 'input'",
       kMessageCols));
   s.bind(1, berichtcode).bind(2, afzender).bind(3, identificatie);
   std::vector<MessageRecord> out;
   while (s.step()) out.push_back(read_message(s));
+  by_id(out);
   return out;
 }
 
@@ -1012,8 +1039,7 @@ std::vector<MessageRecord> Ledger::inputs_with_bytes(std::string_view bytes,
   // for another input that merely shares its hash).
   auto s = impl_->prepare(ISTD_SQL(
       "SELECT {}, b.bytes, b.encoding FROM messages LEFT JOIN message_bytes b USING (id) "
-      "WHERE content_hash = ?1 AND role = 'input' AND (b.encoding <> 0 OR length(b.bytes) = CAST(?2 AS BIGINT)) "
-      "ORDER BY id",
+      "WHERE content_hash = ?1 AND role = 'input' AND (b.encoding <> 0 OR length(b.bytes) = CAST(?2 AS BIGINT))",
       kMessageCols));
   s.bind(1, hash ? *hash : content_hash(bytes)).bind(2, static_cast<std::int64_t>(bytes.size()));
   std::vector<MessageRecord> out;
@@ -1021,6 +1047,7 @@ std::vector<MessageRecord> Ledger::inputs_with_bytes(std::string_view bytes,
     if (read_bytes(s, 19) != bytes) continue;
     out.push_back(read_message(s));
   }
+  by_id(out);
   return out;
 }
 

@@ -43,6 +43,10 @@ struct Ledger::Impl {
   std::unique_ptr<pg::Connection> pg;   // PostgreSQL ledgers
   int version = 0;
   OpenOptions::Sync sync = OpenOptions::Sync::full;
+  // PostgreSQL: messages this connection wrote, and the count at which it next refreshes the
+  // planner's statistics (Transaction::commit).
+  std::uint64_t pg_messages_written = 0;
+  std::uint64_t pg_next_analyze = 256;
   std::uint64_t wal_frames = 0;  // after the last commit, while auto checkpoints are off
   std::uint64_t page_size = 0;
   // Keyed by SQL text; hot queries pass the same text every time (ISTD_SQL).
@@ -65,6 +69,10 @@ struct Ledger::Impl {
     for (auto& [k, s] : cache) sqlite3_finalize(s);
     if (db) sqlite3_close(db);
   }
+
+  /// PostgreSQL, after a commit of the writer: refreshes the planner's statistics of the
+  /// ledger's tables when the messages written doubled since the last refresh (ledger.cpp).
+  void refresh_statistics();
 
   void start_profile() {
     const char* env = std::getenv("ISTD_LEDGER_PROFILE");

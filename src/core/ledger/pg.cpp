@@ -238,12 +238,17 @@ Connection::Connection(std::string_view url, bool read_only) : where_(redact(url
   }
   // Notices ("relation already exists, skipping") are not for the user.
   PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
-  // Custom plans: a prepared statement's generic plan is made from the statistics of the moment,
-  // and those of a new ledger's empty tables make a sequential scan look cheapest; that plan
-  // then stays while the tables grow (an ingest's duplicate lookup went through every message).
-  exec("SET client_encoding = 'UTF8'; SET datestyle = 'ISO'; SET bytea_output = 'hex'; "
-       "SET plan_cache_mode = force_custom_plan");
-  if (read_only) exec("SET default_transaction_read_only = on");
+  exec("SET client_encoding = 'UTF8'; SET datestyle = 'ISO'; SET bytea_output = 'hex'");
+  if (read_only) {
+    // Reports and reconcile run each statement a few times over large ranges: a plan made for
+    // the values at hand.
+    exec("SET default_transaction_read_only = on; SET plan_cache_mode = force_custom_plan");
+  } else {
+    // The writer runs the same few lookups and inserts for every message: after five runs
+    // PostgreSQL keeps one plan per statement instead of planning every call. The writer keeps
+    // the statistics those plans are made from up to date (Ledger::Impl::refresh_statistics).
+    exec("SET plan_cache_mode = auto");
+  }
 }
 
 Connection::~Connection() {
