@@ -5,13 +5,14 @@
 #   tools/bench_validate.sh [--istd PATH] [--messages N] [--checks xsd|all] [--jobs J]
 #                           [--corpus DIR] [--seed S] [--repeat R] [--invalid-rate X]
 #                           [--schemas DIR] [--keep] [--no-istd] [--standard wmo|jw|mixed]
-#                           [--requests]
+#                           [--requests] [--engine compiled|xerces]
 #
 #   --istd PATH        istd binary (default: build/src/istd, else `istd` on PATH; if none is
 #                      found the istd half is skipped with a notice)
 #   --no-istd          measure only xmllint
 #   --messages N       corpus size when generating (default 20000)
 #   --checks xsd|all   passed to `istd validate --checks` (default xsd)
+#   --engine E         passed to `istd validate --engine`: compiled (default) or xerces
 #   --jobs J           istd -j J, and J parallel xmllint processes (default 2)
 #   --corpus DIR       reuse an existing corpus instead of generating one (any layout; the
 #                      message type is taken from "WMO3nn"/"JW3nn" in the path, else from the
@@ -28,7 +29,7 @@
 #   --keep             keep the generated corpus (its path is printed)
 #
 # What is measured (wall clock, page cache warmed first, the runs of both tools interleaved):
-#   (a) istd validate -j J --checks C --format json CORPUS > /dev/null
+#   (a) istd validate -j J --checks C --engine E --format json CORPUS > /dev/null
 #       exit 0 (all valid) and 1 (some message invalid) are normal; any other exit fails the bench
 #   (b) xmllint --noout --schema <TYPE>.xsd f1 f2 ...   per message type, the type's files split
 #       over J processes running in parallel (xargs -P J with a large -n)
@@ -43,6 +44,7 @@ ISTD=""
 NO_ISTD=0
 MESSAGES=20000
 CHECKS=xsd
+ENGINE=compiled
 JOBS=2
 CORPUS=""
 SEED=""
@@ -62,6 +64,7 @@ while [[ $# -gt 0 ]]; do
     --no-istd) NO_ISTD=1; shift ;;
     --messages) need_arg "$@"; MESSAGES=$2; shift 2 ;;
     --checks) need_arg "$@"; CHECKS=$2; shift 2 ;;
+    --engine) need_arg "$@"; ENGINE=$2; shift 2 ;;
     --jobs|-j) need_arg "$@"; JOBS=$2; shift 2 ;;
     --corpus) need_arg "$@"; CORPUS=$2; shift 2 ;;
     --seed) need_arg "$@"; SEED=$2; shift 2 ;;
@@ -80,6 +83,7 @@ done
 [[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "--jobs must be a positive integer"
 [[ $REPEAT =~ ^[1-9][0-9]*$ ]] || die "--repeat must be a positive integer"
 [[ $CHECKS == xsd || $CHECKS == all ]] || die "--checks must be xsd or all"
+[[ $ENGINE == compiled || $ENGINE == xerces ]] || die "--engine must be compiled or xerces"
 [[ -z $SEED || $SEED =~ ^[0-9]+$ ]] || die "--seed must be a non-negative integer"
 [[ $STANDARD == wmo || $STANDARD == jw || $STANDARD == mixed ]] || die "--standard must be wmo, jw or mixed"
 command -v xmllint >/dev/null || die "xmllint not found (apt-get install libxml2-utils; see tools/install-deps.sh)"
@@ -182,7 +186,7 @@ echo "bench_validate: machine: nproc=$(nproc) cpu=\"${CPU:-unknown}\""
 echo "bench_validate: corpus: $CORPUS ($TOTAL messages,$MIX, $BYTES bytes)"
 echo "bench_validate: xmllint: $(xmllint --version 2>&1 | head -1); schemas: $SCHEMA_NOTE"
 if [[ -n $ISTD ]]; then
-  echo "bench_validate: istd: $ISTD validate -j $JOBS --checks $CHECKS --format json <corpus>"
+  echo "bench_validate: istd: $ISTD validate -j $JOBS --checks $CHECKS --engine $ENGINE --format json <corpus>"
 fi
 echo "bench_validate: jobs=$JOBS repeat=$REPEAT (best run reported)"
 
@@ -213,7 +217,7 @@ for ((r = 1; r <= REPEAT; r++)); do
   if [[ -n $ISTD ]]; then
     t0=$(now)
     set +e
-    "$ISTD" validate -j "$JOBS" --checks "$CHECKS" --format json "$CORPUS" > /dev/null 2> "$WORK/logs/istd.err"
+    "$ISTD" validate -j "$JOBS" --checks "$CHECKS" --engine "$ENGINE" --format json "$CORPUS" > /dev/null 2> "$WORK/logs/istd.err"
     rc=$?
     set -e
     t1=$(now)

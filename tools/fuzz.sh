@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     *) TARGETS+=("$1"); shift ;;
   esac
 done
-ALL=(validate readers ingest http)
+ALL=(validate readers ingest http engines)
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=("${ALL[@]}")
 
 if ! command -v clang++ >/dev/null; then

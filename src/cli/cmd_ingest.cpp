@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 
+#include "cli/engine_option.hpp"
 #include "cli/background_sink.hpp"
 #include "cli/clock.hpp"
 #include "cli/command.hpp"
@@ -160,6 +161,7 @@ class CommandIngest : public Command {
                    "Directory with the XSD bundle (one subdirectory per standard, or one "
                    "standard's XSDs). Default: the bundled iWmo 3.2 and iJw 3.2 schemas")
         ->check(CLI::ExistingDirectory);
+    add_engine_option(app, engine_);
     app.add_option("-j,--jobs", jobs_,
                    "Validation threads working ahead of the single ledger writer (0 = one per "
                    "core)")
@@ -188,6 +190,7 @@ class CommandIngest : public Command {
     ValidateOptions vopt;
     if (!standard_.empty()) vopt.standard = model::standard_from_key(standard_);
     vopt.max_message_bytes = parse_size(max_size_);
+    vopt.engine = engine_named(engine_);
 
     ingest::Options iopt;
     iopt.side = side_ == "aanbieder" ? ingest::Side::aanbieder : ingest::Side::gemeente;
@@ -208,7 +211,7 @@ class CommandIngest : public Command {
 
     auto bundle = std::make_shared<const SchemaBundle>(SchemaBundle::load(
         schemas_.empty() ? SchemaBundle::default_dir() : std::filesystem::path(schemas_)));
-    { Validator probe(bundle, vopt); }
+    prepare_engine(bundle, vopt, "ingest");
 
     ledger::Ledger ledger(db_);
     ingest::Ingestor ingestor(ledger, bundle, iopt);
@@ -432,6 +435,7 @@ class CommandIngest : public Command {
   }
 
   std::vector<std::string> paths_;
+  std::string engine_;
   std::string db_, out_, format_ = "text", side_ = "gemeente", today_, schemas_, standard_;
   std::vector<std::string> taakgericht_;
   std::string rejected_301_ = "withdraw";

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/engine_option.hpp"
 #include "cli/clock.hpp"
 #include "cli/command.hpp"
 #include "cli/ledger_option.hpp"
@@ -85,6 +86,7 @@ class CommandServe : public Command {
                    "Directory with the XSD bundle. Default: the bundled iWmo 3.2 and iJw 3.2 "
                    "schemas")
         ->check(CLI::ExistingDirectory);
+    add_engine_option(app, engine_);
   }
 
   int run() override {
@@ -104,6 +106,8 @@ class CommandServe : public Command {
     vopt.max_message_bytes = cfg.limits.body_limit;
     auto bundle = std::make_shared<const SchemaBundle>(SchemaBundle::load(
         schemas_.empty() ? SchemaBundle::default_dir() : std::filesystem::path(schemas_)));
+    vopt.engine = engine_named(engine_);
+    prepare_engine(bundle, vopt, "serve");
 
     ingest::Options iopt;
     iopt.side = side_ == "aanbieder" ? ingest::Side::aanbieder : ingest::Side::gemeente;
@@ -130,6 +134,7 @@ class CommandServe : public Command {
 
  private:
   std::string listen_, cert_, key_, client_ca_, db_, parties_, config_, out_;
+  std::string engine_;
   std::string side_ = "gemeente", today_, schemas_;
 };
 

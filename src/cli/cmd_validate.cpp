@@ -9,6 +9,7 @@
 
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
+#include "cli/engine_option.hpp"
 #include "cli/inputs.hpp"
 #include "cli/parallel.hpp"
 #include "cli/progress.hpp"
@@ -62,6 +63,7 @@ class CommandValidate : public Command {
                    "xsd: schema validation only; all: also the message-level rules (CD/CS/TR)")
         ->check(CLI::IsMember({"xsd", "all"}))
         ->capture_default_str();
+    add_engine_option(app, engine_);
     app.add_option("-j,--jobs", jobs_, "Number of worker threads (0 = one per core)")
         ->check(CLI::Range(0, 256))
         ->capture_default_str();
@@ -91,12 +93,13 @@ class CommandValidate : public Command {
     opt.checks = checks_ == "xsd" ? Checks::xsd : Checks::all;
     opt.max_message_bytes = parse_size(max_size_);
     opt.bom = bom_ == "reject" ? BomPolicy::reject : BomPolicy::warn;
+    opt.engine = engine_named(engine_);
 
     auto bundle = std::make_shared<const SchemaBundle>(
         SchemaBundle::load(schemas_.empty() ? SchemaBundle::default_dir() : std::filesystem::path(schemas_)));
-    // Compile once up front so a broken bundle is a configuration error (exit 2), not N
+    // Compiled once up front: a broken bundle is a configuration error (exit 2), not N
     // failures later.
-    { Validator probe(bundle, opt); }
+    prepare_engine(bundle, opt, "validate");
 
     const auto inputs = collect_inputs(paths_);
     unsigned jobs = jobs_ == 0 ? std::max(1u, std::thread::hardware_concurrency())
@@ -228,6 +231,7 @@ class CommandValidate : public Command {
   int jobs_ = 1;
   std::string max_size_ = "25M";
   std::string bom_ = "warn";
+  std::string engine_;
   bool quiet_ = false;
 };
 

@@ -1,5 +1,10 @@
-// Validator: the Xerces-C SAX2 glue. One pass per message: the parser validates against the
-// cached grammar of the root element's namespace while the handler feeds the ModelBuilder.
+// Validator: the Xerces-C SAX2 glue. One pass per message: the handler feeds the ModelBuilder
+// while the message is checked against the schemas of its root element's namespace, by one of
+// two engines (ValidateOptions::engine):
+// * compiled (default): Xerces' non-validating scanner reads the message and every element
+//   start, text and end goes through istd's own tables (xsd::InstanceValidator), compiled from
+//   the same grammars (xsd::compile_schema);
+// * xerces: Xerces' validating parser checks the message against the cached grammar.
 //
 // Hardening (a message is untrusted input):
 // * size is checked before anything is read or parsed;
@@ -20,6 +25,7 @@
 #include <optional>
 #include <system_error>
 #include <xercesc/framework/MemBufInputSource.hpp>
+#include <xercesc/framework/psvi/XSModel.hpp>
 #include <xercesc/framework/XMLGrammarPoolImpl.hpp>
 #include <xercesc/parsers/SAX2XMLReaderImpl.hpp>
 #include <xercesc/sax/Locator.hpp>
@@ -42,49 +48,18 @@
 #include "core/util/read_file.hpp"
 #include "core/xml/model_builder.hpp"
 #include "core/xml/schema_bundle.hpp"
+#include "core/xml/utf.hpp"
+#include "core/xsd/instance.hpp"
+#include "core/xsd/schema.hpp"
+#include "core/xsd/unsupported.hpp"
 
 namespace istd {
 
 using namespace xercesc;
+using xml::append_utf8;
+using xml::utf8;
 
 namespace {
-
-/// UTF-16 (Xerces XMLCh) to UTF-8. Unpaired surrogates become U+FFFD.
-void append_utf8(std::string& out, const XMLCh* s, std::size_t n) {
-  out.reserve(out.size() + n);
-  for (std::size_t i = 0; i < n; ++i) {
-    char32_t c = s[i];
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-      continue;
-    }
-    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < n && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
-      c = 0x10000 + ((c - 0xD800) << 10) + (s[i + 1] - 0xDC00);
-      ++i;
-    } else if (c >= 0xD800 && c <= 0xDFFF) {
-      c = 0xFFFD;
-    }
-    if (c < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
-}
-
-std::string utf8(const XMLCh* s) {
-  std::string out;
-  if (s) append_utf8(out, s, XMLString::stringLen(s));
-  return out;
-}
 
 /// Xerces wants XMLCh strings; a small owning conversion for ASCII/UTF-8 names.
 std::u16string to_xmlch(std::string_view s) {
@@ -140,6 +115,8 @@ std::string release_named(std::string_view ns) {
   }
   return {};
 }
+
+constexpr std::u16string_view kXsiNamespace = u"http://www.w3.org/2001/XMLSchema-instance";
 
 /// Thrown from handler callbacks to stop parsing this message (the finding is recorded first).
 struct StopParsing {};
@@ -208,8 +185,17 @@ struct Validator::Impl : public DefaultHandler {
   XMLGrammarPoolImpl pool;
   BundleResolver resolver;
   SecurityManager security;
-  std::unique_ptr<SAX2XMLReader> reader;
+  std::unique_ptr<SAX2XMLReader> reader;     // validating (Engine::xerces; compiles grammars)
+  std::unique_ptr<SAX2XMLReader> wf_reader;  // non-validating (Engine::compiled)
   std::array<bool, 2> compiled{};  // per model::Standard: its grammars are in the pool
+  // Per model::Standard, with Engine::compiled: the compiled tables and their runner, or why
+  // the compiled engine cannot check that standard's schemas (Xerces checks them then).
+  struct Engines {
+    std::shared_ptr<const xsd::CompiledSchema> schema;
+    std::unique_ptr<xsd::InstanceValidator> runner;
+    std::optional<std::string> refused;
+  };
+  std::array<Engines, 2> engines;
 
   // Per-message state.
   model::Message* msg = nullptr;
@@ -222,8 +208,17 @@ struct Validator::Impl : public DefaultHandler {
   // Set when the root's standard has no grammars in the pool yet: the parse stops, they are
   // compiled and the message is parsed again.
   std::optional<model::Standard> uncompiled;
+  // Set when the compiled engine met a standard it cannot check: the message is parsed again
+  // by the validating reader.
+  bool needs_xerces = false;
+  // The compiled engine's runner for this message (nullptr: Xerces validates, or before the
+  // root element).
+  xsd::InstanceValidator* runner = nullptr;
+  bool non_validating = false;  // this parse uses wf_reader
   const Locator* locator = nullptr;
   std::string name_buf;
+  std::string why_buf;
+  std::vector<xsd::InstanceValidator::Attribute> attributes_buf;
 
   Impl(std::shared_ptr<const SchemaBundle> b, const ValidateOptions& o)
       : bundle(std::move(b)),
@@ -255,6 +250,28 @@ struct Validator::Impl : public DefaultHandler {
     // pool is locked and empty: instances never load a schema.
     pool.lockPool();
     parse_instances();
+    if (options.engine == Engine::compiled) make_wf_reader();
+  }
+
+  /// The non-validating, namespace-aware reader of the compiled engine (no grammar pool).
+  void make_wf_reader() {
+    wf_reader.reset(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager));
+    SAX2XMLReader& r = *wf_reader;
+    r.setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
+    r.setFeature(XMLUni::fgSAX2CoreNameSpacePrefixes, false);
+    r.setFeature(XMLUni::fgSAX2CoreValidation, false);
+    r.setFeature(XMLUni::fgXercesSchema, false);
+    r.setFeature(XMLUni::fgXercesLoadSchema, false);
+    r.setFeature(XMLUni::fgXercesLoadExternalDTD, false);
+    r.setFeature(XMLUni::fgXercesDisableDefaultEntityResolution, true);
+    r.setFeature(XMLUni::fgXercesIdentityConstraintChecking, false);
+    r.setProperty(XMLUni::fgXercesSecurityManager, &security);
+    // The well-formedness scanner: no validation machinery at all.
+    r.setProperty(XMLUni::fgXercesScannerName, const_cast<XMLCh*>(XMLUni::fgWFXMLScanner));
+    r.setContentHandler(this);
+    r.setErrorHandler(this);
+    r.setLexicalHandler(this);
+    r.setDeclarationHandler(this);
   }
 
   /// The reader set up for messages: cached grammars only, never a schema loaded, this handler.
@@ -305,6 +322,23 @@ struct Validator::Impl : public DefaultHandler {
     pool.lockPool();
     compiled[static_cast<std::size_t>(standard)] = true;
     parse_instances();
+    if (options.engine == Engine::compiled) compile_engine(standard);
+  }
+
+  /// The compiled engine's tables for `standard`, made from the grammars just loaded.
+  void compile_engine(model::Standard standard) {
+    Engines& e = engines[static_cast<std::size_t>(standard)];
+    try {
+      bool changed = false;
+      XSModel* model = pool.getXSModel(changed);
+      if (!model) throw xsd::Unsupported("the schemas give no schema model");
+      e.schema = xsd::compile_schema(*model);
+      e.runner = std::make_unique<xsd::InstanceValidator>(*e.schema);
+    } catch (const xsd::Unsupported& u) {
+      e.schema.reset();
+      e.runner.reset();
+      e.refused = u.what();
+    }
   }
 
   ~Impl() override = default;
@@ -334,12 +368,24 @@ struct Validator::Impl : public DefaultHandler {
     throw StopParsing{};
   }
 
+  /// A schema finding of the compiled engine at the current element.
+  void schema_error(std::string text) {
+    add("XSD", std::move(text), cur_line(), cur_col(), builder->current());
+    if (++xsd_errors >= options.max_findings) {
+      add("XSD",
+          fmt::format("more than {} schema errors; validation of this file stopped here",
+                      options.max_findings),
+          cur_line(), cur_col(), builder->current());
+      throw StopParsing{};
+    }
+  }
+
   // -- ContentHandler --------------------------------------------------------------------------
 
   void setDocumentLocator(const Locator* const l) override { locator = l; }
 
   void startElement(const XMLCh* const uri, const XMLCh* const localname, const XMLCh* const,
-                    const Attributes&) override {
+                    const Attributes& attributes) override {
     if (builder->depth() >= options.max_depth)
       stop("XML", fmt::format("elements are nested more than {} levels deep; no iWmo message "
                               "nests that deep, so the file is refused",
@@ -385,12 +431,43 @@ struct Validator::Impl : public DefaultHandler {
         stop("XSD", fmt::format("root element is '{}'; an iWmo or iJw message's root element "
                                 "is 'Bericht'",
                                 name));
-      if (!compiled[static_cast<std::size_t>(model::standard_of(type))]) {
-        uncompiled = model::standard_of(type);
+      const auto standard = model::standard_of(type);
+      if (non_validating) {
+        // The compiled engine needs no second pass: its tables are made here if need be.
+        if (!compiled[static_cast<std::size_t>(standard)]) compile(standard);
+        runner = engines[static_cast<std::size_t>(standard)].runner.get();
+        if (!runner) {
+          needs_xerces = true;
+          throw StopParsing{};
+        }
+        runner->reset();
+      } else if (!compiled[static_cast<std::size_t>(standard)]) {
+        uncompiled = standard;
         throw StopParsing{};
       }
     }
     builder->start_element(name, cur_line(), cur_col());
+    if (runner) {
+      attributes_buf.clear();
+      for (XMLSize_t i = 0; i < attributes.getLength(); ++i) {
+        const auto view = [](const XMLCh* x) {
+          return std::u16string_view(reinterpret_cast<const char16_t*>(x),
+                                     x ? XMLString::stringLen(x) : 0);
+        };
+        attributes_buf.push_back(
+            {view(attributes.getURI(i)), view(attributes.getLocalName(i)),
+             view(attributes.getValue(i))});
+        // xsi:type names a type for this element; the compiled engine does not switch types.
+        if (attributes_buf.back().ns == kXsiNamespace && attributes_buf.back().local == u"type") {
+          needs_xerces = true;
+          throw StopParsing{};
+        }
+      }
+      if (!runner->start_element(reinterpret_cast<const char16_t*>(uri),
+                                 reinterpret_cast<const char16_t*>(localname), attributes_buf,
+                                 why_buf))
+        schema_error(std::move(why_buf));
+    }
     // Errors Xerces reported for this start tag (before this callback) belong to this element.
     for (std::size_t i = finding_nodes.size(); i-- > 0;) {
       const Finding& f = (*findings)[i];
@@ -400,6 +477,7 @@ struct Validator::Impl : public DefaultHandler {
   }
 
   void endElement(const XMLCh* const, const XMLCh* const, const XMLCh* const) override {
+    if (runner && !runner->end_element(why_buf)) schema_error(std::move(why_buf));
     builder->end_element();
   }
 
@@ -409,9 +487,20 @@ struct Validator::Impl : public DefaultHandler {
                               "much text, so the file is refused",
                               options.max_text_bytes));
     if (std::string* sink = builder->text_sink()) append_utf8(*sink, chars, length);
+    if (runner && !runner->characters(reinterpret_cast<const char16_t*>(chars), length, why_buf))
+      schema_error(std::move(why_buf));
+  }
+
+  // Only a validating parse reports whitespace as ignorable; the compiled engine sees it all.
+  void ignorableWhitespace(const XMLCh* const chars, const XMLSize_t length) override {
+    if (runner) characters(chars, length);
   }
 
   // -- LexicalHandler / DeclHandler ------------------------------------------------------------
+
+  void startCDATA() override {
+    if (runner && !runner->cdata_section(why_buf)) schema_error(std::move(why_buf));
+  }
 
   void startDTD(const XMLCh* const, const XMLCh* const, const XMLCh* const) override {
     stop("XML",
@@ -573,9 +662,12 @@ ValidationResult Validator::validate(std::string_view bytes, std::string source)
   Impl& im = *impl_;
   std::vector<Finding> parse_findings;
   const std::u16string sys = to_xmlch(res.source);
-  // At most twice: a message whose standard has no grammars in the pool yet stops at its root
-  // element; they are compiled and the message is parsed again from the start.
-  for (int pass = 0; pass < 2; ++pass) {
+  // Xerces' validator: at most twice, a message whose standard has no grammars in the pool yet
+  // stops at its root element; they are compiled and the message is parsed again from the
+  // start. The compiled engine compiles at the root element and goes on; it hands the message
+  // to Xerces' validator (a second pass) only for a standard it cannot check.
+  bool use_xerces = options_.engine == Engine::xerces;
+  for (int pass = 0; pass < 3; ++pass) {
     msg = model::Message{};
     parse_findings.clear();
     im.msg = &msg;
@@ -586,6 +678,9 @@ ValidationResult Validator::validate(std::string_view bytes, std::string source)
     im.fatal = false;
     im.root_seen = false;
     im.uncompiled.reset();
+    im.needs_xerces = false;
+    im.runner = nullptr;
+    im.non_validating = !use_xerces;
     im.locator = nullptr;
     MemBufInputSource mem_src(reinterpret_cast<const XMLByte*>(bytes.data()), bytes.size(),
                               xc(sys), false);
@@ -593,7 +688,7 @@ ValidationResult Validator::validate(std::string_view bytes, std::string source)
     const InputSource& src =
         options_.input_chunk > 0 ? static_cast<const InputSource&>(chunked_src) : mem_src;
     try {
-      im.reader->parse(src);
+      (use_xerces ? im.reader : im.wf_reader)->parse(src);
     } catch (const StopParsing&) {
     } catch (const SAXParseException& e) {
       im.add("XML", fmt::format("not well-formed XML: {}", utf8(e.getMessage())),
@@ -613,10 +708,16 @@ ValidationResult Validator::validate(std::string_view bytes, std::string source)
              model::kNoNode);
       im.fatal = true;
     }
+    if (im.needs_xerces) {
+      im.builder.reset();
+      use_xerces = true;
+      continue;
+    }
     if (!im.uncompiled) break;
     im.builder.reset();
     im.compile(*im.uncompiled);
   }
+  im.runner = nullptr;
   if (!im.root_seen && parse_findings.empty())
     im.add("XML", "the document has no root element", 1, 1, model::kNoNode);
 
@@ -644,6 +745,12 @@ ValidationResult Validator::validate(std::string_view bytes, std::string source)
     res.message = std::move(msg);
   }
   return res;
+}
+
+std::optional<std::string> Validator::compiled_engine_refused(model::Standard standard) {
+  if (!impl_->compiled[static_cast<std::size_t>(standard)]) impl_->compile(standard);
+  if (options_.engine != Engine::compiled) return std::nullopt;
+  return impl_->engines[static_cast<std::size_t>(standard)].refused;
 }
 
 ValidationResult Validator::validate_file(const std::filesystem::path& file) {

@@ -21,12 +21,19 @@ class SchemaBundle;
 /// What to check.
 enum class Checks { xsd, all };
 
+/// How the schemas are checked. compiled: istd's own tables compiled from the schema bundle
+/// (src/core/xsd/) run on Xerces' non-validating scanner; xerces: Xerces-C's schema validator,
+/// the reference the compiled engine is tested against. A bundle using a construct the compiled
+/// engine does not handle is checked by Xerces (see Validator::compiled_engine_refused).
+enum class Engine { compiled, xerces };
+
 /// How to treat a UTF-8 byte-order mark (the standard asks for UTF-8 without one, OP192; the
 /// domain specification treats it as a warning).
 enum class BomPolicy { warn, reject };
 
 struct ValidateOptions {
   Checks checks = Checks::all;
+  Engine engine = Engine::compiled;
   std::size_t max_message_bytes = 25u * 1024u * 1024u;  ///< the hubs' envelope limit
   BomPolicy bom = BomPolicy::warn;
   std::size_t max_findings = 100;  ///< parsing stops after this many XSD findings
@@ -75,6 +82,12 @@ class Validator {
   ValidationResult too_large(std::string source, std::uint64_t size) const;
 
   const ValidateOptions& options() const { return options_; }
+
+  /// Compiles the schemas of `standard` now (they are otherwise compiled when its first
+  /// message is met). With Engine::compiled: why the compiled engine cannot check them (its
+  /// messages are then checked by Xerces' validator), or nothing when it can.
+  /// @throws ConfigError when a schema does not compile.
+  std::optional<std::string> compiled_engine_refused(model::Standard standard);
 
  private:
   struct Impl;

@@ -5,7 +5,7 @@
 #   istd), in the normal run and under the sanitizers;
 # * with -DISTD_FUZZ=ON (clang; tools/fuzz.sh), as fuzz_<name>: a libFuzzer binary. The test
 #   fuzz_smoke_<name> (label fuzz) fuzzes it briefly from a copy of its corpus.
-set(ISTD_FUZZ_TARGETS validate readers ingest http)
+set(ISTD_FUZZ_TARGETS validate readers ingest http engines)
 set(_fuzz_dir ${CMAKE_CURRENT_LIST_DIR})
 foreach(name ${ISTD_FUZZ_TARGETS})
   foreach(kind replay fuzz)

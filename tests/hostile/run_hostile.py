@@ -26,9 +26,10 @@ EXPECT = {
     "doctype.xml": (False, "DOCTYPE"),
     "empty.xml": (False, "empty"),
     "huge-text.xml": (False, "maximum message size"),
-    "ijw305.xml": (False, "not in enumeration"),  # a Wmo category (01) in a JW305
+    "ijw305.xml": (False, "not one of the allowed values"),  # a Wmo category (01) in a JW305
     "jw305-valid.xml": (True, None),
-    "jw305-iwmo-basisschema.xml": (False, "no declaration found for element 'iwmo:Identificatie'"),
+    "jw305-iwmo-basisschema.xml": (False, "expected 'Identificatie' in namespace "
+                                   "'http://www.istandaarden.nl/ijw/3_2/basisschema/schema'"),
     "jw305-doctype.xml": (False, "DOCTYPE"),
     "jw305-truncated.xml": (False, "not well-formed"),
     "jw305-ijw33.xml": (False, "an iJw 3.3 message?"),

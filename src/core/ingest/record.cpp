@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "core/errors.hpp"
 #include "core/ingest/retour.hpp"
 #include "core/report/report.hpp"
 #include "core/util/read_file.hpp"
