@@ -5,7 +5,7 @@
 # Usage:
 #   tools/bench_ingest.sh [--istd PATH] [--messages N] [--jobs J] [--repeat R] [--work DIR]
 #                         [--schemas DIR] [--keep] [--drop-caches] [--fresh-fs]
-#                         [--standard wmo|jw|mixed] [--requests]
+#                         [--standard wmo|jw|mixed] [--requests] [--engine compiled|xerces]
 #
 #   --istd PATH     istd binary (default: build/src/istd, else istd on PATH)
 #   --messages N    corpus size (default 20000)
@@ -15,6 +15,7 @@
 #   --work DIR      where the corpus, ledger and output tree go (default: a new dir under
 #                   /tmp; ledger and outputs on the same file system as a real deployment)
 #   --schemas DIR   XSD bundle (default: istd's bundled schemas)
+#   --engine E      `istd ingest --engine E`: compiled (default) or xerces
 #   --keep          keep the work dir
 #   --standard S    histories of iWmo (wmo, default), iJw (jw) or both (mixed) messages
 #   --requests      half the histories begin with a 315 (and a 319 "in onderzoek") that the 301
@@ -33,7 +34,8 @@
 #                   files) spends seconds of system time finding free inodes (measured: sys
 #                   1.5 -> 6.4 s for the same 20,000 messages).
 #
-# Each run: istd ingest --db WORK/ledger.R.db --out WORK/out.R -j J --format json CORPUS >/dev/null
+# Each run: istd ingest --db WORK/ledger.R.db --out WORK/out.R --engine E -j J --format json CORPUS
+# >/dev/null
 # (1024 messages per transaction; the file thread makes each batch durable before its files
 # count as written: fdatasync of the ledger's WAL, then one syncfs per written batch or queue of
 # batches). Reported per run: wall time, user+sys CPU, messages/s and the CPU time the
@@ -48,6 +50,7 @@ JOBS=2
 REPEAT=3
 WORK=""
 SCHEMAS=()
+ENGINE=compiled
 KEEP=0
 DROP=0
 FRESH=0
@@ -60,6 +63,7 @@ while [ $# -gt 0 ]; do
     --repeat) REPEAT=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --schemas) SCHEMAS=(--schemas "$2"); shift 2 ;;
+    --engine) ENGINE=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --drop-caches) DROP=1; shift ;;
     --fresh-fs) FRESH=1; shift ;;
@@ -133,7 +137,7 @@ for r in $(seq 1 "$REPEAT"); do
   set +e
   /usr/bin/time -f "%U %S" -o "$WORK/time" \
     env ISTD_TODAY=2026-01-01 "$ISTD" ingest --db "$DB" --out "$OUT" \
-    "${SCHEMAS[@]}" -j "$JOBS" --format json "$WORK/corpus" >/dev/null
+    "${SCHEMAS[@]}" --engine "$ENGINE" -j "$JOBS" --format json "$WORK/corpus" >/dev/null
   rc=$?
   set -e
   end=$(date +%s.%N)

@@ -61,6 +61,7 @@ def main():
     ap.add_argument('--source', required=True, help='the source tree (fixtures/, schemas/, tests/)')
     ap.add_argument('--reference', default=os.environ.get('ISTD_REFERENCE_DIR'),
                     help='reference directory (default $ISTD_REFERENCE_DIR)')
+    ap.add_argument('--schemas', help='schema bundle (default: the source tree\'s schemas/)')
     ap.add_argument('-v', '--verbose', action='store_true', help='print every verdict')
     args = ap.parse_args()
     if not args.reference or not os.path.isdir(args.reference):
@@ -69,7 +70,7 @@ def main():
         print('engines: 0 inputs, setup failed')
         return 1
     fixtures = os.path.join(args.source, 'fixtures')
-    schemas = os.path.join(args.source, 'schemas')
+    schemas = args.schemas or os.path.join(args.source, 'schemas')
     with tempfile.TemporaryDirectory(prefix='istd-engines-') as tmp:
         inputs = xml_files(fixtures) + xml_files(args.reference)
         for gen, sub, name in ((gen_variants, 'messages', 'variants-iwmo'),
