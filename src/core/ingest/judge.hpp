@@ -28,11 +28,29 @@
 
 #include "core/ingest/ingest_options.hpp"
 #include "core/ingest/prepare.hpp"
-#include "core/ingest/retour.hpp"
 #include "core/ledger/ledger.hpp"
 #include "core/validator.hpp"
 
 namespace istd::ingest {
+
+/// What one retour says (302 for a 301, 306 for a 305, 308 for a 307, 316 for a 315, 318 for
+/// a 317, 320 for a 319): the judge decides it, the record stage builds and stores it.
+struct RetourContent {
+  std::string identificatie_retour;  ///< ledger::output_identificatie(id)
+  std::string dagtekening_retour;    ///< YYYY-MM-DD
+  bool xslt = false;                 ///< add XsltVersie (level-2 rejection, IV033)
+  std::string xsd_basis = "1.0.0";   ///< XsdVersieRetour (appinfo of the retour XSD)
+  std::string xsd_bericht = "1.0.0";
+  /// Header RetourCodes; empty = none (accepted message).
+  std::vector<std::string> header_codes;
+  /// When set, the Client (319: the Antwoord) is copied: its codes (client_codes), then per
+  /// class in document order (ToegewezenProduct, StartProduct, StopProduct,
+  /// AangevraagdProduct, or the Verzoek followed by its OngewijzigdProduct, TeWijzigenProduct
+  /// and NieuwProduct) its codes. Empty = 0200.
+  bool with_client = false;
+  std::vector<std::string> client_codes;
+  std::vector<std::vector<std::string>> class_codes;
+};
 
 struct Decision {
   enum class Action {

@@ -11,7 +11,6 @@
 #include <vector>
 #include <nlohmann/json.hpp>
 
-#include "core/ingest/retour.hpp"
 #include "core/ingest/timeline.hpp"
 #include "core/util/read_file.hpp"
 #include "ingest_env.hpp"
