@@ -330,9 +330,14 @@ struct Validator::Impl : public DefaultHandler {
     Engines& e = engines[static_cast<std::size_t>(standard)];
     try {
       bool changed = false;
-      XSModel* model = pool.getXSModel(changed);
-      if (!model) throw xsd::Unsupported("the schemas give no schema model");
-      e.schema = xsd::compile_schema(*model);
+      XSModel* xs_model = pool.getXSModel(changed);
+      if (!xs_model) throw xsd::Unsupported("the schemas give no schema model");
+      // Only this standard's messages: the pool may hold the other standard's grammars too.
+      std::vector<std::string> roots;
+      for (const auto& f : bundle->files())
+        if (f.type != model::MessageType::unknown && model::standard_of(f.type) == standard)
+          roots.push_back(f.target_ns);
+      e.schema = xsd::compile_schema(*xs_model, roots);
       e.runner = std::make_unique<xsd::InstanceValidator>(*e.schema);
     } catch (const xsd::Unsupported& u) {
       e.schema.reset();
@@ -436,7 +441,11 @@ struct Validator::Impl : public DefaultHandler {
         // The compiled engine needs no second pass: its tables are made here if need be.
         if (!compiled[static_cast<std::size_t>(standard)]) compile(standard);
         runner = engines[static_cast<std::size_t>(standard)].runner.get();
-        if (!runner) {
+        // Xerces' validator does not check the root element's attributes (it accepts any, and
+        // an xsi:nil on a root that is not nillable): a root with attributes goes to it, so
+        // that both engines agree.
+        if (!runner || attributes.getLength() > 0) {
+          runner = nullptr;
           needs_xerces = true;
           throw StopParsing{};
         }

@@ -126,3 +126,10 @@ add_test(NAME cli_full_disk
           $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_full_disk PROPERTIES SKIP_RETURN_CODE 77
   ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas")
+
+# --engine: a bundle the compiled schema engine cannot check (an attribute declaration) is
+# checked by Xerces' validator, with one note on standard error for that standard only.
+add_test(NAME cli_engine_fallback
+  COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/engine_fallback_test.py
+          $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli_engine_fallback PROPERTIES LABELS cli TIMEOUT 120)

@@ -15,6 +15,7 @@ The last line is `engines: N inputs, M disagreements`; exit status 0 when M is 0
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -46,6 +47,45 @@ def run(istd, engine, files, schemas):
                    f"{first.get('text', '')}" if first else ''
             out[f] = (bool(o['valid']), text.strip())
     return out
+
+
+XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+# What the generated variants do not reach: attributes (on the root, which Xerces' validator
+# does not check, and below it), xsi: attributes, CDATA sections, comments, processing
+# instructions and character references inside values.
+EDITS = {
+    'root-attribute': lambda m: m.replace('<Bericht ', '<Bericht proef="1" ', 1),
+    'root-xsi-nil': lambda m: m.replace('<Bericht ', f'<Bericht {XSI} xsi:nil="true" ', 1),
+    'root-xsi-type': lambda m: m.replace('<Bericht ', f'<Bericht {XSI} xsi:type="Foo" ', 1),
+    'root-schema-location': lambda m: m.replace(
+        '<Bericht ', f'<Bericht {XSI} xsi:schemaLocation="urn:x x.xsd" ', 1),
+    'header-attribute': lambda m: m.replace('<Header>', '<Header proef="1">', 1),
+    'header-foreign-attribute': lambda m: m.replace('<Header>', '<Header xmlns:x="urn:x" x:a="1">', 1),
+    'header-xsi-nil-false': lambda m: m.replace('<Header>', f'<Header {XSI} xsi:nil="false">', 1),
+    'header-xsi-type': lambda m: m.replace('<Header>', f'<Header {XSI} xsi:type="HeaderType">', 1),
+    'cdata-in-header': lambda m: m.replace('<Header>', '<Header><![CDATA[ ]]>', 1),
+    'comment-and-pi-in-header': lambda m: m.replace('<Header>', '<Header><!-- x --><?pi x?>', 1),
+    'char-ref-in-afzender': lambda m: m.replace('<Afzender>', '<Afzender>&#32;', 1),
+    'cdata-afzender': lambda m: re.sub(r'<Afzender>([^<]*)</Afzender>',
+                                       r'<Afzender><![CDATA[\1]]></Afzender>', m, count=1),
+}
+
+
+def crafted(fixtures, out):
+    """Every edit above on every fixture message that has what it edits."""
+    os.makedirs(out)
+    made = []
+    for f in xml_files(os.path.join(fixtures, 'messages')) + \
+            xml_files(os.path.join(fixtures, 'messages-ijw')):
+        text = open(f, encoding='utf-8').read()
+        for name, edit in EDITS.items():
+            changed = edit(text)
+            if changed == text:
+                continue
+            path = os.path.join(out, f'{os.path.basename(f)[:-4]}.{name}.xml')
+            open(path, 'w', encoding='utf-8').write(changed)
+            made.append(path)
+    return made
 
 
 def xml_files(directory):
@@ -87,6 +127,8 @@ def main():
             if os.path.getsize(f) > 20 * 1024 * 1024:
                 os.remove(f)
         inputs += xml_files(hostile)
+
+        inputs += crafted(fixtures, os.path.join(tmp, 'crafted'))
 
         compiled = run(args.istd, 'compiled', inputs, schemas)
         xerces = run(args.istd, 'xerces', inputs, schemas)

@@ -394,7 +394,8 @@ std::uint32_t CompiledSchema::namespace_id(std::u16string_view ns) const {
   return kNoNamespaceId;
 }
 
-std::shared_ptr<const CompiledSchema> compile_schema(const xercesc::XSModel& model) {
+std::shared_ptr<const CompiledSchema> compile_schema(const xercesc::XSModel& model,
+                                                     const std::vector<std::string>& namespaces) {
   auto out = std::make_shared<CompiledSchema>();
   Compiler compiler(*out);
   auto& m = const_cast<xercesc::XSModel&>(model);
@@ -403,6 +404,10 @@ std::shared_ptr<const CompiledSchema> compile_schema(const xercesc::XSModel& mod
   const std::size_t n = map ? map->getLength() : 0;
   for (std::size_t i = 0; i < n; ++i) {
     const auto* d = static_cast<const XSElementDeclaration*>(map->item(i));
+    if (!namespaces.empty() &&
+        std::find(namespaces.begin(), namespaces.end(), xml::utf8(d->getNamespace())) ==
+            namespaces.end())
+      continue;
     out->globals.push_back(compiler.element(*d));
   }
   return out;

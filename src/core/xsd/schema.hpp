@@ -67,11 +67,13 @@ class CompiledSchema {
   std::vector<const ElementDecl*> globals;
 };
 
-/// Compiles every element declaration of `model` reachable from its global elements.
+/// Compiles the global element declarations of `model` in `namespaces` (every one when it is
+/// empty: a grammar pool may hold the schemas of both standards) and everything they use.
 /// @throws Unsupported for a construct the engine does not handle (wildcards, attributes
 /// other than xsi:*, mixed or simple content with attributes, xs:all, substitution groups,
 /// identity constraints, nillable, default or fixed values, abstract elements, a content model
 /// that is not deterministic, occurrence bounds it cannot expand), naming it.
-std::shared_ptr<const CompiledSchema> compile_schema(const xercesc::XSModel& model);
+std::shared_ptr<const CompiledSchema> compile_schema(const xercesc::XSModel& model,
+                                                     const std::vector<std::string>& namespaces = {});
 
 }  // namespace istd::xsd
