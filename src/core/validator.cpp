@@ -442,9 +442,16 @@ struct Validator::Impl : public DefaultHandler {
         if (!compiled[static_cast<std::size_t>(standard)]) compile(standard);
         runner = engines[static_cast<std::size_t>(standard)].runner.get();
         // Xerces' validator does not check the root element's attributes (it accepts any, and
-        // an xsi:nil on a root that is not nillable): a root with attributes goes to it, so
-        // that both engines agree.
-        if (!runner || attributes.getLength() > 0) {
+        // an xsi:nil on a root that is not nillable), xsi:schemaLocation aside: a root with
+        // other attributes goes to it, so that both engines agree.
+        bool other_attributes = false;
+        for (XMLSize_t i = 0; i < attributes.getLength(); ++i) {
+          const XMLCh* local = attributes.getLocalName(i);
+          other_attributes |= !(attributes.getURI(i) && kXsiNamespace == attributes.getURI(i) &&
+                                (XMLString::equals(local, u"schemaLocation") ||
+                                 XMLString::equals(local, u"noNamespaceSchemaLocation")));
+        }
+        if (!runner || other_attributes) {
           runner = nullptr;
           needs_xerces = true;
           throw StopParsing{};

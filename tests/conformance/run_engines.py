@@ -59,6 +59,12 @@ EDITS = {
     'root-xsi-type': lambda m: m.replace('<Bericht ', f'<Bericht {XSI} xsi:type="Foo" ', 1),
     'root-schema-location': lambda m: m.replace(
         '<Bericht ', f'<Bericht {XSI} xsi:schemaLocation="urn:x x.xsd" ', 1),
+    'root-schema-location-odd': lambda m: m.replace(
+        '<Bericht ', f'<Bericht {XSI} xsi:schemaLocation="urn:x x.xsd urn:y" ', 1),
+    'header-schema-location': lambda m: m.replace(
+        '<Header>', f'<Header {XSI} xsi:schemaLocation=" urn:x  x.xsd ">', 1),
+    'header-schema-location-odd': lambda m: m.replace(
+        '<Header>', f'<Header {XSI} xsi:schemaLocation="urn:x">', 1),
     'header-attribute': lambda m: m.replace('<Header>', '<Header proef="1">', 1),
     'header-foreign-attribute': lambda m: m.replace('<Header>', '<Header xmlns:x="urn:x" x:a="1">', 1),
     'header-xsi-nil-false': lambda m: m.replace('<Header>', f'<Header {XSI} xsi:nil="false">', 1),

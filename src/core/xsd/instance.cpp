@@ -90,7 +90,23 @@ bool InstanceValidator::attributes_ok(const ElementDecl& decl,
                                       std::string& why) const {
   for (const Attribute& a : attributes) {
     if (a.ns == kXsiNamespace) {
-      if (a.local == u"schemaLocation" || a.local == u"noNamespaceSchemaLocation") continue;
+      if (a.local == u"noNamespaceSchemaLocation") continue;
+      if (a.local == u"schemaLocation") {
+        // Namespace and location pairs, as Xerces requires even when it loads no schema.
+        std::size_t tokens = 0;
+        for (std::size_t i = 0; i < a.value.size();) {
+          while (i < a.value.size() && is_xml_space(a.value[i])) ++i;
+          if (i == a.value.size()) break;
+          ++tokens;
+          while (i < a.value.size() && !is_xml_space(a.value[i])) ++i;
+        }
+        if (tokens % 2 == 0) continue;
+        why = fmt::format(
+            "attribute xsi:schemaLocation of element '{}' does not hold pairs of a namespace "
+            "and a location ({} item(s))",
+            decl.name, tokens);
+        return false;
+      }
       if (a.local == u"nil") {
         why = fmt::format("attribute xsi:nil is not allowed: element '{}' is not nillable",
                           decl.name);

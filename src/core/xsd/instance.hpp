@@ -35,8 +35,9 @@ class InstanceValidator {
   /// namespace for a whole document). `attributes` are its attributes other than namespace declarations.
   /// The schemas declare no attributes: any attribute outside the XML Schema instance namespace
   /// (http://www.w3.org/2001/XMLSchema-instance) is an error. Of the xsi: attributes,
-  /// schemaLocation and noNamespaceSchemaLocation are allowed everywhere (and ignored, as
-  /// Xerces ignores them with cached grammars); xsi:nil is an error (no element is nillable);
+  /// schemaLocation (pairs of namespace and location, as Xerces requires) and
+  /// noNamespaceSchemaLocation are allowed everywhere (and otherwise ignored, as Xerces ignores
+  /// them with cached grammars); xsi:nil is an error (no element is nillable);
   /// xsi:type is an error too (the engine does not switch types; Xerces accepts it when it
   /// names the declared type). False, with `why`, when the element is not allowed here (e.g.
   /// "element 'Foo' is not allowed here; expected 'Bar' or 'Baz'", "element 'Client' is not

@@ -441,14 +441,17 @@ TEST_SUITE("validator") {
         {"no root", "<?xml version=\"1.0\"?>\n<!-- nothing -->\n", "XML",
          "not well-formed XML: invalid document structure"},
     };
-    for (const auto& [c, engine] : [&] {
+    for (const auto& [case_, engine_] : [&] {
            std::vector<std::pair<Case, Engine>> both;  // every case under both engines
            for (const auto& c : cases)
              for (const auto e : {Engine::compiled, Engine::xerces}) both.emplace_back(c, e);
            return both;
          }()) {
+      const Case& c = case_;  // plain names: CAPTURE cannot take a structured binding
+      const bool xerces = engine_ == Engine::xerces;
+      const Engine engine = engine_;
       CAPTURE(c.name);
-      CAPTURE(engine == Engine::xerces);
+      CAPTURE(xerces);
       REQUIRE_FALSE(std::string_view(c.text).empty());  // "" is found in any text
       ValidateOptions o;
       o.engine = engine;
