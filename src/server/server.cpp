@@ -283,7 +283,9 @@ struct Server::Impl {
     std::exception_ptr error;
     bool done = false;  // set and read on the ledger thread, read by the poster after it
   };
-  static constexpr std::size_t kMaxGroup = 64;
+  // Posts a group takes at most: a group's posts wait for its commit (and on PostgreSQL for the
+  // other instances' groups), so a smaller group answers sooner; 16 keeps the commits few.
+  static constexpr std::size_t kMaxGroup = 16;
   std::mutex queue_mu;
   std::deque<Queued*> intake_queue;  // guarded by queue_mu; each owned by its poster
   unsigned short bound_port = 0;
