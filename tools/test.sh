@@ -52,28 +52,61 @@ cmake $(generator build) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAK
       -DISTD_WERROR=ON -DISTD_TEST_HOOKS=ON >/dev/null
 cmake --build build -j"$JOBS"
 stage_end
-stage_start "tests"
-ctest --test-dir build -j"$JOBS" --output-on-failure --timeout 600
-stage_end
-
-if [[ -z "${ISTD_TEST_QUICK:-}" ]]; then
-  # The sanitizer passes build with clang: a second compiler's warnings, and about twice as fast
-  # as GCC on the Asio/Beast code under instrumentation.
-  stage_start "build (ASan + UBSan, clang)"
+# The next pass's build runs beside a pass's tests, at the lowest CPU priority: the tests leave
+# a core idle much of the time (browsers, servers and databases waiting), and a build at nice 19
+# takes what they leave. Its output goes to a log, shown when it fails.
+BG_PID=""
+# A failing stage ends the script: the build beside it ends with it.
+trap 'if [[ -n "$BG_PID" ]]; then pkill -TERM -P "$BG_PID" 2>/dev/null || true; fi' EXIT
+background_build() {  # DIR TARGET... ; sets BG_PID
+  local dir=$1
+  shift
+  ( nice -n 19 cmake --build "$dir" -j"$JOBS" "$@" > "$dir/background-build.log" 2>&1 ) &
+  BG_PID=$!
+}
+wait_background_build() {  # DIR
+  if ! wait "$BG_PID"; then
+    BG_PID=""
+    cat "$1/background-build.log"
+    echo "test: the build in $1 failed" >&2
+    exit 1
+  fi
+  BG_PID=""
+}
+configure_sanitizer_builds() {
   # A build directory configured with another compiler keeps it: start those afresh.
   for d in build-asan build-tsan; do
     if [[ -f $d/CMakeCache.txt ]] && ! grep -q '^CMAKE_CXX_COMPILER:.*clang' $d/CMakeCache.txt; then
       rm -rf "$d"
     fi
   done
-  # Line tables are all a sanitizer's stack trace needs (file and line of every frame); full
-  # debug information costs a fifth more compile time.
+  # The sanitizer passes build with clang: a second compiler's warnings, and about twice as fast
+  # as GCC on the Asio/Beast code under instrumentation. Line tables are all a sanitizer's stack
+  # trace needs (file and line of every frame); full debug information costs a fifth more
+  # compile time. TSan at -O1 keeps its slowdown bearable.
   CC=clang CXX=clang++ cmake $(generator build-asan) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
         -DCMAKE_CXX_FLAGS_DEBUG=-gline-tables-only \
         -DISTD_SANITIZE=address,undefined -DISTD_WERROR=ON -DISTD_TEST_HOOKS=ON >/dev/null
-  cmake --build build-asan -j"$JOBS"
+  CC=clang CXX=clang++ cmake $(generator build-tsan) -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+        -DISTD_SANITIZE=thread -DISTD_WERROR=ON -DISTD_TEST_HOOKS=ON >/dev/null
+}
+
+if [[ -z "${ISTD_TEST_QUICK:-}" ]]; then
+  configure_sanitizer_builds
+  background_build build-asan
+fi
+stage_start "tests (ASan + UBSan build beside them)"
+ctest --test-dir build -j"$JOBS" --output-on-failure --timeout 600
+stage_end
+
+if [[ -z "${ISTD_TEST_QUICK:-}" ]]; then
+  stage_start "build (ASan + UBSan, clang), the rest"
+  wait_background_build build-asan
   stage_end
-  stage_start "tests under ASan + UBSan"
+  # Only what the TSan tests run is built: the threaded cases of the core tests
+  # (istd_threaded_tests, tests/CMakeLists.txt) and the service tests.
+  background_build build-tsan --target istd_threaded_tests istd_server_tests
+  stage_start "tests under ASan + UBSan (TSan build beside them)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan -j"$JOBS" --output-on-failure --timeout 900 \
           -LE 'slow|bench|browser|pg-twin'
@@ -82,12 +115,8 @@ if [[ -z "${ISTD_TEST_QUICK:-}" ]]; then
   # ThreadSanitizer on the threaded parts only: the ingest pipeline (validation workers, ledger
   # thread, file thread and its helper), the parallel map and background sink under it, the
   # progress line counted from workers, and the service (workers, shutdown, draining).
-  # -O1 keeps TSan's slowdown bearable. Only what the TSan tests run is built: the threaded
-  # cases of the core tests (istd_threaded_tests, tests/CMakeLists.txt) and the service tests.
-  stage_start "build (TSan, clang)"
-  CC=clang CXX=clang++ cmake $(generator build-tsan) -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
-        -DISTD_SANITIZE=thread -DISTD_WERROR=ON -DISTD_TEST_HOOKS=ON >/dev/null
-  cmake --build build-tsan -j"$JOBS" --target istd_threaded_tests istd_server_tests
+  stage_start "build (TSan, clang), the rest"
+  wait_background_build build-tsan
   stage_end
   stage_start "tests under TSan"
   export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tools/tsan.supp"
