@@ -4,7 +4,6 @@
 // model's particle tree: bounded repetitions are expanded into copies, unbounded ones become
 // loops, the position (Glushkov) automaton of the result is made deterministic by the subset
 // construction. Whatever the engine does not handle throws Unsupported, naming it.
-#include "core/xml/utf.hpp"
 #include "core/xsd/schema.hpp"
 
 #include <fmt/format.h>
@@ -29,6 +28,7 @@
 #include <xercesc/framework/psvi/XSTypeDefinition.hpp>
 #include <xercesc/util/XMLString.hpp>
 
+#include "core/xml/utf.hpp"
 #include "core/xsd/simple_type.hpp"
 #include "core/xsd/unsupported.hpp"
 

@@ -14,7 +14,6 @@
 //   second (ss = 60, at any minute) are taken, as Xerces takes them;
 // * xs:decimal takes '.', '+.' and '-.' (zero), as Xerces does.
 // Enumerations or bounds on dates and times are not handled (Unsupported): no schema uses them.
-#include "core/xml/utf.hpp"
 #include "core/xsd/simple_type.hpp"
 
 #include <fmt/format.h>
@@ -30,6 +29,7 @@
 #include <xercesc/util/RefHashTableOf.hpp>
 #include <xercesc/validators/datatype/DatatypeValidator.hpp>
 
+#include "core/xml/utf.hpp"
 #include "core/xsd/pattern.hpp"
 #include "core/xsd/unsupported.hpp"
 
