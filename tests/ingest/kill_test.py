@@ -202,7 +202,7 @@ def main():
         # work unfinished (ledger or tree not yet those of a clean run); at least one must hit
         # it after it stored something. A kill after the work was done would test nothing.
         big = os.path.join(work, "big")
-        make_corpus(args.source, big, 400)
+        make_corpus(args.source, big, 2400)
         db, out = fresh("bigclean")
         t0 = time.monotonic()
         run(cmd(db, out, big, "2"), check_rc=(0, 1))
