@@ -61,16 +61,9 @@ bool same_product(const R& r, const ledger::StartKey& k) {
   return r.categorie == k.categorie && r.code == k.code;
 }
 
-/// The current allocation a start or stop refers to (none without a ToewijzingNummer). Read
-/// once per product and shared by TR019 and its warnings.
-std::optional<ledger::AllocationVersion> allocation_of(const Ledger& l, const ledger::StartKey& k) {
-  if (!k.toewijzing_nummer) return std::nullopt;
-  return l.current_allocation(k.gemeente, *k.toewijzing_nummer);
-}
-
 /// TR019: the allocation must exist for this gemeente, provider and client, and not be deleted.
 /// Returns the reason when it fails.
-/// `a` is the current allocation of the key's ToewijzingNummer (allocation_of).
+/// `a` is the current allocation of the key's ToewijzingNummer (Ledger::allocation_state).
 std::optional<std::string> tr019(const std::optional<ledger::AllocationVersion>& a,
                                  const ledger::StartKey& k, std::string_view what,
                                  const std::set<std::string>& taakgericht) {
@@ -197,13 +190,14 @@ CrossResult apply_305(Ledger& l, const Message& m, MessageId id,
       }
       continue;
     }
-    // StatusAanlevering 1.
-    const auto allocation = allocation_of(l, k);
+    // StatusAanlevering 1. The allocation (TR019) and its live starts and stops (TR074,
+    // TR326), read once.
+    const auto state = l.allocation_state(k);
+    const auto& allocation = state.allocation;
     if (auto why = tr019(allocation, k, "StartProduct", taakgericht))
       r.add(i, make(m, sp.node, "TR019", "9019", *why));
-    // The live starts and stops of this allocation (or product), read once for TR074/TR326.
-    const auto starts = l.live_starts(k.agb, k.gemeente, k.bsn, k.toewijzing_nummer);
-    const auto stops = l.live_stops(k.agb, k.gemeente, k.bsn, k.toewijzing_nummer);
+    const auto& starts = state.starts;
+    const auto& stops = state.stops;
     if (std::any_of(starts.begin(), starts.end(), [&](const auto& s) {
           return s.begindatum == k.begindatum && same_product(s, k);
         }))
@@ -272,12 +266,15 @@ CrossResult apply_307(Ledger& l, const Message& m, MessageId id,
         l.delete_stop(live->id, id);
       continue;
     }
-    const auto allocation = allocation_of(l, k);
+    // The allocation (TR019) and its live starts (TR069, TR382) and stops (TR074, TR413),
+    // read once.
+    auto state = l.allocation_state(k);
+    const auto& allocation = state.allocation;
     if (auto why = tr019(allocation, k, "StopProduct", taakgericht))
       r.add(i, make(m, st.node, "TR019", "9019", *why));
     // TR069 + TR382: a live start with the same start-key, and it is the last live start.
     {
-      auto starts = l.live_starts(k.agb, k.gemeente, k.bsn, k.toewijzing_nummer);
+      auto& starts = state.starts;
       std::erase_if(starts, [&](const auto& s) { return !same_product(s, k); });
       const bool has = std::any_of(starts.begin(), starts.end(),
                                    [&](const auto& s) { return s.begindatum == k.begindatum; });
@@ -296,7 +293,7 @@ CrossResult apply_307(Ledger& l, const Message& m, MessageId id,
                               k.begindatum, describe_nummer(k.toewijzing_nummer),
                               starts.back().begindatum)));
     }
-    auto existing = l.live_stops(k.agb, k.gemeente, k.bsn, k.toewijzing_nummer);
+    auto& existing = state.stops;
     if (std::any_of(existing.begin(), existing.end(), [&](const auto& s) {
           return s.begindatum == k.begindatum && same_product(s, k) &&
                  s.reden_beeindiging == reden && s.einddatum == eind;
@@ -378,10 +375,11 @@ Finding cross_finding(const Message& m, NodeId node, std::string_view rule, std:
   return make(m, node, rule, code, std::move(text), sev);
 }
 
-std::vector<Finding> check_header(const Ledger& l, const Message& m, model::Date today) {
+std::vector<Finding> check_header(const std::vector<ledger::MessageRecord>& same_key,
+                                  const Message& m, model::Date today) {
   std::vector<Finding> out;
   const auto& h = m.header;
-  if (!l.inputs_by_key(h.berichtcode.value, h.afzender.value, h.identificatie.value).empty())
+  if (!same_key.empty())
     out.push_back(make(m, h.bericht_identificatie, "TR056", "9056",
                        fmt::format("Afzender {} already sent a message {} with Identificatie "
                                    "'{}' (with other content); every message needs a new "

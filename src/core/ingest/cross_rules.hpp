@@ -30,9 +30,10 @@ Finding cross_finding(const model::Message& m, model::NodeId node, std::string_v
                       std::string_view code, std::string text, Severity sev = Severity::error);
 
 /// Header rules: TR056 (9056: same BerichtCode, Afzender, Identificatie as an earlier input with
-/// other bytes) and TR135 (8848: Dagtekening after `today`). Reads only.
-std::vector<Finding> check_header(const ledger::Ledger& ledger, const model::Message& m,
-                                  model::Date today);
+/// other bytes; `same_key` are those inputs, Ledger::earlier_inputs) and TR135 (8848:
+/// Dagtekening after `today`).
+std::vector<Finding> check_header(const std::vector<ledger::MessageRecord>& same_key,
+                                  const model::Message& m, model::Date today);
 
 /// 305 / 307: TR019, TR063, TR069, TR071, TR074, TR326, TR413, TR414, TR415. Status-3 classes
 /// first, then status-1 classes, each in document order; every clean class is applied at once

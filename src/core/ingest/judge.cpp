@@ -140,18 +140,37 @@ std::string quarantine_route(const std::string& source) {
 
 Decision judge(Ledger& ledger, Prepared& input, ValidationResult& result, const Options& opt) {
   const std::string& source = result.source;
+  const model::Message* m = result.message ? &*result.message : nullptr;
+  const bool readable = m && result.xsd_valid;
+  // Where the message goes when it is recorded (quarantine/ when it cannot be read).
+  const std::string route =
+      readable ? fmt::format("{}/{}/{}", party_of(*m), model::to_string(m->type),
+                             basename_of(source))
+               : quarantine_route(source);
+
+  // What the rules ask of earlier rows, read at once: an exact re-delivery, inputs with the
+  // same TR056 key, and whether the routes of this message's row and of its retour (numbered
+  // right after it, when the ledger numbers rows itself) are free.
+  std::optional<Ledger::InputKey> key;
+  std::vector<std::string> routes{route};
+  if (readable) {
+    key = Ledger::InputKey{m->header.berichtcode.value, m->header.afzender.value,
+                           m->header.identificatie.value};
+    if (const auto next = ledger.next_message_id(); next && !is_own_message(opt.side, m->type))
+      routes.push_back(retour_route(*m, *next + 1));
+  }
+  auto earlier = ledger.earlier_inputs(input.bytes, input.hash, key, routes);
 
   // Exact re-delivery: report the earlier verdict, change nothing.
-  if (auto dups = ledger.inputs_with_bytes(input.bytes, input.hash); !dups.empty()) {
+  if (!earlier.same_bytes.empty()) {
     Decision d;
     d.action = Decision::Action::duplicate;
-    d.earlier = std::move(dups.front());
+    d.earlier = std::move(earlier.same_bytes.front());
     return d;
   }
 
   // Level 1.
-  const model::Message* m = result.message ? &*result.message : nullptr;
-  if (!m || !result.xsd_valid)
+  if (!readable)
     return quarantine(source,
                       "not a valid iWmo 3.2 or iJw 3.2 message (level 1: XML/XSD); no retour", 1,
                       Verdict::quarantined);
@@ -163,8 +182,6 @@ Decision judge(Ledger& ledger, Prepared& input, ValidationResult& result, const 
         fmt::format("{} messages are not processed by istd ingest", model::to_string(m->type)), 1,
         Verdict::quarantined);
   const bool level2 = has_error(result.findings);
-  const std::string route =
-      fmt::format("{}/{}/{}", party_of(*m), model::to_string(m->type), basename_of(source));
 
   // A received retour is recorded and routed.
   if (is_retour_type(m->type)) {
@@ -176,7 +193,7 @@ Decision judge(Ledger& ledger, Prepared& input, ValidationResult& result, const 
 
   // Header rules come after level 2 in the rule order but are evaluated for the record anyway.
   std::vector<Finding> header;
-  if (!level2) header = check_header(ledger, *m, opt.today);
+  if (!level2) header = check_header(earlier.same_key, *m, opt.today);
   const bool header_failed = has_error(header);
   for (auto& f : header) result.findings.push_back(f);
 

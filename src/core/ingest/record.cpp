@@ -150,8 +150,7 @@ struct Writer {
     n.xsd_bericht = xm;
     n.verdict = Verdict::recorded;
     n.reply_to = heen_id;
-    // A retour goes to the heenbericht's Afzender.
-    n.route_path = fmt::format("{}/{}/{}.xml", m.header.afzender.value, rname, n.identificatie);
+    n.route_path = retour_route(m, predicted);
     content.identificatie_retour = n.identificatie;
     content.dagtekening_retour = n.dagtekening;
     content.xsd_basis = xb;
@@ -302,6 +301,13 @@ Recorded record_large(Ledger& ledger, const LargeInput& in, ValidationResult&& r
   if (!options.out_dir.empty())
     w.rec.large = output::RoutedFile{r.id, n.route_path, std::string(), *n.reason};
   return std::move(w.rec);
+}
+
+std::string retour_route(const model::Message& heen, MessageId retour_id) {
+  // A retour goes to the heenbericht's Afzender.
+  return fmt::format("{}/{}/{}.xml", heen.header.afzender.value,
+                     model::to_string(retour_type(heen.type)),
+                     ledger::output_identificatie(retour_id));
 }
 
 NewMessage input_row(const model::Message& m, Prepared& input, const std::string& source) {

@@ -43,6 +43,10 @@ Recorded record(ledger::Ledger& ledger, Prepared& input, ValidationResult&& resu
 Recorded record_large(ledger::Ledger& ledger, const LargeInput& input, ValidationResult&& result,
                       const Options& options);
 
+/// Where the retour of heenbericht `heen` goes when its ledger row is `retour_id`:
+/// "<heen's Afzender>/<retour type>/<output_identificatie(retour_id)>.xml".
+std::string retour_route(const model::Message& heen, ledger::MessageId retour_id);
+
 /// The row of an input message with its header fields (verdict and route left to the caller);
 /// it takes `input`'s packed bytes.
 ledger::NewMessage input_row(const model::Message& m, Prepared& input, const std::string& source);

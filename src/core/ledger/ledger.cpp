@@ -565,7 +565,26 @@ void Ledger::Impl::refresh_statistics() {
   pg_next_analyze = pg_messages_written * 2;
 }
 
+std::optional<std::int64_t> Ledger::Impl::take_id(Numbered t) {
+  if (!pg || !pg->writing()) return std::nullopt;
+  if (!ids_known) {
+    auto s = prepare(
+        "SELECT (SELECT coalesce(max(id), 0) FROM messages), "
+        "(SELECT coalesce(max(id), 0) FROM allocation_versions), "
+        "(SELECT coalesce(max(id), 0) FROM starts), (SELECT coalesce(max(id), 0) FROM stops), "
+        "(SELECT coalesce(max(id), 0) FROM declarations), "
+        "(SELECT coalesce(max(id), 0) FROM prestaties), "
+        "(SELECT coalesce(max(id), 0) FROM requests), (SELECT coalesce(max(id), 0) FROM answers)");
+    if (!s.step()) throw RuntimeError(fmt::format("ledger {}: no highest ids", where));
+    for (std::size_t i = 0; i < kNumberedTables; ++i) next_ids[i] = s.i64(static_cast<int>(i)) + 1;
+    ids_known = true;
+  }
+  return next_ids[static_cast<std::size_t>(t)]++;
+}
+
 Ledger::Transaction::Transaction(Ledger& l) : l_(&l) {
+  l_->impl_->forget_ids();
+  l_->impl_->forget_routes();
   if (l_->impl_->pg)
     l_->impl_->pg->begin_write();
   else
@@ -573,9 +592,11 @@ Ledger::Transaction::Transaction(Ledger& l) : l_(&l) {
 }
 Ledger::Transaction::~Transaction() {
   if (done_) return;
+  l_->impl_->forget_ids();
+  l_->impl_->forget_routes();
   if (l_->impl_->pg) {
     try {
-      l_->impl_->pg->exec("ROLLBACK");
+      l_->impl_->pg->rollback();
     } catch (...) {
       // A destructor must not throw; a lost connection ends the transaction anyway.
     }
@@ -585,6 +606,8 @@ Ledger::Transaction::~Transaction() {
 }
 void Ledger::Transaction::commit() {
   done_ = true;
+  l_->impl_->forget_ids();
+  l_->impl_->forget_routes();
   if (l_->impl_->pg) {
     try {
       l_->impl_->pg->commit();
@@ -611,6 +634,7 @@ Ledger::Savepoint::Savepoint(Ledger& l) : l_(&l) { l_->impl_->prepare("SAVEPOINT
 Ledger::Savepoint::~Savepoint() {
   if (!done_) {
     try {
+      l_->impl_->forget_ids();
       l_->impl_->prepare("ROLLBACK TO msg").exec();
       l_->impl_->prepare("RELEASE msg").exec();
     } catch (...) {
@@ -624,6 +648,7 @@ void Ledger::Savepoint::release() {
 }
 void Ledger::Savepoint::rollback() {
   done_ = true;
+  l_->impl_->forget_ids();
   l_->impl_->prepare("ROLLBACK TO msg").exec();
   l_->impl_->prepare("RELEASE msg").exec();
 }
@@ -692,8 +717,8 @@ MessageId Ledger::insert_message(const NewMessage& m, std::string* free_route,
 #define ISTD_INSERT_MESSAGE                                                           \
   "INSERT INTO messages(role, type, berichtcode, afzender, ontvanger, identificatie, " \
   "dagtekening, xsd_basis, xsd_bericht, source, content_hash, verdict, level, "        \
-  "findings, reply_to, route_path, reason, received_at) "                              \
-  "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "                                        \
+  "findings, reply_to, route_path, reason, received_at, id) "                          \
+  "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "                                      \
   "ON CONFLICT(route_path) DO NOTHING RETURNING id"
   // On PostgreSQL the row, its bytes and its unwritten flag go in one statement (one round trip
   // instead of three); a taken route inserts none of them.
@@ -702,7 +727,7 @@ MessageId Ledger::insert_message(const NewMessage& m, std::string* free_route,
   auto s = impl_->prepare(one_statement
                               ? "WITH m AS (" ISTD_INSERT_MESSAGE "), "
                                 "b AS (INSERT INTO message_bytes(id, bytes, encoding) "
-                                "SELECT id, CAST(?19 AS BYTEA), CAST(?20 AS BIGINT) FROM m), "
+                                "SELECT id, CAST(?20 AS BYTEA), CAST(?21 AS BIGINT) FROM m), "
                                 "u AS (INSERT INTO unwritten(id) SELECT id FROM m) "
                                 "SELECT id FROM m"
                               : ISTD_INSERT_MESSAGE);
@@ -711,7 +736,11 @@ MessageId Ledger::insert_message(const NewMessage& m, std::string* free_route,
   const Packed* packed = nullptr;
   if (!zero_bytes) packed = m.packed ? &*m.packed : &(packed_here = pack(m.bytes));
   if (one_statement)
-    s.bind_blob_static(19, packed->data).bind(20, static_cast<int>(packed->encoding));
+    s.bind_blob_static(20, packed->data).bind(21, static_cast<int>(packed->encoding));
+  // The id: given by istd inside a write transaction on PostgreSQL (Impl::take_id), else NULL
+  // (the database gives it).
+  const auto given = impl_->take_id(Impl::Numbered::messages);
+  s.bind(19, given);
   // Every text is bound without a copy (all of it lives until the insert has run; this runs
   // for every message and retour).
   const std::string received_at = now_utc();
@@ -735,6 +764,11 @@ MessageId Ledger::insert_message(const NewMessage& m, std::string* free_route,
       .bind_static(18, received_at);
   std::string route;  // the alternative being tried (bound without a copy too)
   MessageId id = 0;
+  if (one_statement && given && free_route && impl_->route_is_free(m.route_path)) {
+    // Known free (earlier_inputs) and numbered by istd: nothing to wait for.
+    s.exec();
+    return *given;
+  }
   for (int n = 2;; ++n) {
     // The only UNIQUE constraint of `messages` is its route (messages_route): a taken route
     // inserts nothing and returns no id.
@@ -750,6 +784,7 @@ MessageId Ledger::insert_message(const NewMessage& m, std::string* free_route,
     s.bind_static(16, route);
   }
   if (free_route && !route.empty()) *free_route = std::move(route);
+  std::erase(impl_->free_routes, route.empty() ? m.route_path : route);
   if (one_statement) return id;
   if (zero_bytes && impl_->pg) {
     // Filled in pieces by add_message_from_file (appended), stored raw.
@@ -869,6 +904,7 @@ FileInsert Ledger::add_message_from_file(NewMessage& m, int fd, std::uint64_t si
   // A savepoint of its own: a file found changed leaves nothing behind.
   impl_->prepare("SAVEPOINT file_bytes").exec();
   auto undo = [&] {
+    impl_->forget_ids();
     impl_->prepare("ROLLBACK TO file_bytes").exec();
     impl_->prepare("RELEASE file_bytes").exec();
   };
@@ -1051,6 +1087,61 @@ std::vector<MessageRecord> Ledger::inputs_with_bytes(std::string_view bytes,
   return out;
 }
 
+Ledger::EarlierInputs Ledger::earlier_inputs(std::string_view bytes, std::int64_t hash,
+                                             const std::optional<InputKey>& key,
+                                             const std::vector<std::string>& routes) {
+  if (routes.size() > 2) throw RuntimeError("ledger: earlier_inputs takes at most two routes");
+  // The statements of inputs_with_bytes and inputs_by_key and a lookup of the routes in one;
+  // the last column says which part a row answers.
+  auto s = impl_->prepare(ISTD_SQL(
+      "SELECT {0}, b.bytes, b.encoding, 1 FROM messages LEFT JOIN message_bytes b USING (id) "
+      "WHERE content_hash = ?1 AND role = 'input' AND "
+      "(b.encoding <> 0 OR length(b.bytes) = CAST(?2 AS BIGINT)) "
+      "UNION ALL SELECT {0}, NULL, NULL, 2 FROM messages WHERE berichtcode = ?3 AND "
+      "afzender = ?4 AND identificatie = ?5 AND role = 'input' "
+      "UNION ALL SELECT {0}, NULL, NULL, 3 FROM messages WHERE route_path IN (?6, ?7)",
+      kMessageCols));
+  s.bind(1, hash).bind(2, static_cast<std::int64_t>(bytes.size()));
+  if (key)
+    s.bind(3, key->berichtcode).bind(4, key->afzender).bind(5, key->identificatie);
+  else
+    s.bind_null(3).bind_null(4).bind_null(5);
+  for (std::size_t i = 0; i < 2; ++i)
+    s.bind(static_cast<int>(6 + i), i < routes.size() ? routes[i] : std::string());
+  EarlierInputs out;
+  while (s.step()) {
+    switch (s.i64(21)) {
+      case 1:
+        if (read_bytes(s, 19) == bytes) out.same_bytes.push_back(read_message(s));
+        break;
+      case 2: out.same_key.push_back(read_message(s)); break;
+      default: out.taken.push_back(s.text(16)); break;
+    }
+  }
+  by_id(out.same_bytes);
+  by_id(out.same_key);
+  if (impl_->pg && impl_->pg->writing()) {
+    impl_->free_routes.clear();
+    for (const auto& r : routes)
+      if (!r.empty() && std::find(out.taken.begin(), out.taken.end(), r) == out.taken.end())
+        impl_->free_routes.push_back(r);
+  }
+  return out;
+}
+
+std::optional<MessageId> Ledger::next_message_id() {
+  const auto id = impl_->take_id(Impl::Numbered::messages);
+  if (id) --impl_->next_ids[static_cast<std::size_t>(Impl::Numbered::messages)];  // a peek
+  return id;
+}
+
+bool Ledger::Impl::route_is_free(const std::string& route) {
+  const auto it = std::find(free_routes.begin(), free_routes.end(), route);
+  if (it == free_routes.end()) return false;
+  free_routes.erase(it);  // taken by the row about to be added
+  return true;
+}
+
 std::optional<MessageRecord> Ledger::reply_of(MessageId id) const {
   auto s = impl_->prepare(
       ISTD_SQL("SELECT {} FROM messages WHERE reply_to = ? ORDER BY id LIMIT 1", kMessageCols));
@@ -1166,17 +1257,18 @@ RowId Ledger::add_allocation_version(const AllocationVersion& v, bool* inserted)
     if (inserted) *inserted = false;
     return e->id;
   }
+  const auto given = impl_->take_id(Impl::Numbered::allocation_versions);
   auto s = impl_->prepare(
-      "INSERT INTO allocation_versions(message_id, gemeente, toewijzing_nummer, "
+      "INSERT INTO allocation_versions(id, message_id, gemeente, toewijzing_nummer, "
       "toewijzingsdatum, toewijzingstijd, bsn, agb, categorie, code, ingangsdatum, einddatum, "
       "reden_wijziging, volume, eenheid, frequentie, budget, referentie_aanbieder, domain) "
-      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,:domain) RETURNING id");
-  s.bind_all(v.message_id, v.gemeente, v.toewijzing_nummer, v.toewijzingsdatum, v.toewijzingstijd,
-             v.bsn, v.agb, v.categorie, v.code, v.ingangsdatum, v.einddatum, v.reden_wijziging,
-             v.volume, v.eenheid, v.frequentie, v.budget, v.referentie_aanbieder);
-  const RowId id = s.insert_returning_id();
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,:domain) RETURNING id");
+  s.bind_all(given, v.message_id, v.gemeente, v.toewijzing_nummer, v.toewijzingsdatum,
+             v.toewijzingstijd, v.bsn, v.agb, v.categorie, v.code, v.ingangsdatum, v.einddatum,
+             v.reden_wijziging, v.volume, v.eenheid, v.frequentie, v.budget,
+             v.referentie_aanbieder);
   if (inserted) *inserted = true;
-  return id;
+  return insert_with_id(s, given);
 }
 
 std::vector<std::int64_t> Ledger::withdraw_allocations_of(MessageId message_id) {
@@ -1205,12 +1297,18 @@ std::optional<AllocationVersion> Ledger::allocation_version_at(std::string_view 
   return read_alloc(s);
 }
 
+// The current version of (gemeente, nummer) (none when nummer is NULL): its statement, shared by
+// current_allocation and allocation_state.
+static const std::string& current_allocation_sql() {
+  return ISTD_SQL(
+      "SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? "
+      "AND domain = :domain ORDER BY toewijzingsdatum DESC, toewijzingstijd DESC LIMIT 1",
+      kAllocCols);
+}
+
 std::optional<AllocationVersion> Ledger::current_allocation(std::string_view gemeente,
                                                             std::int64_t nummer) const {
-  auto s = impl_->prepare(
-      ISTD_SQL("SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? "
-               "AND domain = :domain ORDER BY toewijzingsdatum DESC, toewijzingstijd DESC LIMIT 1",
-               kAllocCols));
+  auto s = impl_->prepare(current_allocation_sql());
   s.bind(1, gemeente).bind(2, nummer);
   if (!s.step()) return std::nullopt;
   return read_alloc(s);
@@ -1275,26 +1373,26 @@ std::vector<AllocationVersion> Ledger::allocations_of_client(std::string_view ge
 
 
 RowId Ledger::add_start(const StartRecord& r) {
+  const auto given = impl_->take_id(Impl::Numbered::starts);
   auto s = impl_->prepare(
-      "INSERT INTO starts(agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
-      "toewijzing_ingangsdatum, inserted_by, deleted_by, domain) "
-      "VALUES(?,?,?,?,?,?,?,?,?,?,:domain) RETURNING id");
-  return s
-      .bind_all(r.agb, r.gemeente, r.bsn, r.toewijzing_nummer, r.categorie, r.code, r.begindatum,
-                r.toewijzing_ingangsdatum, r.inserted_by, r.deleted_by)
-      .insert_returning_id();
+      "INSERT INTO starts(id, agb, gemeente, bsn, toewijzing_nummer, categorie, code, "
+      "begindatum, toewijzing_ingangsdatum, inserted_by, deleted_by, domain) "
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,:domain) RETURNING id");
+  s.bind_all(given, r.agb, r.gemeente, r.bsn, r.toewijzing_nummer, r.categorie, r.code,
+             r.begindatum, r.toewijzing_ingangsdatum, r.inserted_by, r.deleted_by);
+  return insert_with_id(s, given);
 }
 
 RowId Ledger::add_stop(const StopRecord& r) {
+  const auto given = impl_->take_id(Impl::Numbered::stops);
   auto s = impl_->prepare(
-      "INSERT INTO stops(agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
+      "INSERT INTO stops(id, agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
       "toewijzing_ingangsdatum, inserted_by, deleted_by, reden_beeindiging, einddatum, domain) "
-      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,:domain) RETURNING id");
-  return s
-      .bind_all(r.agb, r.gemeente, r.bsn, r.toewijzing_nummer, r.categorie, r.code, r.begindatum,
-                r.toewijzing_ingangsdatum, r.inserted_by, r.deleted_by, r.reden_beeindiging,
-                r.einddatum)
-      .insert_returning_id();
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,:domain) RETURNING id");
+  s.bind_all(given, r.agb, r.gemeente, r.bsn, r.toewijzing_nummer, r.categorie, r.code,
+             r.begindatum, r.toewijzing_ingangsdatum, r.inserted_by, r.deleted_by,
+             r.reden_beeindiging, r.einddatum);
+  return insert_with_id(s, given);
 }
 
 void Ledger::delete_start(RowId id, MessageId by) {
@@ -1328,37 +1426,67 @@ std::optional<StopRecord> Ledger::live_stop(const StartKey& k, std::string_view 
   return read_stop(s);
 }
 
-std::vector<StartRecord> Ledger::live_starts(std::string_view agb, std::string_view gemeente,
-                                             std::string_view bsn,
-                                             std::optional<std::int64_t> nummer) const {
-  auto s = impl_->prepare(
-      ISTD_SQL("SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS NOT DISTINCT FROM ? AND agb = ? AND "
-               "gemeente = ? AND deleted_by IS NULL AND domain = :domain",
-               kStartCols));
-  s.bind_all(bsn, nummer, agb, gemeente);
+// The live starts / stops of (agb, gemeente, bsn, nummer): statements and reading, shared by
+// live_starts, live_stops and allocation_state.
+static const std::string& live_starts_sql() {
+  return ISTD_SQL(
+      "SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS NOT DISTINCT FROM ? AND "
+      "agb = ? AND gemeente = ? AND deleted_by IS NULL AND domain = :domain",
+      kStartCols);
+}
+static const std::string& live_stops_sql() {
+  return ISTD_SQL(
+      "SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS NOT DISTINCT FROM ? AND "
+      "agb = ? AND gemeente = ? AND deleted_by IS NULL AND domain = :domain",
+      kStopCols);
+}
+// Sorted here: an ORDER BY makes SQLite build a temporary sorter for every call (a few rows;
+// this runs for every 305/307).
+static std::vector<StartRecord> read_live_starts(Stmt& s) {
   std::vector<StartRecord> out;
   while (s.step()) out.push_back(read_start(s));
-  // Sorted here: an ORDER BY makes SQLite build a temporary sorter for every call (a few rows;
-  // this runs for every 305/307).
   std::sort(out.begin(), out.end(), [](const StartRecord& a, const StartRecord& b) {
     return std::tie(a.begindatum, a.id) < std::tie(b.begindatum, b.id);
   });
   return out;
 }
+static std::vector<StopRecord> read_live_stops(Stmt& s) {
+  std::vector<StopRecord> out;
+  while (s.step()) out.push_back(read_stop(s));
+  std::sort(out.begin(), out.end(), [](const StopRecord& a, const StopRecord& b) {
+    return std::tie(a.begindatum, a.einddatum, a.id) < std::tie(b.begindatum, b.einddatum, b.id);
+  });
+  return out;
+}
+
+std::vector<StartRecord> Ledger::live_starts(std::string_view agb, std::string_view gemeente,
+                                             std::string_view bsn,
+                                             std::optional<std::int64_t> nummer) const {
+  auto s = impl_->prepare(live_starts_sql());
+  s.bind_all(bsn, nummer, agb, gemeente);
+  return read_live_starts(s);
+}
 
 std::vector<StopRecord> Ledger::live_stops(std::string_view agb, std::string_view gemeente,
                                            std::string_view bsn,
                                            std::optional<std::int64_t> nummer) const {
-  auto s = impl_->prepare(
-      ISTD_SQL("SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS NOT DISTINCT FROM ? AND agb = ? AND "
-               "gemeente = ? AND deleted_by IS NULL AND domain = :domain",
-               kStopCols));
+  auto s = impl_->prepare(live_stops_sql());
   s.bind_all(bsn, nummer, agb, gemeente);
-  std::vector<StopRecord> out;
-  while (s.step()) out.push_back(read_stop(s));
-  std::sort(out.begin(), out.end(), [](const StopRecord& a, const StopRecord& b) {  // see above
-    return std::tie(a.begindatum, a.einddatum, a.id) < std::tie(b.begindatum, b.einddatum, b.id);
-  });
+  return read_live_stops(s);
+}
+
+AllocationState Ledger::allocation_state(const StartKey& k) const {
+  // The three reads are sent together (one round trip on PostgreSQL), then read.
+  auto allocation = impl_->prepare(current_allocation_sql());
+  allocation.bind(1, k.gemeente).bind(2, k.toewijzing_nummer).prefetch();
+  auto starts = impl_->prepare(live_starts_sql());
+  starts.bind_all(k.bsn, k.toewijzing_nummer, k.agb, k.gemeente).prefetch();
+  auto stops = impl_->prepare(live_stops_sql());
+  stops.bind_all(k.bsn, k.toewijzing_nummer, k.agb, k.gemeente).prefetch();
+  AllocationState out;
+  if (allocation.step()) out.allocation = read_alloc(allocation);
+  out.starts = read_live_starts(starts);
+  out.stops = read_live_stops(stops);
   return out;
 }
 
@@ -1389,34 +1517,35 @@ std::vector<StopRecord> Ledger::stops_of_bsn(std::string_view bsn, bool include_
 
 
 RowId Ledger::add_declaration(const DeclarationRecord& d) {
+  const auto given = impl_->take_id(Impl::Numbered::declarations);
   auto s = impl_->prepare(
-      "INSERT INTO declarations(message_id, agb, gemeente, declaratie_nummer, periode_begin, "
+      "INSERT INTO declarations(id, message_id, agb, gemeente, declaratie_nummer, periode_begin, "
       "periode_eind, declaratie_dagtekening, totaal_bedrag, totaal_dc, identificatie, "
       "dagtekening, xsd_basis, xsd_bericht, intake_codes, status, retourcodes, "
-      "answer_message_id, domain) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,:domain) RETURNING id");
-  return s
-      .bind_all(d.message_id, d.agb, d.gemeente, d.declaratie_nummer, d.periode_begin,
-                d.periode_eind, d.declaratie_dagtekening, d.totaal_bedrag, d.totaal_dc,
-                d.identificatie, d.dagtekening, d.xsd_basis, d.xsd_bericht, join(d.intake_codes),
-                d.status == DeclarationStatus::answered ? "answered" : "pending",
-                join(d.retourcodes), d.answer_message_id)
-      .insert_returning_id();
+      "answer_message_id, domain) "
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,:domain) RETURNING id");
+  s.bind_all(given, d.message_id, d.agb, d.gemeente, d.declaratie_nummer, d.periode_begin,
+             d.periode_eind, d.declaratie_dagtekening, d.totaal_bedrag, d.totaal_dc,
+             d.identificatie, d.dagtekening, d.xsd_basis, d.xsd_bericht, join(d.intake_codes),
+             d.status == DeclarationStatus::answered ? "answered" : "pending",
+             join(d.retourcodes), d.answer_message_id);
+  return insert_with_id(s, given);
 }
 
 RowId Ledger::add_prestatie(const PrestatieRecord& p) {
+  const auto given = impl_->take_id(Impl::Numbered::prestaties);
   auto s = impl_->prepare(
-      "INSERT INTO prestaties(declaration_id, position, agb, gemeente, bsn, referentie_nummer, "
-      "vorig_referentie_nummer, toewijzing_nummer, product_categorie, product_code, "
-      "periode_begin, periode_eind, geleverd_volume, eenheid, product_tarief, bedrag, "
-      "debet_credit, verdict, retourcodes, credited_by, domain) "
-      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,:domain) RETURNING id");
-  return s
-      .bind_all(p.declaration_id, p.position, p.agb, p.gemeente, p.bsn, p.referentie_nummer,
-                p.vorig_referentie_nummer, p.toewijzing_nummer, p.product_categorie,
-                p.product_code, p.periode_begin, p.periode_eind, p.geleverd_volume, p.eenheid,
-                p.product_tarief, p.bedrag, p.debet_credit, to_string(p.verdict),
-                join(p.retourcodes), p.credited_by)
-      .insert_returning_id();
+      "INSERT INTO prestaties(id, declaration_id, position, agb, gemeente, bsn, "
+      "referentie_nummer, vorig_referentie_nummer, toewijzing_nummer, product_categorie, "
+      "product_code, periode_begin, periode_eind, geleverd_volume, eenheid, product_tarief, "
+      "bedrag, debet_credit, verdict, retourcodes, credited_by, domain) "
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,:domain) RETURNING id");
+  s.bind_all(given, p.declaration_id, p.position, p.agb, p.gemeente, p.bsn, p.referentie_nummer,
+             p.vorig_referentie_nummer, p.toewijzing_nummer, p.product_categorie,
+             p.product_code, p.periode_begin, p.periode_eind, p.geleverd_volume, p.eenheid,
+             p.product_tarief, p.bedrag, p.debet_credit, to_string(p.verdict),
+             join(p.retourcodes), p.credited_by);
+  return insert_with_id(s, given);
 }
 
 std::optional<DeclarationRecord> Ledger::declaration(RowId id) const {

@@ -375,6 +375,13 @@ struct StartKey {
   std::string begindatum;
 };
 
+/// What a start or stop is judged against (Ledger::allocation_state).
+struct AllocationState {
+  std::optional<AllocationVersion> allocation;  ///< current version of the ToewijzingNummer
+  std::vector<StartRecord> starts;              ///< live starts, by Begindatum
+  std::vector<StopRecord> stops;                ///< live stops, by (Begindatum, Einddatum)
+};
+
 enum class DeclarationStatus { pending, answered };
 
 /// A 323 as taken in.
@@ -580,6 +587,25 @@ class Ledger {
   /// Input rows whose bytes are exactly `bytes` (hash, then byte comparison), oldest first.
   std::vector<MessageRecord> inputs_with_bytes(
       std::string_view bytes, std::optional<std::int64_t> hash = std::nullopt) const;
+  /// What the intake of a new input asks of earlier rows, read in one statement:
+  /// `same_bytes` as inputs_with_bytes; `same_key` as inputs_by_key for `key` (BerichtCode,
+  /// Afzender, Identificatie; empty when no key is given); `taken`: which of `routes` (at most
+  /// two, routes the caller expects to add soon) some row has. On PostgreSQL the routes found
+  /// free are remembered until the transaction ends, so that add_message_unique_route with such
+  /// a route needs no answer from the server.
+  struct EarlierInputs {
+    std::vector<MessageRecord> same_bytes, same_key;
+    std::vector<std::string> taken;
+  };
+  struct InputKey {
+    std::string_view berichtcode, afzender, identificatie;
+  };
+  EarlierInputs earlier_inputs(std::string_view bytes, std::int64_t hash,
+                               const std::optional<InputKey>& key,
+                               const std::vector<std::string>& routes = {});
+  /// The id the next messages row will get, when istd numbers the rows itself (PostgreSQL,
+  /// inside a write transaction); nullopt when the database numbers them.
+  std::optional<MessageId> next_message_id();
 
   // Inputs too large to hold in memory (over-size files istd ingest quarantines byte for byte)
   // are given as an open file: `fd` is read with pread from offset 0 (never moved or changed),
@@ -669,6 +695,10 @@ class Ledger {
   std::vector<StopRecord> live_stops(std::string_view agb, std::string_view gemeente,
                                      std::string_view bsn,
                                      std::optional<std::int64_t> nummer) const;
+  /// What a new start or stop with key `k` is judged against: current_allocation of its
+  /// ToewijzingNummer (none without one), live_starts and live_stops of (agb, gemeente, bsn,
+  /// nummer). On PostgreSQL the three reads share one round trip.
+  AllocationState allocation_state(const StartKey& k) const;
   /// Starts / stops of a Bsn (any provider, gemeente, allocation), optionally incl. deleted
   /// ones, ordered by (gemeente, nummer, begindatum, id) — for `istd timeline`.
   std::vector<StartRecord> starts_of_bsn(std::string_view bsn, bool include_deleted) const;

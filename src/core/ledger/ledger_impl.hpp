@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -47,6 +48,28 @@ struct Ledger::Impl {
   // planner's statistics (Transaction::commit).
   std::uint64_t pg_messages_written = 0;
   std::uint64_t pg_next_analyze = 256;
+  // PostgreSQL, inside a write transaction: the ids of new rows, given by istd. The writer
+  // holds the writers' lock (pg::Connection::begin_write), so no other process adds rows until
+  // it commits: the next id of a table is its highest + 1, as SQLite gives a rowid. An insert
+  // that names its id needs no answer from the server (it is pipelined, pg.hpp). Read once per
+  // transaction; forgotten when it ends and after a rollback to a savepoint.
+  enum class Numbered : std::size_t {
+    messages, allocation_versions, starts, stops, declarations, prestaties, requests, answers,
+  };
+  static constexpr std::size_t kNumberedTables = 8;
+  std::array<std::int64_t, kNumberedTables> next_ids{};
+  bool ids_known = false;
+  /// The id for a new row of `t`; nullopt when the database gives it (SQLite, or outside a
+  /// write transaction).
+  std::optional<std::int64_t> take_id(Numbered t);
+  void forget_ids() { ids_known = false; }
+  // PostgreSQL, inside a write transaction: routes found free by the last earlier_inputs. A
+  // row with such a route is added without waiting for the server's answer. Forgotten when the
+  // transaction ends.
+  std::vector<std::string> free_routes;
+  /// True when a row with `route` may be added without asking (then it is no longer free).
+  bool route_is_free(const std::string& route);
+  void forget_routes() { free_routes.clear(); }
   std::uint64_t wal_frames = 0;  // after the last commit, while auto checkpoints are off
   std::uint64_t page_size = 0;
   // Keyed by SQL text; hot queries pass the same text every time (ISTD_SQL).
@@ -173,6 +196,14 @@ struct Ledger::Impl {
     sqlite3_bind_text(raw, i, domain.data(), static_cast<int>(domain.size()), SQLITE_TRANSIENT);
   }
 };
+
+/// Runs an INSERT ... RETURNING id whose new row has id `given` (Impl::take_id: sent without
+/// waiting for the answer) or, when nullopt, the id the database gives (read from the answer).
+inline RowId insert_with_id(Stmt& s, std::optional<RowId> given) {
+  if (!given) return s.insert_returning_id();
+  s.exec();
+  return *given;
+}
 
 /// Creates or migrates the PostgreSQL ledger behind `im.pg` (pg_schema.cpp); its schema version.
 /// @throws ConfigError as Ledger's constructor.

@@ -116,7 +116,7 @@ std::string translate(std::string_view sql, int& domain_index, int& parameter_co
 
 // -- Statement ------------------------------------------------------------------------------
 
-Statement::Statement(pg_conn* conn, std::string name, int parameters, int domain_index,
+Statement::Statement(Connection& conn, std::string name, int parameters, int domain_index,
                      std::string_view context)
     : conn_(conn),
       name_(std::move(name)),
@@ -152,20 +152,22 @@ void Statement::bind_null(int i) {
   present_[static_cast<std::size_t>(i - 1)] = 0;
 }
 
+void Statement::fill_pointers() {
+  const std::size_t n = values_.size();
+  for (std::size_t k = 0; k < n; ++k) {
+    pointers_[k] = present_[k] ? values_[k].data() : nullptr;
+    lengths_[k] = static_cast<int>(values_[k].size());
+  }
+}
+
 bool Statement::step() {
   if (!result_) {
-    const std::size_t n = values_.size();
-    for (std::size_t k = 0; k < n; ++k) {
-      pointers_[k] = present_[k] ? values_[k].data() : nullptr;
-      lengths_[k] = static_cast<int>(values_[k].size());
+    if (awaiting_) {
+      conn_.collect();  // stores the answer (take)
+      if (!result_) throw RuntimeError(fmt::format("{}: the answer was lost", context_));
+    } else {
+      take(conn_.run(*this));
     }
-    pg_result* r = PQexecPrepared(conn_, name_.c_str(), static_cast<int>(n), pointers_.data(),
-                                  lengths_.data(), formats_.data(), 0);
-    const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) fail(r);
-    result_ = r;
-    rows_ = PQntuples(r);
-    row_ = -1;
   }
   decoded_.clear();
   if (row_ + 1 < rows_) {
@@ -176,9 +178,33 @@ bool Statement::step() {
   return false;
 }
 
+void Statement::exec() {
+  if (!result_ && !awaiting_ && conn_.writing_) {
+    conn_.send(*this, false);
+    return;
+  }
+  while (step()) {
+  }
+}
+
+void Statement::prefetch() {
+  if (result_ || awaiting_ || !conn_.writing_) return;
+  conn_.send(*this, true);
+  awaiting_ = true;
+}
+
+void Statement::take(pg_result* r) {
+  if (result_) PQclear(result_);
+  result_ = r;
+  rows_ = PQntuples(r);
+  row_ = -1;
+  awaiting_ = false;
+}
+
 void Statement::reset() {
   if (result_) PQclear(result_);
   result_ = nullptr;
+  awaiting_ = false;  // an answer still on its way is dropped when it comes
   row_ = -1;
   rows_ = 0;
   decoded_.clear();
@@ -224,8 +250,6 @@ std::string_view Statement::bytes(int c) const {
 
 int Statement::columns() const { return result_ ? PQnfields(result_) : 0; }
 
-void Statement::fail(pg_result* r) const { throw_error(conn_, r, context_); }
-
 // -- Connection -----------------------------------------------------------------------------
 
 Connection::Connection(std::string_view url, bool read_only) : where_(redact(url)) {
@@ -252,6 +276,13 @@ Connection::Connection(std::string_view url, bool read_only) : where_(redact(url
 }
 
 Connection::~Connection() {
+  if (pipelined_) {
+    try {
+      drain();
+    } catch (...) {
+      // A destructor must not throw; the server rolls back an unfinished transaction.
+    }
+  }
   cache_.clear();
   if (conn_) PQfinish(conn_);
 }
@@ -259,6 +290,7 @@ Connection::~Connection() {
 Statement& Connection::prepare(std::string_view sql, std::string_view context) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) return *it->second;
+  drain();  // PQprepare waits for its answer: not in pipeline mode
   int domain = 0, count = 0;
   const std::string text = translate(sql, domain, count);
   std::string name = fmt::format("istd_{}", cache_.size() + 1);
@@ -266,11 +298,12 @@ Statement& Connection::prepare(std::string_view sql, std::string_view context) {
   if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
     throw_error(conn_, r, fmt::format("ledger {}: prepare", where_));
   PQclear(r);
-  auto stmt = std::make_unique<Statement>(conn_, std::move(name), count, domain, context);
+  auto stmt = std::make_unique<Statement>(*this, std::move(name), count, domain, context);
   return *cache_.emplace(std::string(sql), std::move(stmt)).first->second;
 }
 
 void Connection::exec(std::string_view script) {
+  drain();
   pg_result* r = PQexec(conn_, std::string(script).c_str());
   const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
@@ -279,6 +312,15 @@ void Connection::exec(std::string_view script) {
 }
 
 void Connection::commit() {
+  writing_ = false;
+  try {
+    drain();
+  } catch (...) {
+    // A statement sent without waiting failed: the transaction is lost; end it.
+    pg_result* r = PQexec(conn_, "ROLLBACK");
+    if (r) PQclear(r);
+    throw;
+  }
   pg_result* r = PQexec(conn_, "COMMIT");
   const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK) throw_error(conn_, r, fmt::format("ledger {}", where_));
@@ -291,13 +333,141 @@ void Connection::commit() {
         where_));
 }
 
-bool Connection::in_transaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
+void Connection::rollback() {
+  writing_ = false;
+  try {
+    drain();
+  } catch (...) {
+    // The failure of a statement being rolled back is of no more interest.
+  }
+  exec("ROLLBACK");
+}
+
+bool Connection::in_transaction() const {
+  return writing_ || PQtransactionStatus(conn_) != PQTRANS_IDLE;
+}
 
 void Connection::begin_write() {
   // READ COMMITTED whatever the database's default: a writer that waited for the lock must see
   // what the writer before it committed.
   exec(fmt::format("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({})",
                    kWriterLock));
+  writing_ = true;
+}
+
+// -- Pipelining -----------------------------------------------------------------------------
+
+namespace {
+// Answers awaited at most before they are read: the server's answers to statements sent without
+// waiting are small, but unread they would fill the socket in the end.
+constexpr std::size_t kMaxPending = 256;
+}  // namespace
+
+pg_result* Connection::run(Statement& s) {
+  s.fill_pointers();
+  const int n = static_cast<int>(s.values_.size());
+  if (!pipelined_) {
+    pg_result* r = PQexecPrepared(conn_, s.name_.c_str(), n, s.pointers_.data(),
+                                  s.lengths_.data(), s.formats_.data(), 0);
+    const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) throw_error(conn_, r, s.context_);
+    return r;
+  }
+  if (!PQsendQueryPrepared(conn_, s.name_.c_str(), n, s.pointers_.data(), s.lengths_.data(),
+                           s.formats_.data(), 0) ||
+      !PQpipelineSync(conn_))
+    throw_error(conn_, nullptr, s.context_);
+  pending_.push_back({&s, false});
+  return read_answers(true);
+}
+
+void Connection::collect() {
+  if (pending_.empty()) return;
+  if (!PQpipelineSync(conn_)) throw_error(conn_, nullptr, fmt::format("ledger {}", where_));
+  read_answers(false);
+}
+
+void Connection::send(Statement& s, bool keep) {
+  if (!pipelined_) {
+    if (!PQenterPipelineMode(conn_)) throw_error(conn_, nullptr, fmt::format("ledger {}", where_));
+    pipelined_ = true;
+  }
+  s.fill_pointers();
+  if (!PQsendQueryPrepared(conn_, s.name_.c_str(), static_cast<int>(s.values_.size()),
+                           s.pointers_.data(), s.lengths_.data(), s.formats_.data(), 0))
+    throw_error(conn_, nullptr, s.context_);
+  pending_.push_back({&s, keep});
+  if (pending_.size() >= kMaxPending) {
+    if (!PQpipelineSync(conn_)) throw_error(conn_, nullptr, s.context_);
+    read_answers(false);
+  }
+  // Not flushed: libpq sends it with the next statement that waits (one write, one wake-up of
+  // the server, instead of one for each).
+}
+
+void Connection::drain() {
+  if (!pipelined_) return;
+  if (!pending_.empty()) {
+    try {
+      if (!PQpipelineSync(conn_)) throw_error(conn_, nullptr, fmt::format("ledger {}", where_));
+      read_answers(false);
+    } catch (...) {
+      pipelined_ = !PQexitPipelineMode(conn_);
+      throw;
+    }
+  }
+  if (!PQexitPipelineMode(conn_)) throw_error(conn_, nullptr, fmt::format("ledger {}", where_));
+  pipelined_ = false;
+}
+
+pg_result* Connection::read_answers(bool keep_last) {
+  pg_result* failure = nullptr;
+  const Statement* failed = nullptr;
+  pg_result* last = nullptr;
+  bool lost = false;
+  for (std::size_t k = 0; k < pending_.size(); ++k) {
+    pg_result* r = PQgetResult(conn_);
+    if (!r) {
+      lost = true;
+      break;
+    }
+    while (pg_result* extra = PQgetResult(conn_)) PQclear(extra);  // up to the query's end
+    const auto status = PQresultStatus(r);
+    const Sent& sent = pending_[k];
+    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+      if (keep_last && k + 1 == pending_.size())
+        last = r;
+      else if (sent.keep && sent.statement->awaiting_ && !failure)
+        sent.statement->take(r);
+      else
+        PQclear(r);
+    } else if (!failure && status != PGRES_PIPELINE_ABORTED) {
+      failure = r;  // the first failure; the statements after it were not run
+      failed = sent.statement;
+    } else {
+      PQclear(r);
+    }
+  }
+  if (!lost) {  // the sync that ends the answers
+    pg_result* r = PQgetResult(conn_);
+    lost = !r || PQresultStatus(r) != PGRES_PIPELINE_SYNC;
+    if (r) PQclear(r);
+  }
+  const std::size_t sent = pending_.size();
+  for (const Sent& x : pending_)  // prefetches whose answer did not come
+    if (x.keep && x.statement->awaiting_) x.statement->awaiting_ = false;
+  pending_.clear();
+  if (failure) {
+    if (last) PQclear(last);
+    throw_error(conn_, failure, failed->context_);
+  }
+  if (lost || (keep_last && !last)) {
+    if (last) PQclear(last);
+    throw RuntimeError(fmt::format(
+        "ledger {}: the answers of {} statements sent to the server were lost: {}", where_, sent,
+        error_text(conn_, nullptr)));
+  }
+  return last;
 }
 
 }  // namespace istd::ledger::pg

@@ -2,6 +2,13 @@
 // location is a `postgresql://` URL. The ledger's SQL is written once, for both backends: `?`,
 // `?N` and the named `:domain` are turned into PostgreSQL's `$N` here, parameters travel as
 // text (bytes as bytea), and results are read as text.
+//
+// Pipelining. Inside a write transaction, a statement whose result nobody reads (Stmt::exec
+// before any step: SAVEPOINT, an INSERT without RETURNING, an UPDATE) is sent without waiting
+// for its answer (libpq's pipeline mode). The answers are read, and a failure among them
+// thrown, when the next statement whose rows are wanted runs (in the same round trip), before a
+// script, and before COMMIT. A failed statement aborts the transaction on the server either
+// way, so a failure reported one statement late changes nothing that is stored.
 #pragma once
 
 #include <cstdint>
@@ -26,9 +33,11 @@ std::string redact(std::string_view url);
 /// number given to `:domain` (0 when the statement has none). Quoted literals are left alone.
 std::string translate(std::string_view sql, int& domain_index, int& parameter_count);
 
+class Connection;
+
 class Statement {
  public:
-  Statement(pg_conn* conn, std::string name, int parameters, int domain_index,
+  Statement(Connection& conn, std::string name, int parameters, int domain_index,
             std::string_view context);
   ~Statement();
   Statement(const Statement&) = delete;
@@ -41,6 +50,13 @@ class Statement {
   /// Runs the statement on the first call, then moves to the next row. True while a row is
   /// available.
   bool step();
+  /// Runs the statement for its effect only: inside a write transaction it is sent without
+  /// waiting for the answer (see Pipelining above); elsewhere it runs at once.
+  void exec();
+  /// Inside a write transaction: sends the statement now and reads its rows at the first
+  /// step(), so that several reads sent one after the other share one round trip. Elsewhere
+  /// nothing (step() runs it).
+  void prefetch();
   /// Forgets the result (the bindings stay).
   void reset();
   /// Forgets the result and the bindings.
@@ -54,9 +70,13 @@ class Statement {
   int columns() const;
 
  private:
+  friend class Connection;
   void set(int i, std::string value, bool binary);
-  [[noreturn]] void fail(pg_result* r) const;
-  pg_conn* conn_;
+  /// The parameters as libpq takes them (pointers into values_).
+  void fill_pointers();
+  /// Takes the answer read for a prefetch.
+  void take(pg_result* r);
+  Connection& conn_;
   std::string name_;
   std::string context_;
   int domain_index_;
@@ -66,6 +86,7 @@ class Statement {
   std::vector<const char*> pointers_;  // handed to libpq by step(); sized once, reused
   std::vector<int> lengths_;
   pg_result* result_ = nullptr;
+  bool awaiting_ = false;  // prefetched: the answer is on its way
   int row_ = -1;
   int rows_ = 0;
   mutable std::vector<std::string> decoded_;  // bytea columns of the current row
@@ -85,6 +106,8 @@ class Connection {
   /// Runs a script (several statements, no parameters).
   void exec(std::string_view script);
   bool in_transaction() const;
+  /// Inside a write transaction (begin_write .. commit/rollback).
+  bool writing() const { return writing_; }
   const std::string& where() const { return where_; }
 
   /// Starts a write transaction. Writers of every istd process on this database run one at a
@@ -94,10 +117,33 @@ class Connection {
   /// COMMIT. @throws RuntimeError when the server rolled the transaction back instead (an
   /// earlier statement of it failed).
   void commit();
+  /// ROLLBACK of the write transaction; the answers still awaited are read and dropped.
+  void rollback();
 
  private:
+  friend class Statement;
+  /// Runs `s` and returns its result (the caller clears it); the answers of the statements
+  /// sent before it are read in the same round trip. @throws as Statement::step.
+  pg_result* run(Statement& s);
+  /// Sends `s` without waiting (pipeline mode); `keep`: its answer is kept for it (prefetch).
+  void send(Statement& s, bool keep);
+  /// Reads every awaited answer, staying in pipeline mode (a prefetched statement's step).
+  void collect();
+  /// Reads every awaited answer and leaves pipeline mode. @throws the first failure among them.
+  void drain();
+  /// Reads the answers of the statements in `pending_` and the sync after them; the last
+  /// answer is returned when `keep_last` (else nullptr). @throws the first failure among them.
+  pg_result* read_answers(bool keep_last);
+
   pg_conn* conn_ = nullptr;
   std::string where_;
+  bool writing_ = false;     // between begin_write and commit/rollback
+  bool pipelined_ = false;   // in libpq's pipeline mode
+  struct Sent {
+    Statement* statement;
+    bool keep;  // a prefetch: its answer goes to the statement
+  };
+  std::vector<Sent> pending_;  // sent, answers not yet read (in order)
   struct Hash {
     using is_transparent = void;
     std::size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }

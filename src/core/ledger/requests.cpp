@@ -15,21 +15,23 @@ namespace istd::ledger {
 void Ledger::add_request(const RequestRecord& r) {
   impl_
       ->prepare(
-          "INSERT INTO requests(message_id, type, gemeente, agb, bsn, referentie, dagtekening, "
-          "summary, gezagsdrager_bekend, domain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, :domain)")
-      .bind_all(r.message_id, r.type, r.gemeente, r.agb, r.bsn, r.referentie, r.dagtekening,
-                r.summary, r.gezagsdrager_bekend)
+          "INSERT INTO requests(id, message_id, type, gemeente, agb, bsn, referentie, "
+          "dagtekening, summary, gezagsdrager_bekend, domain) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, :domain)")
+      .bind_all(impl_->take_id(Impl::Numbered::requests), r.message_id, r.type, r.gemeente, r.agb,
+                r.bsn, r.referentie, r.dagtekening, r.summary, r.gezagsdrager_bekend)
       .exec();
 }
 
 void Ledger::add_answer(const AnswerRecord& a) {
   impl_
       ->prepare(
-          "INSERT INTO answers(message_id, gemeente, agb, referentie, verzoek_antwoord, reden, "
-          "dagtekening, woonplaatsbeginsel_gemeente, domain) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, :domain)")
-      .bind_all(a.message_id, a.gemeente, a.agb, a.referentie, a.verzoek_antwoord, a.reden,
-                a.dagtekening, a.woonplaatsbeginsel_gemeente)
+          "INSERT INTO answers(id, message_id, gemeente, agb, referentie, verzoek_antwoord, "
+          "reden, dagtekening, woonplaatsbeginsel_gemeente, domain) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, :domain)")
+      .bind_all(impl_->take_id(Impl::Numbered::answers), a.message_id, a.gemeente, a.agb,
+                a.referentie, a.verzoek_antwoord, a.reden, a.dagtekening,
+                a.woonplaatsbeginsel_gemeente)
       .exec();
 }
 

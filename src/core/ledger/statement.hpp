@@ -126,9 +126,19 @@ class Stmt {
     if (rc == SQLITE_DONE) return false;
     throw_sqlite_error(db_, fail());
   }
+  /// Runs the statement for its effect. On PostgreSQL, inside a write transaction, it is sent
+  /// without waiting for its answer: a failure is thrown by a later statement or the commit.
   void exec() {
+    if (pg_) return pg_->exec();
     while (step()) {
     }
+  }
+  /// On PostgreSQL, inside a write transaction: sends the statement now; its rows are read at
+  /// the first step(). Reads prefetched one after the other share one round trip. On SQLite
+  /// nothing (the statement runs at its first step()).
+  Stmt& prefetch() {
+    if (pg_) pg_->prefetch();
+    return *this;
   }
   /// Runs an INSERT ... RETURNING id: the new row's id.
   std::int64_t insert_returning_id() {

@@ -331,6 +331,125 @@ TEST_CASE("ledger: duplicates are found by bytes, TR056 candidates by key") {
   tx.commit();
 }
 
+TEST_CASE("ledger: earlier_inputs reads re-deliveries, TR056 candidates and taken routes at once") {
+  TempDir d;
+  Ledger l(test::ledger_at(d.path / "l.db"));
+  auto tx = l.begin();
+  l.add_message(input("M1", "<x>1</x>"));
+  const std::string taken = "0363/WMO305/M1.xml";
+  const std::string free = "0363/WMO305/M1-2.xml";
+  auto e = l.earlier_inputs("<x>1</x>", content_hash("<x>1</x>"),
+                            Ledger::InputKey{"418", "65656055", "M1"}, {taken, free});
+  REQUIRE(e.same_bytes.size() == 1);
+  CHECK(e.same_bytes[0].identificatie == "M1");
+  REQUIRE(e.same_key.size() == 1);
+  CHECK(e.same_key[0].identificatie == "M1");
+  CHECK(e.taken == std::vector<std::string>{taken});
+  e = l.earlier_inputs("<x>2</x>", content_hash("<x>2</x>"), std::nullopt, {free});
+  CHECK(e.same_bytes.empty());
+  CHECK(e.same_key.empty());
+  CHECK(e.taken.empty());
+  // `free` was found free, but another row takes it first (the next free name after `taken`):
+  // the row that wanted it must not be lost (on PostgreSQL it would otherwise be sent unchecked).
+  auto b = input("M2", "<x>2</x>");
+  b.route_path = taken;
+  l.add_message_unique_route(b);
+  CHECK(b.route_path == free);
+  auto c = input("M3", "<x>3</x>");
+  c.route_path = free;
+  const auto id_c = l.add_message_unique_route(c);
+  CHECK(c.route_path == "0363/WMO305/M1-2-2.xml");
+  // A route found free is added as asked, under the next id.
+  const auto next = l.next_message_id();
+  e = l.earlier_inputs("<x>4</x>", content_hash("<x>4</x>"), std::nullopt,
+                       {"0363/WMO305/M4.xml"});
+  auto f = input("M4", "<x>4</x>");
+  const auto id_f = l.add_message_unique_route(f);
+  CHECK(f.route_path == "0363/WMO305/M4.xml");
+  CHECK(id_f == id_c + 1);
+  if (next) CHECK(*next == id_f);
+  tx.commit();
+  CHECK(l.message(id_f).route_path == "0363/WMO305/M4.xml");
+  CHECK(l.message(id_c).route_path == "0363/WMO305/M1-2-2.xml");
+  CHECK(l.message_count() == 4);
+}
+
+TEST_CASE("ledger: a failed write is reported by the next read or the commit, and leaves nothing") {
+  // On PostgreSQL writes are sent without waiting for their answer: the failure of one comes
+  // with the next statement that waits. Either way nothing of its transaction stays.
+  TempDir d;
+  Ledger l(test::ledger_at(d.path / "l.db"));
+  StartRecord s;
+  s.agb = "65656055";
+  s.gemeente = "0363";
+  s.bsn = "999900006";
+  s.begindatum = "2025-04-03";
+  s.inserted_by = 424242;  // no such message: the foreign key refuses the row
+  {
+    auto tx = l.begin();
+    l.add_message(input("M1", "a"));
+    auto write_then_read = [&] {
+      l.add_start(s);
+      (void)l.live_starts(s.agb, s.gemeente, s.bsn, std::nullopt);
+    };
+    CHECK_THROWS_AS(write_then_read(), RuntimeError);
+  }
+  CHECK(l.message_count() == 0);
+  {
+    auto tx = l.begin();
+    l.add_message(input("M2", "b"));
+    auto write_then_commit = [&] {
+      l.add_start(s);
+      tx.commit();
+    };
+    CHECK_THROWS_AS(write_then_commit(), RuntimeError);
+  }
+  CHECK(l.message_count() == 0);
+  // The ledger goes on as before.
+  auto tx = l.begin();
+  const auto m = l.add_message(input("M3", "c"));
+  s.inserted_by = m;
+  l.add_start(s);
+  tx.commit();
+  CHECK(l.message_count() == 1);
+  CHECK(l.live_starts(s.agb, s.gemeente, s.bsn, std::nullopt).size() == 1);
+}
+
+TEST_CASE("ledger: new rows are numbered as SQLite numbers rowids, also after a rollback") {
+  TempDir d;
+  Ledger l(test::ledger_at(d.path / "l.db"));
+  StartRecord s;
+  s.agb = "65656055";
+  s.gemeente = "0363";
+  s.bsn = "999900006";
+  s.begindatum = "2025-04-03";
+  {
+    auto tx = l.begin();
+    CHECK(l.add_message(input("M1", "a")) == 1);
+    s.inserted_by = 1;
+    CHECK(l.add_start(s) == 1);
+    {
+      Ledger::Savepoint sp(l);
+      CHECK(l.add_message(input("M2", "b")) == 2);
+      s.begindatum = "2025-05-01";
+      CHECK(l.add_start(s) == 2);
+      sp.rollback();
+    }
+    CHECK(l.add_message(input("M3", "c")) == 2);
+    s.begindatum = "2025-06-01";
+    CHECK(l.add_start(s) == 2);
+    tx.commit();
+  }
+  {
+    auto tx = l.begin();
+    CHECK(l.add_message(input("M4", "d")) == 3);
+  }  // rolled back
+  auto tx = l.begin();
+  CHECK(l.add_message(input("M5", "e")) == 3);
+  tx.commit();
+  CHECK(l.live_starts(s.agb, s.gemeente, s.bsn, std::nullopt).size() == 2);
+}
+
 TEST_CASE("ledger: content_hash fed in pieces equals content_hash of the whole") {
   const std::string bytes = std::string("<a>\0\xff</a>", 9) + std::string(5000, 'x');
   for (std::size_t cut : {std::size_t(0), std::size_t(1), std::size_t(7), bytes.size()}) {
@@ -513,6 +632,62 @@ TEST_CASE("ledger: live starts match absent key elements only with absent ones")
   CHECK_FALSE(l.live_start(k));
   CHECK(l.starts_of_bsn("999900006", true).size() == 1);
   CHECK(l.starts_of_bsn("999900006", false).empty());
+  tx.commit();
+}
+
+TEST_CASE("ledger: allocation_state gives what current_allocation, live_starts and live_stops give") {
+  TempDir d;
+  Ledger l(test::ledger_at(d.path / "l.db"));
+  auto tx = l.begin();
+  const auto m = l.add_message(input("M1", "a"));
+  AllocationVersion v;
+  v.message_id = m;
+  v.gemeente = "0363";
+  v.toewijzing_nummer = 300201;
+  v.bsn = "999900006";
+  v.agb = "65656055";
+  v.ingangsdatum = "2025-04-01";
+  v.toewijzingsdatum = "2025-04-01";
+  v.toewijzingstijd = "09:00:00";
+  l.add_allocation_version(v);
+  v.toewijzingsdatum = "2025-05-01";
+  v.einddatum = "2025-12-31";
+  l.add_allocation_version(v);
+  StartRecord s;
+  s.agb = v.agb;
+  s.gemeente = v.gemeente;
+  s.bsn = v.bsn;
+  s.toewijzing_nummer = 300201;
+  s.inserted_by = m;
+  for (const char* b : {"2025-06-01", "2025-04-03"}) {
+    s.begindatum = b;
+    l.add_start(s);
+  }
+  StopRecord st;
+  st.agb = s.agb;
+  st.gemeente = s.gemeente;
+  st.bsn = s.bsn;
+  st.toewijzing_nummer = s.toewijzing_nummer;
+  st.inserted_by = m;
+  st.begindatum = "2025-04-03";
+  st.reden_beeindiging = "20";
+  st.einddatum = "2025-05-01";
+  l.add_stop(st);
+  const StartKey k{v.agb, v.gemeente, v.bsn, 300201, std::nullopt, std::nullopt, "2025-07-01"};
+  const auto state = l.allocation_state(k);
+  REQUIRE(state.allocation);
+  CHECK(state.allocation->einddatum == std::optional<std::string>("2025-12-31"));
+  REQUIRE(state.starts.size() == 2);
+  CHECK(state.starts[0].begindatum == "2025-04-03");  // by Begindatum
+  CHECK(state.starts[1].begindatum == "2025-06-01");
+  REQUIRE(state.stops.size() == 1);
+  CHECK(state.stops[0].einddatum == "2025-05-01");
+  // Without a ToewijzingNummer: no allocation, and only starts without one.
+  const auto none = l.allocation_state(
+      StartKey{v.agb, v.gemeente, v.bsn, std::nullopt, std::nullopt, std::nullopt, "2025-07-01"});
+  CHECK_FALSE(none.allocation);
+  CHECK(none.starts.empty());
+  CHECK(none.stops.empty());
   tx.commit();
 }
 
