@@ -1426,8 +1426,6 @@ std::optional<StopRecord> Ledger::live_stop(const StartKey& k, std::string_view 
   return read_stop(s);
 }
 
-// The live starts / stops of (agb, gemeente, bsn, nummer): statements and reading, shared by
-// live_starts, live_stops and allocation_state.
 static const std::string& live_starts_sql() {
   return ISTD_SQL(
       "SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS NOT DISTINCT FROM ? AND "
@@ -1442,21 +1440,15 @@ static const std::string& live_stops_sql() {
 }
 // Sorted here: an ORDER BY makes SQLite build a temporary sorter for every call (a few rows;
 // this runs for every 305/307).
-static std::vector<StartRecord> read_live_starts(Stmt& s) {
-  std::vector<StartRecord> out;
-  while (s.step()) out.push_back(read_start(s));
-  std::sort(out.begin(), out.end(), [](const StartRecord& a, const StartRecord& b) {
+static void sort_live(std::vector<StartRecord>& rows) {
+  std::sort(rows.begin(), rows.end(), [](const StartRecord& a, const StartRecord& b) {
     return std::tie(a.begindatum, a.id) < std::tie(b.begindatum, b.id);
   });
-  return out;
 }
-static std::vector<StopRecord> read_live_stops(Stmt& s) {
-  std::vector<StopRecord> out;
-  while (s.step()) out.push_back(read_stop(s));
-  std::sort(out.begin(), out.end(), [](const StopRecord& a, const StopRecord& b) {
+static void sort_live(std::vector<StopRecord>& rows) {
+  std::sort(rows.begin(), rows.end(), [](const StopRecord& a, const StopRecord& b) {
     return std::tie(a.begindatum, a.einddatum, a.id) < std::tie(b.begindatum, b.einddatum, b.id);
   });
-  return out;
 }
 
 std::vector<StartRecord> Ledger::live_starts(std::string_view agb, std::string_view gemeente,
@@ -1464,7 +1456,10 @@ std::vector<StartRecord> Ledger::live_starts(std::string_view agb, std::string_v
                                              std::optional<std::int64_t> nummer) const {
   auto s = impl_->prepare(live_starts_sql());
   s.bind_all(bsn, nummer, agb, gemeente);
-  return read_live_starts(s);
+  std::vector<StartRecord> out;
+  while (s.step()) out.push_back(read_start(s));
+  sort_live(out);
+  return out;
 }
 
 std::vector<StopRecord> Ledger::live_stops(std::string_view agb, std::string_view gemeente,
@@ -1472,21 +1467,36 @@ std::vector<StopRecord> Ledger::live_stops(std::string_view agb, std::string_vie
                                            std::optional<std::int64_t> nummer) const {
   auto s = impl_->prepare(live_stops_sql());
   s.bind_all(bsn, nummer, agb, gemeente);
-  return read_live_stops(s);
+  std::vector<StopRecord> out;
+  while (s.step()) out.push_back(read_stop(s));
+  sort_live(out);
+  return out;
 }
 
 AllocationState Ledger::allocation_state(const StartKey& k) const {
-  // The three reads are sent together (one round trip on PostgreSQL), then read.
+  // Two statements sent together (one round trip on PostgreSQL), then read: the allocation, and
+  // the live starts and stops in one (a start's row has NULL for the stop's two last columns;
+  // the last column tells them apart).
   auto allocation = impl_->prepare(current_allocation_sql());
   allocation.bind(1, k.gemeente).bind(2, k.toewijzing_nummer).prefetch();
-  auto starts = impl_->prepare(live_starts_sql());
-  starts.bind_all(k.bsn, k.toewijzing_nummer, k.agb, k.gemeente).prefetch();
-  auto stops = impl_->prepare(live_stops_sql());
-  stops.bind_all(k.bsn, k.toewijzing_nummer, k.agb, k.gemeente).prefetch();
+  auto live = impl_->prepare(ISTD_SQL(
+      "SELECT {0}, NULL, NULL, 0 FROM starts WHERE bsn = ?1 AND toewijzing_nummer IS NOT "
+      "DISTINCT FROM ?2 AND agb = ?3 AND gemeente = ?4 AND deleted_by IS NULL AND "
+      "domain = :domain UNION ALL SELECT {1}, 1 FROM stops WHERE bsn = ?1 AND "
+      "toewijzing_nummer IS NOT DISTINCT FROM ?2 AND agb = ?3 AND gemeente = ?4 AND "
+      "deleted_by IS NULL AND domain = :domain",
+      kStartCols, kStopCols));
+  live.bind_all(k.bsn, k.toewijzing_nummer, k.agb, k.gemeente).prefetch();
   AllocationState out;
   if (allocation.step()) out.allocation = read_alloc(allocation);
-  out.starts = read_live_starts(starts);
-  out.stops = read_live_stops(stops);
+  while (live.step()) {
+    if (live.i64(13) == 0)
+      out.starts.push_back(read_start(live));
+    else
+      out.stops.push_back(read_stop(live));
+  }
+  sort_live(out.starts);
+  sort_live(out.stops);
   return out;
 }
 
