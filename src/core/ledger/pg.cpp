@@ -189,8 +189,15 @@ void Statement::exec() {
 
 void Statement::prefetch() {
   if (result_ || awaiting_ || !conn_.writing_) return;
-  conn_.send(*this, true);
+  // Set first: send() may read the answer at once (kMaxPending), and keeps it only for a
+  // statement that awaits it.
   awaiting_ = true;
+  try {
+    conn_.send(*this, true);
+  } catch (...) {
+    awaiting_ = false;
+    throw;
+  }
 }
 
 void Statement::take(pg_result* r) {

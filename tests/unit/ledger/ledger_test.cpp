@@ -2,6 +2,7 @@
 #include "core/ledger/ledger.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -413,6 +414,32 @@ TEST_CASE("ledger: a failed write is reported by the next read or the commit, an
   tx.commit();
   CHECK(l.message_count() == 1);
   CHECK(l.live_starts(s.agb, s.gemeente, s.bsn, std::nullopt).size() == 1);
+}
+
+TEST_CASE("ledger: reads sent after many writes get their answers, however many writes") {
+  // On PostgreSQL the answers of writes sent without waiting are read every 256 statements:
+  // a read sent as the 256th must still get its rows.
+  TempDir d;
+  Ledger l(test::ledger_at(d.path / "l.db"));
+  std::size_t expected = 0;
+  for (int writes = 250; writes <= 260; ++writes) {
+    auto tx = l.begin();
+    const auto m = l.add_message(input("M" + std::to_string(writes), std::to_string(writes)));
+    StartRecord s;
+    s.agb = "65656055";
+    s.gemeente = "0363";
+    s.bsn = "999900006";
+    s.inserted_by = m;
+    for (int i = 0; i < writes; ++i) {
+      s.begindatum = fmt::format("{}-{:04}", writes, i);
+      l.add_start(s);
+    }
+    expected += static_cast<std::size_t>(writes);
+    const auto state = l.allocation_state(
+        StartKey{s.agb, s.gemeente, s.bsn, std::nullopt, std::nullopt, std::nullopt, "x"});
+    CHECK(state.starts.size() == expected);
+    tx.commit();
+  }
 }
 
 TEST_CASE("ledger: new rows are numbered as SQLite numbers rowids, also after a rollback") {
