@@ -630,11 +630,14 @@ void Ledger::Transaction::commit() {
 }
 
 // Savepoints run once per message: prepared statements, not sqlite3_exec.
-Ledger::Savepoint::Savepoint(Ledger& l) : l_(&l) { l_->impl_->prepare("SAVEPOINT msg").exec(); }
+Ledger::Savepoint::Savepoint(Ledger& l) : l_(&l) {
+  l_->impl_->prepare("SAVEPOINT msg").exec();
+  ids_ = l_->impl_->save_ids();
+}
 Ledger::Savepoint::~Savepoint() {
   if (!done_) {
     try {
-      l_->impl_->forget_ids();
+      l_->impl_->restore_ids(ids_);
       l_->impl_->prepare("ROLLBACK TO msg").exec();
       l_->impl_->prepare("RELEASE msg").exec();
     } catch (...) {
@@ -648,7 +651,7 @@ void Ledger::Savepoint::release() {
 }
 void Ledger::Savepoint::rollback() {
   done_ = true;
-  l_->impl_->forget_ids();
+  l_->impl_->restore_ids(ids_);
   l_->impl_->prepare("ROLLBACK TO msg").exec();
   l_->impl_->prepare("RELEASE msg").exec();
 }
@@ -1120,7 +1123,7 @@ Ledger::EarlierInputs Ledger::earlier_inputs(std::string_view bytes, std::int64_
   }
   by_id(out.same_bytes);
   by_id(out.same_key);
-  if (impl_->pg && impl_->pg->writing()) {
+  if (impl_->pg && impl_->pg->writing()) {  // only a PostgreSQL writer uses them (see above)
     impl_->free_routes.clear();
     for (const auto& r : routes)
       if (!r.empty() && std::find(out.taken.begin(), out.taken.end(), r) == out.taken.end())
@@ -1281,6 +1284,7 @@ std::vector<std::int64_t> Ledger::withdraw_allocations_of(MessageId message_id) 
     while (s.step()) numbers.push_back(s.i64(0));
   }
   impl_->prepare("DELETE FROM allocation_versions WHERE message_id = ?").bind(1, message_id).exec();
+  impl_->forget_ids();  // the highest id may be gone: numbered again as SQLite would
   return numbers;
 }
 

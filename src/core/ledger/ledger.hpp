@@ -564,6 +564,7 @@ class Ledger {
    private:
     Ledger* l_;
     bool done_ = false;
+    std::vector<std::int64_t> ids_;  // the ids istd gives next, as at the savepoint (if known)
   };
 
   // -- Messages ------------------------------------------------------------------------------

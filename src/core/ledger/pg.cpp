@@ -192,6 +192,7 @@ void Statement::prefetch() {
   // Set first: send() may read the answer at once (kMaxPending), and keeps it only for a
   // statement that awaits it.
   awaiting_ = true;
+  ++generation_;
   try {
     conn_.send(*this, true);
   } catch (...) {
@@ -320,6 +321,7 @@ void Connection::exec(std::string_view script) {
 
 void Connection::commit() {
   writing_ = false;
+  failed_ = false;
   try {
     drain();
   } catch (...) {
@@ -342,6 +344,7 @@ void Connection::commit() {
 
 void Connection::rollback() {
   writing_ = false;
+  failed_ = false;
   try {
     drain();
   } catch (...) {
@@ -360,6 +363,7 @@ void Connection::begin_write() {
   exec(fmt::format("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({})",
                    kWriterLock));
   writing_ = true;
+  failed_ = false;
 }
 
 // -- Pipelining -----------------------------------------------------------------------------
@@ -370,21 +374,32 @@ namespace {
 constexpr std::size_t kMaxPending = 256;
 }  // namespace
 
+void Connection::refuse_after_failure() const {
+  if (failed_)
+    throw RuntimeError(fmt::format(
+        "ledger {}: an earlier statement of this transaction failed; it must be rolled back",
+        where_));
+}
+
 pg_result* Connection::run(Statement& s) {
+  refuse_after_failure();
   s.fill_pointers();
   const int n = static_cast<int>(s.values_.size());
   if (!pipelined_) {
     pg_result* r = PQexecPrepared(conn_, s.name_.c_str(), n, s.pointers_.data(),
                                   s.lengths_.data(), s.formats_.data(), 0);
     const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) throw_error(conn_, r, s.context_);
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+      failed_ = writing_;
+      throw_error(conn_, r, s.context_);
+    }
     return r;
   }
   if (!PQsendQueryPrepared(conn_, s.name_.c_str(), n, s.pointers_.data(), s.lengths_.data(),
                            s.formats_.data(), 0) ||
       !PQpipelineSync(conn_))
     throw_error(conn_, nullptr, s.context_);
-  pending_.push_back({&s, false});
+  pending_.push_back({&s, false, 0});
   return read_answers(true);
 }
 
@@ -395,6 +410,7 @@ void Connection::collect() {
 }
 
 void Connection::send(Statement& s, bool keep) {
+  refuse_after_failure();
   if (!pipelined_) {
     if (!PQenterPipelineMode(conn_)) throw_error(conn_, nullptr, fmt::format("ledger {}", where_));
     pipelined_ = true;
@@ -403,7 +419,7 @@ void Connection::send(Statement& s, bool keep) {
   if (!PQsendQueryPrepared(conn_, s.name_.c_str(), static_cast<int>(s.values_.size()),
                            s.pointers_.data(), s.lengths_.data(), s.formats_.data(), 0))
     throw_error(conn_, nullptr, s.context_);
-  pending_.push_back({&s, keep});
+  pending_.push_back({&s, keep, s.generation_});
   if (pending_.size() >= kMaxPending) {
     if (!PQpipelineSync(conn_)) throw_error(conn_, nullptr, s.context_);
     read_answers(false);
@@ -444,7 +460,8 @@ pg_result* Connection::read_answers(bool keep_last) {
     if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
       if (keep_last && k + 1 == pending_.size())
         last = r;
-      else if (sent.keep && sent.statement->awaiting_ && !failure)
+      else if (sent.keep && sent.statement->awaiting_ &&
+               sent.generation == sent.statement->generation_ && !failure)
         sent.statement->take(r);
       else
         PQclear(r);
@@ -464,6 +481,7 @@ pg_result* Connection::read_answers(bool keep_last) {
   for (const Sent& x : pending_)  // prefetches whose answer did not come
     if (x.keep && x.statement->awaiting_) x.statement->awaiting_ = false;
   pending_.clear();
+  if (failure || lost) failed_ = writing_;
   if (failure) {
     if (last) PQclear(last);
     throw_error(conn_, failure, failed->context_);

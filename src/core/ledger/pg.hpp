@@ -87,6 +87,7 @@ class Statement {
   std::vector<int> lengths_;
   pg_result* result_ = nullptr;
   bool awaiting_ = false;  // prefetched: the answer is on its way
+  std::uint64_t generation_ = 0;  // counts prefetches: an answer is kept for the latest only
   int row_ = -1;
   int rows_ = 0;
   mutable std::vector<std::string> decoded_;  // bytea columns of the current row
@@ -129,6 +130,8 @@ class Connection {
   void send(Statement& s, bool keep);
   /// Reads every awaited answer, staying in pipeline mode (a prefetched statement's step).
   void collect();
+  /// @throws RuntimeError after a failed statement of the write transaction (failed_).
+  void refuse_after_failure() const;
   /// Reads every awaited answer and leaves pipeline mode. @throws the first failure among them.
   void drain();
   /// Reads the answers of the statements in `pending_` and the sync after them; the last
@@ -139,9 +142,13 @@ class Connection {
   std::string where_;
   bool writing_ = false;     // between begin_write and commit/rollback
   bool pipelined_ = false;   // in libpq's pipeline mode
+  // A statement of the write transaction failed: the server aborted it, and only a rollback
+  // may follow (a later SAVEPOINT name could otherwise match an earlier one's).
+  bool failed_ = false;
   struct Sent {
     Statement* statement;
-    bool keep;  // a prefetch: its answer goes to the statement
+    bool keep;                // a prefetch: its answer goes to the statement
+    std::uint64_t generation;  // the statement's prefetch it answers
   };
   std::vector<Sent> pending_;  // sent, answers not yet read (in order)
   struct Hash {

@@ -270,11 +270,11 @@ int open_postgresql(Ledger::Impl& im, bool create) {
       c.exec(fmt::format("UPDATE schema_version SET version = {}", m->to));
       version = m->to;
     }
-    c.exec("COMMIT");
+    c.commit();
     return version;
   } catch (...) {
     try {
-      c.exec("ROLLBACK");
+      c.rollback();
     } catch (...) {
     }
     throw;

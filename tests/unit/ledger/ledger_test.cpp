@@ -335,6 +335,8 @@ TEST_CASE("ledger: duplicates are found by bytes, TR056 candidates by key") {
 TEST_CASE("ledger: earlier_inputs reads re-deliveries, TR056 candidates and taken routes at once") {
   TempDir d;
   Ledger l(test::ledger_at(d.path / "l.db"));
+  CHECK_FALSE(l.in_transaction());  // opening (and migrating) ends its transaction
+  CHECK_FALSE(l.next_message_id());  // istd numbers rows only inside a write transaction
   auto tx = l.begin();
   l.add_message(input("M1", "<x>1</x>"));
   const std::string taken = "0363/WMO305/M1.xml";
@@ -394,6 +396,11 @@ TEST_CASE("ledger: a failed write is reported by the next read or the commit, an
       (void)l.live_starts(s.agb, s.gemeente, s.bsn, std::nullopt);
     };
     CHECK_THROWS_AS(write_then_read(), RuntimeError);
+    // On PostgreSQL the server aborted the transaction: istd refuses anything but the rollback,
+    // saying so (SQLite refused only the one row).
+    if (test::ledger_on_postgresql())
+      CHECK_THROWS_WITH_AS(l.add_message(input("M9", "z")),
+                           doctest::Contains("must be rolled back"), RuntimeError);
   }
   CHECK(l.message_count() == 0);
   {
@@ -473,6 +480,22 @@ TEST_CASE("ledger: new rows are numbered as SQLite numbers rowids, also after a 
   }  // rolled back
   auto tx = l.begin();
   CHECK(l.add_message(input("M5", "e")) == 3);
+  // Allocation versions taken out of force (a rejecting 302) free their numbers, as on SQLite.
+  AllocationVersion v;
+  v.message_id = 3;
+  v.gemeente = "0363";
+  v.toewijzing_nummer = 300201;
+  v.bsn = "999900006";
+  v.agb = "65656055";
+  v.ingangsdatum = "2025-04-01";
+  v.toewijzingsdatum = "2025-04-01";
+  v.toewijzingstijd = "09:00:00";
+  CHECK(l.add_allocation_version(v) == 1);
+  v.toewijzingstijd = "10:00:00";
+  CHECK(l.add_allocation_version(v) == 2);
+  CHECK(l.withdraw_allocations_of(3) == std::vector<std::int64_t>{300201});
+  v.toewijzingstijd = "11:00:00";
+  CHECK(l.add_allocation_version(v) == 1);
   tx.commit();
   CHECK(l.live_starts(s.agb, s.gemeente, s.bsn, std::nullopt).size() == 2);
 }
