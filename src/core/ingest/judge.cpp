@@ -156,8 +156,7 @@ Decision judge(Ledger& ledger, Prepared& input, ValidationResult& result, const 
   if (readable) {
     key = Ledger::InputKey{m->header.berichtcode.value, m->header.afzender.value,
                            m->header.identificatie.value};
-    const bool retour_expected = model::number_in(m->type, {301, 305, 307, 315, 317, 319}) &&
-                                 !is_own_message(opt.side, m->type);
+    const bool retour_expected = has_retour(m->type) && !is_own_message(opt.side, m->type);
     if (const auto next = retour_expected ? ledger.next_message_id() : std::nullopt)
       routes.push_back(retour_route(*m, *next + 1));
   }

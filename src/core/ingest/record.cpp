@@ -303,6 +303,8 @@ Recorded record_large(Ledger& ledger, const LargeInput& in, ValidationResult&& r
   return std::move(w.rec);
 }
 
+bool has_retour(MessageType heen) { return retour_type(heen) != MessageType::unknown; }
+
 std::string retour_route(const model::Message& heen, MessageId retour_id) {
   // A retour goes to the heenbericht's Afzender.
   return fmt::format("{}/{}/{}.xml", heen.header.afzender.value,

@@ -43,6 +43,10 @@ Recorded record(ledger::Ledger& ledger, Prepared& input, ValidationResult&& resu
 Recorded record_large(ledger::Ledger& ledger, const LargeInput& input, ValidationResult&& result,
                       const Options& options);
 
+/// True for the heenberichten answered by a retour (301, 305, 307, 315, 317, 319 and their iJw
+/// twins).
+bool has_retour(model::MessageType heen);
+
 /// Where the retour of heenbericht `heen` goes when its ledger row is `retour_id`:
 /// "<heen's Afzender>/<retour type>/<output_identificatie(retour_id)>.xml".
 std::string retour_route(const model::Message& heen, ledger::MessageId retour_id);

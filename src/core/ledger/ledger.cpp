@@ -565,20 +565,26 @@ void Ledger::Impl::refresh_statistics() {
   pg_next_analyze = pg_messages_written * 2;
 }
 
+static_assert(std::tuple_size_v<decltype(Ledger::Impl::next_ids)> == 8,
+              "Ledger::Savepoint keeps the next ids of the numbered tables");
+
+void Ledger::Impl::ensure_ids() {
+  if (ids_known) return;
+  auto s = prepare(
+      "SELECT (SELECT coalesce(max(id), 0) FROM messages), "
+      "(SELECT coalesce(max(id), 0) FROM allocation_versions), "
+      "(SELECT coalesce(max(id), 0) FROM starts), (SELECT coalesce(max(id), 0) FROM stops), "
+      "(SELECT coalesce(max(id), 0) FROM declarations), "
+      "(SELECT coalesce(max(id), 0) FROM prestaties), "
+      "(SELECT coalesce(max(id), 0) FROM requests), (SELECT coalesce(max(id), 0) FROM answers)");
+  if (!s.step()) throw RuntimeError(fmt::format("ledger {}: no highest ids", where));
+  for (std::size_t i = 0; i < kNumberedTables; ++i) next_ids[i] = s.i64(static_cast<int>(i)) + 1;
+  ids_known = true;
+}
+
 std::optional<std::int64_t> Ledger::Impl::take_id(Numbered t) {
   if (!pg || !pg->writing()) return std::nullopt;
-  if (!ids_known) {
-    auto s = prepare(
-        "SELECT (SELECT coalesce(max(id), 0) FROM messages), "
-        "(SELECT coalesce(max(id), 0) FROM allocation_versions), "
-        "(SELECT coalesce(max(id), 0) FROM starts), (SELECT coalesce(max(id), 0) FROM stops), "
-        "(SELECT coalesce(max(id), 0) FROM declarations), "
-        "(SELECT coalesce(max(id), 0) FROM prestaties), "
-        "(SELECT coalesce(max(id), 0) FROM requests), (SELECT coalesce(max(id), 0) FROM answers)");
-    if (!s.step()) throw RuntimeError(fmt::format("ledger {}: no highest ids", where));
-    for (std::size_t i = 0; i < kNumberedTables; ++i) next_ids[i] = s.i64(static_cast<int>(i)) + 1;
-    ids_known = true;
-  }
+  ensure_ids();
   return next_ids[static_cast<std::size_t>(t)]++;
 }
 
@@ -1133,9 +1139,9 @@ Ledger::EarlierInputs Ledger::earlier_inputs(std::string_view bytes, std::int64_
 }
 
 std::optional<MessageId> Ledger::next_message_id() {
-  const auto id = impl_->take_id(Impl::Numbered::messages);
-  if (id) --impl_->next_ids[static_cast<std::size_t>(Impl::Numbered::messages)];  // a peek
-  return id;
+  if (!impl_->pg || !impl_->pg->writing()) return std::nullopt;
+  impl_->ensure_ids();
+  return impl_->next_ids[static_cast<std::size_t>(Impl::Numbered::messages)];
 }
 
 bool Ledger::Impl::route_is_free(const std::string& route) {
@@ -1430,18 +1436,6 @@ std::optional<StopRecord> Ledger::live_stop(const StartKey& k, std::string_view 
   return read_stop(s);
 }
 
-static const std::string& live_starts_sql() {
-  return ISTD_SQL(
-      "SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS NOT DISTINCT FROM ? AND "
-      "agb = ? AND gemeente = ? AND deleted_by IS NULL AND domain = :domain",
-      kStartCols);
-}
-static const std::string& live_stops_sql() {
-  return ISTD_SQL(
-      "SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS NOT DISTINCT FROM ? AND "
-      "agb = ? AND gemeente = ? AND deleted_by IS NULL AND domain = :domain",
-      kStopCols);
-}
 // Sorted here: an ORDER BY makes SQLite build a temporary sorter for every call (a few rows;
 // this runs for every 305/307).
 static void sort_live(std::vector<StartRecord>& rows) {
@@ -1458,7 +1452,10 @@ static void sort_live(std::vector<StopRecord>& rows) {
 std::vector<StartRecord> Ledger::live_starts(std::string_view agb, std::string_view gemeente,
                                              std::string_view bsn,
                                              std::optional<std::int64_t> nummer) const {
-  auto s = impl_->prepare(live_starts_sql());
+  auto s = impl_->prepare(ISTD_SQL(
+      "SELECT {} FROM starts WHERE bsn = ? AND toewijzing_nummer IS NOT DISTINCT FROM ? AND "
+      "agb = ? AND gemeente = ? AND deleted_by IS NULL AND domain = :domain",
+      kStartCols));
   s.bind_all(bsn, nummer, agb, gemeente);
   std::vector<StartRecord> out;
   while (s.step()) out.push_back(read_start(s));
@@ -1469,7 +1466,10 @@ std::vector<StartRecord> Ledger::live_starts(std::string_view agb, std::string_v
 std::vector<StopRecord> Ledger::live_stops(std::string_view agb, std::string_view gemeente,
                                            std::string_view bsn,
                                            std::optional<std::int64_t> nummer) const {
-  auto s = impl_->prepare(live_stops_sql());
+  auto s = impl_->prepare(ISTD_SQL(
+      "SELECT {} FROM stops WHERE bsn = ? AND toewijzing_nummer IS NOT DISTINCT FROM ? AND "
+      "agb = ? AND gemeente = ? AND deleted_by IS NULL AND domain = :domain",
+      kStopCols));
   s.bind_all(bsn, nummer, agb, gemeente);
   std::vector<StopRecord> out;
   while (s.step()) out.push_back(read_stop(s));

@@ -164,6 +164,7 @@
 //   output::materialise(ledger, out_dir);   // writes the 325 files
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -564,7 +565,8 @@ class Ledger {
    private:
     Ledger* l_;
     bool done_ = false;
-    std::vector<std::int64_t> ids_;  // the ids istd gives next, as at the savepoint (if known)
+    // The ids istd gives next, as at the savepoint (PostgreSQL writer, when known).
+    std::optional<std::array<std::int64_t, 8>> ids_;
   };
 
   // -- Messages ------------------------------------------------------------------------------

@@ -63,21 +63,16 @@ struct Ledger::Impl {
   /// write transaction).
   std::optional<std::int64_t> take_id(Numbered t);
   void forget_ids() { ids_known = false; }
-  /// The next ids as they are now (empty when not known), and back to them after a rollback to
-  /// a savepoint: the rows numbered since are gone.
-  std::vector<std::int64_t> save_ids() const {
-    if (!ids_known) return {};
-    return {next_ids.begin(), next_ids.end()};
+  /// The next ids as they are now (nullopt when not known), and back to them after a rollback
+  /// to a savepoint: the rows numbered since are gone.
+  using SavedIds = std::optional<std::array<std::int64_t, kNumberedTables>>;
+  SavedIds save_ids() const { return ids_known ? SavedIds(next_ids) : std::nullopt; }
+  void restore_ids(const SavedIds& saved) {
+    ids_known = saved.has_value();
+    if (saved) next_ids = *saved;
   }
-  void restore_ids(const std::vector<std::int64_t>& saved) {
-    if (saved.size() != kNumberedTables) {
-      ids_known = false;
-      return;
-    }
-    std::copy(saved.begin(), saved.end(), next_ids.begin());
-    ids_known = true;
-  }
-  // PostgreSQL, inside a write transaction: routes found free by the last earlier_inputs. A
+  /// Reads the highest ids when they are not known yet (PostgreSQL writer only).
+  void ensure_ids();  // PostgreSQL, inside a write transaction: routes found free by the last earlier_inputs. A
   // row with such a route is added without waiting for the server's answer. Forgotten when the
   // transaction ends.
   std::vector<std::string> free_routes;

@@ -36,6 +36,32 @@ NewMessage input(const std::string& id, const std::string& bytes) {
   return m;
 }
 
+/// Allocation 300201 of gemeente 0363 for client 999900006 at provider 65656055, from 2025-04-01,
+/// given at `datum` `tijd` in message `m`.
+AllocationVersion allocation(MessageId m, const std::string& datum, const std::string& tijd) {
+  AllocationVersion v;
+  v.message_id = m;
+  v.gemeente = "0363";
+  v.toewijzing_nummer = 300201;
+  v.bsn = "999900006";
+  v.agb = "65656055";
+  v.ingangsdatum = "2025-04-01";
+  v.toewijzingsdatum = datum;
+  v.toewijzingstijd = tijd;
+  return v;
+}
+
+/// A start of that client's allocation-less product (no ToewijzingNummer) on `begindatum`.
+StartRecord start(MessageId by, const std::string& begindatum) {
+  StartRecord s;
+  s.agb = "65656055";
+  s.gemeente = "0363";
+  s.bsn = "999900006";
+  s.begindatum = begindatum;
+  s.inserted_by = by;
+  return s;
+}
+
 }  // namespace
 
 TEST_SUITE("ledger") {
@@ -382,12 +408,7 @@ TEST_CASE("ledger: a failed write is reported by the next read or the commit, an
   // with the next statement that waits. Either way nothing of its transaction stays.
   TempDir d;
   Ledger l(test::ledger_at(d.path / "l.db"));
-  StartRecord s;
-  s.agb = "65656055";
-  s.gemeente = "0363";
-  s.bsn = "999900006";
-  s.begindatum = "2025-04-03";
-  s.inserted_by = 424242;  // no such message: the foreign key refuses the row
+  auto s = start(424242, "2025-04-03");  // no such message: the foreign key refuses the row
   {
     auto tx = l.begin();
     l.add_message(input("M1", "a"));
@@ -432,11 +453,7 @@ TEST_CASE("ledger: reads sent after many writes get their answers, however many 
   for (int writes = 250; writes <= 260; ++writes) {
     auto tx = l.begin();
     const auto m = l.add_message(input("M" + std::to_string(writes), std::to_string(writes)));
-    StartRecord s;
-    s.agb = "65656055";
-    s.gemeente = "0363";
-    s.bsn = "999900006";
-    s.inserted_by = m;
+    auto s = start(m, "");
     for (int i = 0; i < writes; ++i) {
       s.begindatum = fmt::format("{}-{:04}", writes, i);
       l.add_start(s);
@@ -452,11 +469,7 @@ TEST_CASE("ledger: reads sent after many writes get their answers, however many 
 TEST_CASE("ledger: new rows are numbered as SQLite numbers rowids, also after a rollback") {
   TempDir d;
   Ledger l(test::ledger_at(d.path / "l.db"));
-  StartRecord s;
-  s.agb = "65656055";
-  s.gemeente = "0363";
-  s.bsn = "999900006";
-  s.begindatum = "2025-04-03";
+  auto s = start(0, "2025-04-03");
   {
     auto tx = l.begin();
     CHECK(l.add_message(input("M1", "a")) == 1);
@@ -481,15 +494,7 @@ TEST_CASE("ledger: new rows are numbered as SQLite numbers rowids, also after a 
   auto tx = l.begin();
   CHECK(l.add_message(input("M5", "e")) == 3);
   // Allocation versions taken out of force (a rejecting 302) free their numbers, as on SQLite.
-  AllocationVersion v;
-  v.message_id = 3;
-  v.gemeente = "0363";
-  v.toewijzing_nummer = 300201;
-  v.bsn = "999900006";
-  v.agb = "65656055";
-  v.ingangsdatum = "2025-04-01";
-  v.toewijzingsdatum = "2025-04-01";
-  v.toewijzingstijd = "09:00:00";
+  auto v = allocation(3, "2025-04-01", "09:00:00");
   CHECK(l.add_allocation_version(v) == 1);
   v.toewijzingstijd = "10:00:00";
   CHECK(l.add_allocation_version(v) == 2);
@@ -633,15 +638,7 @@ TEST_CASE("ledger: the current allocation is the latest date/time, not the lates
   Ledger l(test::ledger_at(d.path / "l.db"));
   auto tx = l.begin();
   const auto m = l.add_message(input("M1", "a"));
-  AllocationVersion v;
-  v.message_id = m;
-  v.gemeente = "0363";
-  v.toewijzing_nummer = 300201;
-  v.bsn = "999900006";
-  v.agb = "65656055";
-  v.ingangsdatum = "2025-04-01";
-  v.toewijzingsdatum = "2025-05-10";
-  v.toewijzingstijd = "09:00:00";
+  auto v = allocation(m, "2025-05-10", "09:00:00");
   v.einddatum = "2026-03-31";
   l.add_allocation_version(v);
   v.toewijzingsdatum = "2025-04-01";
@@ -690,15 +687,7 @@ TEST_CASE("ledger: allocation_state gives what current_allocation, live_starts a
   Ledger l(test::ledger_at(d.path / "l.db"));
   auto tx = l.begin();
   const auto m = l.add_message(input("M1", "a"));
-  AllocationVersion v;
-  v.message_id = m;
-  v.gemeente = "0363";
-  v.toewijzing_nummer = 300201;
-  v.bsn = "999900006";
-  v.agb = "65656055";
-  v.ingangsdatum = "2025-04-01";
-  v.toewijzingsdatum = "2025-04-01";
-  v.toewijzingstijd = "09:00:00";
+  auto v = allocation(m, "2025-04-01", "09:00:00");
   l.add_allocation_version(v);
   v.toewijzingsdatum = "2025-05-01";
   v.einddatum = "2025-12-31";
