@@ -398,6 +398,27 @@ CrossResult apply_startstop(Ledger& l, const Message& m, MessageId id,
   return apply_307(l, m, id, taakgericht);
 }
 
+namespace {
+
+template <typename V>
+std::optional<ledger::StartKey> first_key(const Message& m, const V& classes) {
+  for (const auto& c : classes)  // a deletion (status 3) is applied first: it changes the state
+    if (c.status_aanlevering.value == "3") return std::nullopt;
+  for (const auto& c : classes)
+    if (c.status_aanlevering.value == "1") return key_of(m, c);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ledger::StartKey> first_state_key(const Message& m) {
+  switch (model::number(m.type)) {
+    case 305: return first_key(m, m.client.starts);
+    case 307: return first_key(m, m.client.stops);
+    default: return std::nullopt;
+  }
+}
+
 CrossResult apply_allocations(Ledger& l, const Message& m, MessageId id) {
   CrossResult r;
   const auto& tps = m.client.toegewezen;

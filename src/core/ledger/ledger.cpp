@@ -591,6 +591,7 @@ std::optional<std::int64_t> Ledger::Impl::take_id(Numbered t) {
 Ledger::Transaction::Transaction(Ledger& l) : l_(&l) {
   l_->impl_->forget_ids();
   l_->impl_->forget_routes();
+  l_->impl_->forget_ahead();
   if (l_->impl_->pg)
     l_->impl_->pg->begin_write();
   else
@@ -600,6 +601,7 @@ Ledger::Transaction::~Transaction() {
   if (done_) return;
   l_->impl_->forget_ids();
   l_->impl_->forget_routes();
+  l_->impl_->forget_ahead();
   if (l_->impl_->pg) {
     try {
       l_->impl_->pg->rollback();
@@ -614,6 +616,7 @@ void Ledger::Transaction::commit() {
   done_ = true;
   l_->impl_->forget_ids();
   l_->impl_->forget_routes();
+  l_->impl_->forget_ahead();
   if (l_->impl_->pg) {
     try {
       l_->impl_->pg->commit();
@@ -1477,20 +1480,39 @@ std::vector<StopRecord> Ledger::live_stops(std::string_view agb, std::string_vie
   return out;
 }
 
-AllocationState Ledger::allocation_state(const StartKey& k) const {
-  // Two statements sent together (one round trip on PostgreSQL), then read: the allocation, and
-  // the live starts and stops in one (a start's row has NULL for the stop's two last columns;
-  // the last column tells them apart).
-  auto allocation = impl_->prepare(current_allocation_sql());
-  allocation.bind(1, k.gemeente).bind(2, k.toewijzing_nummer).prefetch();
-  auto live = impl_->prepare(ISTD_SQL(
+namespace {
+
+// The reads of allocation_state: the allocation (current_allocation_sql) and the live starts and
+// stops in one (a start's row has NULL for the stop's two last columns; the last column tells
+// them apart).
+const std::string& live_starts_and_stops_sql() {
+  return ISTD_SQL(
       "SELECT {0}, NULL, NULL, 0 FROM starts WHERE bsn = ?1 AND toewijzing_nummer IS NOT "
       "DISTINCT FROM ?2 AND agb = ?3 AND gemeente = ?4 AND deleted_by IS NULL AND "
       "domain = :domain UNION ALL SELECT {1}, 1 FROM stops WHERE bsn = ?1 AND "
       "toewijzing_nummer IS NOT DISTINCT FROM ?2 AND agb = ?3 AND gemeente = ?4 AND "
       "deleted_by IS NULL AND domain = :domain",
-      kStartCols, kStopCols));
+      kStartCols, kStopCols);
+}
+
+// The same reads sent ahead (expect_allocation_state): statements of their own, so that no
+// other use of the two reads in between can take or drop their answers.
+const std::string& allocation_ahead_sql() {
+  static const std::string sql = current_allocation_sql() + " /* ahead */";
+  return sql;
+}
+const std::string& live_ahead_sql() {
+  static const std::string sql = live_starts_and_stops_sql() + " /* ahead */";
+  return sql;
+}
+
+/// Sends (prefetch) the two reads of allocation_state for `k`.
+void send_allocation_reads(Stmt& allocation, Stmt& live, const StartKey& k) {
+  allocation.bind(1, k.gemeente).bind(2, k.toewijzing_nummer).prefetch();
   live.bind_all(k.bsn, k.toewijzing_nummer, k.agb, k.gemeente).prefetch();
+}
+
+AllocationState read_allocation_state(Stmt& allocation, Stmt& live) {
   AllocationState out;
   if (allocation.step()) out.allocation = read_alloc(allocation);
   while (live.step()) {
@@ -1502,6 +1524,58 @@ AllocationState Ledger::allocation_state(const StartKey& k) const {
   sort_live(out.starts);
   sort_live(out.stops);
   return out;
+}
+
+// Statements that change only messages and their bytes: they leave the reads sent ahead valid.
+// Every other statement that is not a read may change allocations, starts or stops.
+bool leaves_allocations_alone(std::string_view sql) {
+  for (std::string_view p : {"SELECT ", "SAVEPOINT ", "RELEASE ", "INSERT INTO messages(",
+                             "WITH m AS (INSERT INTO messages(", "INSERT INTO message_bytes(",
+                             "INSERT INTO unwritten(", "UPDATE messages SET "})
+    if (sql.starts_with(p)) return true;
+  return false;
+}
+
+}  // namespace
+
+void Ledger::Impl::note_statement(std::string_view sql) {
+  if (!leaves_allocations_alone(sql)) forget_ahead();
+}
+
+void Ledger::Impl::forget_ahead() {
+  if (!ahead) return;
+  ahead.reset();
+  pg->prepare(allocation_ahead_sql(), "ledger").reset();
+  pg->prepare(live_ahead_sql(), "ledger").reset();
+}
+
+void Ledger::expect_allocation_state(const StartKey& k) {
+  if (!impl_->pg || !impl_->pg->writing()) return;
+  impl_->forget_ahead();
+  auto allocation = impl_->prepare(allocation_ahead_sql());
+  auto live = impl_->prepare(live_ahead_sql());
+  send_allocation_reads(allocation, live, k);
+  impl_->ahead = Impl::Ahead{k.gemeente, k.agb, k.bsn, impl_->domain, k.toewijzing_nummer};
+  // Stmt's destructor would drop the answers: they are kept until allocation_state reads them
+  // (or forget_ahead drops them).
+  allocation.release();
+  live.release();
+}
+
+AllocationState Ledger::allocation_state(const StartKey& k) const {
+  const auto& a = impl_->ahead;
+  if (a && a->gemeente == k.gemeente && a->agb == k.agb && a->bsn == k.bsn &&
+      a->nummer == k.toewijzing_nummer && a->domain == impl_->domain) {
+    impl_->ahead.reset();
+    auto allocation = impl_->prepare(allocation_ahead_sql());
+    auto live = impl_->prepare(live_ahead_sql());
+    return read_allocation_state(allocation, live);
+  }
+  // Two statements sent together (one round trip on PostgreSQL), then read.
+  auto allocation = impl_->prepare(current_allocation_sql());
+  auto live = impl_->prepare(live_starts_and_stops_sql());
+  send_allocation_reads(allocation, live, k);
+  return read_allocation_state(allocation, live);
 }
 
 std::vector<StartRecord> Ledger::starts_of_bsn(std::string_view bsn, bool include_deleted) const {

@@ -702,6 +702,11 @@ class Ledger {
   /// ToewijzingNummer (none without one), live_starts and live_stops of (agb, gemeente, bsn,
   /// nummer). On PostgreSQL the three reads share one round trip.
   AllocationState allocation_state(const StartKey& k) const;
+  /// A PostgreSQL writer sends allocation_state's reads for `k` now, so that they share the
+  /// round trip of the next read (Ledger::earlier_inputs at a message's arrival). A later
+  /// allocation_state(k) takes these answers unless a statement that may change allocations,
+  /// starts or stops ran in between. Elsewhere (SQLite, outside a write transaction) nothing.
+  void expect_allocation_state(const StartKey& k);
   /// Starts / stops of a Bsn (any provider, gemeente, allocation), optionally incl. deleted
   /// ones, ordered by (gemeente, nummer, begindatum, id) — for `istd timeline`.
   std::vector<StartRecord> starts_of_bsn(std::string_view bsn, bool include_deleted) const;

@@ -79,6 +79,19 @@ struct Ledger::Impl {
   /// True when a row with `route` may be added without asking (then it is no longer free).
   bool route_is_free(const std::string& route);
   void forget_routes() { free_routes.clear(); }
+  // PostgreSQL, inside a write transaction: the client whose allocation_state reads were sent
+  // ahead (Ledger::expect_allocation_state), in the domain they were sent for. Dropped by any
+  // statement that may change allocations, starts or stops (see prepare), and when the
+  // transaction ends.
+  struct Ahead {
+    std::string gemeente, agb, bsn, domain;
+    std::optional<std::int64_t> nummer;
+  };
+  std::optional<Ahead> ahead;
+  /// Drops the reads sent ahead (their answers are not used).
+  void forget_ahead();
+  /// Drops the reads sent ahead when `sql` may change what they read.
+  void note_statement(std::string_view sql);
   std::uint64_t wal_frames = 0;  // after the last commit, while auto checkpoints are off
   std::uint64_t page_size = 0;
   // Keyed by SQL text; hot queries pass the same text every time (ISTD_SQL).
@@ -170,6 +183,7 @@ struct Ledger::Impl {
 
   Stmt prepare(std::string_view sql) {
     if (pg) {
+      if (ahead) note_statement(sql);
       pg::Statement& st = pg->prepare(sql, "ledger");
       if (st.domain_index() != 0) st.bind_text(st.domain_index(), domain);
       return Stmt(st);

@@ -140,6 +140,12 @@ class Stmt {
     if (pg_) pg_->prefetch();
     return *this;
   }
+  /// PostgreSQL: lets go of the statement and keeps what it was sent with and its answer to
+  /// come (a prefetch read later through another Stmt of the same statement).
+  void release() {
+    if (!pg_) throw RuntimeError(fmt::format("{}: release() is for PostgreSQL statements", context_));
+    pg_ = nullptr;
+  }
   /// Runs an INSERT ... RETURNING id: the new row's id.
   std::int64_t insert_returning_id() {
     if (!step()) throw RuntimeError(fmt::format("{}: the insert returned no id", context_));

@@ -730,6 +730,67 @@ TEST_CASE("ledger: allocation_state gives what current_allocation, live_starts a
   tx.commit();
 }
 
+TEST_CASE("ledger: an allocation state read ahead is used only while nothing changed it") {
+  TempDir d;
+  Ledger l(test::ledger_at(d.path / "l.db"));
+  auto tx = l.begin();
+  const auto m = l.add_message(input("M1", "a"));
+  const StartKey k{"65656055", "0363", "999900006", std::nullopt, std::nullopt, std::nullopt,
+                   "2025-07-01"};
+  const auto first = l.add_start(start(m, "2025-04-03"));
+
+  // Nothing in between but a message's row: the answer read ahead is the state.
+  l.expect_allocation_state(k);
+  l.add_message(input("M2", "b"));
+  auto state = l.allocation_state(k);
+  REQUIRE(state.starts.size() == 1);
+  CHECK(state.starts[0].begindatum == "2025-04-03");
+
+  // A start added after the read went out: the state must show it.
+  l.expect_allocation_state(k);
+  l.add_start(start(m, "2025-06-01"));
+  state = l.allocation_state(k);
+  REQUIRE(state.starts.size() == 2);
+  CHECK(state.starts[1].begindatum == "2025-06-01");
+
+  // A start deleted after the read went out: gone from the state.
+  l.expect_allocation_state(k);
+  l.delete_start(first, m);
+  state = l.allocation_state(k);
+  REQUIRE(state.starts.size() == 1);
+  CHECK(state.starts[0].begindatum == "2025-06-01");
+
+  // Read ahead for another client: not taken for this one.
+  StartKey other = k;
+  other.bsn = "999900018";
+  l.expect_allocation_state(other);
+  CHECK(l.allocation_state(k).starts.size() == 1);
+  CHECK(l.allocation_state(other).starts.empty());
+
+  // Read ahead in the other domain (Jeugdwet): not taken for a Wmo read.
+  l.set_standard(model::Standard::ijw);
+  l.expect_allocation_state(k);
+  l.set_standard(model::Standard::iwmo);
+  CHECK(l.allocation_state(k).starts.size() == 1);
+
+  // A change undone by a rollback to a savepoint after the read went out.
+  {
+    Ledger::Savepoint sp(l);
+    l.add_start(start(m, "2025-09-01"));
+    l.expect_allocation_state(k);
+    sp.rollback();
+  }
+  CHECK(l.allocation_state(k).starts.size() == 1);
+
+  // Read ahead and never used: the transaction still commits, and the next one reads afresh.
+  l.expect_allocation_state(k);
+  tx.commit();
+  auto tx2 = l.begin();
+  l.add_start(start(m, "2025-10-01"));
+  CHECK(l.allocation_state(k).starts.size() == 2);
+  tx2.commit();
+}
+
 TEST_CASE("ledger: reconcile records verdicts, credits and the 325 in one transaction") {
   TempDir d;
   Ledger l(test::ledger_at(d.path / "l.db"));
