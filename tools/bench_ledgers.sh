@@ -2,6 +2,7 @@
 # Ingest on the PostgreSQL ledger against ingest on the SQLite ledger, same corpus, same run.
 #
 # Usage: tools/bench_ledgers.sh [--istd PATH] [--messages N] [--repeat R] [--jobs J]
+#                               [--out-base DIR]
 #
 # A corpus of consistent 301->305->307->305 histories (tools/gen_corpus.py --kind history) is
 # ingested R times into a fresh SQLite file and R times into a fresh PostgreSQL schema on a
@@ -9,6 +10,11 @@
 # production), alternating, each with --out (retour files written). Reported: the best
 # messages/s of each backend and their ratio (the target: PostgreSQL >= 0.5 x SQLite), and that
 # both ledgers gave identical outputs. Figures go to BENCHMARKS.md.
+#
+# The output trees (40,000 files a run) go under --out-base, by default /dev/shm when it is a
+# tmpfs with room: on ext4, creating that many files shortly after as many were removed (the
+# previous run's, or a previous invocation's clean-up) is slow for a while, and that slowed
+# some runs of one backend and not the other. The ledgers themselves stay on disk.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 ISTD=$REPO/build/src/istd
@@ -21,25 +27,33 @@ while (($#)); do
     --messages) MESSAGES=$2; shift 2 ;;
     --repeat) REPEAT=$2; shift 2 ;;
     --jobs) JOBS=$2; shift 2 ;;
-    *) sed -n '2,11p' "$0" >&2; exit 2 ;;
+    --out-base) OUT_BASE=$2; shift 2 ;;
+    *) sed -n '2,17p' "$0" >&2; exit 2 ;;
   esac
 done
 WORK=$(mktemp -d /tmp/istd-bench-ledgers.XXXXXX)
-trap '"$REPO/tools/pg_cluster.sh" stop "$WORK/pg" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+if [[ -z ${OUT_BASE:-} ]]; then
+  OUT_BASE=$WORK
+  if [[ $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs ]] &&
+     (($(df -k --output=avail /dev/shm | tail -1) > 2 * 1024 * 1024)); then
+    OUT_BASE=/dev/shm
+  fi
+fi
+OUTS=$(mktemp -d "$OUT_BASE/istd-bench-ledgers-out.XXXXXX")
+trap '"$REPO/tools/pg_cluster.sh" stop "$WORK/pg" >/dev/null 2>&1 || true; rm -rf "$WORK" "$OUTS"' EXIT
 python3 "$REPO/tools/gen_corpus.py" --kind history --out "$WORK/corpus" --messages "$MESSAGES" \
   >/dev/null
 URL=$("$REPO/tools/pg_cluster.sh" start "$WORK/pg")
-echo "corpus: $MESSAGES messages; istd ingest -j $JOBS --batch 1024; PostgreSQL 15 (fsync on)"
+echo "corpus: $MESSAGES messages; istd ingest -j $JOBS --batch 1024; PostgreSQL 15 (fsync on);" \
+     "output trees under $OUT_BASE"
 
 best_sqlite=0
 best_pg=0
-# Each run writes a new output tree, and the trees are removed only at the end: creating tens of
-# thousands of files right after removing as many is slow on ext4 (it skips recently freed
-# inodes), which would make the runs after the first slower for a reason that is not the ledger.
+# Each run writes a new output tree, and the trees are removed only at the end (see above).
 for r in $(seq 1 "$REPEAT"); do
   for backend in sqlite postgresql; do
     rm -f "$WORK/ledger.db"*
-    out=$WORK/out-$r-$backend
+    out=$OUTS/out-$r-$backend
     if [[ $backend == sqlite ]]; then
       db=$WORK/ledger.db
     else
@@ -56,8 +70,8 @@ for r in $(seq 1 "$REPEAT"); do
       ((rate > best_sqlite)) && best_sqlite=$rate
     else
       ((rate > best_pg)) && best_pg=$rate
-      if diff -r -q "$WORK/out-$r-sqlite" "$out" >/dev/null &&
-         cmp -s <(sed "s|$WORK/out-$r-sqlite|OUT|g; s/\"ledger\":\"[^\"]*\"//" "$WORK/sqlite.json") \
+      if diff -r -q "$OUTS/out-$r-sqlite" "$out" >/dev/null &&
+         cmp -s <(sed "s|$OUTS/out-$r-sqlite|OUT|g; s/\"ledger\":\"[^\"]*\"//" "$WORK/sqlite.json") \
                 <(sed "s|$out|OUT|g; s/\"ledger\":\"[^\"]*\"//" "$WORK/postgresql.json"); then
         echo "       outputs identical to the SQLite run"
       else
