@@ -11,16 +11,19 @@
 # messages/s of each backend and their ratio (the target: PostgreSQL >= 0.5 x SQLite), and that
 # both ledgers gave identical outputs. Figures go to BENCHMARKS.md.
 #
-# The output trees (40,000 files a run) go under --out-base, by default /dev/shm when it is a
-# tmpfs with room: on ext4, creating that many files shortly after as many were removed (the
-# previous run's, or a previous invocation's clean-up) is slow for a while, and that slowed
-# some runs of one backend and not the other. The ledgers themselves stay on disk.
+# The output trees (two files a message a run) go under --out-base, by default /dev/shm when it
+# is a tmpfs with room for two of them: on ext4, creating tens of thousands of files shortly
+# after as many were removed (the previous run's, or a previous invocation's clean-up) is slow
+# for a while, and that slowed some runs of one backend and not the other. On a tmpfs the two
+# trees of a round are removed once compared; elsewhere all of them stay until the end. The
+# ledgers themselves stay on disk.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 ISTD=$REPO/build/src/istd
 MESSAGES=20000
 REPEAT=3
 JOBS=2
+OUT_BASE=
 while (($#)); do
   case $1 in
     --istd) ISTD=$2; shift 2 ;;
@@ -28,19 +31,24 @@ while (($#)); do
     --repeat) REPEAT=$2; shift 2 ;;
     --jobs) JOBS=$2; shift 2 ;;
     --out-base) OUT_BASE=$2; shift 2 ;;
-    *) sed -n '2,17p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,19p' "$0" >&2; exit 2 ;;
   esac
 done
 WORK=$(mktemp -d /tmp/istd-bench-ledgers.XXXXXX)
-if [[ -z ${OUT_BASE:-} ]]; then
+OUTS=
+trap '"$REPO/tools/pg_cluster.sh" stop "$WORK/pg" >/dev/null 2>&1 || true; rm -rf "$WORK" ${OUTS:+"$OUTS"}' EXIT
+if [[ -z $OUT_BASE ]]; then
   OUT_BASE=$WORK
+  # Two trees at a time, about 4 KiB a file, two files a message; and 512 MiB to spare.
+  need_kb=$((MESSAGES * 16 + 512 * 1024))
   if [[ $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs ]] &&
-     (($(df -k --output=avail /dev/shm | tail -1) > 2 * 1024 * 1024)); then
+     (($(df -k --output=avail /dev/shm | tail -1) > need_kb)); then
     OUT_BASE=/dev/shm
   fi
 fi
 OUTS=$(mktemp -d "$OUT_BASE/istd-bench-ledgers-out.XXXXXX")
-trap '"$REPO/tools/pg_cluster.sh" stop "$WORK/pg" >/dev/null 2>&1 || true; rm -rf "$WORK" "$OUTS"' EXIT
+on_tmpfs=0
+[[ $(stat -f -c %T "$OUTS") == tmpfs ]] && on_tmpfs=1
 python3 "$REPO/tools/gen_corpus.py" --kind history --out "$WORK/corpus" --messages "$MESSAGES" \
   >/dev/null
 URL=$("$REPO/tools/pg_cluster.sh" start "$WORK/pg")
@@ -49,7 +57,7 @@ echo "corpus: $MESSAGES messages; istd ingest -j $JOBS --batch 1024; PostgreSQL 
 
 best_sqlite=0
 best_pg=0
-# Each run writes a new output tree, and the trees are removed only at the end (see above).
+# Each run writes a new output tree; when they are removed: see above.
 for r in $(seq 1 "$REPEAT"); do
   for backend in sqlite postgresql; do
     rm -f "$WORK/ledger.db"*
@@ -74,6 +82,7 @@ for r in $(seq 1 "$REPEAT"); do
          cmp -s <(sed "s|$OUTS/out-$r-sqlite|OUT|g; s/\"ledger\":\"[^\"]*\"//" "$WORK/sqlite.json") \
                 <(sed "s|$out|OUT|g; s/\"ledger\":\"[^\"]*\"//" "$WORK/postgresql.json"); then
         echo "       outputs identical to the SQLite run"
+        if ((on_tmpfs)); then rm -rf "$OUTS/out-$r-sqlite" "$out"; fi
       else
         echo "       OUTPUTS DIFFER from the SQLite run" >&2
         exit 1

@@ -400,13 +400,13 @@ CrossResult apply_startstop(Ledger& l, const Message& m, MessageId id,
 
 namespace {
 
+/// The key of the class apply_305/apply_307 judge first, when it is a new one (status 1); a
+/// deletion (status 3) comes first when there is one, and changes the state before any read.
 template <typename V>
 std::optional<ledger::StartKey> first_key(const Message& m, const V& classes) {
-  for (const auto& c : classes)  // a deletion (status 3) is applied first: it changes the state
-    if (c.status_aanlevering.value == "3") return std::nullopt;
-  for (const auto& c : classes)
-    if (c.status_aanlevering.value == "1") return key_of(m, c);
-  return std::nullopt;
+  const auto order = processing_order(classes);
+  if (order.empty() || classes[order.front()].status_aanlevering.value != "1") return std::nullopt;
+  return key_of(m, classes[order.front()]);
 }
 
 }  // namespace

@@ -1545,8 +1545,8 @@ void Ledger::Impl::note_statement(std::string_view sql) {
 void Ledger::Impl::forget_ahead() {
   if (!ahead) return;
   ahead.reset();
-  pg->prepare(allocation_ahead_sql(), "ledger").reset();
-  pg->prepare(live_ahead_sql(), "ledger").reset();
+  pg->prepare(allocation_ahead_sql(), "ledger").clear();
+  pg->prepare(live_ahead_sql(), "ledger").clear();
 }
 
 void Ledger::expect_allocation_state(const StartKey& k) {

@@ -80,9 +80,10 @@ struct Ledger::Impl {
   bool route_is_free(const std::string& route);
   void forget_routes() { free_routes.clear(); }
   // PostgreSQL, inside a write transaction: the client whose allocation_state reads were sent
-  // ahead (Ledger::expect_allocation_state), in the domain they were sent for. Dropped by any
-  // statement that may change allocations, starts or stops (see prepare), and when the
-  // transaction ends.
+  // ahead (Ledger::expect_allocation_state), in the domain they were sent for. Dropped when a
+  // statement that may change allocations, starts or stops is prepared (prepare: every
+  // statement is prepared right before it runs, so a write prepared before the reads were sent
+  // and run after them would go unseen; none is), and when the transaction ends.
   struct Ahead {
     std::string gemeente, agb, bsn, domain;
     std::optional<std::int64_t> nummer;

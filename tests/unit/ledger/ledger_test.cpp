@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -766,6 +767,19 @@ TEST_CASE("ledger: an allocation state read ahead is used only while nothing cha
   l.expect_allocation_state(other);
   CHECK(l.allocation_state(k).starts.size() == 1);
   CHECK(l.allocation_state(other).starts.empty());
+  // Two reads ahead one after the other: the second one counts.
+  l.expect_allocation_state(k);
+  l.expect_allocation_state(other);
+  CHECK(l.allocation_state(other).starts.empty());
+  CHECK(l.allocation_state(k).starts.size() == 1);
+
+  // More message rows between than the statements sent before answers are read: the answer
+  // read on the way is kept.
+  l.expect_allocation_state(k);
+  for (int i = 0; i < 300; ++i) l.add_message(input(fmt::format("R{}", i), fmt::format("r{}", i)));
+  state = l.allocation_state(k);
+  REQUIRE(state.starts.size() == 1);
+  CHECK(state.starts[0].begindatum == "2025-06-01");
 
   // Read ahead in the other domain (Jeugdwet): not taken for a Wmo read.
   l.set_standard(model::Standard::ijw);
@@ -789,6 +803,41 @@ TEST_CASE("ledger: an allocation state read ahead is used only while nothing cha
   l.add_start(start(m, "2025-10-01"));
   CHECK(l.allocation_state(k).starts.size() == 2);
   tx2.commit();
+}
+
+TEST_CASE("ledger: an allocation state read ahead is the state of the round trip that sent it") {
+  // Shows that the answers read ahead are used: a start that another connection commits after
+  // that round trip is not in them, and a fresh read shows it. On SQLite nothing is read ahead.
+  if (!test::ledger_on_postgresql()) return;
+  TempDir d;
+  const std::string where = test::ledger_at(d.path / "l.db").string();
+  Ledger l(where);
+  MessageId m = 0;
+  {
+    auto tx = l.begin();
+    m = l.add_message(input("M1", "a"));
+    tx.commit();
+  }
+  const StartKey k{"65656055", "0363", "999900006", std::nullopt, std::nullopt, std::nullopt,
+                   "2025-07-01"};
+  auto tx = l.begin();
+  l.expect_allocation_state(k);
+  // The first read that waits (at a message's arrival: earlier_inputs) takes the answers along.
+  l.earlier_inputs("<x/>", 1, std::nullopt, {"0363/WMO305/x.xml"});
+  PGconn* other = PQconnectdb(where.c_str());
+  REQUIRE(PQstatus(other) == CONNECTION_OK);
+  PGresult* r = PQexec(other, fmt::format("INSERT INTO starts(agb, gemeente, bsn, begindatum, "
+                                          "inserted_by) VALUES('65656055', '0363', "
+                                          "'999900006', '2025-04-03', {})",
+                                          m)
+                                  .c_str());
+  const bool inserted = PQresultStatus(r) == PGRES_COMMAND_OK;
+  PQclear(r);
+  PQfinish(other);
+  REQUIRE(inserted);
+  CHECK(l.allocation_state(k).starts.empty());       // the answer read ahead
+  CHECK(l.allocation_state(k).starts.size() == 1);   // read again
+  tx.commit();
 }
 
 TEST_CASE("ledger: reconcile records verdicts, credits and the 325 in one transaction") {
