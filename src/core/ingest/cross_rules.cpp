@@ -411,11 +411,24 @@ std::optional<ledger::StartKey> first_key(const Message& m, const V& classes) {
 
 }  // namespace
 
-std::optional<ledger::StartKey> first_state_key(const Message& m) {
+void expect_class_reads(Ledger& l, const Message& m) {
   switch (model::number(m.type)) {
-    case 305: return first_key(m, m.client.starts);
-    case 307: return first_key(m, m.client.stops);
-    default: return std::nullopt;
+    case 305:
+      if (const auto k = first_key(m, m.client.starts)) l.expect_allocation_state(*k);
+      break;
+    case 307:
+      if (const auto k = first_key(m, m.client.stops)) l.expect_allocation_state(*k);
+      break;
+    case 301: {  // apply_allocations reads before it writes
+      const std::string& gemeente = m.header.afzender.value;
+      if (!m.client.toegewezen.empty())
+        l.expect_allocation_history(
+            gemeente,
+            model::parse_int(m.client.toegewezen.front().toewijzing_nummer.value).value_or(-1));
+      l.expect_allocations_of_client(gemeente, m.header.ontvanger.value, m.client.bsn.value);
+      break;
+    }
+    default: break;
   }
 }
 

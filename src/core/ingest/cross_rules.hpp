@@ -3,7 +3,6 @@
 // back when `rejected()`.
 #pragma once
 
-#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -43,9 +42,10 @@ std::vector<Finding> check_header(const std::vector<ledger::MessageRecord>& same
 CrossResult apply_startstop(ledger::Ledger& ledger, const model::Message& m,
                             ledger::MessageId id, const std::set<std::string>& taakgericht = {});
 
-/// 305 / 307: the key whose Ledger::allocation_state apply_startstop reads first, when no
-/// class of `m` changes the ledger before that read (nullopt otherwise, and for other types).
-std::optional<ledger::StartKey> first_state_key(const model::Message& m);
+/// Sends ahead what apply_startstop (305/307) or apply_allocations (301) will read first
+/// (Ledger::expect_allocation_state and the like), so that it shares the round trip of the
+/// message's first lookup. Nothing for other types; nothing on SQLite.
+void expect_class_reads(ledger::Ledger& ledger, const model::Message& m);
 
 /// 301: TR332 per ToegewezenProduct; when clean, stores the versions (a version with the same
 /// date/time as a stored one is not stored again: warning when its content differs) and warns

@@ -160,13 +160,11 @@ Decision judge(Ledger& ledger, Prepared& input, ValidationResult& result, const 
     if (const auto next = retour_expected ? ledger.next_message_id() : std::nullopt)
       routes.push_back(retour_route(*m, *next + 1));
   }
-  // The class rules of a 305/307 read the allocation state of its (first) product: sent now,
-  // it comes back with the answer of earlier_inputs (Ledger::expect_allocation_state).
-  if (readable && !has_error(result.findings) && is_heen_type(m->type))
-    if (const auto k = first_state_key(*m)) {
-      ledger.set_standard(model::standard_of(m->type));
-      ledger.expect_allocation_state(*k);
-    }
+  // What the class rules read first, sent now: it comes back with the answer of earlier_inputs.
+  if (readable && !has_error(result.findings) && is_heen_type(m->type)) {
+    ledger.set_standard(model::standard_of(m->type));
+    expect_class_reads(ledger, *m);
+  }
   auto earlier = ledger.earlier_inputs(input.bytes, input.hash, key, routes);
 
   // Exact re-delivery: report the earlier verdict, change nothing.

@@ -1327,13 +1327,167 @@ std::optional<AllocationVersion> Ledger::current_allocation(std::string_view gem
   return read_alloc(s);
 }
 
+// -- Reads sent ahead (PostgreSQL writer) ----------------------------------------------------
+// The judge knows at a message's arrival what the class rules will read first; sent then, those
+// reads share the round trip of earlier_inputs (docs/DESIGN.md, "Round trips"). Each read has
+// statements of its own for this ("/* ahead */"), so that no other use of the same SQL in
+// between can take or drop its answer.
+
+namespace {
+
+const std::string& allocation_history_sql() {
+  return ISTD_SQL(
+      "SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? "
+      "AND domain = :domain ORDER BY toewijzingsdatum, toewijzingstijd",
+      kAllocCols);
+}
+
+/// The (gemeente, ToewijzingNummer) pairs of the allocation versions a WHERE clause selects.
+std::string allocation_keys_sql(std::string_view where) {
+  return fmt::format(
+      "SELECT gemeente, toewijzing_nummer FROM allocation_versions WHERE {} AND domain = :domain",
+      where);
+}
+constexpr std::string_view kClientWhere = "gemeente = ? AND agb = ? AND bsn = ?";
+
+// allocation_state's second read: the live starts and stops in one (a start's row has NULL for
+// the stop's two last columns; the last column tells them apart).
+const std::string& live_starts_and_stops_sql() {
+  return ISTD_SQL(
+      "SELECT {0}, NULL, NULL, 0 FROM starts WHERE bsn = ?1 AND toewijzing_nummer IS NOT "
+      "DISTINCT FROM ?2 AND agb = ?3 AND gemeente = ?4 AND deleted_by IS NULL AND "
+      "domain = :domain UNION ALL SELECT {1}, 1 FROM stops WHERE bsn = ?1 AND "
+      "toewijzing_nummer IS NOT DISTINCT FROM ?2 AND agb = ?3 AND gemeente = ?4 AND "
+      "deleted_by IS NULL AND domain = :domain",
+      kStartCols, kStopCols);
+}
+
+const std::string& allocation_ahead_sql() {
+  static const std::string sql = current_allocation_sql() + " /* ahead */";
+  return sql;
+}
+const std::string& live_ahead_sql() {
+  static const std::string sql = live_starts_and_stops_sql() + " /* ahead */";
+  return sql;
+}
+const std::string& history_ahead_sql() {
+  static const std::string sql = allocation_history_sql() + " /* ahead */";
+  return sql;
+}
+const std::string& client_keys_ahead_sql() {
+  static const std::string sql = allocation_keys_sql(kClientWhere) + " /* ahead */";
+  return sql;
+}
+
+/// The statements that hold the answer of a read sent ahead.
+std::vector<const std::string*> ahead_statements(Ledger::Impl::AheadRead r) {
+  using R = Ledger::Impl::AheadRead;
+  switch (r) {
+    case R::allocation_state: return {&allocation_ahead_sql(), &live_ahead_sql()};
+    case R::allocation_history: return {&history_ahead_sql()};
+    case R::client_allocations: return {&client_keys_ahead_sql()};
+  }
+  return {};
+}
+
+std::string nummer_key(std::optional<std::int64_t> n) { return n ? std::to_string(*n) : "-"; }
+
+std::vector<std::string> state_key(const StartKey& k) {
+  return {k.gemeente, k.agb, k.bsn, nummer_key(k.toewijzing_nummer)};
+}
+
+/// Sends (prefetch) the two reads of allocation_state for `k`.
+void send_allocation_reads(Stmt& allocation, Stmt& live, const StartKey& k) {
+  allocation.bind(1, k.gemeente).bind(2, k.toewijzing_nummer).prefetch();
+  live.bind_all(k.bsn, k.toewijzing_nummer, k.agb, k.gemeente).prefetch();
+}
+
+// Statements that change only messages and their bytes: they leave the reads sent ahead valid.
+// Every other statement that is not a read may change allocations, starts or stops.
+bool leaves_allocations_alone(std::string_view sql) {
+  for (std::string_view p : {"SELECT ", "SAVEPOINT ", "RELEASE ", "INSERT INTO messages(",
+                             "WITH m AS (INSERT INTO messages(", "INSERT INTO message_bytes(",
+                             "INSERT INTO unwritten(", "UPDATE messages SET "})
+    if (sql.starts_with(p)) return true;
+  return false;
+}
+
+}  // namespace
+
+void Ledger::Impl::note_statement(std::string_view sql) {
+  if (!leaves_allocations_alone(sql)) forget_ahead();
+}
+
+void Ledger::Impl::forget_ahead(AheadRead read) {
+  const auto it =
+      std::find_if(ahead.begin(), ahead.end(), [&](const Ahead& a) { return a.read == read; });
+  if (it == ahead.end()) return;
+  ahead.erase(it);
+  for (const std::string* sql : ahead_statements(read)) pg->prepare(*sql, "ledger").clear();
+}
+
+void Ledger::Impl::forget_ahead() {
+  while (!ahead.empty()) forget_ahead(ahead.front().read);
+}
+
+bool Ledger::Impl::take_ahead(AheadRead read, std::vector<std::string> key) {
+  if (ahead.empty()) return false;
+  key.push_back(domain);
+  const auto it = std::find_if(ahead.begin(), ahead.end(),
+                               [&](const Ahead& a) { return a.read == read && a.key == key; });
+  if (it == ahead.end()) return false;
+  ahead.erase(it);  // its statements now belong to the caller, who reads and clears them
+  return true;
+}
+
+/// Sends a read ahead: `send` prepares, binds and prefetches the read's statements
+/// (ahead_statements) and lets go of them (Stmt::release: their answers are kept until the read
+/// is taken or forgotten).
+template <typename Send>
+static void send_ahead(Ledger::Impl& im, Ledger::Impl::AheadRead read,
+                       std::vector<std::string> key, Send&& send) {
+  if (!im.pg || !im.pg->writing()) return;
+  im.forget_ahead(read);
+  send();
+  key.push_back(im.domain);
+  im.ahead.push_back({read, std::move(key)});
+}
+
+void Ledger::expect_allocation_state(const StartKey& k) {
+  send_ahead(*impl_, Impl::AheadRead::allocation_state, state_key(k), [&] {
+    auto allocation = impl_->prepare(allocation_ahead_sql());
+    auto live = impl_->prepare(live_ahead_sql());
+    send_allocation_reads(allocation, live, k);
+    allocation.release();
+    live.release();
+  });
+}
+
+void Ledger::expect_allocation_history(std::string_view gemeente, std::int64_t nummer) {
+  send_ahead(*impl_, Impl::AheadRead::allocation_history,
+             {std::string(gemeente), std::to_string(nummer)}, [&] {
+               auto s = impl_->prepare(history_ahead_sql());
+               s.bind(1, gemeente).bind(2, nummer).prefetch();
+               s.release();
+             });
+}
+
+void Ledger::expect_allocations_of_client(std::string_view gemeente, std::string_view agb,
+                                          std::string_view bsn) {
+  send_ahead(*impl_, Impl::AheadRead::client_allocations,
+             {std::string(gemeente), std::string(agb), std::string(bsn)}, [&] {
+               auto s = impl_->prepare(client_keys_ahead_sql());
+               s.bind_all(gemeente, agb, bsn).prefetch();
+               s.release();
+             });
+}
+
 std::vector<AllocationVersion> Ledger::allocation_history(std::string_view gemeente,
                                                           std::int64_t nummer) const {
-  auto s = impl_->prepare(
-      ISTD_SQL("SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? "
-               "AND domain = :domain ORDER BY toewijzingsdatum, toewijzingstijd",
-               kAllocCols));
-  s.bind(1, gemeente).bind(2, nummer);
+  const bool sent = impl_->take_ahead(Impl::AheadRead::allocation_history,
+                                      {std::string(gemeente), std::to_string(nummer)});
+  auto s = impl_->prepare(sent ? history_ahead_sql() : allocation_history_sql());
+  if (!sent) s.bind(1, gemeente).bind(2, nummer);
   std::vector<AllocationVersion> out;
   while (s.step()) out.push_back(read_alloc(s));
   return out;
@@ -1342,19 +1496,19 @@ std::vector<AllocationVersion> Ledger::allocation_history(std::string_view gemee
 // Current versions among the rows a WHERE clause selects: the (gemeente, nummer) pairs it
 // matches, each resolved to its latest version (which may itself not match the clause, e.g. when
 // a number was reused for another Bsn: the current version is what counts).
+// `sent`: the keys query was sent ahead (client_keys_ahead_sql) and is read from there.
 static std::vector<AllocationVersion> current_of(const Ledger& l, Ledger::Impl& impl,
-                                                 const std::string& where,
-                                                 const std::vector<std::string_view>& args) {
+                                                 std::string_view where,
+                                                 const std::vector<std::string_view>& args,
+                                                 bool sent = false) {
   std::vector<std::pair<std::string, std::int64_t>> keys;
   {
     // No DISTINCT / ORDER BY in SQL: with them SQLite prefers the UNIQUE(gemeente, nummer, ..)
     // index (it yields that order) and scans every allocation of the gemeente instead of using
     // the index that matches `where` — a scan per 301 that grows with the ledger. Sort here.
-    auto s = impl.prepare(
-        fmt::format("SELECT gemeente, toewijzing_nummer FROM allocation_versions WHERE {} AND "
-                    "domain = :domain",
-                    where));
-    for (std::size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
+    auto s = impl.prepare(sent ? client_keys_ahead_sql() : allocation_keys_sql(where));
+    if (!sent)
+      for (std::size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
     while (s.step()) keys.emplace_back(s.text(0), s.i64(1));
   }
   std::sort(keys.begin(), keys.end());
@@ -1378,7 +1532,10 @@ std::vector<AllocationVersion> Ledger::allocations_of_provider(
 std::vector<AllocationVersion> Ledger::allocations_of_client(std::string_view gemeente,
                                                              std::string_view agb,
                                                              std::string_view bsn) const {
-  return current_of(*this, *impl_, "gemeente = ? AND agb = ? AND bsn = ?", {gemeente, agb, bsn});
+  const bool sent =
+      impl_->take_ahead(Impl::AheadRead::client_allocations,
+                        {std::string(gemeente), std::string(agb), std::string(bsn)});
+  return current_of(*this, *impl_, kClientWhere, {gemeente, agb, bsn}, sent);
 }
 
 // -------------------------------------------------------------------------------------------
@@ -1480,39 +1637,8 @@ std::vector<StopRecord> Ledger::live_stops(std::string_view agb, std::string_vie
   return out;
 }
 
-namespace {
-
-// The reads of allocation_state: the allocation (current_allocation_sql) and the live starts and
-// stops in one (a start's row has NULL for the stop's two last columns; the last column tells
-// them apart).
-const std::string& live_starts_and_stops_sql() {
-  return ISTD_SQL(
-      "SELECT {0}, NULL, NULL, 0 FROM starts WHERE bsn = ?1 AND toewijzing_nummer IS NOT "
-      "DISTINCT FROM ?2 AND agb = ?3 AND gemeente = ?4 AND deleted_by IS NULL AND "
-      "domain = :domain UNION ALL SELECT {1}, 1 FROM stops WHERE bsn = ?1 AND "
-      "toewijzing_nummer IS NOT DISTINCT FROM ?2 AND agb = ?3 AND gemeente = ?4 AND "
-      "deleted_by IS NULL AND domain = :domain",
-      kStartCols, kStopCols);
-}
-
-// The same reads sent ahead (expect_allocation_state): statements of their own, so that no
-// other use of the two reads in between can take or drop their answers.
-const std::string& allocation_ahead_sql() {
-  static const std::string sql = current_allocation_sql() + " /* ahead */";
-  return sql;
-}
-const std::string& live_ahead_sql() {
-  static const std::string sql = live_starts_and_stops_sql() + " /* ahead */";
-  return sql;
-}
-
-/// Sends (prefetch) the two reads of allocation_state for `k`.
-void send_allocation_reads(Stmt& allocation, Stmt& live, const StartKey& k) {
-  allocation.bind(1, k.gemeente).bind(2, k.toewijzing_nummer).prefetch();
-  live.bind_all(k.bsn, k.toewijzing_nummer, k.agb, k.gemeente).prefetch();
-}
-
-AllocationState read_allocation_state(Stmt& allocation, Stmt& live) {
+/// allocation_state's answers, read from its two statements.
+static AllocationState read_allocation_state(Stmt& allocation, Stmt& live) {
   AllocationState out;
   if (allocation.step()) out.allocation = read_alloc(allocation);
   while (live.step()) {
@@ -1526,47 +1652,8 @@ AllocationState read_allocation_state(Stmt& allocation, Stmt& live) {
   return out;
 }
 
-// Statements that change only messages and their bytes: they leave the reads sent ahead valid.
-// Every other statement that is not a read may change allocations, starts or stops.
-bool leaves_allocations_alone(std::string_view sql) {
-  for (std::string_view p : {"SELECT ", "SAVEPOINT ", "RELEASE ", "INSERT INTO messages(",
-                             "WITH m AS (INSERT INTO messages(", "INSERT INTO message_bytes(",
-                             "INSERT INTO unwritten(", "UPDATE messages SET "})
-    if (sql.starts_with(p)) return true;
-  return false;
-}
-
-}  // namespace
-
-void Ledger::Impl::note_statement(std::string_view sql) {
-  if (!leaves_allocations_alone(sql)) forget_ahead();
-}
-
-void Ledger::Impl::forget_ahead() {
-  if (!ahead) return;
-  ahead.reset();
-  pg->prepare(allocation_ahead_sql(), "ledger").clear();
-  pg->prepare(live_ahead_sql(), "ledger").clear();
-}
-
-void Ledger::expect_allocation_state(const StartKey& k) {
-  if (!impl_->pg || !impl_->pg->writing()) return;
-  impl_->forget_ahead();
-  auto allocation = impl_->prepare(allocation_ahead_sql());
-  auto live = impl_->prepare(live_ahead_sql());
-  send_allocation_reads(allocation, live, k);
-  impl_->ahead = Impl::Ahead{k.gemeente, k.agb, k.bsn, impl_->domain, k.toewijzing_nummer};
-  // Stmt's destructor would drop the answers: they are kept until allocation_state reads them
-  // (or forget_ahead drops them).
-  allocation.release();
-  live.release();
-}
-
 AllocationState Ledger::allocation_state(const StartKey& k) const {
-  const auto& a = impl_->ahead;
-  if (a && a->gemeente == k.gemeente && a->agb == k.agb && a->bsn == k.bsn &&
-      a->nummer == k.toewijzing_nummer && a->domain == impl_->domain) {
-    impl_->ahead.reset();
+  if (impl_->take_ahead(Impl::AheadRead::allocation_state, state_key(k))) {
     auto allocation = impl_->prepare(allocation_ahead_sql());
     auto live = impl_->prepare(live_ahead_sql());
     return read_allocation_state(allocation, live);

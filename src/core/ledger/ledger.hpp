@@ -707,6 +707,12 @@ class Ledger {
   /// allocation_state(k) takes these answers unless a statement that may change allocations,
   /// starts or stops ran in between. Elsewhere (SQLite, outside a write transaction) nothing.
   void expect_allocation_state(const StartKey& k);
+  /// As expect_allocation_state, for allocation_history(gemeente, nummer).
+  void expect_allocation_history(std::string_view gemeente, std::int64_t nummer);
+  /// As expect_allocation_state, for allocations_of_client(gemeente, agb, bsn): the first of
+  /// its reads (which allocations); their current versions are read when it is called.
+  void expect_allocations_of_client(std::string_view gemeente, std::string_view agb,
+                                    std::string_view bsn);
   /// Starts / stops of a Bsn (any provider, gemeente, allocation), optionally incl. deleted
   /// ones, ordered by (gemeente, nummer, begindatum, id) — for `istd timeline`.
   std::vector<StartRecord> starts_of_bsn(std::string_view bsn, bool include_deleted) const;

@@ -79,20 +79,27 @@ struct Ledger::Impl {
   /// True when a row with `route` may be added without asking (then it is no longer free).
   bool route_is_free(const std::string& route);
   void forget_routes() { free_routes.clear(); }
-  // PostgreSQL, inside a write transaction: the client whose allocation_state reads were sent
-  // ahead (Ledger::expect_allocation_state), in the domain they were sent for. Dropped when a
-  // statement that may change allocations, starts or stops is prepared (prepare: every
-  // statement is prepared right before it runs, so a write prepared before the reads were sent
-  // and run after them would go unseen; none is), and when the transaction ends.
+  // PostgreSQL, inside a write transaction: reads sent ahead (Ledger::expect_allocation_state
+  // and the like), each with the key and domain it was sent for; its answer waits in a statement
+  // of its own. Dropped when a statement that may change allocations, starts or stops is
+  // prepared (prepare: every statement is prepared right before it runs, so a write prepared
+  // before the reads were sent and run after them would go unseen; none is), and when the
+  // transaction ends.
+  enum class AheadRead { allocation_state, allocation_history, client_allocations };
   struct Ahead {
-    std::string gemeente, agb, bsn, domain;
-    std::optional<std::int64_t> nummer;
+    AheadRead read;
+    std::vector<std::string> key;  // the read's parameters, then the domain
   };
-  std::optional<Ahead> ahead;
+  std::vector<Ahead> ahead;
   /// Drops the reads sent ahead (their answers are not used).
   void forget_ahead();
+  /// Drops the read of kind `read` sent ahead, if any.
+  void forget_ahead(AheadRead read);
   /// Drops the reads sent ahead when `sql` may change what they read.
   void note_statement(std::string_view sql);
+  /// True when `read` was sent ahead for `key` (in the current domain) and still holds: the
+  /// caller then reads its answer from the read's statements (no longer ahead).
+  bool take_ahead(AheadRead read, std::vector<std::string> key);
   std::uint64_t wal_frames = 0;  // after the last commit, while auto checkpoints are off
   std::uint64_t page_size = 0;
   // Keyed by SQL text; hot queries pass the same text every time (ISTD_SQL).
@@ -184,7 +191,7 @@ struct Ledger::Impl {
 
   Stmt prepare(std::string_view sql) {
     if (pg) {
-      if (ahead) note_statement(sql);
+      if (!ahead.empty()) note_statement(sql);
       pg::Statement& st = pg->prepare(sql, "ledger");
       if (st.domain_index() != 0) st.bind_text(st.domain_index(), domain);
       return Stmt(st);

@@ -805,6 +805,54 @@ TEST_CASE("ledger: an allocation state read ahead is used only while nothing cha
   tx2.commit();
 }
 
+TEST_CASE("ledger: a 301's allocation reads sent ahead are used only while nothing changed them") {
+  TempDir d;
+  Ledger l(test::ledger_at(d.path / "l.db"));
+  auto tx = l.begin();
+  const auto m = l.add_message(input("M1", "a"));
+  auto v = allocation(m, "2025-04-01", "09:00:00");
+  l.add_allocation_version(v);
+
+  // Nothing in between but a message's row: the answers sent ahead are the state.
+  l.expect_allocation_history("0363", 300201);
+  l.expect_allocations_of_client("0363", "65656055", "999900006");
+  l.add_message(input("M2", "b"));
+  CHECK(l.allocation_history("0363", 300201).size() == 1);
+  REQUIRE(l.allocations_of_client("0363", "65656055", "999900006").size() == 1);
+
+  // A version added after they were sent: both show it.
+  l.expect_allocation_history("0363", 300201);
+  l.expect_allocations_of_client("0363", "65656055", "999900006");
+  v.toewijzingsdatum = "2025-05-01";
+  v.einddatum = "2025-12-31";
+  l.add_allocation_version(v);
+  CHECK(l.allocation_history("0363", 300201).size() == 2);
+  auto current = l.allocations_of_client("0363", "65656055", "999900006");
+  REQUIRE(current.size() == 1);
+  CHECK(current[0].einddatum == std::optional<std::string>("2025-12-31"));
+
+  // Another allocation of the client, added after the read went out.
+  l.expect_allocations_of_client("0363", "65656055", "999900006");
+  auto w = allocation(m, "2025-06-01", "10:00:00");
+  w.toewijzing_nummer = 300202;
+  l.add_allocation_version(w);
+  CHECK(l.allocations_of_client("0363", "65656055", "999900006").size() == 2);
+
+  // Sent for another number, another client, or the other domain: not taken.
+  l.expect_allocation_history("0363", 300202);
+  CHECK(l.allocation_history("0363", 300201).size() == 2);
+  CHECK(l.allocation_history("0363", 300202).size() == 1);
+  l.expect_allocations_of_client("0363", "65656055", "999900018");
+  CHECK(l.allocations_of_client("0363", "65656055", "999900006").size() == 2);
+  CHECK(l.allocations_of_client("0363", "65656055", "999900018").empty());
+  l.set_standard(model::Standard::ijw);
+  l.expect_allocation_history("0363", 300201);
+  CHECK(l.allocation_history("0363", 300201).empty());  // no Jeugdwet allocations
+  l.set_standard(model::Standard::iwmo);
+  CHECK(l.allocation_history("0363", 300201).size() == 2);
+  tx.commit();
+}
+
 TEST_CASE("ledger: an allocation state read ahead is the state of the round trip that sent it") {
   // Shows that the answers read ahead are used: a start that another connection commits after
   // that round trip is not in them, and a fresh read shows it. On SQLite nothing is read ahead.
@@ -837,6 +885,28 @@ TEST_CASE("ledger: an allocation state read ahead is the state of the round trip
   REQUIRE(inserted);
   CHECK(l.allocation_state(k).starts.empty());       // the answer read ahead
   CHECK(l.allocation_state(k).starts.size() == 1);   // read again
+
+  // The same for a 301's reads: an allocation version committed by another connection after
+  // the round trip.
+  l.expect_allocation_history("0363", 300201);
+  l.expect_allocations_of_client("0363", "65656055", "999900006");
+  l.earlier_inputs("<y/>", 2, std::nullopt, {"0363/WMO301/y.xml"});
+  other = PQconnectdb(where.c_str());
+  r = PQexec(other, fmt::format("INSERT INTO allocation_versions(message_id, gemeente, "
+                                "toewijzing_nummer, toewijzingsdatum, toewijzingstijd, bsn, agb, "
+                                "ingangsdatum) VALUES({}, '0363', 300201, '2025-04-01', "
+                                "'09:00:00', '999900006', '65656055', '2025-04-01')",
+                                m)
+                        .c_str());
+  const bool added = PQresultStatus(r) == PGRES_COMMAND_OK;
+  const std::string why = PQerrorMessage(other);
+  PQclear(r);
+  PQfinish(other);
+  REQUIRE_MESSAGE(added, why);
+  CHECK(l.allocation_history("0363", 300201).empty());
+  CHECK(l.allocations_of_client("0363", "65656055", "999900006").empty());
+  CHECK(l.allocation_history("0363", 300201).size() == 1);
+  CHECK(l.allocations_of_client("0363", "65656055", "999900006").size() == 1);
   tx.commit();
 }
 
