@@ -419,12 +419,16 @@ void expect_class_reads(Ledger& l, const Message& m) {
     case 307:
       if (const auto k = first_key(m, m.client.stops)) l.expect_allocation_state(*k);
       break;
-    case 301: {  // apply_allocations reads before it writes
+    case 301: {  // apply_allocations reads everything before its first write
       const std::string& gemeente = m.header.afzender.value;
-      if (!m.client.toegewezen.empty())
-        l.expect_allocation_history(
-            gemeente,
-            model::parse_int(m.client.toegewezen.front().toewijzing_nummer.value).value_or(-1));
+      if (!m.client.toegewezen.empty()) {
+        const auto& first = m.client.toegewezen.front();
+        const auto nummer = model::parse_int(first.toewijzing_nummer.value).value_or(-1);
+        l.expect_allocation_history(gemeente, nummer);
+        // add_allocation_version's look for the same version, before the first insert.
+        l.expect_allocation_version_at(gemeente, nummer, first.toewijzingsdatum.value,
+                                       first.toewijzingstijd.value);
+      }
       l.expect_allocations_of_client(gemeente, m.header.ontvanger.value, m.client.bsn.value);
       break;
     }

@@ -1297,19 +1297,6 @@ std::vector<std::int64_t> Ledger::withdraw_allocations_of(MessageId message_id) 
   return numbers;
 }
 
-std::optional<AllocationVersion> Ledger::allocation_version_at(std::string_view gemeente,
-                                                               std::int64_t nummer,
-                                                               std::string_view datum,
-                                                               std::string_view tijd) const {
-  auto s = impl_->prepare(ISTD_SQL(
-      "SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? AND "
-      "toewijzingsdatum = ? AND toewijzingstijd = ? AND domain = :domain",
-      kAllocCols));
-  s.bind_all(gemeente, nummer, datum, tijd);
-  if (!s.step()) return std::nullopt;
-  return read_alloc(s);
-}
-
 // The current version of (gemeente, nummer) (none when nummer is NULL): its statement, shared by
 // current_allocation and allocation_state.
 static const std::string& current_allocation_sql() {
@@ -1334,6 +1321,13 @@ std::optional<AllocationVersion> Ledger::current_allocation(std::string_view gem
 // between can take or drop its answer.
 
 namespace {
+
+const std::string& version_at_sql() {
+  return ISTD_SQL(
+      "SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? AND "
+      "toewijzingsdatum = ? AND toewijzingstijd = ? AND domain = :domain",
+      kAllocCols);
+}
 
 const std::string& allocation_history_sql() {
   return ISTD_SQL(
@@ -1370,6 +1364,10 @@ const std::string& live_ahead_sql() {
   static const std::string sql = live_starts_and_stops_sql() + " /* ahead */";
   return sql;
 }
+const std::string& version_at_ahead_sql() {
+  static const std::string sql = version_at_sql() + " /* ahead */";
+  return sql;
+}
 const std::string& history_ahead_sql() {
   static const std::string sql = allocation_history_sql() + " /* ahead */";
   return sql;
@@ -1385,15 +1383,16 @@ std::vector<const std::string*> ahead_statements(Ledger::Impl::AheadRead r) {
   switch (r) {
     case R::allocation_state: return {&allocation_ahead_sql(), &live_ahead_sql()};
     case R::allocation_history: return {&history_ahead_sql()};
+    case R::version_at: return {&version_at_ahead_sql()};
     case R::client_allocations: return {&client_keys_ahead_sql()};
   }
   return {};
 }
 
-std::string nummer_key(std::optional<std::int64_t> n) { return n ? std::to_string(*n) : "-"; }
+std::string number_key(std::optional<std::int64_t> n) { return n ? std::to_string(*n) : "-"; }
 
 std::vector<std::string> state_key(const StartKey& k) {
-  return {k.gemeente, k.agb, k.bsn, nummer_key(k.toewijzing_nummer)};
+  return {k.gemeente, k.agb, k.bsn, number_key(k.toewijzing_nummer)};
 }
 
 /// Sends (prefetch) the two reads of allocation_state for `k`.
@@ -1448,6 +1447,8 @@ static void send_ahead(Ledger::Impl& im, Ledger::Impl::AheadRead read,
                        std::vector<std::string> key, Send&& send) {
   if (!im.pg || !im.pg->writing()) return;
   im.forget_ahead(read);
+  // Also when no entry says so: a statement must not keep an answer from an earlier send.
+  for (const std::string* sql : ahead_statements(read)) im.pg->prepare(*sql, "ledger").clear();
   send();
   key.push_back(im.domain);
   im.ahead.push_back({read, std::move(key)});
@@ -1482,9 +1483,37 @@ void Ledger::expect_allocations_of_client(std::string_view gemeente, std::string
              });
 }
 
+void Ledger::expect_allocation_version_at(std::string_view gemeente, std::int64_t nummer,
+                                          std::string_view datum, std::string_view tijd) {
+  send_ahead(*impl_, Impl::AheadRead::version_at,
+             {std::string(gemeente), std::to_string(nummer), std::string(datum),
+              std::string(tijd)},
+             [&] {
+               auto s = impl_->prepare(version_at_ahead_sql());
+               s.bind_all(gemeente, nummer, datum, tijd).prefetch();
+               s.release();
+             });
+}
+
+std::optional<AllocationVersion> Ledger::allocation_version_at(std::string_view gemeente,
+                                                               std::int64_t nummer,
+                                                               std::string_view datum,
+                                                               std::string_view tijd) const {
+  const bool sent =
+      !impl_->ahead.empty() &&
+      impl_->take_ahead(Impl::AheadRead::version_at,
+                        {std::string(gemeente), std::to_string(nummer), std::string(datum),
+                         std::string(tijd)});
+  auto s = impl_->prepare(sent ? version_at_ahead_sql() : version_at_sql());
+  if (!sent) s.bind_all(gemeente, nummer, datum, tijd);
+  if (!s.step()) return std::nullopt;
+  return read_alloc(s);
+}
+
 std::vector<AllocationVersion> Ledger::allocation_history(std::string_view gemeente,
                                                           std::int64_t nummer) const {
-  const bool sent = impl_->take_ahead(Impl::AheadRead::allocation_history,
+  const bool sent = !impl_->ahead.empty() &&
+                    impl_->take_ahead(Impl::AheadRead::allocation_history,
                                       {std::string(gemeente), std::to_string(nummer)});
   auto s = impl_->prepare(sent ? history_ahead_sql() : allocation_history_sql());
   if (!sent) s.bind(1, gemeente).bind(2, nummer);
@@ -1496,19 +1525,18 @@ std::vector<AllocationVersion> Ledger::allocation_history(std::string_view gemee
 // Current versions among the rows a WHERE clause selects: the (gemeente, nummer) pairs it
 // matches, each resolved to its latest version (which may itself not match the clause, e.g. when
 // a number was reused for another Bsn: the current version is what counts).
-// `sent`: the keys query was sent ahead (client_keys_ahead_sql) and is read from there.
+// `keys_sql` is allocation_keys_sql(WHERE clause) with its parameters `args`, or a read of it
+// sent ahead (its answer waits; no `args`).
 static std::vector<AllocationVersion> current_of(const Ledger& l, Ledger::Impl& impl,
-                                                 std::string_view where,
-                                                 const std::vector<std::string_view>& args,
-                                                 bool sent = false) {
+                                                 const std::string& keys_sql,
+                                                 const std::vector<std::string_view>& args) {
   std::vector<std::pair<std::string, std::int64_t>> keys;
   {
     // No DISTINCT / ORDER BY in SQL: with them SQLite prefers the UNIQUE(gemeente, nummer, ..)
     // index (it yields that order) and scans every allocation of the gemeente instead of using
     // the index that matches `where` — a scan per 301 that grows with the ledger. Sort here.
-    auto s = impl.prepare(sent ? client_keys_ahead_sql() : allocation_keys_sql(where));
-    if (!sent)
-      for (std::size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
+    auto s = impl.prepare(keys_sql);
+    for (std::size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
     while (s.step()) keys.emplace_back(s.text(0), s.i64(1));
   }
   std::sort(keys.begin(), keys.end());
@@ -1520,22 +1548,25 @@ static std::vector<AllocationVersion> current_of(const Ledger& l, Ledger::Impl& 
 }
 
 std::vector<AllocationVersion> Ledger::allocations_of_bsn(std::string_view bsn) const {
-  return current_of(*this, *impl_, "bsn = ?", {bsn});
+  return current_of(*this, *impl_, allocation_keys_sql("bsn = ?"), {bsn});
 }
 
 std::vector<AllocationVersion> Ledger::allocations_of_provider(
     std::string_view agb, std::optional<std::string_view> gemeente) const {
-  if (gemeente) return current_of(*this, *impl_, "agb = ? AND gemeente = ?", {agb, *gemeente});
-  return current_of(*this, *impl_, "agb = ?", {agb});
+  if (gemeente)
+    return current_of(*this, *impl_, allocation_keys_sql("agb = ? AND gemeente = ?"),
+                      {agb, *gemeente});
+  return current_of(*this, *impl_, allocation_keys_sql("agb = ?"), {agb});
 }
 
 std::vector<AllocationVersion> Ledger::allocations_of_client(std::string_view gemeente,
                                                              std::string_view agb,
                                                              std::string_view bsn) const {
-  const bool sent =
+  if (!impl_->ahead.empty() &&
       impl_->take_ahead(Impl::AheadRead::client_allocations,
-                        {std::string(gemeente), std::string(agb), std::string(bsn)});
-  return current_of(*this, *impl_, kClientWhere, {gemeente, agb, bsn}, sent);
+                        {std::string(gemeente), std::string(agb), std::string(bsn)}))
+    return current_of(*this, *impl_, client_keys_ahead_sql(), {});
+  return current_of(*this, *impl_, allocation_keys_sql(kClientWhere), {gemeente, agb, bsn});
 }
 
 // -------------------------------------------------------------------------------------------
@@ -1653,7 +1684,7 @@ static AllocationState read_allocation_state(Stmt& allocation, Stmt& live) {
 }
 
 AllocationState Ledger::allocation_state(const StartKey& k) const {
-  if (impl_->take_ahead(Impl::AheadRead::allocation_state, state_key(k))) {
+  if (!impl_->ahead.empty() && impl_->take_ahead(Impl::AheadRead::allocation_state, state_key(k))) {
     auto allocation = impl_->prepare(allocation_ahead_sql());
     auto live = impl_->prepare(live_ahead_sql());
     return read_allocation_state(allocation, live);

@@ -713,6 +713,10 @@ class Ledger {
   /// its reads (which allocations); their current versions are read when it is called.
   void expect_allocations_of_client(std::string_view gemeente, std::string_view agb,
                                     std::string_view bsn);
+  /// As expect_allocation_state, for allocation_version_at(gemeente, nummer, datum, tijd).
+  void expect_allocation_version_at(std::string_view gemeente, std::int64_t nummer,
+                                    std::string_view toewijzingsdatum,
+                                    std::string_view toewijzingstijd);
   /// Starts / stops of a Bsn (any provider, gemeente, allocation), optionally incl. deleted
   /// ones, ordered by (gemeente, nummer, begindatum, id) — for `istd timeline`.
   std::vector<StartRecord> starts_of_bsn(std::string_view bsn, bool include_deleted) const;

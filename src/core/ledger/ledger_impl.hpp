@@ -85,7 +85,7 @@ struct Ledger::Impl {
   // prepared (prepare: every statement is prepared right before it runs, so a write prepared
   // before the reads were sent and run after them would go unseen; none is), and when the
   // transaction ends.
-  enum class AheadRead { allocation_state, allocation_history, client_allocations };
+  enum class AheadRead { allocation_state, allocation_history, client_allocations, version_at };
   struct Ahead {
     AheadRead read;
     std::vector<std::string> key;  // the read's parameters, then the domain

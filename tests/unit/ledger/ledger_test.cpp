@@ -845,11 +845,51 @@ TEST_CASE("ledger: a 301's allocation reads sent ahead are used only while nothi
   l.expect_allocations_of_client("0363", "65656055", "999900018");
   CHECK(l.allocations_of_client("0363", "65656055", "999900006").size() == 2);
   CHECK(l.allocations_of_client("0363", "65656055", "999900018").empty());
+  // Sent in the other domain (Jeugdwet, which has no allocations here): not taken for Wmo.
   l.set_standard(model::Standard::ijw);
   l.expect_allocation_history("0363", 300201);
-  CHECK(l.allocation_history("0363", 300201).empty());  // no Jeugdwet allocations
+  l.expect_allocation_version_at("0363", 300201, "2025-04-01", "09:00:00");
   l.set_standard(model::Standard::iwmo);
   CHECK(l.allocation_history("0363", 300201).size() == 2);
+  CHECK(l.allocation_version_at("0363", 300201, "2025-04-01", "09:00:00"));
+
+  // The look for one version, sent ahead: taken only for that version.
+  l.expect_allocation_version_at("0363", 300201, "2025-04-01", "09:00:00");
+  CHECK_FALSE(l.allocation_version_at("0363", 300201, "2025-04-02", "09:00:00"));
+  CHECK(l.allocation_version_at("0363", 300201, "2025-04-01", "09:00:00"));
+
+  // Every kind sent at once: one is taken, then a write drops the others.
+  StartKey k{"65656055", "0363", "999900006", 300201, std::nullopt, std::nullopt, "2025-07-01"};
+  l.expect_allocation_state(k);
+  l.expect_allocation_history("0363", 300201);
+  l.expect_allocations_of_client("0363", "65656055", "999900006");
+  l.expect_allocation_version_at("0363", 300201, "2025-08-01", "09:00:00");
+  CHECK(l.allocation_history("0363", 300201).size() == 2);
+  auto x = allocation(m, "2025-08-01", "09:00:00");
+  l.add_allocation_version(x);
+  CHECK(l.allocation_history("0363", 300201).size() == 3);
+  CHECK(l.allocation_version_at("0363", 300201, "2025-08-01", "09:00:00"));
+  REQUIRE(l.allocation_state(k).allocation);
+  CHECK(l.allocation_state(k).allocation->toewijzingsdatum == "2025-08-01");
+  bool found = false;
+  for (const auto& a : l.allocations_of_client("0363", "65656055", "999900006"))
+    found = found || a.toewijzingsdatum == "2025-08-01";
+  CHECK(found);
+
+  // A version undone by a rollback to a savepoint after the reads were sent.
+  {
+    Ledger::Savepoint sp(l);
+    auto y = allocation(m, "2025-09-01", "09:00:00");
+    y.toewijzing_nummer = 300203;
+    l.add_allocation_version(y);
+    l.expect_allocation_history("0363", 300203);
+    l.expect_allocations_of_client("0363", "65656055", "999900006");
+    l.expect_allocation_version_at("0363", 300203, "2025-09-01", "09:00:00");
+    sp.rollback();
+  }
+  CHECK(l.allocation_history("0363", 300203).empty());
+  CHECK_FALSE(l.allocation_version_at("0363", 300203, "2025-09-01", "09:00:00"));
+  CHECK(l.allocations_of_client("0363", "65656055", "999900006").size() == 2);
   tx.commit();
 }
 
@@ -890,6 +930,7 @@ TEST_CASE("ledger: an allocation state read ahead is the state of the round trip
   // the round trip.
   l.expect_allocation_history("0363", 300201);
   l.expect_allocations_of_client("0363", "65656055", "999900006");
+  l.expect_allocation_version_at("0363", 300201, "2025-04-01", "09:00:00");
   l.earlier_inputs("<y/>", 2, std::nullopt, {"0363/WMO301/y.xml"});
   other = PQconnectdb(where.c_str());
   r = PQexec(other, fmt::format("INSERT INTO allocation_versions(message_id, gemeente, "
@@ -905,6 +946,8 @@ TEST_CASE("ledger: an allocation state read ahead is the state of the round trip
   REQUIRE_MESSAGE(added, why);
   CHECK(l.allocation_history("0363", 300201).empty());
   CHECK(l.allocations_of_client("0363", "65656055", "999900006").empty());
+  CHECK_FALSE(l.allocation_version_at("0363", 300201, "2025-04-01", "09:00:00"));
+  CHECK(l.allocation_version_at("0363", 300201, "2025-04-01", "09:00:00"));
   CHECK(l.allocation_history("0363", 300201).size() == 1);
   CHECK(l.allocations_of_client("0363", "65656055", "999900006").size() == 1);
   tx.commit();
