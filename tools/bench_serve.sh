@@ -9,7 +9,7 @@
 #                        [--path /v1/validate] [--mix PCT] [--cycle] [--party CODE]
 #                        [--postgresql] [--pg-stats] [--pg-conf NAME=VALUE]... [--instances N] [--workers W]
 #                        [--io-threads T] [--client-threads T] [--cpus 0,1] [--progress S]
-#                        [--keep]
+#                        [--out-base DIR] [--keep]
 #
 # The body defaults to tests/data/rules/wmo305.xml (one body for every request, as before).
 # --corpus N   generates tools/gen_serve_corpus.py --messages N --agb PARTY: histories of one
@@ -34,6 +34,11 @@
 # --instances N  istd serve processes on the same ledger and output tree (default 1).
 # --cpus pins the servers and the client (taskset). --progress S: the client prints the rate
 # of every S seconds. --keep keeps the work directory (corpus, ledger file, output tree, logs).
+# --out-base DIR  where the output tree goes (the retours and routed messages the servers
+#              write); by default /dev/shm when it is a tmpfs with 2 GiB free, else the work
+#              directory. On ext4, writing thousands of files shortly after a previous run
+#              removed as many is slow for a while (it skips recently freed inodes), which made
+#              the latency of runs depend on what ran before them.
 #
 # After the load: each instance's exit status after SIGTERM, the CPU seconds of the instances,
 # of PostgreSQL and of the client during the load, and the stored-count check: the input
@@ -46,6 +51,7 @@ build="$here/build"
 requests=100000 connections=64 max_seconds=300 file="" dir="" corpus=0
 path=/v1/validate mix="" cycle=0 party=65656055 postgresql=0 pg_stats=0 instances=1
 workers=0 io_threads=1 client_threads=1 cpus="" keep=0 do_build=1 progress=0 pg_conf=()
+out_base=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --build) build="$2"; shift 2 ;;
@@ -69,6 +75,7 @@ while [[ $# -gt 0 ]]; do
     --client-threads) client_threads="$2"; shift 2 ;;
     --cpus) cpus="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
+    --out-base) out_base="$2"; shift 2 ;;
     --progress) progress="$2"; shift 2 ;;
     *) echo "bench_serve.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -95,13 +102,22 @@ pin=()
 [[ -n "$cpus" ]] && pin=(taskset -c "$cpus")
 
 tmp="$(mktemp -d /tmp/istd-bench-serve.XXXXXX)"
+outs=""
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   ((postgresql)) && (cd / && "$here/tools/pg_cluster.sh" stop "$tmp/pg") || true
-  if ((keep)); then echo "kept $tmp" >&2; else rm -rf "$tmp"; fi
+  if ((keep)); then echo "kept $tmp ${outs}" >&2; else rm -rf "$tmp" ${outs:+"$outs"}; fi
 }
 trap cleanup EXIT
+if [[ -z "$out_base" ]]; then
+  out_base="$tmp"
+  if [[ $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs ]] &&
+     (($(df -k --output=avail /dev/shm | tail -1) > 2 * 1024 * 1024)); then
+    out_base=/dev/shm
+  fi
+fi
+outs="$(mktemp -d "$out_base/istd-bench-serve-out.XXXXXX")"
 cd "$tmp"
 export ISTD_TODAY=2026-01-01  # every Dagtekening of the corpora lies before it
 
@@ -147,7 +163,7 @@ count_inputs() {
 }
 if [[ -n "$preload" ]]; then
   t0=$(date +%s.%N)
-  "$istd" ingest --db "$db" --out "$tmp/out" --side gemeente -j 2 -q "$preload" > preload.out ||
+  "$istd" ingest --db "$db" --out "$outs/out" --side gemeente -j 2 -q "$preload" > preload.out ||
     { echo "bench_serve.sh: the preload (istd ingest $preload) failed" >&2; tail -5 preload.out >&2; exit 3; }
   echo "preload: $(tail -1 preload.out) (wall $(echo "$(date +%s.%N) - $t0" | bc | cut -c1-5) s)"
 fi
@@ -166,7 +182,7 @@ printf '{"workers": %s, "io_threads": %s, "max_connections": 1024}\n' "$workers"
 ports=()
 for i in $(seq 1 "$instances"); do
   "${pin[@]}" "$istd" serve --listen 127.0.0.1:0 --cert server.pem --key server.key \
-    --client-ca ca.pem --db "$db" --out "$tmp/out" --side gemeente --config serve.json \
+    --client-ca ca.pem --db "$db" --out "$outs/out" --side gemeente --config serve.json \
     > "serve$i.out" 2> "serve$i.err" &
   pids+=($!)
 done
