@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <map>
 #include <sstream>
 #include <tuple>
@@ -1357,24 +1358,19 @@ const std::string& live_starts_and_stops_sql() {
 }
 
 const std::string& allocation_ahead_sql() {
-  static const std::string sql = current_allocation_sql() + " /* ahead */";
-  return sql;
+  return ISTD_SQL("{} /* ahead */", current_allocation_sql());
 }
 const std::string& live_ahead_sql() {
-  static const std::string sql = live_starts_and_stops_sql() + " /* ahead */";
-  return sql;
+  return ISTD_SQL("{} /* ahead */", live_starts_and_stops_sql());
 }
 const std::string& version_at_ahead_sql() {
-  static const std::string sql = version_at_sql() + " /* ahead */";
-  return sql;
+  return ISTD_SQL("{} /* ahead */", version_at_sql());
 }
 const std::string& history_ahead_sql() {
-  static const std::string sql = allocation_history_sql() + " /* ahead */";
-  return sql;
+  return ISTD_SQL("{} /* ahead */", allocation_history_sql());
 }
 const std::string& client_keys_ahead_sql() {
-  static const std::string sql = allocation_keys_sql(kClientWhere) + " /* ahead */";
-  return sql;
+  return ISTD_SQL("{} /* ahead */", allocation_keys_sql(kClientWhere));
 }
 
 /// The statements that hold the answer of a read sent ahead.
@@ -1391,9 +1387,6 @@ std::vector<const std::string*> ahead_statements(Ledger::Impl::AheadRead r) {
 
 std::string number_key(std::optional<std::int64_t> n) { return n ? std::to_string(*n) : "-"; }
 
-std::vector<std::string> state_key(const StartKey& k) {
-  return {k.gemeente, k.agb, k.bsn, number_key(k.toewijzing_nummer)};
-}
 
 /// Sends (prefetch) the two reads of allocation_state for `k`.
 void send_allocation_reads(Stmt& allocation, Stmt& live, const StartKey& k) {
@@ -1429,11 +1422,11 @@ void Ledger::Impl::forget_ahead() {
   while (!ahead.empty()) forget_ahead(ahead.front().read);
 }
 
-bool Ledger::Impl::take_ahead(AheadRead read, std::vector<std::string> key) {
-  if (ahead.empty()) return false;
-  key.push_back(domain);
-  const auto it = std::find_if(ahead.begin(), ahead.end(),
-                               [&](const Ahead& a) { return a.read == read && a.key == key; });
+bool Ledger::Impl::take_ahead(AheadRead read, std::initializer_list<std::string_view> key) {
+  const auto it = std::find_if(ahead.begin(), ahead.end(), [&](const Ahead& a) {
+    return a.read == read && a.key.size() == key.size() + 1 &&
+           std::equal(key.begin(), key.end(), a.key.begin()) && a.key.back() == domain;
+  });
   if (it == ahead.end()) return false;
   ahead.erase(it);  // its statements now belong to the caller, who reads and clears them
   return true;
@@ -1444,18 +1437,20 @@ bool Ledger::Impl::take_ahead(AheadRead read, std::vector<std::string> key) {
 /// is taken or forgotten).
 template <typename Send>
 static void send_ahead(Ledger::Impl& im, Ledger::Impl::AheadRead read,
-                       std::vector<std::string> key, Send&& send) {
+                       std::initializer_list<std::string_view> key_of_read, Send&& send) {
   if (!im.pg || !im.pg->writing()) return;
   im.forget_ahead(read);
   // Also when no entry says so: a statement must not keep an answer from an earlier send.
   for (const std::string* sql : ahead_statements(read)) im.pg->prepare(*sql, "ledger").clear();
   send();
+  std::vector<std::string> key(key_of_read.begin(), key_of_read.end());
   key.push_back(im.domain);
   im.ahead.push_back({read, std::move(key)});
 }
 
 void Ledger::expect_allocation_state(const StartKey& k) {
-  send_ahead(*impl_, Impl::AheadRead::allocation_state, state_key(k), [&] {
+  send_ahead(*impl_, Impl::AheadRead::allocation_state,
+             {k.gemeente, k.agb, k.bsn, number_key(k.toewijzing_nummer)}, [&] {
     auto allocation = impl_->prepare(allocation_ahead_sql());
     auto live = impl_->prepare(live_ahead_sql());
     send_allocation_reads(allocation, live, k);
@@ -1466,7 +1461,7 @@ void Ledger::expect_allocation_state(const StartKey& k) {
 
 void Ledger::expect_allocation_history(std::string_view gemeente, std::int64_t nummer) {
   send_ahead(*impl_, Impl::AheadRead::allocation_history,
-             {std::string(gemeente), std::to_string(nummer)}, [&] {
+             {gemeente, std::to_string(nummer)}, [&] {
                auto s = impl_->prepare(history_ahead_sql());
                s.bind(1, gemeente).bind(2, nummer).prefetch();
                s.release();
@@ -1476,7 +1471,7 @@ void Ledger::expect_allocation_history(std::string_view gemeente, std::int64_t n
 void Ledger::expect_allocations_of_client(std::string_view gemeente, std::string_view agb,
                                           std::string_view bsn) {
   send_ahead(*impl_, Impl::AheadRead::client_allocations,
-             {std::string(gemeente), std::string(agb), std::string(bsn)}, [&] {
+             {gemeente, agb, bsn}, [&] {
                auto s = impl_->prepare(client_keys_ahead_sql());
                s.bind_all(gemeente, agb, bsn).prefetch();
                s.release();
@@ -1486,9 +1481,7 @@ void Ledger::expect_allocations_of_client(std::string_view gemeente, std::string
 void Ledger::expect_allocation_version_at(std::string_view gemeente, std::int64_t nummer,
                                           std::string_view datum, std::string_view tijd) {
   send_ahead(*impl_, Impl::AheadRead::version_at,
-             {std::string(gemeente), std::to_string(nummer), std::string(datum),
-              std::string(tijd)},
-             [&] {
+             {gemeente, std::to_string(nummer), datum, tijd}, [&] {
                auto s = impl_->prepare(version_at_ahead_sql());
                s.bind_all(gemeente, nummer, datum, tijd).prefetch();
                s.release();
@@ -1499,11 +1492,8 @@ std::optional<AllocationVersion> Ledger::allocation_version_at(std::string_view 
                                                                std::int64_t nummer,
                                                                std::string_view datum,
                                                                std::string_view tijd) const {
-  const bool sent =
-      !impl_->ahead.empty() &&
-      impl_->take_ahead(Impl::AheadRead::version_at,
-                        {std::string(gemeente), std::to_string(nummer), std::string(datum),
-                         std::string(tijd)});
+  const bool sent = impl_->take_ahead(Impl::AheadRead::version_at,
+                                      {gemeente, std::to_string(nummer), datum, tijd});
   auto s = impl_->prepare(sent ? version_at_ahead_sql() : version_at_sql());
   if (!sent) s.bind_all(gemeente, nummer, datum, tijd);
   if (!s.step()) return std::nullopt;
@@ -1512,9 +1502,8 @@ std::optional<AllocationVersion> Ledger::allocation_version_at(std::string_view 
 
 std::vector<AllocationVersion> Ledger::allocation_history(std::string_view gemeente,
                                                           std::int64_t nummer) const {
-  const bool sent = !impl_->ahead.empty() &&
-                    impl_->take_ahead(Impl::AheadRead::allocation_history,
-                                      {std::string(gemeente), std::to_string(nummer)});
+  const bool sent =
+      impl_->take_ahead(Impl::AheadRead::allocation_history, {gemeente, std::to_string(nummer)});
   auto s = impl_->prepare(sent ? history_ahead_sql() : allocation_history_sql());
   if (!sent) s.bind(1, gemeente).bind(2, nummer);
   std::vector<AllocationVersion> out;
@@ -1562,9 +1551,7 @@ std::vector<AllocationVersion> Ledger::allocations_of_provider(
 std::vector<AllocationVersion> Ledger::allocations_of_client(std::string_view gemeente,
                                                              std::string_view agb,
                                                              std::string_view bsn) const {
-  if (!impl_->ahead.empty() &&
-      impl_->take_ahead(Impl::AheadRead::client_allocations,
-                        {std::string(gemeente), std::string(agb), std::string(bsn)}))
+  if (impl_->take_ahead(Impl::AheadRead::client_allocations, {gemeente, agb, bsn}))
     return current_of(*this, *impl_, client_keys_ahead_sql(), {});
   return current_of(*this, *impl_, allocation_keys_sql(kClientWhere), {gemeente, agb, bsn});
 }
@@ -1684,7 +1671,8 @@ static AllocationState read_allocation_state(Stmt& allocation, Stmt& live) {
 }
 
 AllocationState Ledger::allocation_state(const StartKey& k) const {
-  if (!impl_->ahead.empty() && impl_->take_ahead(Impl::AheadRead::allocation_state, state_key(k))) {
+  if (impl_->take_ahead(Impl::AheadRead::allocation_state,
+                        {k.gemeente, k.agb, k.bsn, number_key(k.toewijzing_nummer)})) {
     auto allocation = impl_->prepare(allocation_ahead_sql());
     auto live = impl_->prepare(live_ahead_sql());
     return read_allocation_state(allocation, live);

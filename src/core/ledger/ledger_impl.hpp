@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,7 +73,8 @@ struct Ledger::Impl {
     if (saved) next_ids = *saved;
   }
   /// Reads the highest ids when they are not known yet (PostgreSQL writer only).
-  void ensure_ids();  // PostgreSQL, inside a write transaction: routes found free by the last earlier_inputs. A
+  void ensure_ids();
+  // PostgreSQL, inside a write transaction: routes found free by the last earlier_inputs. A
   // row with such a route is added without waiting for the server's answer. Forgotten when the
   // transaction ends.
   std::vector<std::string> free_routes;
@@ -99,7 +101,7 @@ struct Ledger::Impl {
   void note_statement(std::string_view sql);
   /// True when `read` was sent ahead for `key` (in the current domain) and still holds: the
   /// caller then reads its answer from the read's statements (no longer ahead).
-  bool take_ahead(AheadRead read, std::vector<std::string> key);
+  bool take_ahead(AheadRead read, std::initializer_list<std::string_view> key);
   std::uint64_t wal_frames = 0;  // after the last commit, while auto checkpoints are off
   std::uint64_t page_size = 0;
   // Keyed by SQL text; hot queries pass the same text every time (ISTD_SQL).

@@ -143,7 +143,8 @@ class Stmt {
   /// PostgreSQL: lets go of the statement and keeps what it was sent with and its answer to
   /// come (a prefetch read later through another Stmt of the same statement).
   void release() {
-    if (!pg_) throw RuntimeError(fmt::format("{}: release() is for PostgreSQL statements", context_));
+    if (!pg_)
+      throw RuntimeError(fmt::format("{}: release() is for PostgreSQL statements", context_));
     pg_ = nullptr;
   }
   /// Runs an INSERT ... RETURNING id: the new row's id.
