@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -593,6 +594,7 @@ Ledger::Transaction::Transaction(Ledger& l) : l_(&l) {
   l_->impl_->forget_ids();
   l_->impl_->forget_routes();
   l_->impl_->forget_ahead();
+  l_->impl_->drop_held();
   if (l_->impl_->pg)
     l_->impl_->pg->begin_write();
   else
@@ -603,6 +605,7 @@ Ledger::Transaction::~Transaction() {
   l_->impl_->forget_ids();
   l_->impl_->forget_routes();
   l_->impl_->forget_ahead();
+  l_->impl_->drop_held();
   if (l_->impl_->pg) {
     try {
       l_->impl_->pg->rollback();
@@ -620,6 +623,14 @@ void Ledger::Transaction::commit() {
   l_->impl_->forget_ahead();
   if (l_->impl_->pg) {
     try {
+      try {
+        l_->impl_->send_held();
+      } catch (...) {
+        l_->impl_->drop_held();
+        l_->impl_->pg->rollback();
+        throw;
+      }
+      l_->impl_->drop_held();
       l_->impl_->pg->commit();
     } catch (const StorageFullError&) {
       throw;
@@ -641,15 +652,17 @@ void Ledger::Transaction::commit() {
 
 // Savepoints run once per message: prepared statements, not sqlite3_exec.
 Ledger::Savepoint::Savepoint(Ledger& l) : l_(&l) {
-  l_->impl_->prepare("SAVEPOINT msg").exec();
   ids_ = l_->impl_->save_ids();
+  if (l_->impl_->holding()) {
+    lazy_ = l_->impl_->open_savepoint();
+    return;
+  }
+  l_->impl_->prepare("SAVEPOINT msg").exec();
 }
 Ledger::Savepoint::~Savepoint() {
   if (!done_) {
     try {
-      l_->impl_->restore_ids(ids_);
-      l_->impl_->prepare("ROLLBACK TO msg").exec();
-      l_->impl_->prepare("RELEASE msg").exec();
+      rollback();
     } catch (...) {
       // A destructor must not throw; the enclosing transaction is rolled back by its owner.
     }
@@ -657,13 +670,134 @@ Ledger::Savepoint::~Savepoint() {
 }
 void Ledger::Savepoint::release() {
   done_ = true;
+  if (lazy_) return l_->impl_->close_savepoint(lazy_, false);
   l_->impl_->prepare("RELEASE msg").exec();
 }
 void Ledger::Savepoint::rollback() {
   done_ = true;
   l_->impl_->restore_ids(ids_);
+  if (lazy_) return l_->impl_->close_savepoint(lazy_, true);
   l_->impl_->prepare("ROLLBACK TO msg").exec();
   l_->impl_->prepare("RELEASE msg").exec();
+}
+
+// -- Rows held back (PostgreSQL writer; held_rows.hpp) --------------------------------------
+
+namespace {
+
+std::optional<std::string> held_value(const std::string& v) { return v; }
+std::optional<std::string> held_value(const std::optional<std::string>& v) { return v; }
+std::optional<std::string> held_value(std::int64_t v) { return std::to_string(v); }
+std::optional<std::string> held_value(const std::optional<std::int64_t>& v) {
+  return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
+}
+
+/// A held row of `table` with these values and then the legal domain (the last column of the
+/// allocation tables), for allocation (gemeente, nummer) of `bsn`.
+template <typename... Ts>
+HeldRow held_row(HeldTable table, const std::string& domain, const std::string& gemeente,
+                 std::optional<std::int64_t> nummer, const std::string& bsn, const Ts&... vs) {
+  HeldRow r;
+  r.table = table;
+  r.values = {held_value(vs)..., domain};
+  r.gemeente = gemeente;
+  r.nummer = nummer;
+  r.bsn = bsn;
+  if (r.values.size() != held_width(table))
+    throw RuntimeError(fmt::format("ledger: a held row of {} values for '{}'", r.values.size(),
+                                   held_columns(table)));
+  return r;
+}
+
+}  // namespace
+
+void Ledger::Impl::hold(HeldRow row) {
+  held.add(std::move(row));
+  if (held.size() >= kHeldLimit) send_held();
+}
+
+namespace {
+
+/// Sends `rows` (in the order held) as INSERTs of up to kHeldRowsPerInsert rows: table by
+/// table, messages first (every other table refers to them), each message's bytes and
+/// `unwritten` flag after the messages.
+void send_rows(Ledger::Impl& im, std::vector<HeldRow> rows) {
+  if (rows.empty()) return;
+  auto send = [&](HeldTable table, HeldPart part, const std::vector<const HeldRow*>& of) {
+    for (std::size_t done = 0; done < of.size();) {
+      const std::size_t n = std::bit_floor(std::min(of.size() - done, kHeldRowsPerInsert));
+      auto s = im.prepare(held_insert_sql(table, part, n));
+      int p = 0;
+      for (std::size_t i = done; i < done + n; ++i) {
+        const HeldRow& r = *of[i];
+        switch (part) {
+          case HeldPart::rows:
+            for (const auto& v : r.values) s.bind(++p, v);
+            break;
+          case HeldPart::message_bytes:
+            s.bind(++p, *r.values.back());  // the id, last of a message's values
+            s.bind_blob_static(++p, r.bytes);
+            s.bind(++p, r.encoding);
+            break;
+          case HeldPart::unwritten: s.bind(++p, *r.values.back()); break;
+        }
+      }
+      s.exec();
+      done += n;
+    }
+  };
+  for (HeldTable table : {HeldTable::messages, HeldTable::allocation_versions, HeldTable::starts,
+                          HeldTable::stops}) {
+    std::vector<const HeldRow*> of;
+    for (const auto& r : rows)
+      if (r.table == table) of.push_back(&r);
+    if (of.empty()) continue;
+    send(table, HeldPart::rows, of);
+    if (table == HeldTable::messages) {
+      send(table, HeldPart::message_bytes, of);
+      send(table, HeldPart::unwritten, of);
+    }
+  }
+}
+
+}  // namespace
+
+void Ledger::Impl::send_held() {
+  if (sending_held || !behind()) return;
+  sending_held = true;
+  struct Done {
+    bool& flag;
+    ~Done() { flag = false; }
+  } done{sending_held};
+  for (auto& sp : savepoints) {
+    if (sp.sent) continue;
+    send_rows(*this, held.take_before(sp.mark));
+    prepare("SAVEPOINT msg").exec();
+    sp.sent = true;
+  }
+  send_rows(*this, held.take_before(UINT64_MAX));
+}
+
+std::uint64_t Ledger::Impl::open_savepoint() {
+  savepoints.push_back({++savepoint_ids, held.next_seq(), false});
+  return savepoint_ids;
+}
+
+void Ledger::Impl::close_savepoint(std::uint64_t id, bool rollback) {
+  const auto it = std::find_if(savepoints.begin(), savepoints.end(),
+                               [&](const LazySavepoint& s) { return s.id == id; });
+  if (it == savepoints.end()) return;  // the transaction ended before it
+  const LazySavepoint sp = *it;
+  savepoints.erase(it);
+  if (rollback) held.drop_from(sp.mark);
+  if (!sp.sent) return;
+  sending_held = true;  // what follows concerns the server's savepoint only
+  struct Done {
+    bool& flag;
+    ~Done() { flag = false; }
+  } done{sending_held};
+  if (rollback) prepare("ROLLBACK TO msg").exec();
+  prepare("RELEASE msg").exec();
 }
 
 // -------------------------------------------------------------------------------------------
@@ -737,6 +871,31 @@ MessageId Ledger::insert_message(const NewMessage& m, std::string* free_route,
   // instead of three); a taken route inserts none of them.
   const bool one_statement = impl_->pg && !zero_bytes;
   if (impl_->pg) ++impl_->pg_messages_written;
+  if (one_statement && free_route && impl_->holding() && impl_->route_is_free(m.route_path)) {
+    // Known free (earlier_inputs) and numbered by istd: held back, sent with other rows.
+    const auto id = *impl_->take_id(Impl::Numbered::messages);
+    HeldRow r;
+    r.table = HeldTable::messages;
+    const Packed packed = m.packed ? *m.packed : pack(m.bytes);
+    r.bytes = packed.data;
+    r.encoding = static_cast<std::int64_t>(packed.encoding);
+    r.input = m.role != Role::output;
+    r.hash = m.content_hash ? *m.content_hash : content_hash(m.bytes);
+    r.berichtcode = m.berichtcode;
+    r.afzender = m.afzender;
+    r.identificatie = m.identificatie;
+    r.route = m.route_path;
+    auto opt = [](std::optional<std::int64_t> v) {
+      return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
+    };
+    r.values = {r.input ? "input" : "output", m.type, m.berichtcode, m.afzender, m.ontvanger,
+                m.identificatie, m.dagtekening, m.xsd_basis, m.xsd_bericht, m.source,
+                std::to_string(r.hash), std::string(to_string(m.verdict)),
+                std::to_string(m.level), m.findings_json, opt(m.reply_to), m.route_path,
+                m.reason, now_utc(), std::to_string(id)};
+    impl_->hold(std::move(r));
+    return id;
+  }
   auto s = impl_->prepare(one_statement
                               ? "WITH m AS (" ISTD_INSERT_MESSAGE "), "
                                 "b AS (INSERT INTO message_bytes(id, bytes, encoding) "
@@ -1104,6 +1263,12 @@ Ledger::EarlierInputs Ledger::earlier_inputs(std::string_view bytes, std::int64_
                                              const std::optional<InputKey>& key,
                                              const std::vector<std::string>& routes) {
   if (routes.size() > 2) throw RuntimeError("ledger: earlier_inputs takes at most two routes");
+  if (impl_->holding() &&
+      impl_->held.touch_inputs(hash, key ? key->berichtcode : std::string_view(),
+                               key ? key->afzender : std::string_view(),
+                               key ? key->identificatie : std::string_view(), routes))
+    impl_->send_held();
+  Impl::CheckedRead checked(*impl_);
   // The statements of inputs_with_bytes and inputs_by_key and a lookup of the routes in one;
   // the last column says which part a row answers.
   auto s = impl_->prepare(ISTD_SQL(
@@ -1271,6 +1436,16 @@ RowId Ledger::add_allocation_version(const AllocationVersion& v, bool* inserted)
     return e->id;
   }
   const auto given = impl_->take_id(Impl::Numbered::allocation_versions);
+  if (given && impl_->holding()) {
+    impl_->hold(held_row(HeldTable::allocation_versions, impl_->domain, v.gemeente,
+                         v.toewijzing_nummer, v.bsn, *given, v.message_id, v.gemeente,
+                         v.toewijzing_nummer, v.toewijzingsdatum, v.toewijzingstijd, v.bsn,
+                         v.agb, v.categorie, v.code, v.ingangsdatum, v.einddatum,
+                         v.reden_wijziging, v.volume, v.eenheid, v.frequentie, v.budget,
+                         v.referentie_aanbieder));
+    if (inserted) *inserted = true;
+    return *given;
+  }
   auto s = impl_->prepare(
       "INSERT INTO allocation_versions(id, message_id, gemeente, toewijzing_nummer, "
       "toewijzingsdatum, toewijzingstijd, bsn, agb, categorie, code, ingangsdatum, einddatum, "
@@ -1309,6 +1484,8 @@ static const std::string& current_allocation_sql() {
 
 std::optional<AllocationVersion> Ledger::current_allocation(std::string_view gemeente,
                                                             std::int64_t nummer) const {
+  impl_->before_allocation_read(gemeente, nummer, {});
+  Impl::CheckedRead checked(*impl_);
   auto s = impl_->prepare(current_allocation_sql());
   s.bind(1, gemeente).bind(2, nummer);
   if (!s.step()) return std::nullopt;
@@ -1449,6 +1626,8 @@ static void send_ahead(Ledger::Impl& im, Ledger::Impl::AheadRead read,
 }
 
 void Ledger::expect_allocation_state(const StartKey& k) {
+  impl_->before_allocation_read(k.gemeente, k.toewijzing_nummer, k.bsn);
+  Impl::CheckedRead checked(*impl_);
   send_ahead(*impl_, Impl::AheadRead::allocation_state,
              {k.gemeente, k.agb, k.bsn, number_key(k.toewijzing_nummer)}, [&] {
     auto allocation = impl_->prepare(allocation_ahead_sql());
@@ -1460,6 +1639,8 @@ void Ledger::expect_allocation_state(const StartKey& k) {
 }
 
 void Ledger::expect_allocation_history(std::string_view gemeente, std::int64_t nummer) {
+  impl_->before_allocation_read(gemeente, nummer, {});
+  Impl::CheckedRead checked(*impl_);
   send_ahead(*impl_, Impl::AheadRead::allocation_history,
              {gemeente, std::to_string(nummer)}, [&] {
                auto s = impl_->prepare(history_ahead_sql());
@@ -1470,6 +1651,8 @@ void Ledger::expect_allocation_history(std::string_view gemeente, std::int64_t n
 
 void Ledger::expect_allocations_of_client(std::string_view gemeente, std::string_view agb,
                                           std::string_view bsn) {
+  impl_->before_allocation_read(gemeente, std::nullopt, bsn);
+  Impl::CheckedRead checked(*impl_);
   send_ahead(*impl_, Impl::AheadRead::client_allocations,
              {gemeente, agb, bsn}, [&] {
                auto s = impl_->prepare(client_keys_ahead_sql());
@@ -1480,6 +1663,8 @@ void Ledger::expect_allocations_of_client(std::string_view gemeente, std::string
 
 void Ledger::expect_allocation_version_at(std::string_view gemeente, std::int64_t nummer,
                                           std::string_view datum, std::string_view tijd) {
+  impl_->before_allocation_read(gemeente, nummer, {});
+  Impl::CheckedRead checked(*impl_);
   send_ahead(*impl_, Impl::AheadRead::version_at,
              {gemeente, std::to_string(nummer), datum, tijd}, [&] {
                auto s = impl_->prepare(version_at_ahead_sql());
@@ -1492,6 +1677,8 @@ std::optional<AllocationVersion> Ledger::allocation_version_at(std::string_view 
                                                                std::int64_t nummer,
                                                                std::string_view datum,
                                                                std::string_view tijd) const {
+  impl_->before_allocation_read(gemeente, nummer, {});
+  Impl::CheckedRead checked(*impl_);
   const bool sent = impl_->take_ahead(Impl::AheadRead::version_at,
                                       {gemeente, std::to_string(nummer), datum, tijd});
   auto s = impl_->prepare(sent ? version_at_ahead_sql() : version_at_sql());
@@ -1502,6 +1689,8 @@ std::optional<AllocationVersion> Ledger::allocation_version_at(std::string_view 
 
 std::vector<AllocationVersion> Ledger::allocation_history(std::string_view gemeente,
                                                           std::int64_t nummer) const {
+  impl_->before_allocation_read(gemeente, nummer, {});
+  Impl::CheckedRead checked(*impl_);
   const bool sent =
       impl_->take_ahead(Impl::AheadRead::allocation_history, {gemeente, std::to_string(nummer)});
   auto s = impl_->prepare(sent ? history_ahead_sql() : allocation_history_sql());
@@ -1551,6 +1740,8 @@ std::vector<AllocationVersion> Ledger::allocations_of_provider(
 std::vector<AllocationVersion> Ledger::allocations_of_client(std::string_view gemeente,
                                                              std::string_view agb,
                                                              std::string_view bsn) const {
+  impl_->before_allocation_read(gemeente, std::nullopt, bsn);
+  Impl::CheckedRead checked(*impl_);
   if (impl_->take_ahead(Impl::AheadRead::client_allocations, {gemeente, agb, bsn}))
     return current_of(*this, *impl_, client_keys_ahead_sql(), {});
   return current_of(*this, *impl_, allocation_keys_sql(kClientWhere), {gemeente, agb, bsn});
@@ -1562,6 +1753,13 @@ std::vector<AllocationVersion> Ledger::allocations_of_client(std::string_view ge
 
 RowId Ledger::add_start(const StartRecord& r) {
   const auto given = impl_->take_id(Impl::Numbered::starts);
+  if (given && impl_->holding()) {
+    impl_->hold(held_row(HeldTable::starts, impl_->domain, r.gemeente, r.toewijzing_nummer,
+                         r.bsn, *given, r.agb, r.gemeente, r.bsn, r.toewijzing_nummer,
+                         r.categorie, r.code, r.begindatum, r.toewijzing_ingangsdatum,
+                         r.inserted_by, r.deleted_by));
+    return *given;
+  }
   auto s = impl_->prepare(
       "INSERT INTO starts(id, agb, gemeente, bsn, toewijzing_nummer, categorie, code, "
       "begindatum, toewijzing_ingangsdatum, inserted_by, deleted_by, domain) "
@@ -1573,6 +1771,13 @@ RowId Ledger::add_start(const StartRecord& r) {
 
 RowId Ledger::add_stop(const StopRecord& r) {
   const auto given = impl_->take_id(Impl::Numbered::stops);
+  if (given && impl_->holding()) {
+    impl_->hold(held_row(HeldTable::stops, impl_->domain, r.gemeente, r.toewijzing_nummer, r.bsn,
+                         *given, r.agb, r.gemeente, r.bsn, r.toewijzing_nummer, r.categorie,
+                         r.code, r.begindatum, r.toewijzing_ingangsdatum, r.inserted_by,
+                         r.deleted_by, r.reden_beeindiging, r.einddatum));
+    return *given;
+  }
   auto s = impl_->prepare(
       "INSERT INTO stops(id, agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
       "toewijzing_ingangsdatum, inserted_by, deleted_by, reden_beeindiging, einddatum, domain) "
@@ -1671,6 +1876,8 @@ static AllocationState read_allocation_state(Stmt& allocation, Stmt& live) {
 }
 
 AllocationState Ledger::allocation_state(const StartKey& k) const {
+  impl_->before_allocation_read(k.gemeente, k.toewijzing_nummer, k.bsn);
+  Impl::CheckedRead checked(*impl_);
   if (impl_->take_ahead(Impl::AheadRead::allocation_state,
                         {k.gemeente, k.agb, k.bsn, number_key(k.toewijzing_nummer)})) {
     auto allocation = impl_->prepare(allocation_ahead_sql());

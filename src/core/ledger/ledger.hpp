@@ -567,6 +567,9 @@ class Ledger {
     bool done_ = false;
     // The ids istd gives next, as at the savepoint (PostgreSQL writer, when known).
     std::optional<std::array<std::int64_t, 8>> ids_;
+    // PostgreSQL writer: the savepoint's id among those opened on the server only when needed
+    // (ledger_impl.hpp, LazySavepoint); 0 elsewhere.
+    std::uint64_t lazy_ = 0;
   };
 
   // -- Messages ------------------------------------------------------------------------------

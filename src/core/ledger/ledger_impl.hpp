@@ -23,6 +23,7 @@
 
 #include "core/errors.hpp"
 #include "core/ledger/ledger.hpp"
+#include "core/ledger/held_rows.hpp"
 #include "core/ledger/pg.hpp"
 #include "core/ledger/statement.hpp"
 
@@ -102,6 +103,62 @@ struct Ledger::Impl {
   /// True when `read` was sent ahead for `key` (in the current domain) and still holds: the
   /// caller then reads its answer from the read's statements (no longer ahead).
   bool take_ahead(AheadRead read, std::initializer_list<std::string_view> key);
+  // PostgreSQL, inside a write transaction: new rows held back (held_rows.hpp) and sent together,
+  // many to an INSERT, when a statement that may see them runs (prepare), when many are held,
+  // and before COMMIT. A read that knows which rows it looks at asks `held` itself and runs as a
+  // CheckedRead: the held rows are sent first only when one of them could change its answer.
+  HeldRows held;
+  static constexpr std::size_t kHeldLimit = 4 * kHeldRowsPerInsert;
+  // Savepoints of a write transaction are opened on the server only when something is sent
+  // after them: each keeps the first held row after it (`mark`) and whether it was sent.
+  struct LazySavepoint {
+    std::uint64_t id;
+    std::uint64_t mark;
+    bool sent;
+  };
+  std::vector<LazySavepoint> savepoints;
+  std::uint64_t savepoint_ids = 0;
+  int checked_reads = 0;       // > 0: inside a CheckedRead
+  bool sending_held = false;  // inside send_held
+  /// True when new rows are held back (a PostgreSQL writer).
+  bool holding() const { return pg && pg->writing(); }
+  /// True when the server is behind: rows held, or a savepoint not opened there yet.
+  bool behind() const {
+    return !held.empty() ||
+           std::any_of(savepoints.begin(), savepoints.end(),
+                       [](const LazySavepoint& s) { return !s.sent; });
+  }
+  /// Holds `row` (sends the held rows when there are many).
+  void hold(HeldRow row);
+  /// Sends the held rows and opens the savepoints not yet opened, in order.
+  void send_held();
+  /// Forgets the held rows and savepoints (the transaction ends).
+  void drop_held() {
+    held.clear();
+    savepoints.clear();
+  }
+  /// A savepoint of a write transaction (Ledger::Savepoint); its id.
+  std::uint64_t open_savepoint();
+  /// Ends savepoint `id`: released, or rolled back (its held rows dropped).
+  void close_savepoint(std::uint64_t id, bool rollback);
+  /// Before a read of allocation (gemeente, nummer) or (when not empty) of Bsn `bsn`, run as a
+  /// CheckedRead: sends the held rows when one of them is of it.
+  void before_allocation_read(std::string_view gemeente, std::optional<std::int64_t> nummer,
+                              std::string_view bsn) {
+    if (holding() && held.touch_allocation(gemeente, nummer, bsn)) send_held();
+  }
+  /// Marks a read that asked `held` itself (and sent the rows when they mattered): the
+  /// statements it prepares do not send held rows.
+  class CheckedRead {
+   public:
+    explicit CheckedRead(Impl& im) : im_(im) { ++im_.checked_reads; }
+    ~CheckedRead() { --im_.checked_reads; }
+    CheckedRead(const CheckedRead&) = delete;
+    CheckedRead& operator=(const CheckedRead&) = delete;
+
+   private:
+    Impl& im_;
+  };
   std::uint64_t wal_frames = 0;  // after the last commit, while auto checkpoints are off
   std::uint64_t page_size = 0;
   // Keyed by SQL text; hot queries pass the same text every time (ISTD_SQL).
@@ -171,6 +228,7 @@ struct Ledger::Impl {
   }
 
   void exec(const char* sql) {
+    if (pg && behind()) send_held();
     if (pg) return pg->exec(sql);
     char* err = nullptr;
     if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
@@ -193,6 +251,7 @@ struct Ledger::Impl {
 
   Stmt prepare(std::string_view sql) {
     if (pg) {
+      if (!sending_held && checked_reads == 0 && behind()) send_held();
       if (!ahead.empty()) note_statement(sql);
       pg::Statement& st = pg->prepare(sql, "ledger");
       if (st.domain_index() != 0) st.bind_text(st.domain_index(), domain);

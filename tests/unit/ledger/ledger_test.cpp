@@ -634,6 +634,114 @@ TEST_CASE("ledger: a rolled-back savepoint or transaction leaves nothing") {
   CHECK(l.message_count() == 1);
 }
 
+TEST_CASE("ledger: rows written in a transaction are read back at once, and savepoints undo them") {
+  // On PostgreSQL a writer holds new rows back and sends many in one statement, and opens a
+  // savepoint on the server only when something goes after it: every read must still see the
+  // rows written before it, and a rollback to a savepoint must undo exactly what came after it.
+  TempDir d;
+  Ledger l(test::ledger_at(d.path / "l.db"));
+  const StartKey k{"65656055", "0363", "999900006", std::nullopt, std::nullopt, std::nullopt,
+                   "2025-07-01"};
+  auto begins = [&] {
+    std::vector<std::string> out;
+    for (const auto& s : l.allocation_state(k).starts) out.push_back(s.begindatum);
+    return out;
+  };
+  // A message whose route earlier_inputs found free: the way ingest adds every message.
+  auto add_checked = [&](const std::string& id, const std::string& bytes) {
+    auto n = input(id, bytes);
+    (void)l.earlier_inputs(bytes, content_hash(bytes), std::nullopt, {n.route_path});
+    return l.add_message_unique_route(n);
+  };
+  MessageId m = 0;
+  {
+    auto tx = l.begin();
+    m = add_checked("M1", "<m>1</m>");
+    // The message is found by its bytes, its TR056 key and its route.
+    auto e = l.earlier_inputs("<m>1</m>", content_hash("<m>1</m>"),
+                              Ledger::InputKey{"418", "65656055", "M1"}, {"0363/WMO305/M1.xml"});
+    CHECK(e.same_bytes.size() == 1);
+    CHECK(e.same_key.size() == 1);
+    CHECK(e.taken.size() == 1);
+    l.add_start(start(m, "2025-04-01"));
+    CHECK(begins() == std::vector<std::string>{"2025-04-01"});
+    // An allocation version is found by its number, and by the client.
+    l.add_allocation_version(allocation(m, "2025-03-20", "10:00:00"));
+    CHECK(l.allocation_history("0363", 300201).size() == 1);
+    CHECK(l.allocations_of_client("0363", "65656055", "999900006").size() == 1);
+    CHECK(l.allocation_version_at("0363", 300201, "2025-03-20", "10:00:00"));
+
+    // Rolled back: a row added after the savepoint is gone, the ones before stay.
+    {
+      Ledger::Savepoint sp(l);
+      l.add_start(start(m, "2025-05-01"));
+      CHECK(begins().size() == 2);
+      sp.rollback();
+    }
+    CHECK(begins() == std::vector<std::string>{"2025-04-01"});
+    // Released, then the enclosing savepoint rolled back: gone too.
+    {
+      Ledger::Savepoint outer(l);
+      {
+        Ledger::Savepoint inner(l);
+        l.add_start(start(m, "2025-05-02"));
+        inner.release();
+      }
+      CHECK(begins().size() == 2);
+      outer.rollback();
+    }
+    CHECK(begins() == std::vector<std::string>{"2025-04-01"});
+    // An inner savepoint rolled back, the outer one released: only the inner rows are gone.
+    {
+      Ledger::Savepoint outer(l);
+      l.add_start(start(m, "2025-05-03"));
+      {
+        Ledger::Savepoint inner(l);
+        l.add_start(start(m, "2025-05-04"));
+        inner.rollback();
+      }
+      outer.release();
+    }
+    CHECK(begins() == std::vector<std::string>{"2025-04-01", "2025-05-03"});
+    // A change that is not a new row (a start deleted), rolled back: the start is live again.
+    {
+      Ledger::Savepoint sp(l);
+      const auto live = l.live_start(StartKey{k.agb, k.gemeente, k.bsn, std::nullopt,
+                                              std::nullopt, std::nullopt, "2025-05-03"});
+      REQUIRE(live);
+      l.delete_start(live->id, m);
+      CHECK(begins() == std::vector<std::string>{"2025-04-01"});
+      sp.rollback();
+    }
+    CHECK(begins() == std::vector<std::string>{"2025-04-01", "2025-05-03"});
+    // More rows after a savepoint than are held at once (some are sent on the way), rolled back.
+    {
+      Ledger::Savepoint sp(l);
+      for (int i = 0; i < 600; ++i) {
+        add_checked(fmt::format("R{}", i), fmt::format("<r>{}</r>", i));
+        l.add_start(start(m, fmt::format("2026-{:04}", i)));
+      }
+      CHECK(begins().size() == 602);
+      sp.rollback();
+    }
+    CHECK(begins() == std::vector<std::string>{"2025-04-01", "2025-05-03"});
+    // Rows added after that rollback are numbered where the rolled-back ones were.
+    const auto m2 = add_checked("M2", "<m>2</m>");
+    CHECK(m2 == m + 1);
+    l.add_stop(StopRecord{0, k.agb, k.gemeente, k.bsn, std::nullopt, std::nullopt, std::nullopt,
+                          "2025-04-01", std::nullopt, "20", "2025-06-30", m2, std::nullopt});
+    CHECK(l.allocation_state(k).stops.size() == 1);
+    tx.commit();
+  }
+  // All of it stored by the commit, nothing of what was rolled back.
+  CHECK(l.message_count() == 2);
+  CHECK(begins() == std::vector<std::string>{"2025-04-01", "2025-05-03"});
+  CHECK(l.allocation_state(k).stops.size() == 1);
+  CHECK(l.allocation_history("0363", 300201).size() == 1);
+  CHECK(l.message(m).bytes == "<m>1</m>");
+  CHECK(l.unmaterialised().size() == 2);
+}
+
 TEST_CASE("ledger: the current allocation is the latest date/time, not the latest message") {
   TempDir d;
   Ledger l(test::ledger_at(d.path / "l.db"));

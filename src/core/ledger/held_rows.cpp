@@ -1,0 +1,132 @@
+// The rows a PostgreSQL writer holds back (held_rows.hpp): the buffer, the questions reads ask
+// of it, and the INSERT statements that send it.
+#include "core/ledger/held_rows.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+
+#include "core/errors.hpp"
+
+namespace istd::ledger {
+
+void HeldRows::add(HeldRow row) {
+  row.seq = next_seq_++;
+  rows_.push_back(std::move(row));
+}
+
+bool HeldRows::touch_inputs(std::int64_t hash, std::string_view berichtcode,
+                            std::string_view afzender, std::string_view identificatie,
+                            const std::vector<std::string>& routes) const {
+  return std::any_of(rows_.begin(), rows_.end(), [&](const HeldRow& r) {
+    if (r.table != HeldTable::messages) return false;
+    if (std::find(routes.begin(), routes.end(), r.route) != routes.end()) return true;
+    return r.input && (r.hash == hash || (r.berichtcode == berichtcode &&
+                                          r.afzender == afzender &&
+                                          r.identificatie == identificatie));
+  });
+}
+
+bool HeldRows::touch_allocation(std::string_view gemeente, std::optional<std::int64_t> nummer,
+                                std::string_view bsn) const {
+  return std::any_of(rows_.begin(), rows_.end(), [&](const HeldRow& r) {
+    if (r.table == HeldTable::messages) return false;
+    return (!bsn.empty() && r.bsn == bsn) || (r.gemeente == gemeente && r.nummer == nummer);
+  });
+}
+
+std::vector<HeldRow> HeldRows::take_before(std::uint64_t seq) {
+  const auto end = std::find_if(rows_.begin(), rows_.end(),
+                                [&](const HeldRow& r) { return r.seq >= seq; });
+  std::vector<HeldRow> out(std::make_move_iterator(rows_.begin()),
+                           std::make_move_iterator(end));
+  rows_.erase(rows_.begin(), end);
+  return out;
+}
+
+void HeldRows::drop_from(std::uint64_t seq) {
+  std::erase_if(rows_, [&](const HeldRow& r) { return r.seq >= seq; });
+}
+
+namespace {
+
+struct TableColumns {
+  std::string_view table;
+  std::string_view columns;
+  std::size_t width;
+};
+
+// The order of the values of a held row (ledger.cpp holds them in this order).
+constexpr std::array<TableColumns, 4> kTables{{
+    {"messages",
+     "role, type, berichtcode, afzender, ontvanger, identificatie, dagtekening, xsd_basis, "
+     "xsd_bericht, source, content_hash, verdict, level, findings, reply_to, route_path, reason, "
+     "received_at, id",
+     19},
+    {"allocation_versions",
+     "id, message_id, gemeente, toewijzing_nummer, toewijzingsdatum, toewijzingstijd, bsn, agb, "
+     "categorie, code, ingangsdatum, einddatum, reden_wijziging, volume, eenheid, frequentie, "
+     "budget, referentie_aanbieder, domain",
+     19},
+    {"starts",
+     "id, agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
+     "toewijzing_ingangsdatum, inserted_by, deleted_by, domain",
+     12},
+    {"stops",
+     "id, agb, gemeente, bsn, toewijzing_nummer, categorie, code, begindatum, "
+     "toewijzing_ingangsdatum, inserted_by, deleted_by, reden_beeindiging, einddatum, domain",
+     14},
+}};
+
+constexpr std::size_t kSizes = std::bit_width(kHeldRowsPerInsert);  // 1, 2, 4, ... 64
+
+std::string build_insert(std::string_view table, std::string_view columns, std::size_t width,
+                         std::size_t n) {
+  std::string row = "(";
+  for (std::size_t i = 0; i < width; ++i) row += i ? ",?" : "?";
+  row += ")";
+  std::string sql = fmt::format("INSERT INTO {}({}) VALUES ", table, columns);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i) sql += ',';
+    sql += row;
+  }
+  return sql;
+}
+
+// [table][part][log2 n]; the message parts only for messages.
+using Statements = std::array<std::array<std::array<std::string, kSizes>, 3>, 4>;
+
+Statements build_all() {
+  Statements out;
+  for (std::size_t t = 0; t < kTables.size(); ++t)
+    for (std::size_t k = 0; k < kSizes; ++k) {
+      const std::size_t n = std::size_t{1} << k;
+      out[t][0][k] = build_insert(kTables[t].table, kTables[t].columns, kTables[t].width, n);
+      if (t == 0) {
+        out[t][1][k] = build_insert("message_bytes", "id, bytes, encoding", 3, n);
+        out[t][2][k] = build_insert("unwritten", "id", 1, n);
+      }
+    }
+  return out;
+}
+
+}  // namespace
+
+std::string_view held_columns(HeldTable table) {
+  return kTables[static_cast<std::size_t>(table)].columns;
+}
+
+std::size_t held_width(HeldTable table) { return kTables[static_cast<std::size_t>(table)].width; }
+
+const std::string& held_insert_sql(HeldTable table, HeldPart part, std::size_t n) {
+  static const Statements statements = build_all();
+  if (n == 0 || n > kHeldRowsPerInsert || !std::has_single_bit(n) ||
+      (part != HeldPart::rows && table != HeldTable::messages))
+    throw RuntimeError(fmt::format("ledger: no INSERT of {} held rows", n));
+  const auto k = static_cast<std::size_t>(std::countr_zero(n));
+  return statements[static_cast<std::size_t>(table)][static_cast<std::size_t>(part)][k];
+}
+
+}  // namespace istd::ledger
