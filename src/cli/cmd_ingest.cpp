@@ -302,7 +302,7 @@ class CommandIngest : public Command {
           it.result = v->validate(it.bytes, in.name());
           return it;
         },
-        [&](std::size_t, Item&& it) {
+        [&](std::size_t, Item&& it, const Item* following) {
           if (!it.error.empty()) {
             ++n_err;
             Report r;
@@ -312,13 +312,17 @@ class CommandIngest : public Command {
             progress.advance();
             return;
           }
+          // The next input, when it is read and validated by now: its reads go ahead.
+          std::optional<ingest::Upcoming> next;
+          if (following && following->error.empty() && !following->large)
+            next = ingest::Upcoming{following->bytes, following->hash, &following->result};
           ingest::Outcome o =
               it.large
                   ? ingestor.process_large(
                         ingest::LargeInput{it.large.get(), it.large_size, it.hash, limit},
                         std::move(it.result))
                   : ingestor.process(ingest::Prepared{it.bytes, it.hash, std::move(it.packed)},
-                                     std::move(it.result));
+                                     std::move(it.result), next ? &*next : nullptr);
           if (!o.error.empty()) {  // nothing recorded (it changed or failed while read)
             ++n_err;
             Report r;

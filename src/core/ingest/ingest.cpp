@@ -38,9 +38,11 @@ struct Ingestor::Impl {
   Impl(ledger::Ledger& l, std::shared_ptr<const SchemaBundle> s, Options o)
       : ledger(l), schemas(std::move(s)), opt(std::move(o)), files(l, file_options(opt)) {}
 
-  Outcome process(Prepared&& input, ValidationResult&& result) {
+  Outcome process(Prepared&& input, ValidationResult&& result, const Upcoming* next) {
     begin_batch();
-    Decision decision = judge(ledger, input, result, opt);                         // stage 3
+    // The last message of a batch sends nothing ahead: the commit after it would drop it.
+    if (in_batch + 1 >= opt.batch_size) next = nullptr;
+    Decision decision = judge(ledger, input, result, opt, next);                   // stage 3
     Recorded recorded =
         record(ledger, input, std::move(result), std::move(decision), opt, schemas.get());  // 4
     return staged(std::move(recorded));
@@ -101,8 +103,8 @@ Ingestor::~Ingestor() = default;
 
 std::size_t Ingestor::recover() { return impl_->files.recover(); }
 
-Outcome Ingestor::process(Prepared&& input, ValidationResult&& result) {
-  return impl_->process(std::move(input), std::move(result));
+Outcome Ingestor::process(Prepared&& input, ValidationResult&& result, const Upcoming* next) {
+  return impl_->process(std::move(input), std::move(result), next);
 }
 
 Outcome Ingestor::process_large(const LargeInput& input, ValidationResult&& result) {

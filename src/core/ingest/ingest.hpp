@@ -87,7 +87,9 @@ class Ingestor {
   /// Validator::validate on those bytes (taken over: a typed message is large). Commits (and
   /// hands the batch's files to the file stage) whenever the batch is full.
   /// @throws RuntimeError on I/O or database failure (never for bad input).
-  Outcome process(Prepared&& input, ValidationResult&& result);
+  /// `next`, when given, is the input that will be processed next: its first reads are sent
+  /// to the ledger while this one is judged (Upcoming).
+  Outcome process(Prepared&& input, ValidationResult&& result, const Upcoming* next = nullptr);
   /// process() of bytes not prepared by the caller (prepared here, on this thread).
   Outcome process(std::string_view bytes, ValidationResult&& result) {
     return process(prepare(bytes), std::move(result));

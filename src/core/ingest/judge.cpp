@@ -138,34 +138,76 @@ std::string quarantine_route(const std::string& source) {
   return "quarantine/" + basename_of(source);
 }
 
-Decision judge(Ledger& ledger, Prepared& input, ValidationResult& result, const Options& opt) {
+namespace {
+
+/// What the rules ask of earlier rows for a message, read at once (Ledger::earlier_inputs): an
+/// exact re-delivery, inputs with the same TR056 key, and whether the routes of its row and of
+/// its retour (numbered right after it, when the ledger numbers rows itself: `id` is the row's)
+/// are free.
+struct Lookup {
+  std::string route;  // where the message goes when it is recorded
+  std::optional<Ledger::InputKey> key;
+  std::vector<std::string> routes;
+  bool retour_expected = false;
+  bool class_rules = false;  // the class rules will judge it (readable, level 2 passed, a heen)
+};
+
+Lookup lookup_of(const ValidationResult& result, const Options& opt,
+                 std::optional<ledger::MessageId> id) {
+  const model::Message* m = result.message ? &*result.message : nullptr;
+  const bool readable = m && result.xsd_valid;
+  Lookup lk;
+  lk.route = readable ? fmt::format("{}/{}/{}", party_of(*m), model::to_string(m->type),
+                                    basename_of(result.source))
+                      : quarantine_route(result.source);
+  lk.routes.push_back(lk.route);
+  if (!readable) return lk;
+  lk.key = Ledger::InputKey{m->header.berichtcode.value, m->header.afzender.value,
+                            m->header.identificatie.value};
+  lk.retour_expected = has_retour(m->type) && !is_own_message(opt.side, m->type);
+  if (lk.retour_expected && id) lk.routes.push_back(retour_route(*m, *id + 1));
+  lk.class_rules = !has_error(result.findings) && is_heen_type(m->type);
+  return lk;
+}
+
+/// Sends what the rules will read first for `m` (its class rules' first reads, in its legal
+/// domain), so that it comes back with the next read that waits.
+void send_class_reads(Ledger& ledger, const model::Message& m) {
+  const auto standard = ledger.standard();
+  ledger.set_standard(model::standard_of(m.type));
+  expect_class_reads(ledger, m);
+  ledger.set_standard(standard);
+}
+
+/// Sends the first reads of the input after this one, while this one is judged: `id` is the id
+/// its row will have if this one takes the ids it is expected to (a wrong guess only costs the
+/// read: its routes then differ, and the read is made again).
+void send_next_reads(Ledger& ledger, const Upcoming& next, const Options& opt,
+                     std::optional<ledger::MessageId> id) {
+  if (!next.result || !id) return;
+  const Lookup lk = lookup_of(*next.result, opt, id);
+  if (lk.class_rules) send_class_reads(ledger, *next.result->message);
+  ledger.expect_earlier_inputs(next.bytes, next.hash, lk.key, lk.routes);
+}
+
+}  // namespace
+
+Decision judge(Ledger& ledger, Prepared& input, ValidationResult& result, const Options& opt,
+               const Upcoming* next) {
   const std::string& source = result.source;
   const model::Message* m = result.message ? &*result.message : nullptr;
   const bool readable = m && result.xsd_valid;
-  // Where the message goes when it is recorded (quarantine/ when it cannot be read).
-  const std::string route =
-      readable ? fmt::format("{}/{}/{}", party_of(*m), model::to_string(m->type),
-                             basename_of(source))
-               : quarantine_route(source);
-
-  // What the rules ask of earlier rows, read at once: an exact re-delivery, inputs with the
-  // same TR056 key, and whether the routes of this message's row and of its retour (numbered
-  // right after it, when the ledger numbers rows itself) are free.
-  std::optional<Ledger::InputKey> key;
-  std::vector<std::string> routes{route};
-  if (readable) {
-    key = Ledger::InputKey{m->header.berichtcode.value, m->header.afzender.value,
-                           m->header.identificatie.value};
-    const bool retour_expected = has_retour(m->type) && !is_own_message(opt.side, m->type);
-    if (const auto next = retour_expected ? ledger.next_message_id() : std::nullopt)
-      routes.push_back(retour_route(*m, *next + 1));
-  }
+  const auto id = ledger.next_message_id();
+  const Lookup lookup = lookup_of(result, opt, id);
+  const std::string& route = lookup.route;
   // What the class rules read first, sent now: it comes back with the answer of earlier_inputs.
-  if (readable && !has_error(result.findings) && is_heen_type(m->type)) {
-    ledger.set_standard(model::standard_of(m->type));
-    expect_class_reads(ledger, *m);
-  }
-  auto earlier = ledger.earlier_inputs(input.bytes, input.hash, key, routes);
+  if (lookup.class_rules) send_class_reads(ledger, *m);
+  auto earlier = ledger.earlier_inputs(input.bytes, input.hash, lookup.key, lookup.routes);
+  // The next input's first reads go now: the server reads them while this one is judged. This
+  // one takes no id (a re-delivery), its row's, or its row's and its retour's.
+  if (next && id)
+    send_next_reads(ledger, *next, opt,
+                    *id + (!earlier.same_bytes.empty() ? 0 : lookup.retour_expected ? 2 : 1));
 
   // Exact re-delivery: report the earlier verdict, change nothing.
   if (!earlier.same_bytes.empty()) {

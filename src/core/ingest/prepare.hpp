@@ -9,7 +9,20 @@
 
 #include "core/ledger/pack.hpp"
 
+namespace istd {
+struct ValidationResult;
+}
+
 namespace istd::ingest {
+
+/// The input after the one being judged, when it is known then (read and validated): what the
+/// rules will read for it is sent to the ledger ahead, so that a ledger server works on it
+/// while this one is judged (judge). Its bytes and result must outlive the judging.
+struct Upcoming {
+  std::string_view bytes;
+  std::int64_t hash = 0;
+  const ValidationResult* result = nullptr;
+};
 
 struct Prepared {
   std::string_view bytes;  ///< the input exactly as received; owned by the caller

@@ -559,11 +559,15 @@ const std::filesystem::path& Ledger::file() const { return impl_->file; }
 // ingest into an empty one, would keep plans made for empty tables (a scan of the whole table
 // for every lookup). So the writer refreshes them itself each time the messages it wrote have
 // doubled; refreshed statistics make the server plan the statements again.
+// Only what the writer's plans depend on: message_bytes and unwritten are read by their key
+// alone, and of messages only the columns lookups select on (the others, the findings and
+// reasons among them, made the refresh more than twice as long).
 void Ledger::Impl::refresh_statistics() {
   if (pg_messages_written < pg_next_analyze) return;
   pg->exec(
-      "ANALYZE messages, message_bytes, unwritten, allocation_versions, starts, stops, "
-      "declarations, prestaties, requests, answers");
+      "ANALYZE messages(id, role, type, content_hash, berichtcode, afzender, identificatie, "
+      "route_path, reply_to), allocation_versions, starts, stops, declarations, prestaties, "
+      "requests, answers");
   pg_next_analyze = pg_messages_written * 2;
 }
 
@@ -1259,6 +1263,51 @@ std::vector<MessageRecord> Ledger::inputs_with_bytes(std::string_view bytes,
   return out;
 }
 
+// The statements of inputs_with_bytes and inputs_by_key and a lookup of the routes in one; the
+// last column says which part a row answers.
+static const std::string& earlier_inputs_sql() {
+  return ISTD_SQL(
+      "SELECT {0}, b.bytes, b.encoding, 1 FROM messages LEFT JOIN message_bytes b USING (id) "
+      "WHERE content_hash = ?1 AND role = 'input' AND "
+      "(b.encoding <> 0 OR length(b.bytes) = CAST(?2 AS BIGINT)) "
+      "UNION ALL SELECT {0}, NULL, NULL, 2 FROM messages WHERE berichtcode = ?3 AND "
+      "afzender = ?4 AND identificatie = ?5 AND role = 'input' "
+      "UNION ALL SELECT {0}, NULL, NULL, 3 FROM messages WHERE route_path IN (?6, ?7)",
+      kMessageCols);
+}
+
+static void bind_earlier_inputs(Stmt& s, std::string_view bytes, std::int64_t hash,
+                                const std::optional<Ledger::InputKey>& key,
+                                const std::vector<std::string>& routes) {
+  s.bind(1, hash).bind(2, static_cast<std::int64_t>(bytes.size()));
+  if (key)
+    s.bind(3, key->berichtcode).bind(4, key->afzender).bind(5, key->identificatie);
+  else
+    s.bind_null(3).bind_null(4).bind_null(5);
+  for (std::size_t i = 0; i < 2; ++i)
+    s.bind(static_cast<int>(6 + i), i < routes.size() ? routes[i] : std::string());
+}
+
+/// What earlier_inputs is asked: the key of a read of it sent ahead.
+static std::vector<std::string> earlier_inputs_key(std::string_view bytes, std::int64_t hash,
+                                                   const std::optional<Ledger::InputKey>& key,
+                                                   const std::vector<std::string>& routes) {
+  std::vector<std::string> k{std::to_string(hash), std::to_string(bytes.size())};
+  if (key) {
+    k.emplace_back(key->berichtcode);
+    k.emplace_back(key->afzender);
+    k.emplace_back(key->identificatie);
+  } else {
+    k.insert(k.end(), {"-", "-", "-"});
+  }
+  for (std::size_t i = 0; i < 2; ++i) k.push_back(i < routes.size() ? routes[i] : std::string());
+  return k;
+}
+
+// earlier_inputs_sql() for the reads sent ahead in `slot` (defined with the other reads sent
+// ahead, below).
+static const std::string& ahead_earlier_inputs_sql(int slot);
+
 Ledger::EarlierInputs Ledger::earlier_inputs(std::string_view bytes, std::int64_t hash,
                                              const std::optional<InputKey>& key,
                                              const std::vector<std::string>& routes) {
@@ -1269,23 +1318,14 @@ Ledger::EarlierInputs Ledger::earlier_inputs(std::string_view bytes, std::int64_
                                key ? key->identificatie : std::string_view(), routes))
     impl_->send_held();
   Impl::CheckedRead checked(*impl_);
-  // The statements of inputs_with_bytes and inputs_by_key and a lookup of the routes in one;
-  // the last column says which part a row answers.
-  auto s = impl_->prepare(ISTD_SQL(
-      "SELECT {0}, b.bytes, b.encoding, 1 FROM messages LEFT JOIN message_bytes b USING (id) "
-      "WHERE content_hash = ?1 AND role = 'input' AND "
-      "(b.encoding <> 0 OR length(b.bytes) = CAST(?2 AS BIGINT)) "
-      "UNION ALL SELECT {0}, NULL, NULL, 2 FROM messages WHERE berichtcode = ?3 AND "
-      "afzender = ?4 AND identificatie = ?5 AND role = 'input' "
-      "UNION ALL SELECT {0}, NULL, NULL, 3 FROM messages WHERE route_path IN (?6, ?7)",
-      kMessageCols));
-  s.bind(1, hash).bind(2, static_cast<std::int64_t>(bytes.size()));
-  if (key)
-    s.bind(3, key->berichtcode).bind(4, key->afzender).bind(5, key->identificatie);
-  else
-    s.bind_null(3).bind_null(4).bind_null(5);
-  for (std::size_t i = 0; i < 2; ++i)
-    s.bind(static_cast<int>(6 + i), i < routes.size() ? routes[i] : std::string());
+  std::optional<int> slot;
+  if (!impl_->ahead.empty()) {
+    const auto k = earlier_inputs_key(bytes, hash, key, routes);
+    slot = impl_->take_ahead(Impl::AheadRead::earlier_inputs,
+                             {k[0], k[1], k[2], k[3], k[4], k[5], k[6]});
+  }
+  auto s = impl_->prepare(slot ? ahead_earlier_inputs_sql(*slot) : earlier_inputs_sql());
+  if (!slot) bind_earlier_inputs(s, bytes, hash, key, routes);
   EarlierInputs out;
   while (s.step()) {
     switch (s.i64(21)) {
@@ -1534,35 +1574,41 @@ const std::string& live_starts_and_stops_sql() {
       kStartCols, kStopCols);
 }
 
-const std::string& allocation_ahead_sql() {
-  return ISTD_SQL("{} /* ahead */", current_allocation_sql());
-}
-const std::string& live_ahead_sql() {
-  return ISTD_SQL("{} /* ahead */", live_starts_and_stops_sql());
-}
-const std::string& version_at_ahead_sql() {
-  return ISTD_SQL("{} /* ahead */", version_at_sql());
-}
-const std::string& history_ahead_sql() {
-  return ISTD_SQL("{} /* ahead */", allocation_history_sql());
-}
-const std::string& client_keys_ahead_sql() {
-  return ISTD_SQL("{} /* ahead */", allocation_keys_sql(kClientWhere));
+const std::string& client_keys_sql() { return ISTD_SQL("{}", allocation_keys_sql(kClientWhere)); }
+
+/// The text of the statement `Base()` for the reads sent ahead in `slot`: statements of their
+/// own, so that no other use of the same SQL can take or drop their answers.
+template <const std::string& (*Base)()>
+const std::string& ahead_sql(int slot) {
+  static const std::array<std::string, Ledger::Impl::kAheadSlots> texts{
+      fmt::format("{} /* ahead 1 */", Base()), fmt::format("{} /* ahead 2 */", Base())};
+  return texts.at(static_cast<std::size_t>(slot));
 }
 
-/// The statements that hold the answer of a read sent ahead.
-std::vector<const std::string*> ahead_statements(Ledger::Impl::AheadRead r) {
+/// The statements that hold the answer of a read sent ahead in `slot`.
+std::vector<const std::string*> ahead_statements(Ledger::Impl::AheadRead r, int slot) {
   using R = Ledger::Impl::AheadRead;
   switch (r) {
-    case R::allocation_state: return {&allocation_ahead_sql(), &live_ahead_sql()};
-    case R::allocation_history: return {&history_ahead_sql()};
-    case R::version_at: return {&version_at_ahead_sql()};
-    case R::client_allocations: return {&client_keys_ahead_sql()};
+    case R::allocation_state:
+      return {&ahead_sql<current_allocation_sql>(slot),
+              &ahead_sql<live_starts_and_stops_sql>(slot)};
+    case R::allocation_history: return {&ahead_sql<allocation_history_sql>(slot)};
+    case R::version_at: return {&ahead_sql<version_at_sql>(slot)};
+    case R::client_allocations: return {&ahead_sql<client_keys_sql>(slot)};
+    case R::earlier_inputs: return {&ahead_sql<earlier_inputs_sql>(slot)};
   }
   return {};
 }
 
 std::string number_key(std::optional<std::int64_t> n) { return n ? std::to_string(*n) : "-"; }
+
+}  // namespace
+
+static const std::string& ahead_earlier_inputs_sql(int slot) {
+  return ahead_sql<earlier_inputs_sql>(slot);
+}
+
+namespace {
 
 
 /// Sends (prefetch) the two reads of allocation_state for `k`.
@@ -1584,54 +1630,75 @@ bool leaves_allocations_alone(std::string_view sql) {
 }  // namespace
 
 void Ledger::Impl::note_statement(std::string_view sql) {
-  if (!leaves_allocations_alone(sql)) forget_ahead();
+  if (!leaves_allocations_alone(sql)) return forget_ahead();
+  // earlier_inputs reads messages: anything but a read or a savepoint may change its answer.
+  if (sql.starts_with("SELECT ") || sql.starts_with("SAVEPOINT ") || sql.starts_with("RELEASE "))
+    return;
+  for (std::size_t i = ahead.size(); i-- > 0;)
+    if (ahead[i].read == AheadRead::earlier_inputs) forget_ahead_at(i);
 }
 
-void Ledger::Impl::forget_ahead(AheadRead read) {
-  const auto it =
-      std::find_if(ahead.begin(), ahead.end(), [&](const Ahead& a) { return a.read == read; });
-  if (it == ahead.end()) return;
-  ahead.erase(it);
-  for (const std::string* sql : ahead_statements(read)) pg->prepare(*sql, "ledger").clear();
+void Ledger::Impl::forget_ahead_at(std::size_t i) {
+  const Ahead a = ahead[i];
+  ahead.erase(ahead.begin() + static_cast<std::ptrdiff_t>(i));
+  for (const std::string* sql : ahead_statements(a.read, a.slot))
+    pg->prepare(*sql, "ledger").clear();
 }
 
 void Ledger::Impl::forget_ahead() {
-  while (!ahead.empty()) forget_ahead(ahead.front().read);
+  while (!ahead.empty()) forget_ahead_at(ahead.size() - 1);
 }
 
-bool Ledger::Impl::take_ahead(AheadRead read, std::initializer_list<std::string_view> key) {
+std::optional<int> Ledger::Impl::take_ahead(AheadRead read,
+                                            std::initializer_list<std::string_view> key) {
   const auto it = std::find_if(ahead.begin(), ahead.end(), [&](const Ahead& a) {
     return a.read == read && a.key.size() == key.size() + 1 &&
            std::equal(key.begin(), key.end(), a.key.begin()) && a.key.back() == domain;
   });
-  if (it == ahead.end()) return false;
+  if (it == ahead.end()) return std::nullopt;
+  const int slot = it->slot;
   ahead.erase(it);  // its statements now belong to the caller, who reads and clears them
-  return true;
+  return slot;
 }
 
-/// Sends a read ahead: `send` prepares, binds and prefetches the read's statements
+/// Sends a read ahead: `send(slot)` prepares, binds and prefetches the read's statements
 /// (ahead_statements) and lets go of them (Stmt::release: their answers are kept until the read
-/// is taken or forgotten).
+/// is taken or forgotten). The same read already waiting is not sent again. Two of a kind may
+/// wait (the slots); a third takes the slot of the older one, which is forgotten.
 template <typename Send>
 static void send_ahead(Ledger::Impl& im, Ledger::Impl::AheadRead read,
                        std::initializer_list<std::string_view> key_of_read, Send&& send) {
   if (!im.pg || !im.pg->writing()) return;
-  im.forget_ahead(read);
-  // Also when no entry says so: a statement must not keep an answer from an earlier send.
-  for (const std::string* sql : ahead_statements(read)) im.pg->prepare(*sql, "ledger").clear();
-  send();
   std::vector<std::string> key(key_of_read.begin(), key_of_read.end());
   key.push_back(im.domain);
-  im.ahead.push_back({read, std::move(key)});
+  std::array<bool, Ledger::Impl::kAheadSlots> used{};
+  std::size_t older = im.ahead.size();
+  for (std::size_t i = 0; i < im.ahead.size(); ++i) {
+    const auto& a = im.ahead[i];
+    if (a.read != read) continue;
+    if (a.key == key) return;  // already on its way
+    used[static_cast<std::size_t>(a.slot)] = true;
+    if (older == im.ahead.size()) older = i;
+  }
+  int slot = 0;
+  while (slot < Ledger::Impl::kAheadSlots && used[static_cast<std::size_t>(slot)]) ++slot;
+  if (slot == Ledger::Impl::kAheadSlots) {
+    slot = im.ahead[older].slot;
+    im.forget_ahead_at(older);
+  }
+  // Also when no entry says so: a statement must not keep an answer from an earlier send.
+  for (const std::string* sql : ahead_statements(read, slot)) im.pg->prepare(*sql, "ledger").clear();
+  send(slot);
+  im.ahead.push_back({read, slot, std::move(key)});
 }
 
 void Ledger::expect_allocation_state(const StartKey& k) {
   impl_->before_allocation_read(k.gemeente, k.toewijzing_nummer, k.bsn);
   Impl::CheckedRead checked(*impl_);
   send_ahead(*impl_, Impl::AheadRead::allocation_state,
-             {k.gemeente, k.agb, k.bsn, number_key(k.toewijzing_nummer)}, [&] {
-    auto allocation = impl_->prepare(allocation_ahead_sql());
-    auto live = impl_->prepare(live_ahead_sql());
+             {k.gemeente, k.agb, k.bsn, number_key(k.toewijzing_nummer)}, [&](int slot) {
+    auto allocation = impl_->prepare(ahead_sql<current_allocation_sql>(slot));
+    auto live = impl_->prepare(ahead_sql<live_starts_and_stops_sql>(slot));
     send_allocation_reads(allocation, live, k);
     allocation.release();
     live.release();
@@ -1642,8 +1709,8 @@ void Ledger::expect_allocation_history(std::string_view gemeente, std::int64_t n
   impl_->before_allocation_read(gemeente, nummer, {});
   Impl::CheckedRead checked(*impl_);
   send_ahead(*impl_, Impl::AheadRead::allocation_history,
-             {gemeente, std::to_string(nummer)}, [&] {
-               auto s = impl_->prepare(history_ahead_sql());
+             {gemeente, std::to_string(nummer)}, [&](int slot) {
+               auto s = impl_->prepare(ahead_sql<allocation_history_sql>(slot));
                s.bind(1, gemeente).bind(2, nummer).prefetch();
                s.release();
              });
@@ -1654,8 +1721,8 @@ void Ledger::expect_allocations_of_client(std::string_view gemeente, std::string
   impl_->before_allocation_read(gemeente, std::nullopt, bsn);
   Impl::CheckedRead checked(*impl_);
   send_ahead(*impl_, Impl::AheadRead::client_allocations,
-             {gemeente, agb, bsn}, [&] {
-               auto s = impl_->prepare(client_keys_ahead_sql());
+             {gemeente, agb, bsn}, [&](int slot) {
+               auto s = impl_->prepare(ahead_sql<client_keys_sql>(slot));
                s.bind_all(gemeente, agb, bsn).prefetch();
                s.release();
              });
@@ -1666,9 +1733,28 @@ void Ledger::expect_allocation_version_at(std::string_view gemeente, std::int64_
   impl_->before_allocation_read(gemeente, nummer, {});
   Impl::CheckedRead checked(*impl_);
   send_ahead(*impl_, Impl::AheadRead::version_at,
-             {gemeente, std::to_string(nummer), datum, tijd}, [&] {
-               auto s = impl_->prepare(version_at_ahead_sql());
+             {gemeente, std::to_string(nummer), datum, tijd}, [&](int slot) {
+               auto s = impl_->prepare(ahead_sql<version_at_sql>(slot));
                s.bind_all(gemeente, nummer, datum, tijd).prefetch();
+               s.release();
+             });
+}
+
+void Ledger::expect_earlier_inputs(std::string_view bytes, std::int64_t hash,
+                                   const std::optional<InputKey>& key,
+                                   const std::vector<std::string>& routes) {
+  if (!impl_->holding() || routes.size() > 2) return;
+  if (impl_->held.touch_inputs(hash, key ? key->berichtcode : std::string_view(),
+                               key ? key->afzender : std::string_view(),
+                               key ? key->identificatie : std::string_view(), routes))
+    impl_->send_held();
+  Impl::CheckedRead checked(*impl_);
+  const auto k = earlier_inputs_key(bytes, hash, key, routes);
+  send_ahead(*impl_, Impl::AheadRead::earlier_inputs,
+             {k[0], k[1], k[2], k[3], k[4], k[5], k[6]}, [&](int slot) {
+               auto s = impl_->prepare(ahead_earlier_inputs_sql(slot));
+               bind_earlier_inputs(s, bytes, hash, key, routes);
+               s.prefetch();
                s.release();
              });
 }
@@ -1679,9 +1765,9 @@ std::optional<AllocationVersion> Ledger::allocation_version_at(std::string_view 
                                                                std::string_view tijd) const {
   impl_->before_allocation_read(gemeente, nummer, {});
   Impl::CheckedRead checked(*impl_);
-  const bool sent = impl_->take_ahead(Impl::AheadRead::version_at,
+  const auto sent = impl_->take_ahead(Impl::AheadRead::version_at,
                                       {gemeente, std::to_string(nummer), datum, tijd});
-  auto s = impl_->prepare(sent ? version_at_ahead_sql() : version_at_sql());
+  auto s = impl_->prepare(sent ? ahead_sql<version_at_sql>(*sent) : version_at_sql());
   if (!sent) s.bind_all(gemeente, nummer, datum, tijd);
   if (!s.step()) return std::nullopt;
   return read_alloc(s);
@@ -1691,9 +1777,10 @@ std::vector<AllocationVersion> Ledger::allocation_history(std::string_view gemee
                                                           std::int64_t nummer) const {
   impl_->before_allocation_read(gemeente, nummer, {});
   Impl::CheckedRead checked(*impl_);
-  const bool sent =
+  const auto sent =
       impl_->take_ahead(Impl::AheadRead::allocation_history, {gemeente, std::to_string(nummer)});
-  auto s = impl_->prepare(sent ? history_ahead_sql() : allocation_history_sql());
+  auto s = impl_->prepare(sent ? ahead_sql<allocation_history_sql>(*sent)
+                               : allocation_history_sql());
   if (!sent) s.bind(1, gemeente).bind(2, nummer);
   std::vector<AllocationVersion> out;
   while (s.step()) out.push_back(read_alloc(s));
@@ -1742,8 +1829,9 @@ std::vector<AllocationVersion> Ledger::allocations_of_client(std::string_view ge
                                                              std::string_view bsn) const {
   impl_->before_allocation_read(gemeente, std::nullopt, bsn);
   Impl::CheckedRead checked(*impl_);
-  if (impl_->take_ahead(Impl::AheadRead::client_allocations, {gemeente, agb, bsn}))
-    return current_of(*this, *impl_, client_keys_ahead_sql(), {});
+  if (const auto slot =
+          impl_->take_ahead(Impl::AheadRead::client_allocations, {gemeente, agb, bsn}))
+    return current_of(*this, *impl_, ahead_sql<client_keys_sql>(*slot), {});
   return current_of(*this, *impl_, allocation_keys_sql(kClientWhere), {gemeente, agb, bsn});
 }
 
@@ -1878,10 +1966,11 @@ static AllocationState read_allocation_state(Stmt& allocation, Stmt& live) {
 AllocationState Ledger::allocation_state(const StartKey& k) const {
   impl_->before_allocation_read(k.gemeente, k.toewijzing_nummer, k.bsn);
   Impl::CheckedRead checked(*impl_);
-  if (impl_->take_ahead(Impl::AheadRead::allocation_state,
-                        {k.gemeente, k.agb, k.bsn, number_key(k.toewijzing_nummer)})) {
-    auto allocation = impl_->prepare(allocation_ahead_sql());
-    auto live = impl_->prepare(live_ahead_sql());
+  if (const auto slot = impl_->take_ahead(Impl::AheadRead::allocation_state,
+                                          {k.gemeente, k.agb, k.bsn,
+                                           number_key(k.toewijzing_nummer)})) {
+    auto allocation = impl_->prepare(ahead_sql<current_allocation_sql>(*slot));
+    auto live = impl_->prepare(ahead_sql<live_starts_and_stops_sql>(*slot));
     return read_allocation_state(allocation, live);
   }
   // Two statements sent together (one round trip on PostgreSQL), then read.

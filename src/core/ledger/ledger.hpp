@@ -710,6 +710,11 @@ class Ledger {
   /// allocation_state(k) takes these answers unless a statement that may change allocations,
   /// starts or stops ran in between. Elsewhere (SQLite, outside a write transaction) nothing.
   void expect_allocation_state(const StartKey& k);
+  /// As expect_allocation_state, for earlier_inputs(bytes, hash, key, routes): sent for the next
+  /// message while this one is judged (its held rows are looked at when it is taken).
+  void expect_earlier_inputs(std::string_view bytes, std::int64_t hash,
+                             const std::optional<InputKey>& key,
+                             const std::vector<std::string>& routes);
   /// As expect_allocation_state, for allocation_history(gemeente, nummer).
   void expect_allocation_history(std::string_view gemeente, std::int64_t nummer);
   /// As expect_allocation_state, for allocations_of_client(gemeente, agb, bsn): the first of

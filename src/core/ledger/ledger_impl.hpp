@@ -88,21 +88,27 @@ struct Ledger::Impl {
   // prepared (prepare: every statement is prepared right before it runs, so a write prepared
   // before the reads were sent and run after them would go unseen; none is), and when the
   // transaction ends.
-  enum class AheadRead { allocation_state, allocation_history, client_allocations, version_at };
+  // Two reads of a kind may wait at once (`slot` 0 and 1, statements of their own): a message's
+  // own, and the next message's, sent while the rules judge this one (Ledger::expect_next).
+  enum class AheadRead {
+    allocation_state, allocation_history, client_allocations, version_at, earlier_inputs
+  };
+  static constexpr int kAheadSlots = 2;
   struct Ahead {
     AheadRead read;
+    int slot;
     std::vector<std::string> key;  // the read's parameters, then the domain
   };
   std::vector<Ahead> ahead;
   /// Drops the reads sent ahead (their answers are not used).
   void forget_ahead();
-  /// Drops the read of kind `read` sent ahead, if any.
-  void forget_ahead(AheadRead read);
+  /// Drops the read sent ahead at `ahead[i]`.
+  void forget_ahead_at(std::size_t i);
   /// Drops the reads sent ahead when `sql` may change what they read.
   void note_statement(std::string_view sql);
-  /// True when `read` was sent ahead for `key` (in the current domain) and still holds: the
-  /// caller then reads its answer from the read's statements (no longer ahead).
-  bool take_ahead(AheadRead read, std::initializer_list<std::string_view> key);
+  /// The slot of `read` sent ahead for `key` (in the current domain), when it still holds: the
+  /// caller then reads its answer from the slot's statements (no longer ahead).
+  std::optional<int> take_ahead(AheadRead read, std::initializer_list<std::string_view> key);
   // PostgreSQL, inside a write transaction: new rows held back (held_rows.hpp) and sent together,
   // many to an INSERT, when a statement that may see them runs (prepare), when many are held,
   // and before COMMIT. A read that knows which rows it looks at asks `held` itself and runs as a

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -75,6 +76,34 @@ TEST_SUITE("parallel") {
       REQUIRE(seen.size() == s.count);
       for (std::size_t i = 0; i < seen.size(); ++i) CHECK(seen[i] == i);
       CHECK(workers.load() <= static_cast<int>(std::max(1u, s.jobs)));
+    }
+  }
+
+  TEST_CASE("parallel: an emit that asks for it is shown the next result when it is ready") {
+    for (unsigned jobs : {1u, 2u, 4u}) {
+      std::vector<std::size_t> seen;
+      std::size_t shown = 0;
+      std::size_t announced = SIZE_MAX;  // the index the previous emit was shown as next
+      ordered_parallel<std::size_t>(
+          500, jobs, [] { return 0; },
+          [](int, std::size_t i) {
+            if (i % 7 == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+            return i;
+          },
+          [&](std::size_t i, std::size_t&& r, const std::size_t* next) {
+            CHECK(r == i);
+            if (announced != SIZE_MAX) CHECK(announced == i);  // the one shown came next
+            announced = next ? *next : SIZE_MAX;
+            if (next) {
+              CHECK(*next == i + 1);
+              ++shown;
+            }
+            seen.push_back(r);
+          },
+          16);
+      CHECK(seen.size() == 500);
+      if (jobs == 1) CHECK(shown == 0);  // one thread: nothing is read ahead
+      if (jobs > 1) CHECK(shown > 0);
     }
   }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 
 #include "../ingest/ingest_env.hpp"
 #include "core/errors.hpp"
@@ -1058,6 +1059,100 @@ TEST_CASE("ledger: an allocation state read ahead is the state of the round trip
   CHECK(l.allocation_version_at("0363", 300201, "2025-04-01", "09:00:00"));
   CHECK(l.allocation_history("0363", 300201).size() == 1);
   CHECK(l.allocations_of_client("0363", "65656055", "999900006").size() == 1);
+
+  // The same for earlier_inputs (sent for the next message): an input with its bytes committed
+  // by another connection after the round trip.
+  const std::vector<std::string> routes{"0363/WMO305/z.xml"};
+  l.expect_earlier_inputs("z", content_hash("z"), std::nullopt, routes);
+  l.earlier_inputs("<w/>", 3, std::nullopt, {"0363/WMO305/w.xml"});
+  other = PQconnectdb(where.c_str());
+  r = PQexec(other, fmt::format("WITH n AS (INSERT INTO messages(role, type, berichtcode, "
+                                "afzender, ontvanger, identificatie, dagtekening, xsd_basis, "
+                                "xsd_bericht, source, content_hash, verdict, level, findings, "
+                                "route_path, received_at) VALUES('input', 'WMO305', '418', "
+                                "'65656055', '0363', 'Z', '2025-08-01', '', '', 'z.xml', {}, "
+                                "'accepted', 0, '[]', '0363/WMO305/other-z.xml', '') RETURNING "
+                                "id) INSERT INTO message_bytes(id, bytes, encoding) SELECT id, "
+                                "'z', 0 FROM n",
+                                content_hash("z"))
+                        .c_str());
+  const bool stored = PQresultStatus(r) == PGRES_COMMAND_OK;
+  const std::string why_not = PQerrorMessage(other);
+  PQclear(r);
+  PQfinish(other);
+  REQUIRE_MESSAGE(stored, why_not);
+  CHECK(l.earlier_inputs("z", content_hash("z"), std::nullopt, routes).same_bytes.empty());
+  CHECK(l.earlier_inputs("z", content_hash("z"), std::nullopt, routes).same_bytes.size() == 1);
+  tx.commit();
+}
+
+TEST_CASE("ledger: an earlier_inputs read sent ahead is used only while no row it could find came") {
+  // Ingest sends the next message's earlier_inputs while it judges this one; the rows this one
+  // writes in between (held back on PostgreSQL) must not be missed.
+  TempDir d;
+  Ledger l(test::ledger_at(d.path / "l.db"));
+  auto tx = l.begin();
+  auto add_checked = [&](NewMessage n) {
+    (void)l.earlier_inputs(n.bytes, content_hash(n.bytes), std::nullopt, {n.route_path});
+    return l.add_message_unique_route(n);
+  };
+  auto ahead_then_read = [&](const NewMessage& n, const std::function<void()>& between) {
+    const Ledger::InputKey key{n.berichtcode, n.afzender, n.identificatie};
+    const std::vector<std::string> routes{n.route_path};
+    l.expect_earlier_inputs(n.bytes, content_hash(n.bytes), key, routes);
+    between();
+    return l.earlier_inputs(n.bytes, content_hash(n.bytes), key, routes);
+  };
+  // Nothing in between: nothing earlier.
+  auto e = ahead_then_read(input("M1", "<m>1</m>"), [] {});
+  CHECK(e.same_bytes.empty());
+  CHECK(e.same_key.empty());
+  CHECK(e.taken.empty());
+  // The same bytes stored in between (a re-delivery right after the first): found.
+  e = ahead_then_read(input("M2", "<m>2</m>"), [&] { add_checked(input("M2", "<m>2</m>")); });
+  CHECK(e.same_bytes.size() == 1);
+  // Another message with the same TR056 key in between: found.
+  e = ahead_then_read(input("M3", "<m>3</m>"), [&] {
+    auto other = input("M3", "<m>3b</m>");
+    other.route_path = "0363/WMO305/M3b.xml";
+    add_checked(other);
+  });
+  CHECK(e.same_bytes.empty());
+  CHECK(e.same_key.size() == 1);
+  // A row that takes the route in between: the route is taken.
+  e = ahead_then_read(input("M4", "<m>4</m>"), [&] {
+    auto other = input("M4x", "<m>4x</m>");
+    other.route_path = "0363/WMO305/M4.xml";
+    add_checked(other);
+  });
+  CHECK(e.taken.size() == 1);
+  // Written in between, but not held back (a row added without a route check; on PostgreSQL
+  // the held rows are sent first).
+  e = ahead_then_read(input("M5", "<m>5</m>"), [&] {
+    auto other = input("M5", "<m>5</m>");
+    other.route_path = "0363/WMO305/M5-first.xml";
+    l.add_message(other);
+  });
+  CHECK(e.same_bytes.size() == 1);
+  // A verdict changed in between: the row found says so.
+  {
+    auto first = input("M6", "<m>6</m>");
+    first.verdict = Verdict::rejected;
+    const auto id = add_checked(first);
+    auto again = input("M6", "<m>6</m>");
+    again.route_path = "0363/WMO305/M6-again.xml";
+    e = ahead_then_read(again, [&] { l.set_message_verdict(id, Verdict::accepted, 0, "[]"); });
+    REQUIRE(e.same_bytes.size() == 1);
+    CHECK(e.same_bytes[0].verdict == Verdict::accepted);
+  }
+  // Sent for other routes (the retour's id guessed wrong): the read is made for these.
+  {
+    const auto n = input("M7", "<m>7</m>");
+    add_checked(n);
+    l.expect_earlier_inputs(n.bytes, content_hash(n.bytes), std::nullopt, {"0363/elsewhere.xml"});
+    e = l.earlier_inputs(n.bytes, content_hash(n.bytes), std::nullopt, {n.route_path});
+    CHECK(e.taken == std::vector<std::string>{n.route_path});
+  }
   tx.commit();
 }
 
