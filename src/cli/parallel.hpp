@@ -26,8 +26,9 @@ namespace istd::cli {
 
 /// `make_worker()` is called once per thread, on that thread (Xerces parsers are per thread).
 /// `work(worker, index)` returns a Result; `emit(index, Result&&)` is called on the calling
-/// thread in index order. An `emit(index, Result&&, const Result* next)` is also given the next
-/// result when it is ready by then (else nullptr; valid during the call), to prepare for it. At most `window` results are held at once; a worker claims up to
+/// thread in index order. An `emit(index, Result&&, const Result* next)` is also given the
+/// next result when it is ready by then (else nullptr; valid during the call), to prepare for
+/// it. At most `window` results are held at once; a worker claims up to
 /// `chunk` consecutive items at a time (0: chosen from the window and the thread count).
 template <typename Result, typename MakeWorker, typename Work, typename Emit>
 void ordered_parallel(std::size_t count, unsigned jobs, MakeWorker make_worker, Work work,

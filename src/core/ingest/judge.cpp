@@ -173,10 +173,13 @@ Lookup lookup_of(const ValidationResult& result, const Options& opt,
 /// Sends what the rules will read first for `m` (its class rules' first reads, in its legal
 /// domain), so that it comes back with the next read that waits.
 void send_class_reads(Ledger& ledger, const model::Message& m) {
-  const auto standard = ledger.standard();
+  struct Restore {
+    Ledger& l;
+    model::Standard s;
+    ~Restore() { l.set_standard(s); }
+  } restore{ledger, ledger.standard()};
   ledger.set_standard(model::standard_of(m.type));
   expect_class_reads(ledger, m);
-  ledger.set_standard(standard);
 }
 
 /// Sends the first reads of the input after this one, while this one is judged: `id` is the id

@@ -30,10 +30,10 @@ bool HeldRows::touch_inputs(std::int64_t hash, std::string_view berichtcode,
 }
 
 bool HeldRows::touch_allocation(std::string_view gemeente, std::optional<std::int64_t> nummer,
-                                std::string_view bsn) const {
+                                const std::string_view* bsn) const {
   return std::any_of(rows_.begin(), rows_.end(), [&](const HeldRow& r) {
     if (r.table == HeldTable::messages) return false;
-    return (!bsn.empty() && r.bsn == bsn) || (r.gemeente == gemeente && r.nummer == nummer);
+    return (bsn && r.bsn == *bsn) || (r.gemeente == gemeente && r.nummer == nummer);
   });
 }
 

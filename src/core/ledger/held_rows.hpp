@@ -46,9 +46,9 @@ class HeldRows {
   bool touch_inputs(std::int64_t hash, std::string_view berichtcode, std::string_view afzender,
                     std::string_view identificatie, const std::vector<std::string>& routes) const;
   /// True when a held allocation version, start or stop is of allocation (gemeente, nummer),
-  /// or (when `bsn` is not empty) of that Bsn.
+  /// or (when `bsn` is given) of that Bsn.
   bool touch_allocation(std::string_view gemeente, std::optional<std::int64_t> nummer,
-                        std::string_view bsn) const;
+                        const std::string_view* bsn) const;
 
   /// Takes out the rows held before `seq` (all of them: UINT64_MAX), in order.
   std::vector<HeldRow> take_before(std::uint64_t seq);

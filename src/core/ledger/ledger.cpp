@@ -631,7 +631,11 @@ void Ledger::Transaction::commit() {
         l_->impl_->send_held();
       } catch (...) {
         l_->impl_->drop_held();
-        l_->impl_->pg->rollback();
+        try {
+          l_->impl_->pg->rollback();
+        } catch (...) {
+          // The failure to send is the one reported; a lost connection ends the transaction.
+        }
         throw;
       }
       l_->impl_->drop_held();
@@ -880,8 +884,8 @@ MessageId Ledger::insert_message(const NewMessage& m, std::string* free_route,
     const auto id = *impl_->take_id(Impl::Numbered::messages);
     HeldRow r;
     r.table = HeldTable::messages;
-    const Packed packed = m.packed ? *m.packed : pack(m.bytes);
-    r.bytes = packed.data;
+    Packed packed = m.packed ? *m.packed : pack(m.bytes);
+    r.bytes = std::move(packed.data);
     r.encoding = static_cast<std::int64_t>(packed.encoding);
     r.input = m.role != Role::output;
     r.hash = m.content_hash ? *m.content_hash : content_hash(m.bytes);
@@ -940,11 +944,6 @@ MessageId Ledger::insert_message(const NewMessage& m, std::string* free_route,
       .bind_static(18, received_at);
   std::string route;  // the alternative being tried (bound without a copy too)
   MessageId id = 0;
-  if (one_statement && given && free_route && impl_->route_is_free(m.route_path)) {
-    // Known free (earlier_inputs) and numbered by istd: nothing to wait for.
-    s.exec();
-    return *given;
-  }
   for (int n = 2;; ++n) {
     // The only UNIQUE constraint of `messages` is its route (messages_route): a taken route
     // inserts nothing and returns no id.
@@ -1524,7 +1523,7 @@ static const std::string& current_allocation_sql() {
 
 std::optional<AllocationVersion> Ledger::current_allocation(std::string_view gemeente,
                                                             std::int64_t nummer) const {
-  impl_->before_allocation_read(gemeente, nummer, {});
+  impl_->before_allocation_read(gemeente, nummer);
   Impl::CheckedRead checked(*impl_);
   auto s = impl_->prepare(current_allocation_sql());
   s.bind(1, gemeente).bind(2, nummer);
@@ -1534,8 +1533,9 @@ std::optional<AllocationVersion> Ledger::current_allocation(std::string_view gem
 
 // -- Reads sent ahead (PostgreSQL writer) ----------------------------------------------------
 // The judge knows at a message's arrival what the class rules will read first; sent then, those
-// reads share the round trip of earlier_inputs (docs/DESIGN.md, "Round trips"). Each read has
-// statements of its own for this ("/* ahead */"), so that no other use of the same SQL in
+// reads share the round trip of earlier_inputs (docs/DESIGN.md, "Round trips"), and the next
+// message's are sent while this one is judged. Each read has statements of its own for this
+// ("/* ahead 1 */", "/* ahead 2 */": two may wait), so that no other use of the same SQL in
 // between can take or drop its answer.
 
 namespace {
@@ -1610,7 +1610,6 @@ static const std::string& ahead_earlier_inputs_sql(int slot) {
 
 namespace {
 
-
 /// Sends (prefetch) the two reads of allocation_state for `k`.
 void send_allocation_reads(Stmt& allocation, Stmt& live, const StartKey& k) {
   allocation.bind(1, k.gemeente).bind(2, k.toewijzing_nummer).prefetch();
@@ -1653,7 +1652,8 @@ std::optional<int> Ledger::Impl::take_ahead(AheadRead read,
                                             std::initializer_list<std::string_view> key) {
   const auto it = std::find_if(ahead.begin(), ahead.end(), [&](const Ahead& a) {
     return a.read == read && a.key.size() == key.size() + 1 &&
-           std::equal(key.begin(), key.end(), a.key.begin()) && a.key.back() == domain;
+           std::equal(key.begin(), key.end(), a.key.begin()) &&
+           a.key.back() == domain_of(read, domain);
   });
   if (it == ahead.end()) return std::nullopt;
   const int slot = it->slot;
@@ -1670,7 +1670,7 @@ static void send_ahead(Ledger::Impl& im, Ledger::Impl::AheadRead read,
                        std::initializer_list<std::string_view> key_of_read, Send&& send) {
   if (!im.pg || !im.pg->writing()) return;
   std::vector<std::string> key(key_of_read.begin(), key_of_read.end());
-  key.push_back(im.domain);
+  key.emplace_back(Ledger::Impl::domain_of(read, im.domain));
   std::array<bool, Ledger::Impl::kAheadSlots> used{};
   std::size_t older = im.ahead.size();
   for (std::size_t i = 0; i < im.ahead.size(); ++i) {
@@ -1693,7 +1693,7 @@ static void send_ahead(Ledger::Impl& im, Ledger::Impl::AheadRead read,
 }
 
 void Ledger::expect_allocation_state(const StartKey& k) {
-  impl_->before_allocation_read(k.gemeente, k.toewijzing_nummer, k.bsn);
+  impl_->before_allocation_read(k.gemeente, k.toewijzing_nummer, k.bsn, true);
   Impl::CheckedRead checked(*impl_);
   send_ahead(*impl_, Impl::AheadRead::allocation_state,
              {k.gemeente, k.agb, k.bsn, number_key(k.toewijzing_nummer)}, [&](int slot) {
@@ -1706,7 +1706,7 @@ void Ledger::expect_allocation_state(const StartKey& k) {
 }
 
 void Ledger::expect_allocation_history(std::string_view gemeente, std::int64_t nummer) {
-  impl_->before_allocation_read(gemeente, nummer, {});
+  impl_->before_allocation_read(gemeente, nummer);
   Impl::CheckedRead checked(*impl_);
   send_ahead(*impl_, Impl::AheadRead::allocation_history,
              {gemeente, std::to_string(nummer)}, [&](int slot) {
@@ -1718,7 +1718,7 @@ void Ledger::expect_allocation_history(std::string_view gemeente, std::int64_t n
 
 void Ledger::expect_allocations_of_client(std::string_view gemeente, std::string_view agb,
                                           std::string_view bsn) {
-  impl_->before_allocation_read(gemeente, std::nullopt, bsn);
+  impl_->before_allocation_read(gemeente, std::nullopt, bsn, true);
   Impl::CheckedRead checked(*impl_);
   send_ahead(*impl_, Impl::AheadRead::client_allocations,
              {gemeente, agb, bsn}, [&](int slot) {
@@ -1730,7 +1730,7 @@ void Ledger::expect_allocations_of_client(std::string_view gemeente, std::string
 
 void Ledger::expect_allocation_version_at(std::string_view gemeente, std::int64_t nummer,
                                           std::string_view datum, std::string_view tijd) {
-  impl_->before_allocation_read(gemeente, nummer, {});
+  impl_->before_allocation_read(gemeente, nummer);
   Impl::CheckedRead checked(*impl_);
   send_ahead(*impl_, Impl::AheadRead::version_at,
              {gemeente, std::to_string(nummer), datum, tijd}, [&](int slot) {
@@ -1763,7 +1763,7 @@ std::optional<AllocationVersion> Ledger::allocation_version_at(std::string_view 
                                                                std::int64_t nummer,
                                                                std::string_view datum,
                                                                std::string_view tijd) const {
-  impl_->before_allocation_read(gemeente, nummer, {});
+  impl_->before_allocation_read(gemeente, nummer);
   Impl::CheckedRead checked(*impl_);
   const auto sent = impl_->take_ahead(Impl::AheadRead::version_at,
                                       {gemeente, std::to_string(nummer), datum, tijd});
@@ -1775,7 +1775,7 @@ std::optional<AllocationVersion> Ledger::allocation_version_at(std::string_view 
 
 std::vector<AllocationVersion> Ledger::allocation_history(std::string_view gemeente,
                                                           std::int64_t nummer) const {
-  impl_->before_allocation_read(gemeente, nummer, {});
+  impl_->before_allocation_read(gemeente, nummer);
   Impl::CheckedRead checked(*impl_);
   const auto sent =
       impl_->take_ahead(Impl::AheadRead::allocation_history, {gemeente, std::to_string(nummer)});
@@ -1827,7 +1827,7 @@ std::vector<AllocationVersion> Ledger::allocations_of_provider(
 std::vector<AllocationVersion> Ledger::allocations_of_client(std::string_view gemeente,
                                                              std::string_view agb,
                                                              std::string_view bsn) const {
-  impl_->before_allocation_read(gemeente, std::nullopt, bsn);
+  impl_->before_allocation_read(gemeente, std::nullopt, bsn, true);
   Impl::CheckedRead checked(*impl_);
   if (const auto slot =
           impl_->take_ahead(Impl::AheadRead::client_allocations, {gemeente, agb, bsn}))
@@ -1964,7 +1964,7 @@ static AllocationState read_allocation_state(Stmt& allocation, Stmt& live) {
 }
 
 AllocationState Ledger::allocation_state(const StartKey& k) const {
-  impl_->before_allocation_read(k.gemeente, k.toewijzing_nummer, k.bsn);
+  impl_->before_allocation_read(k.gemeente, k.toewijzing_nummer, k.bsn, true);
   Impl::CheckedRead checked(*impl_);
   if (const auto slot = impl_->take_ahead(Impl::AheadRead::allocation_state,
                                           {k.gemeente, k.agb, k.bsn,

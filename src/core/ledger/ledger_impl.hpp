@@ -84,12 +84,14 @@ struct Ledger::Impl {
   void forget_routes() { free_routes.clear(); }
   // PostgreSQL, inside a write transaction: reads sent ahead (Ledger::expect_allocation_state
   // and the like), each with the key and domain it was sent for; its answer waits in a statement
-  // of its own. Dropped when a statement that may change allocations, starts or stops is
-  // prepared (prepare: every statement is prepared right before it runs, so a write prepared
-  // before the reads were sent and run after them would go unseen; none is), and when the
-  // transaction ends.
+  // of its own. Dropped when a statement is prepared that may change what they read (any write
+  // but a message's row, bytes and flag for the allocation reads; any write at all for
+  // earlier_inputs: note_statement), and when the transaction ends. Every statement is prepared
+  // right before it runs, so a write prepared before the reads were sent and run after them
+  // would go unseen; the only such writes are held rows, and a read sent ahead is taken only
+  // when no held row could change its answer (the touch checks of the readers).
   // Two reads of a kind may wait at once (`slot` 0 and 1, statements of their own): a message's
-  // own, and the next message's, sent while the rules judge this one (Ledger::expect_next).
+  // own, and the next message's, sent while the rules judge this one (ingest's judge).
   enum class AheadRead {
     allocation_state, allocation_history, client_allocations, version_at, earlier_inputs
   };
@@ -109,6 +111,11 @@ struct Ledger::Impl {
   /// The slot of `read` sent ahead for `key` (in the current domain), when it still holds: the
   /// caller then reads its answer from the slot's statements (no longer ahead).
   std::optional<int> take_ahead(AheadRead read, std::initializer_list<std::string_view> key);
+  /// The domain a read sent ahead is kept for: none for earlier_inputs (it reads messages, which
+  /// have no domain), else the current one.
+  static std::string_view domain_of(AheadRead read, std::string_view domain) {
+    return read == AheadRead::earlier_inputs ? std::string_view() : domain;
+  }
   // PostgreSQL, inside a write transaction: new rows held back (held_rows.hpp) and sent together,
   // many to an INSERT, when a statement that may see them runs (prepare), when many are held,
   // and before COMMIT. A read that knows which rows it looks at asks `held` itself and runs as a
@@ -125,7 +132,7 @@ struct Ledger::Impl {
   std::vector<LazySavepoint> savepoints;
   std::uint64_t savepoint_ids = 0;
   int checked_reads = 0;       // > 0: inside a CheckedRead
-  bool sending_held = false;  // inside send_held
+  bool sending_held = false;  // inside send_held or close_savepoint: prepare sends nothing
   /// True when new rows are held back (a PostgreSQL writer).
   bool holding() const { return pg && pg->writing(); }
   /// True when the server is behind: rows held, or a savepoint not opened there yet.
@@ -147,11 +154,11 @@ struct Ledger::Impl {
   std::uint64_t open_savepoint();
   /// Ends savepoint `id`: released, or rolled back (its held rows dropped).
   void close_savepoint(std::uint64_t id, bool rollback);
-  /// Before a read of allocation (gemeente, nummer) or (when not empty) of Bsn `bsn`, run as a
+  /// Before a read of allocation (gemeente, nummer) (or also, `by_bsn`, of Bsn `bsn`), run as a
   /// CheckedRead: sends the held rows when one of them is of it.
   void before_allocation_read(std::string_view gemeente, std::optional<std::int64_t> nummer,
-                              std::string_view bsn) {
-    if (holding() && held.touch_allocation(gemeente, nummer, bsn)) send_held();
+                              std::string_view bsn = {}, bool by_bsn = false) {
+    if (holding() && held.touch_allocation(gemeente, nummer, by_bsn ? &bsn : nullptr)) send_held();
   }
   /// Marks a read that asked `held` itself (and sent the rows when they mattered): the
   /// statements it prepares do not send held rows.

@@ -1061,9 +1061,12 @@ TEST_CASE("ledger: an allocation state read ahead is the state of the round trip
   CHECK(l.allocations_of_client("0363", "65656055", "999900006").size() == 1);
 
   // The same for earlier_inputs (sent for the next message): an input with its bytes committed
-  // by another connection after the round trip.
+  // by another connection after the round trip. Messages have no legal domain: sent while a
+  // Jeugdwet message is judged, it is taken for the Wmo message that follows.
   const std::vector<std::string> routes{"0363/WMO305/z.xml"};
+  l.set_standard(model::Standard::ijw);
   l.expect_earlier_inputs("z", content_hash("z"), std::nullopt, routes);
+  l.set_standard(model::Standard::iwmo);
   l.earlier_inputs("<w/>", 3, std::nullopt, {"0363/WMO305/w.xml"});
   other = PQconnectdb(where.c_str());
   r = PQexec(other, fmt::format("WITH n AS (INSERT INTO messages(role, type, berichtcode, "
