@@ -117,8 +117,8 @@ struct Ledger::Impl {
     return read == AheadRead::earlier_inputs ? std::string_view() : domain;
   }
   // PostgreSQL, inside a write transaction: new rows held back (held_rows.hpp) and sent together,
-  // many to an INSERT, when a statement that may see them runs (prepare), when many are held,
-  // and before COMMIT. A read that knows which rows it looks at asks `held` itself and runs as a
+  // many to an INSERT, before any other statement (prepare, exec), when many are held, and
+  // before COMMIT. A read that knows which rows it looks at asks `held` itself and runs as a
   // CheckedRead: the held rows are sent first only when one of them could change its answer.
   HeldRows held;
   static constexpr std::size_t kHeldLimit = 4 * kHeldRowsPerInsert;
