@@ -10,6 +10,7 @@
 #include <array>
 #include <bit>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -1288,19 +1289,38 @@ static void bind_earlier_inputs(Stmt& s, std::string_view bytes, std::int64_t ha
 }
 
 /// What earlier_inputs is asked: the key of a read of it sent ahead.
-static std::vector<std::string> earlier_inputs_key(std::string_view bytes, std::int64_t hash,
-                                                   const std::optional<Ledger::InputKey>& key,
-                                                   const std::vector<std::string>& routes) {
-  std::vector<std::string> k{std::to_string(hash), std::to_string(bytes.size())};
-  if (key) {
-    k.emplace_back(key->berichtcode);
-    k.emplace_back(key->afzender);
-    k.emplace_back(key->identificatie);
-  } else {
-    k.insert(k.end(), {"-", "-", "-"});
+/// Built for every message (no string is allocated): the numbers are written into the key's
+/// own buffers, the rest are views of the caller's values.
+struct EarlierInputsKey {
+  std::array<char, 24> hash{}, size{};
+  std::array<std::string_view, 7> parts;
+  EarlierInputsKey(std::string_view bytes, std::int64_t h,
+                   const std::optional<Ledger::InputKey>& key,
+                   const std::vector<std::string>& routes) {
+    parts[0] = {hash.data(), static_cast<std::size_t>(
+                                 std::to_chars(hash.begin(), hash.end(), h).ptr - hash.data())};
+    parts[1] = {size.data(), static_cast<std::size_t>(
+                                 std::to_chars(size.begin(), size.end(), bytes.size()).ptr -
+                                 size.data())};
+    parts[2] = key ? key->berichtcode : "-";
+    parts[3] = key ? key->afzender : "-";
+    parts[4] = key ? key->identificatie : "-";
+    parts[5] = routes.size() > 0 ? std::string_view(routes[0]) : std::string_view();
+    parts[6] = routes.size() > 1 ? std::string_view(routes[1]) : std::string_view();
   }
-  for (std::size_t i = 0; i < 2; ++i) k.push_back(i < routes.size() ? routes[i] : std::string());
-  return k;
+  EarlierInputsKey(const EarlierInputsKey&) = delete;  // `parts` point into the buffers
+  EarlierInputsKey& operator=(const EarlierInputsKey&) = delete;
+};
+
+/// Sends the held rows when earlier_inputs(hash, key, routes) could find one of them.
+static void send_held_for_inputs(Ledger::Impl& im, std::int64_t hash,
+                                 const std::optional<Ledger::InputKey>& key,
+                                 const std::vector<std::string>& routes) {
+  if (im.holding() &&
+      im.held.touch_inputs(hash, key ? key->berichtcode : std::string_view(),
+                           key ? key->afzender : std::string_view(),
+                           key ? key->identificatie : std::string_view(), routes))
+    im.send_held();
 }
 
 // earlier_inputs_sql() for the reads sent ahead in `slot` (defined with the other reads sent
@@ -1311,17 +1331,14 @@ Ledger::EarlierInputs Ledger::earlier_inputs(std::string_view bytes, std::int64_
                                              const std::optional<InputKey>& key,
                                              const std::vector<std::string>& routes) {
   if (routes.size() > 2) throw RuntimeError("ledger: earlier_inputs takes at most two routes");
-  if (impl_->holding() &&
-      impl_->held.touch_inputs(hash, key ? key->berichtcode : std::string_view(),
-                               key ? key->afzender : std::string_view(),
-                               key ? key->identificatie : std::string_view(), routes))
-    impl_->send_held();
+  send_held_for_inputs(*impl_, hash, key, routes);
   Impl::CheckedRead checked(*impl_);
   std::optional<int> slot;
   if (!impl_->ahead.empty()) {
-    const auto k = earlier_inputs_key(bytes, hash, key, routes);
+    const EarlierInputsKey k(bytes, hash, key, routes);
+    const auto& p = k.parts;
     slot = impl_->take_ahead(Impl::AheadRead::earlier_inputs,
-                             {k[0], k[1], k[2], k[3], k[4], k[5], k[6]});
+                             {p[0], p[1], p[2], p[3], p[4], p[5], p[6]});
   }
   auto s = impl_->prepare(slot ? ahead_earlier_inputs_sql(*slot) : earlier_inputs_sql());
   if (!slot) bind_earlier_inputs(s, bytes, hash, key, routes);
@@ -1744,14 +1761,12 @@ void Ledger::expect_earlier_inputs(std::string_view bytes, std::int64_t hash,
                                    const std::optional<InputKey>& key,
                                    const std::vector<std::string>& routes) {
   if (!impl_->holding() || routes.size() > 2) return;
-  if (impl_->held.touch_inputs(hash, key ? key->berichtcode : std::string_view(),
-                               key ? key->afzender : std::string_view(),
-                               key ? key->identificatie : std::string_view(), routes))
-    impl_->send_held();
+  send_held_for_inputs(*impl_, hash, key, routes);
   Impl::CheckedRead checked(*impl_);
-  const auto k = earlier_inputs_key(bytes, hash, key, routes);
+  const EarlierInputsKey k(bytes, hash, key, routes);
+  const auto& p = k.parts;
   send_ahead(*impl_, Impl::AheadRead::earlier_inputs,
-             {k[0], k[1], k[2], k[3], k[4], k[5], k[6]}, [&](int slot) {
+             {p[0], p[1], p[2], p[3], p[4], p[5], p[6]}, [&](int slot) {
                auto s = impl_->prepare(ahead_earlier_inputs_sql(slot));
                bind_earlier_inputs(s, bytes, hash, key, routes);
                s.prefetch();
