@@ -12,6 +12,7 @@
 #include <ctime>
 #include <map>
 #include <memory>
+#include <span>
 
 #include "cli/engine_option.hpp"
 #include "cli/background_sink.hpp"
@@ -302,7 +303,7 @@ class CommandIngest : public Command {
           it.result = v->validate(it.bytes, in.name());
           return it;
         },
-        [&](std::size_t, Item&& it, const Item* following) {
+        [&](std::size_t, Item&& it, std::span<const Item> following) {
           if (!it.error.empty()) {
             ++n_err;
             Report r;
@@ -312,17 +313,22 @@ class CommandIngest : public Command {
             progress.advance();
             return;
           }
-          // The next input, when it is read and validated by now: its reads go ahead.
-          std::optional<ingest::Upcoming> next;
-          if (following && following->error.empty() && !following->large)
-            next = ingest::Upcoming{following->bytes, following->hash, &following->result};
+          // The next inputs, as far as they are read and validated by now: their reads go
+          // ahead.
+          std::array<ingest::Upcoming, ingest::Ingestor::kUpcoming> next_space;
+          std::size_t n_next = 0;
+          for (const Item& f : following) {
+            if (n_next == next_space.size() || !f.error.empty() || f.large) break;
+            next_space[n_next++] = ingest::Upcoming{f.bytes, f.hash, &f.result};
+          }
+          const std::span<const ingest::Upcoming> next(next_space.data(), n_next);
           ingest::Outcome o =
               it.large
                   ? ingestor.process_large(
                         ingest::LargeInput{it.large.get(), it.large_size, it.hash, limit},
                         std::move(it.result))
                   : ingestor.process(ingest::Prepared{it.bytes, it.hash, std::move(it.packed)},
-                                     std::move(it.result), next ? &*next : nullptr);
+                                     std::move(it.result), next);
           if (!o.error.empty()) {  // nothing recorded (it changed or failed while read)
             ++n_err;
             Report r;

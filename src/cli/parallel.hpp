@@ -17,6 +17,7 @@
 #include <exception>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -26,23 +27,23 @@ namespace istd::cli {
 
 /// `make_worker()` is called once per thread, on that thread (Xerces parsers are per thread).
 /// `work(worker, index)` returns a Result; `emit(index, Result&&)` is called on the calling
-/// thread in index order. An `emit(index, Result&&, const Result* next)` is also given the
-/// next result when it is ready by then (else nullptr; valid during the call), to prepare for
-/// it. At most `window` results are held at once; a worker claims up to
-/// `chunk` consecutive items at a time (0: chosen from the window and the thread count).
+/// thread in index order. An `emit(index, Result&&, std::span<const Result> following)` is
+/// also given the results after it that are ready by then, in order (perhaps none; valid during
+/// the call), to prepare for them. At most `window` results are held at once; a worker claims
+/// up to `chunk` consecutive items at a time (0: chosen from the window and the thread count).
 template <typename Result, typename MakeWorker, typename Work, typename Emit>
 void ordered_parallel(std::size_t count, unsigned jobs, MakeWorker make_worker, Work work,
                       Emit emit, std::size_t window = 256, std::size_t chunk = 0) {
   jobs = std::max(1u, jobs);
-  auto emit_one = [&](std::size_t i, Result&& r, const Result* next) {
-    if constexpr (std::is_invocable_v<Emit&, std::size_t, Result&&, const Result*>)
-      emit(i, std::move(r), next);
+  auto emit_one = [&](std::size_t i, Result&& r, std::span<const Result> following) {
+    if constexpr (std::is_invocable_v<Emit&, std::size_t, Result&&, std::span<const Result>>)
+      emit(i, std::move(r), following);
     else
       emit(i, std::move(r));
   };
   if (jobs == 1) {
     auto worker = make_worker();
-    for (std::size_t i = 0; i < count; ++i) emit_one(i, work(worker, i), nullptr);
+    for (std::size_t i = 0; i < count; ++i) emit_one(i, work(worker, i), {});
     return;
   }
   window = std::max<std::size_t>(window, 2);
@@ -127,7 +128,7 @@ void ordered_parallel(std::size_t count, unsigned jobs, MakeWorker make_worker, 
       for (std::size_t k = 0; k < ready.size(); ++k) {
         {
           Result r = std::move(ready[k]);  // gone before its room is given back
-          emit_one(next_emit, std::move(r), k + 1 < ready.size() ? &ready[k + 1] : nullptr);
+          emit_one(next_emit, std::move(r), std::span<const Result>(ready).subspan(k + 1));
         }
         // Publish progress (frees room) without waking anyone until half the window is free.
         std::lock_guard lk(mu);

@@ -38,10 +38,12 @@ struct Ingestor::Impl {
   Impl(ledger::Ledger& l, std::shared_ptr<const SchemaBundle> s, Options o)
       : ledger(l), schemas(std::move(s)), opt(std::move(o)), files(l, file_options(opt)) {}
 
-  Outcome process(Prepared&& input, ValidationResult&& result, const Upcoming* next) {
+  Outcome process(Prepared&& input, ValidationResult&& result, std::span<const Upcoming> next) {
     begin_batch();
-    // The last message of a batch sends nothing ahead: the commit after it would drop it.
-    if (in_batch + 1 >= opt.batch_size) next = nullptr;
+    // Only the messages of this batch have reads sent ahead: the commit after its last would
+    // drop them.
+    const std::size_t left = opt.batch_size - std::min(opt.batch_size, in_batch + 1);
+    next = next.first(std::min(next.size(), left));
     Decision decision = judge(ledger, input, result, opt, next);                   // stage 3
     Recorded recorded =
         record(ledger, input, std::move(result), std::move(decision), opt, schemas.get());  // 4
@@ -103,7 +105,8 @@ Ingestor::~Ingestor() = default;
 
 std::size_t Ingestor::recover() { return impl_->files.recover(); }
 
-Outcome Ingestor::process(Prepared&& input, ValidationResult&& result, const Upcoming* next) {
+Outcome Ingestor::process(Prepared&& input, ValidationResult&& result,
+                          std::span<const Upcoming> next) {
   return impl_->process(std::move(input), std::move(result), next);
 }
 

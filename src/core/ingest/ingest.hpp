@@ -52,6 +52,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,9 +88,12 @@ class Ingestor {
   /// Validator::validate on those bytes (taken over: a typed message is large). Commits (and
   /// hands the batch's files to the file stage) whenever the batch is full.
   /// @throws RuntimeError on I/O or database failure (never for bad input).
-  /// `next`, when given, is the input that will be processed next: its first reads are sent
-  /// to the ledger while this one is judged (Upcoming).
-  Outcome process(Prepared&& input, ValidationResult&& result, const Upcoming* next = nullptr);
+  /// `next`, when given, are the inputs that will be processed next, in order: the first reads
+  /// of up to kUpcoming of them are sent to the ledger while this one is judged (Upcoming).
+  Outcome process(Prepared&& input, ValidationResult&& result,
+                  std::span<const Upcoming> next = {});
+  /// How many of the inputs after the one processed have their reads sent ahead at most.
+  static constexpr std::size_t kUpcoming = ledger::Ledger::kMessagesAhead;
   /// process() of bytes not prepared by the caller (prepared here, on this thread).
   Outcome process(std::string_view bytes, ValidationResult&& result) {
     return process(prepare(bytes), std::move(result));

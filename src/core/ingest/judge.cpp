@@ -182,21 +182,27 @@ void send_class_reads(Ledger& ledger, const model::Message& m) {
   expect_class_reads(ledger, m);
 }
 
-/// Sends the first reads of the input after this one, while this one is judged: `id` is the id
-/// its row will have if this one takes the ids it is expected to (a wrong guess only costs the
-/// read: its routes then differ, and the read is made again).
-void send_next_reads(Ledger& ledger, const Upcoming& next, const Options& opt,
-                     std::optional<ledger::MessageId> id) {
-  if (!next.result || !id) return;
-  const Lookup lk = lookup_of(*next.result, opt, id);
-  if (lk.class_rules) send_class_reads(ledger, *next.result->message);
-  ledger.expect_earlier_inputs(next.bytes, next.hash, lk.key, lk.routes);
+/// Sends the first reads of the inputs after this one, while this one is judged: `id` is the id
+/// the first one's row will have if this one takes the ids it is expected to, and each of them
+/// is expected to take its row's id, and its retour's when it expects one (a wrong guess only
+/// costs the read: its routes then differ, and the read is made again). A read already on its
+/// way (sent ahead while an earlier message was judged) is not sent again.
+void send_next_reads(Ledger& ledger, std::span<const Upcoming> next, const Options& opt,
+                     ledger::MessageId id) {
+  for (const Upcoming& u : next.first(std::min<std::size_t>(next.size(),
+                                                             Ledger::kMessagesAhead))) {
+    if (!u.result) return;
+    const Lookup lk = lookup_of(*u.result, opt, id);
+    if (lk.class_rules) send_class_reads(ledger, *u.result->message);
+    ledger.expect_earlier_inputs(u.bytes, u.hash, lk.key, lk.routes);
+    id += lk.retour_expected ? 2 : 1;
+  }
 }
 
 }  // namespace
 
 Decision judge(Ledger& ledger, Prepared& input, ValidationResult& result, const Options& opt,
-               const Upcoming* next) {
+               std::span<const Upcoming> next) {
   const std::string& source = result.source;
   const model::Message* m = result.message ? &*result.message : nullptr;
   const bool readable = m && result.xsd_valid;
@@ -206,10 +212,10 @@ Decision judge(Ledger& ledger, Prepared& input, ValidationResult& result, const 
   // What the class rules read first, sent now: it comes back with the answer of earlier_inputs.
   if (lookup.class_rules) send_class_reads(ledger, *m);
   auto earlier = ledger.earlier_inputs(input.bytes, input.hash, lookup.key, lookup.routes);
-  // The next input's first reads go now: the server reads them while this one is judged. This
+  // The next inputs' first reads go now: the server reads them while this one is judged. This
   // one takes no id (a re-delivery), its row's, or its row's and its retour's.
-  if (next && id)
-    send_next_reads(ledger, *next, opt,
+  if (!next.empty() && id)
+    send_next_reads(ledger, next, opt,
                     *id + (!earlier.same_bytes.empty() ? 0 : lookup.retour_expected ? 2 : 1));
 
   // Exact re-delivery: report the earlier verdict, change nothing.

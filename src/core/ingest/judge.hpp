@@ -23,6 +23,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -85,8 +86,9 @@ std::string quarantine_route(const std::string& source);
 /// Judges one message. `result` is the validator's; the header and class rules append their
 /// findings to it. `input` may give up its packed bytes (to the row the class rules store).
 /// @throws RuntimeError on database failure (never for bad input).
-/// `next`, when given, is the input after this one: its first reads are sent ahead.
+/// `next`, when given, are the inputs after this one, in order: the first reads of up to
+/// Ledger::kMessagesAhead of them are sent ahead.
 Decision judge(ledger::Ledger& ledger, Prepared& input, ValidationResult& result,
-               const Options& options, const Upcoming* next = nullptr);
+               const Options& options, std::span<const Upcoming> next = {});
 
 }  // namespace istd::ingest

@@ -15,7 +15,7 @@ struct ValidationResult;
 
 namespace istd::ingest {
 
-/// The input after the one being judged, when it is known then (read and validated): what the
+/// An input after the one being judged, when it is known then (read and validated): what the
 /// rules will read for it is sent to the ledger ahead, so that a ledger server works on it
 /// while this one is judged (judge). Its bytes and result must outlive the judging.
 struct Upcoming {

@@ -722,7 +722,10 @@ HeldRow held_row(HeldTable table, const std::string& domain, const std::string& 
 
 void Ledger::Impl::hold(HeldRow row) {
   held.add(std::move(row));
-  if (held.size() >= kHeldLimit) send_held();
+  if (held.size() >= kHeldLimit) {
+    send_held();
+    pg->push();  // the server writes them while the writer goes on
+  }
 }
 
 namespace {
@@ -773,11 +776,16 @@ void send_rows(Ledger::Impl& im, std::vector<HeldRow> rows) {
 
 void Ledger::Impl::send_held() {
   if (sending_held || !behind()) return;
+  // A read sent ahead that one of these rows could change is dropped; the others still hold
+  // (the INSERTs below do not drop them: prepare).
+  for (std::size_t i = ahead.size(); i-- > 0;)
+    if (held_touches(ahead[i])) forget_ahead_at(i);
   sending_held = true;
+  sending_rows = true;
   struct Done {
-    bool& flag;
-    ~Done() { flag = false; }
-  } done{sending_held};
+    Impl& im;
+    ~Done() { im.sending_held = im.sending_rows = false; }
+  } done{*this};
   for (auto& sp : savepoints) {
     if (sp.sent) continue;
     send_rows(*this, held.take_before(sp.mark));
@@ -1551,9 +1559,9 @@ std::optional<AllocationVersion> Ledger::current_allocation(std::string_view gem
 // -- Reads sent ahead (PostgreSQL writer) ----------------------------------------------------
 // The judge knows at a message's arrival what the class rules will read first; sent then, those
 // reads share the round trip of earlier_inputs (docs/DESIGN.md, "Round trips"), and the next
-// message's are sent while this one is judged. Each read has statements of its own for this
-// ("/* ahead 1 */", "/* ahead 2 */": two may wait), so that no other use of the same SQL in
-// between can take or drop its answer.
+// messages' are sent while this one is judged. Each read has statements of its own for this
+// ("/* ahead 1 */", "/* ahead 2 */", ...: one for each read of a kind that may wait), so that
+// no other use of the same SQL in between can take or drop its answer.
 
 namespace {
 
@@ -1597,8 +1605,12 @@ const std::string& client_keys_sql() { return ISTD_SQL("{}", allocation_keys_sql
 /// own, so that no other use of the same SQL can take or drop their answers.
 template <const std::string& (*Base)()>
 const std::string& ahead_sql(int slot) {
-  static const std::array<std::string, Ledger::Impl::kAheadSlots> texts{
-      fmt::format("{} /* ahead 1 */", Base()), fmt::format("{} /* ahead 2 */", Base())};
+  static const std::array<std::string, Ledger::Impl::kAheadSlots> texts = [] {
+    std::array<std::string, Ledger::Impl::kAheadSlots> t;
+    for (std::size_t i = 0; i < t.size(); ++i)
+      t[i] = fmt::format("{} /* ahead {} */", Base(), i + 1);
+    return t;
+  }();
   return texts.at(static_cast<std::size_t>(slot));
 }
 
@@ -1654,6 +1666,39 @@ void Ledger::Impl::note_statement(std::string_view sql) {
     if (ahead[i].read == AheadRead::earlier_inputs) forget_ahead_at(i);
 }
 
+namespace {
+std::optional<std::int64_t> key_number(std::string_view v) {
+  std::int64_t n = 0;
+  if (v == "-" || std::from_chars(v.data(), v.data() + v.size(), n).ec != std::errc()) return {};
+  return n;
+}
+}  // namespace
+
+bool Ledger::Impl::held_touches(const Ahead& a) const {
+  const auto& k = a.key;  // the read's parameters as send_ahead was given them, then the domain
+  switch (a.read) {
+    case AheadRead::allocation_state: {  // gemeente, agb, bsn, nummer
+      const std::string_view bsn = k[2];
+      return held.touch_allocation(k[0], key_number(k[3]), &bsn);
+    }
+    case AheadRead::client_allocations: {  // gemeente, agb, bsn
+      const std::string_view bsn = k[2];
+      return held.touch_allocation(k[0], std::nullopt, &bsn);
+    }
+    case AheadRead::allocation_history:  // gemeente, nummer
+    case AheadRead::version_at:          // gemeente, nummer, datum, tijd
+      return held.touch_allocation(k[0], key_number(k[1]), nullptr);
+    case AheadRead::earlier_inputs: {  // hash, size, TR056 key ("-": none), two routes
+      std::int64_t hash = 0;
+      std::from_chars(k[0].data(), k[0].data() + k[0].size(), hash);
+      const bool keyed = k[2] != "-";
+      return held.touch_inputs(hash, keyed ? k[2] : "", keyed ? k[3] : "", keyed ? k[4] : "",
+                               {k[5], k[6]});
+    }
+  }
+  return true;
+}
+
 void Ledger::Impl::forget_ahead_at(std::size_t i) {
   const Ahead a = ahead[i];
   ahead.erase(ahead.begin() + static_cast<std::ptrdiff_t>(i));
@@ -1680,8 +1725,8 @@ std::optional<int> Ledger::Impl::take_ahead(AheadRead read,
 
 /// Sends a read ahead: `send(slot)` prepares, binds and prefetches the read's statements
 /// (ahead_statements) and lets go of them (Stmt::release: their answers are kept until the read
-/// is taken or forgotten). The same read already waiting is not sent again. Two of a kind may
-/// wait (the slots); a third takes the slot of the older one, which is forgotten.
+/// is taken or forgotten). The same read already waiting is not sent again. kAheadSlots of a
+/// kind may wait (the slots); one more takes the slot of the oldest, which is forgotten.
 template <typename Send>
 static void send_ahead(Ledger::Impl& im, Ledger::Impl::AheadRead read,
                        std::initializer_list<std::string_view> key_of_read, Send&& send) {
@@ -1772,6 +1817,9 @@ void Ledger::expect_earlier_inputs(std::string_view bytes, std::int64_t hash,
                s.prefetch();
                s.release();
              });
+  // The last read sent for an input after this one: the server reads what was sent while the
+  // rules judge this one, and returns each answer as it is ready.
+  impl_->pg->push();
 }
 
 std::optional<AllocationVersion> Ledger::allocation_version_at(std::string_view gemeente,

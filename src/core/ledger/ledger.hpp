@@ -612,6 +612,9 @@ class Ledger {
   /// The id the next messages row will get, when istd numbers the rows itself (PostgreSQL,
   /// inside a write transaction); nullopt when the database numbers them.
   std::optional<MessageId> next_message_id();
+  /// How many messages after the one judged may have their reads sent ahead (expect_*) at once:
+  /// the server then reads for several messages in one go, while the rules judge this one.
+  static constexpr int kMessagesAhead = 3;
 
   // Inputs too large to hold in memory (over-size files istd ingest quarantines byte for byte)
   // are given as an open file: `fd` is read with pread from offset 0 (never moved or changed),

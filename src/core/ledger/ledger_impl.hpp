@@ -86,16 +86,18 @@ struct Ledger::Impl {
   // and the like), each with the key and domain it was sent for; its answer waits in a statement
   // of its own. Dropped when a statement is prepared that may change what they read (any write
   // but a message's row, bytes and flag for the allocation reads; any write at all for
-  // earlier_inputs: note_statement), and when the transaction ends. Every statement is prepared
-  // right before it runs, so a write prepared before the reads were sent and run after them
-  // would go unseen; the only such writes are held rows, and a read sent ahead is taken only
-  // when no held row could change its answer (the touch checks of the readers).
-  // Two reads of a kind may wait at once (`slot` 0 and 1, statements of their own): a message's
-  // own, and the next message's, sent while the rules judge this one (ingest's judge).
+  // earlier_inputs: note_statement; held rows, when sent, drop only the reads they could change:
+  // held_touches), and when the transaction ends. Every statement is prepared right before it
+  // runs, so a write prepared before the reads were sent and run after them would go unseen; the
+  // only such writes are held rows, and a read sent ahead is taken only when no held row could
+  // change its answer (the touch checks of the readers).
+  // Several reads of a kind may wait at once (each `slot` has statements of its own): a
+  // message's own, and those of the next Ledger::kMessagesAhead messages, sent while the rules
+  // judge this one (ingest's judge).
   enum class AheadRead {
     allocation_state, allocation_history, client_allocations, version_at, earlier_inputs
   };
-  static constexpr int kAheadSlots = 2;
+  static constexpr int kAheadSlots = Ledger::kMessagesAhead + 1;
   struct Ahead {
     AheadRead read;
     int slot;
@@ -108,6 +110,9 @@ struct Ledger::Impl {
   void forget_ahead_at(std::size_t i);
   /// Drops the reads sent ahead when `sql` may change what they read.
   void note_statement(std::string_view sql);
+  /// True when a held row could change the answer of the read sent ahead `a`: the reader's own
+  /// touch check, made when the rows are sent (they are then no longer held when it is taken).
+  bool held_touches(const Ahead& a) const;
   /// The slot of `read` sent ahead for `key` (in the current domain), when it still holds: the
   /// caller then reads its answer from the slot's statements (no longer ahead).
   std::optional<int> take_ahead(AheadRead read, std::initializer_list<std::string_view> key);
@@ -133,6 +138,9 @@ struct Ledger::Impl {
   std::uint64_t savepoint_ids = 0;
   int checked_reads = 0;       // > 0: inside a CheckedRead
   bool sending_held = false;  // inside send_held or close_savepoint: prepare sends nothing
+  // Inside send_held: the reads sent ahead were checked against the rows it sends
+  // (held_touches), so its statements drop none of them.
+  bool sending_rows = false;
   /// True when new rows are held back (a PostgreSQL writer).
   bool holding() const { return pg && pg->writing(); }
   /// True when the server is behind: rows held, or a savepoint not opened there yet.
@@ -265,7 +273,7 @@ struct Ledger::Impl {
   Stmt prepare(std::string_view sql) {
     if (pg) {
       if (!sending_held && checked_reads == 0 && behind()) send_held();
-      if (!ahead.empty()) note_statement(sql);
+      if (!ahead.empty() && !sending_rows) note_statement(sql);
       pg::Statement& st = pg->prepare(sql, "ledger");
       if (st.domain_index() != 0) st.bind_text(st.domain_index(), domain);
       return Stmt(st);

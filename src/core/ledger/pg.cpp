@@ -163,7 +163,7 @@ void Statement::fill_pointers() {
 bool Statement::step() {
   if (!result_) {
     if (awaiting_) {
-      conn_.collect();  // stores the answer (take)
+      conn_.collect(*this);  // stores the answer (take)
       if (!result_) throw RuntimeError(fmt::format("{}: the answer was lost", context_));
     } else {
       take(conn_.run(*this));
@@ -403,10 +403,26 @@ pg_result* Connection::run(Statement& s) {
   return read_answers(true);
 }
 
-void Connection::collect() {
+void Connection::collect(const Statement& s) {
   if (pending_.empty()) return;
+  // Its answer is the one to its latest send; when that was pushed, the answers up to it are
+  // on their way without a sync.
+  for (std::size_t k = pushed_; k-- > 0;) {
+    const Sent& x = pending_[k];
+    if (x.statement == &s && x.keep && x.generation == s.generation_) {
+      read_pushed(k + 1);
+      return;
+    }
+  }
   if (!PQpipelineSync(conn_)) throw_error(conn_, nullptr, fmt::format("ledger {}", where_));
   read_answers(false);
+}
+
+void Connection::push() {
+  if (!pipelined_ || pending_.size() == pushed_) return;
+  if (!PQsendFlushRequest(conn_) || PQflush(conn_) != 0)
+    throw_error(conn_, nullptr, fmt::format("ledger {}", where_));
+  pushed_ = pending_.size();
 }
 
 void Connection::send(Statement& s, bool keep) {
@@ -443,6 +459,56 @@ void Connection::drain() {
   pipelined_ = false;
 }
 
+void Connection::settle(pg_result* r, const Sent& sent, pg_result*& failure,
+                        const Statement*& failed) {
+  const auto status = PQresultStatus(r);
+  if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+    if (sent.keep && sent.statement->awaiting_ &&
+        sent.generation == sent.statement->generation_ && !failure)
+      sent.statement->take(r);
+    else
+      PQclear(r);
+  } else if (!failure && status != PGRES_PIPELINE_ABORTED) {
+    failure = r;  // the first failure; the statements after it were not run
+    failed = sent.statement;
+  } else {
+    PQclear(r);
+  }
+}
+
+void Connection::read_pushed(std::size_t n) {
+  pg_result* failure = nullptr;
+  const Statement* failed = nullptr;
+  std::size_t read = 0;
+  for (; read < n; ++read) {
+    pg_result* r = PQgetResult(conn_);
+    if (!r) break;
+    while (pg_result* extra = PQgetResult(conn_)) PQclear(extra);  // up to the query's end
+    settle(r, pending_[read], failure, failed);
+  }
+  for (std::size_t k = 0; k < read; ++k)  // prefetches whose answer did not come
+    if (pending_[k].keep && pending_[k].statement->awaiting_ &&
+        pending_[k].generation == pending_[k].statement->generation_)
+      pending_[k].statement->awaiting_ = false;
+  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(read));
+  pushed_ -= read;
+  if (failure || read < n) failed_ = writing_;
+  if (failure) {
+    // After a failure the server skips everything up to a sync (and a ROLLBACK sent before one
+    // would wait for ever): the sync, and the answers of the statements sent after it.
+    try {
+      if (PQpipelineSync(conn_)) read_answers(false);
+    } catch (...) {
+      // The first failure is the one reported.
+    }
+    throw_error(conn_, failure, failed->context_);
+  }
+  if (read < n)
+    throw RuntimeError(fmt::format(
+        "ledger {}: the answers of {} statements sent to the server were lost: {}", where_,
+        n - read, error_text(conn_, nullptr)));
+}
+
 pg_result* Connection::read_answers(bool keep_last) {
   pg_result* failure = nullptr;
   const Statement* failed = nullptr;
@@ -456,21 +522,11 @@ pg_result* Connection::read_answers(bool keep_last) {
     }
     while (pg_result* extra = PQgetResult(conn_)) PQclear(extra);  // up to the query's end
     const auto status = PQresultStatus(r);
-    const Sent& sent = pending_[k];
-    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
-      if (keep_last && k + 1 == pending_.size())
-        last = r;
-      else if (sent.keep && sent.statement->awaiting_ &&
-               sent.generation == sent.statement->generation_ && !failure)
-        sent.statement->take(r);
-      else
-        PQclear(r);
-    } else if (!failure && status != PGRES_PIPELINE_ABORTED) {
-      failure = r;  // the first failure; the statements after it were not run
-      failed = sent.statement;
-    } else {
-      PQclear(r);
-    }
+    if (keep_last && k + 1 == pending_.size() &&
+        (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK))
+      last = r;
+    else
+      settle(r, pending_[k], failure, failed);
   }
   if (!lost) {  // the sync that ends the answers
     pg_result* r = PQgetResult(conn_);
@@ -481,6 +537,7 @@ pg_result* Connection::read_answers(bool keep_last) {
   for (const Sent& x : pending_)  // prefetches whose answer did not come
     if (x.keep && x.statement->awaiting_) x.statement->awaiting_ = false;
   pending_.clear();
+  pushed_ = 0;
   if (failure || lost) failed_ = writing_;
   if (failure) {
     if (last) PQclear(last);

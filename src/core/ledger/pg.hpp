@@ -9,6 +9,12 @@
 // thrown, when the next statement whose rows are wanted runs (in the same round trip), before a
 // script, and before COMMIT. A failed statement aborts the transaction on the server either
 // way, so a failure reported one statement late changes nothing that is stored.
+//
+// Pushing. Statements sent without waiting stay in libpq's buffer, and their answers in the
+// server's, until something waits for them. `push()` sends what is buffered and asks the server
+// to send its answers as soon as they are ready: the server then works while the writer judges,
+// and a prefetched statement pushed earlier finds its answer already on the socket. Only the
+// answers up to it are read then; the statements after it go on running.
 #pragma once
 
 #include <cstdint>
@@ -111,6 +117,10 @@ class Connection {
   bool writing() const { return writing_; }
   const std::string& where() const { return where_; }
 
+  /// Sends every statement sent without waiting and asks the server to return their answers
+  /// when ready (a flush request), without waiting for them. Inside a write transaction only.
+  void push();
+
   /// Starts a write transaction. Writers of every istd process on this database run one at a
   /// time (an advisory lock held until the transaction ends), as on SQLite: the cross-message
   /// rules read what they then write, so two instances never both accept the same message.
@@ -128,8 +138,9 @@ class Connection {
   pg_result* run(Statement& s);
   /// Sends `s` without waiting (pipeline mode); `keep`: its answer is kept for it (prefetch).
   void send(Statement& s, bool keep);
-  /// Reads every awaited answer, staying in pipeline mode (a prefetched statement's step).
-  void collect();
+  /// Reads awaited answers, staying in pipeline mode, until `s` has its answer (a prefetched
+  /// statement's step): only those up to it when they were pushed, else every one.
+  void collect(const Statement& s);
   /// @throws RuntimeError after a failed statement of the write transaction (failed_).
   void refuse_after_failure() const;
   /// Reads every awaited answer and leaves pipeline mode. @throws the first failure among them.
@@ -137,6 +148,9 @@ class Connection {
   /// Reads the answers of the statements in `pending_` and the sync after them; the last
   /// answer is returned when `keep_last` (else nullptr). @throws the first failure among them.
   pg_result* read_answers(bool keep_last);
+  /// Reads the answers of the first `n` statements of `pending_` (pushed: no sync follows
+  /// them) and forgets those statements. @throws the first failure among them.
+  void read_pushed(std::size_t n);
 
   pg_conn* conn_ = nullptr;
   std::string where_;
@@ -151,6 +165,11 @@ class Connection {
     std::uint64_t generation;  // the statement's prefetch it answers
   };
   std::vector<Sent> pending_;  // sent, answers not yet read (in order)
+  std::size_t pushed_ = 0;     // the first pushed_ of pending_ were pushed (push())
+  /// Hands the answer `r` of `sent` to its statement (a prefetch), or clears it; keeps the
+  /// first failure in `failure`.
+  static void settle(pg_result* r, const Sent& sent, pg_result*& failure,
+                     const Statement*& failed);
   struct Hash {
     using is_transparent = void;
     std::size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }

@@ -436,6 +436,29 @@ TEST_CASE("ledger: a failed write is reported by the next read or the commit, an
     CHECK_THROWS_AS(write_then_commit(), RuntimeError);
   }
   CHECK(l.message_count() == 0);
+  {
+    // Reads sent ahead after the failed write (on PostgreSQL pushed to the server, their answers
+    // read without a sync): the read that takes its answer reports the failure, and the
+    // transaction is rolled back.
+    auto tx = l.begin();
+    auto fine = start(l.add_message(input("M4", "d")), "");
+    const std::vector<std::string> routes{"0363/WMO305/M5.xml"};
+    // Once before, so that its statement is prepared (as it is in a running ingest).
+    l.expect_earlier_inputs("e", content_hash("e"), std::nullopt, routes);
+    (void)l.earlier_inputs("e", content_hash("e"), std::nullopt, routes);
+    auto write_then_read_ahead = [&] {
+      l.add_start(s);
+      // More rows than are held back at once: the refused one is sent with them.
+      for (int i = 0; i < 300; ++i) {
+        fine.begindatum = fmt::format("2025-{:04}", i);
+        l.add_start(fine);
+      }
+      l.expect_earlier_inputs("e", content_hash("e"), std::nullopt, routes);
+      (void)l.earlier_inputs("e", content_hash("e"), std::nullopt, routes);
+    };
+    CHECK_THROWS_AS(write_then_read_ahead(), RuntimeError);
+  }
+  CHECK(l.message_count() == 0);
   // The ledger goes on as before.
   auto tx = l.begin();
   const auto m = l.add_message(input("M3", "c"));
@@ -1156,6 +1179,94 @@ TEST_CASE("ledger: an earlier_inputs read sent ahead is used only while no row i
     e = l.earlier_inputs(n.bytes, content_hash(n.bytes), std::nullopt, {n.route_path});
     CHECK(e.taken == std::vector<std::string>{n.route_path});
   }
+  tx.commit();
+}
+
+TEST_CASE("ledger: reads sent ahead outlive held rows sent that cannot change them") {
+  // Ingest sends the reads of the next few messages while it judges this one, and the rows it
+  // holds back are sent in between. A read sent ahead is then dropped exactly when a row sent
+  // could change its answer; the others keep the answer of the round trip that sent them (shown
+  // as in the test above: a row another connection commits after it is not in them).
+  if (!test::ledger_on_postgresql()) return;
+  TempDir d;
+  const std::string where = test::ledger_at(d.path / "l.db").string();
+  Ledger l(where);
+  MessageId m = 0;
+  {
+    auto tx = l.begin();
+    m = l.add_message(input("M0", "<m>0</m>"));
+    tx.commit();
+  }
+  auto commit_elsewhere = [&](const std::string& sql) {
+    PGconn* other = PQconnectdb(where.c_str());
+    PGresult* r = PQexec(other, sql.c_str());
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    const std::string why = PQerrorMessage(other);
+    PQclear(r);
+    PQfinish(other);
+    REQUIRE_MESSAGE(ok, why);
+  };
+  auto key_of = [](const NewMessage& n) {
+    return Ledger::InputKey{n.berichtcode, n.afzender, n.identificatie};
+  };
+  auto inputs = [&](const NewMessage& n) {
+    return l.earlier_inputs(n.bytes, content_hash(n.bytes), key_of(n), {n.route_path});
+  };
+  const NewMessage a = input("A", "<a/>"), b = input("B", "<b/>"), c = input("C", "<c/>");
+  NewMessage c_first = input("C", "<c/>");
+  c_first.route_path = "0363/WMO305/C-first.xml";
+  std::vector<NewMessage> fill;
+  for (int i = 0; i < 300; ++i)
+    fill.push_back(input(fmt::format("F{}", i), fmt::format("<f>{}</f>", i)));
+  const StartKey k{"65656055", "0363", "999900006", std::nullopt, std::nullopt, std::nullopt,
+                   "2025-07-01"};
+  StartKey k2 = k;  // another client, of another gemeente
+  k2.bsn = "999900018";
+  k2.gemeente = "0599";
+  // As ingest adds a message: its routes checked first, then its row is held back.
+  auto add_checked = [&](NewMessage n) {
+    (void)inputs(n);
+    return l.add_message_unique_route(n);
+  };
+
+  auto tx = l.begin();
+  // Three messages' reads, and two allocation states, sent ahead.
+  for (const NewMessage* n : {&a, &b, &c})
+    l.expect_earlier_inputs(n->bytes, content_hash(n->bytes), key_of(*n), {n->route_path});
+  l.expect_allocation_state(k);
+  l.expect_allocation_state(k2);
+  // Held: a row with C's bytes, a start of k2's client, then more rows than are held at once,
+  // so that all of them are sent.
+  add_checked(c_first);
+  StartRecord s2 = start(m, "2025-05-01");
+  s2.bsn = k2.bsn;
+  s2.gemeente = k2.gemeente;
+  l.add_start(s2);
+  for (auto& n : fill) add_checked(n);
+
+  CHECK(inputs(a).same_bytes.empty());
+  // Committed elsewhere now: B's bytes, and a start of k's client (with ids of their own: the
+  // next free ones are this transaction's, and taking one would wait for it to end).
+  commit_elsewhere(fmt::format(
+      "WITH n AS (INSERT INTO messages(id, role, type, berichtcode, afzender, ontvanger, "
+      "identificatie, dagtekening, xsd_basis, xsd_bericht, source, content_hash, verdict, level, "
+      "findings, route_path, received_at) VALUES(100000, 'input', 'WMO305', '418', '65656055', "
+      "'0363', 'B', '2025-08-01', '', '', 'b.xml', {}, 'accepted', 0, '[]', "
+      "'0363/WMO305/other-b.xml', '') RETURNING id) INSERT INTO message_bytes(id, bytes, "
+      "encoding) SELECT id, '<b/>', 0 FROM n",
+      content_hash(b.bytes)));
+  commit_elsewhere(fmt::format("INSERT INTO starts(id, agb, gemeente, bsn, begindatum, "
+                               "inserted_by) VALUES(100000, '65656055', '0363', '999900006', "
+                               "'2025-04-03', {})",
+                               m));
+  // Not changed by the rows sent: the answers of the round trip that sent them.
+  CHECK(inputs(b).same_bytes.empty());
+  CHECK(l.allocation_state(k).starts.empty());
+  CHECK(inputs(b).same_bytes.size() == 1);  // read again
+  CHECK(l.allocation_state(k).starts.size() == 1);
+  // Changed by a row sent: read again, and the row is found.
+  CHECK(inputs(c).same_bytes.size() == 1);
+  CHECK(l.allocation_state(k2).starts.size() == 1);
   tx.commit();
 }
 
