@@ -436,17 +436,19 @@ void Connection::send(Statement& s, bool keep) {
                            s.pointers_.data(), s.lengths_.data(), s.formats_.data(), 0))
     throw_error(conn_, nullptr, s.context_);
   pending_.push_back({&s, keep, s.generation_});
+  unsynced_ = true;
   if (pending_.size() >= kMaxPending) {
     if (!PQpipelineSync(conn_)) throw_error(conn_, nullptr, s.context_);
     read_answers(false);
   }
-  // Not flushed: libpq sends it with the next statement that waits (one write, one wake-up of
-  // the server, instead of one for each).
+  // Not flushed: libpq sends it with the next statement that waits, or with push() (one write,
+  // one wake-up of the server, instead of one for each).
 }
 
 void Connection::drain() {
   if (!pipelined_) return;
-  if (!pending_.empty()) {
+  // Also when every answer was read (pushed): a run of statements ends with a sync.
+  if (!pending_.empty() || unsynced_) {
     try {
       if (!PQpipelineSync(conn_)) throw_error(conn_, nullptr, fmt::format("ledger {}", where_));
       read_answers(false);
@@ -532,6 +534,7 @@ pg_result* Connection::read_answers(bool keep_last) {
     pg_result* r = PQgetResult(conn_);
     lost = !r || PQresultStatus(r) != PGRES_PIPELINE_SYNC;
     if (r) PQclear(r);
+    unsynced_ = lost;
   }
   const std::size_t sent = pending_.size();
   for (const Sent& x : pending_)  // prefetches whose answer did not come

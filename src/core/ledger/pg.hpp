@@ -8,13 +8,14 @@
 // for its answer (libpq's pipeline mode). The answers are read, and a failure among them
 // thrown, when the next statement whose rows are wanted runs (in the same round trip), before a
 // script, and before COMMIT. A failed statement aborts the transaction on the server either
-// way, so a failure reported one statement late changes nothing that is stored.
+// way, so a failure reported late changes nothing that is stored.
 //
 // Pushing. Statements sent without waiting stay in libpq's buffer, and their answers in the
 // server's, until something waits for them. `push()` sends what is buffered and asks the server
 // to send its answers as soon as they are ready: the server then works while the writer judges,
 // and a prefetched statement pushed earlier finds its answer already on the socket. Only the
-// answers up to it are read then; the statements after it go on running.
+// answers up to it are read then; the statements after it go on running, and a failure among
+// them is reported by the next statement that waits with a sync, at the latest by COMMIT.
 #pragma once
 
 #include <cstdint>
@@ -166,6 +167,7 @@ class Connection {
   };
   std::vector<Sent> pending_;  // sent, answers not yet read (in order)
   std::size_t pushed_ = 0;     // the first pushed_ of pending_ were pushed (push())
+  bool unsynced_ = false;      // statements were sent since the last sync was read
   /// Hands the answer `r` of `sent` to its statement (a prefetch), or clears it; keeps the
   /// first failure in `failure`.
   static void settle(pg_result* r, const Sent& sent, pg_result*& failure,
