@@ -64,6 +64,32 @@ StartRecord start(MessageId by, const std::string& begindatum) {
   return s;
 }
 
+/// Runs `sql` on a connection of its own to the PostgreSQL ledger at `where`, committed at once:
+/// another process writing while a transaction of the test is open.
+void commit_elsewhere(const std::string& where, const std::string& sql) {
+  PGconn* other = PQconnectdb(where.c_str());
+  PGresult* r = PQexec(other, sql.c_str());
+  const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+  const std::string why = PQerrorMessage(other);
+  PQclear(r);
+  PQfinish(other);
+  REQUIRE_MESSAGE(ok, why);
+}
+
+/// A ledger at a new place (PostgreSQL in the tests that use commit_elsewhere) holding one
+/// committed message, `m`.
+struct LedgerWithMessage {
+  TempDir d;
+  std::string where = test::ledger_at(d.path / "l.db").string();
+  Ledger l{where};
+  MessageId m = [this] {
+    auto tx = l.begin();
+    const auto id = l.add_message(input("M1", "a"));
+    tx.commit();
+    return id;
+  }();
+};
+
 }  // namespace
 
 TEST_SUITE("ledger") {
@@ -1029,32 +1055,20 @@ TEST_CASE("ledger: an allocation state read ahead is the state of the round trip
   // Shows that the answers read ahead are used: a start that another connection commits after
   // that round trip is not in them, and a fresh read shows it. On SQLite nothing is read ahead.
   if (!test::ledger_on_postgresql()) return;
-  TempDir d;
-  const std::string where = test::ledger_at(d.path / "l.db").string();
-  Ledger l(where);
-  MessageId m = 0;
-  {
-    auto tx = l.begin();
-    m = l.add_message(input("M1", "a"));
-    tx.commit();
-  }
+  LedgerWithMessage lw;
+  const std::string& where = lw.where;
+  Ledger& l = lw.l;
+  const MessageId m = lw.m;
   const StartKey k{"65656055", "0363", "999900006", std::nullopt, std::nullopt, std::nullopt,
                    "2025-07-01"};
   auto tx = l.begin();
   l.expect_allocation_state(k);
   // The first read that waits (at a message's arrival: earlier_inputs) takes the answers along.
   l.earlier_inputs("<x/>", 1, std::nullopt, {"0363/WMO305/x.xml"});
-  PGconn* other = PQconnectdb(where.c_str());
-  REQUIRE(PQstatus(other) == CONNECTION_OK);
-  PGresult* r = PQexec(other, fmt::format("INSERT INTO starts(agb, gemeente, bsn, begindatum, "
-                                          "inserted_by) VALUES('65656055', '0363', "
-                                          "'999900006', '2025-04-03', {})",
-                                          m)
-                                  .c_str());
-  const bool inserted = PQresultStatus(r) == PGRES_COMMAND_OK;
-  PQclear(r);
-  PQfinish(other);
-  REQUIRE(inserted);
+  commit_elsewhere(where, fmt::format("INSERT INTO starts(agb, gemeente, bsn, begindatum, "
+                                      "inserted_by) VALUES('65656055', '0363', '999900006', "
+                                      "'2025-04-03', {})",
+                                      m));
   CHECK(l.allocation_state(k).starts.empty());       // the answer read ahead
   CHECK(l.allocation_state(k).starts.size() == 1);   // read again
 
@@ -1064,18 +1078,12 @@ TEST_CASE("ledger: an allocation state read ahead is the state of the round trip
   l.expect_allocations_of_client("0363", "65656055", "999900006");
   l.expect_allocation_version_at("0363", 300201, "2025-04-01", "09:00:00");
   l.earlier_inputs("<y/>", 2, std::nullopt, {"0363/WMO301/y.xml"});
-  other = PQconnectdb(where.c_str());
-  r = PQexec(other, fmt::format("INSERT INTO allocation_versions(message_id, gemeente, "
-                                "toewijzing_nummer, toewijzingsdatum, toewijzingstijd, bsn, agb, "
-                                "ingangsdatum) VALUES({}, '0363', 300201, '2025-04-01', "
-                                "'09:00:00', '999900006', '65656055', '2025-04-01')",
-                                m)
-                        .c_str());
-  const bool added = PQresultStatus(r) == PGRES_COMMAND_OK;
-  const std::string why = PQerrorMessage(other);
-  PQclear(r);
-  PQfinish(other);
-  REQUIRE_MESSAGE(added, why);
+  commit_elsewhere(where, fmt::format("INSERT INTO allocation_versions(message_id, gemeente, "
+                                      "toewijzing_nummer, toewijzingsdatum, toewijzingstijd, "
+                                      "bsn, agb, ingangsdatum) VALUES({}, '0363', 300201, "
+                                      "'2025-04-01', '09:00:00', '999900006', '65656055', "
+                                      "'2025-04-01')",
+                                      m));
   CHECK(l.allocation_history("0363", 300201).empty());
   CHECK(l.allocations_of_client("0363", "65656055", "999900006").empty());
   CHECK_FALSE(l.allocation_version_at("0363", 300201, "2025-04-01", "09:00:00"));
@@ -1091,22 +1099,15 @@ TEST_CASE("ledger: an allocation state read ahead is the state of the round trip
   l.expect_earlier_inputs("z", content_hash("z"), std::nullopt, routes);
   l.set_standard(model::Standard::iwmo);
   l.earlier_inputs("<w/>", 3, std::nullopt, {"0363/WMO305/w.xml"});
-  other = PQconnectdb(where.c_str());
-  r = PQexec(other, fmt::format("WITH n AS (INSERT INTO messages(role, type, berichtcode, "
-                                "afzender, ontvanger, identificatie, dagtekening, xsd_basis, "
-                                "xsd_bericht, source, content_hash, verdict, level, findings, "
-                                "route_path, received_at) VALUES('input', 'WMO305', '418', "
-                                "'65656055', '0363', 'Z', '2025-08-01', '', '', 'z.xml', {}, "
-                                "'accepted', 0, '[]', '0363/WMO305/other-z.xml', '') RETURNING "
-                                "id) INSERT INTO message_bytes(id, bytes, encoding) SELECT id, "
-                                "'z', 0 FROM n",
-                                content_hash("z"))
-                        .c_str());
-  const bool stored = PQresultStatus(r) == PGRES_COMMAND_OK;
-  const std::string why_not = PQerrorMessage(other);
-  PQclear(r);
-  PQfinish(other);
-  REQUIRE_MESSAGE(stored, why_not);
+  commit_elsewhere(where, fmt::format("WITH n AS (INSERT INTO messages(role, type, berichtcode, "
+                                      "afzender, ontvanger, identificatie, dagtekening, "
+                                      "xsd_basis, xsd_bericht, source, content_hash, verdict, "
+                                      "level, findings, route_path, received_at) VALUES('input', "
+                                      "'WMO305', '418', '65656055', '0363', 'Z', '2025-08-01', "
+                                      "'', '', 'z.xml', {}, 'accepted', 0, '[]', "
+                                      "'0363/WMO305/other-z.xml', '') RETURNING id) INSERT INTO "
+                                      "message_bytes(id, bytes, encoding) SELECT id, 'z', 0 FROM n",
+                                      content_hash("z")));
   CHECK(l.earlier_inputs("z", content_hash("z"), std::nullopt, routes).same_bytes.empty());
   CHECK(l.earlier_inputs("z", content_hash("z"), std::nullopt, routes).same_bytes.size() == 1);
   tx.commit();
@@ -1188,24 +1189,10 @@ TEST_CASE("ledger: reads sent ahead outlive held rows sent that cannot change th
   // could change its answer; the others keep the answer of the round trip that sent them (shown
   // as in the test above: a row another connection commits after it is not in them).
   if (!test::ledger_on_postgresql()) return;
-  TempDir d;
-  const std::string where = test::ledger_at(d.path / "l.db").string();
-  Ledger l(where);
-  MessageId m = 0;
-  {
-    auto tx = l.begin();
-    m = l.add_message(input("M0", "<m>0</m>"));
-    tx.commit();
-  }
-  auto commit_elsewhere = [&](const std::string& sql) {
-    PGconn* other = PQconnectdb(where.c_str());
-    PGresult* r = PQexec(other, sql.c_str());
-    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    const std::string why = PQerrorMessage(other);
-    PQclear(r);
-    PQfinish(other);
-    REQUIRE_MESSAGE(ok, why);
-  };
+  LedgerWithMessage lw;
+  const std::string& where = lw.where;
+  Ledger& l = lw.l;
+  const MessageId m = lw.m;
   auto key_of = [](const NewMessage& n) {
     return Ledger::InputKey{n.berichtcode, n.afzender, n.identificatie};
   };
@@ -1247,7 +1234,7 @@ TEST_CASE("ledger: reads sent ahead outlive held rows sent that cannot change th
   CHECK(inputs(a).same_bytes.empty());
   // Committed elsewhere now: B's bytes, and a start of k's client (with ids of their own: the
   // next free ones are this transaction's, and taking one would wait for it to end).
-  commit_elsewhere(fmt::format(
+  commit_elsewhere(where, fmt::format(
       "WITH n AS (INSERT INTO messages(id, role, type, berichtcode, afzender, ontvanger, "
       "identificatie, dagtekening, xsd_basis, xsd_bericht, source, content_hash, verdict, level, "
       "findings, route_path, received_at) VALUES(100000, 'input', 'WMO305', '418', '65656055', "
@@ -1255,10 +1242,10 @@ TEST_CASE("ledger: reads sent ahead outlive held rows sent that cannot change th
       "'0363/WMO305/other-b.xml', '') RETURNING id) INSERT INTO message_bytes(id, bytes, "
       "encoding) SELECT id, '<b/>', 0 FROM n",
       content_hash(b.bytes)));
-  commit_elsewhere(fmt::format("INSERT INTO starts(id, agb, gemeente, bsn, begindatum, "
-                               "inserted_by) VALUES(100000, '65656055', '0363', '999900006', "
-                               "'2025-04-03', {})",
-                               m));
+  commit_elsewhere(where, fmt::format("INSERT INTO starts(id, agb, gemeente, bsn, begindatum, "
+                                      "inserted_by) VALUES(100000, '65656055', '0363', "
+                                      "'999900006', '2025-04-03', {})",
+                                      m));
   // Not changed by the rows sent: the answers of the round trip that sent them.
   CHECK(inputs(b).same_bytes.empty());
   CHECK(l.allocation_state(k).starts.empty());
