@@ -1296,6 +1296,10 @@ static void bind_earlier_inputs(Stmt& s, std::string_view bytes, std::int64_t ha
     s.bind(static_cast<int>(6 + i), i < routes.size() ? routes[i] : std::string());
 }
 
+/// A value missing from the key of a read sent ahead (no number, no TR056 key). No value that is
+/// there can be it: numbers and the TR056 key's Berichtcode are digits.
+static constexpr std::string_view kNoValue = "-";
+
 /// What earlier_inputs is asked: the key of a read of it sent ahead.
 /// Built for every message (no string is allocated): the numbers are written into the key's
 /// own buffers, the rest are views of the caller's values.
@@ -1310,9 +1314,9 @@ struct EarlierInputsKey {
     parts[1] = {size.data(), static_cast<std::size_t>(
                                  std::to_chars(size.begin(), size.end(), bytes.size()).ptr -
                                  size.data())};
-    parts[2] = key ? key->berichtcode : "-";
-    parts[3] = key ? key->afzender : "-";
-    parts[4] = key ? key->identificatie : "-";
+    parts[2] = key ? key->berichtcode : kNoValue;
+    parts[3] = key ? key->afzender : kNoValue;
+    parts[4] = key ? key->identificatie : kNoValue;
     parts[5] = routes.size() > 0 ? std::string_view(routes[0]) : std::string_view();
     parts[6] = routes.size() > 1 ? std::string_view(routes[1]) : std::string_view();
   }
@@ -1629,7 +1633,16 @@ std::vector<const std::string*> ahead_statements(Ledger::Impl::AheadRead r, int 
   return {};
 }
 
-std::string number_key(std::optional<std::int64_t> n) { return n ? std::to_string(*n) : "-"; }
+std::string number_key(std::optional<std::int64_t> n) {
+  return n ? std::to_string(*n) : std::string(kNoValue);
+}
+/// The number a number_key gives.
+std::optional<std::int64_t> key_number(std::string_view v) {
+  std::int64_t n = 0;
+  if (v == kNoValue || std::from_chars(v.data(), v.data() + v.size(), n).ec != std::errc())
+    return std::nullopt;
+  return n;
+}
 
 }  // namespace
 
@@ -1666,14 +1679,6 @@ void Ledger::Impl::note_statement(std::string_view sql) {
     if (ahead[i].read == AheadRead::earlier_inputs) forget_ahead_at(i);
 }
 
-namespace {
-std::optional<std::int64_t> key_number(std::string_view v) {
-  std::int64_t n = 0;
-  if (v == "-" || std::from_chars(v.data(), v.data() + v.size(), n).ec != std::errc()) return {};
-  return n;
-}
-}  // namespace
-
 bool Ledger::Impl::held_touches(const Ahead& a) const {
   const auto& k = a.key;  // the read's parameters as send_ahead was given them, then the domain
   switch (a.read) {
@@ -1688,10 +1693,9 @@ bool Ledger::Impl::held_touches(const Ahead& a) const {
     case AheadRead::allocation_history:  // gemeente, nummer
     case AheadRead::version_at:          // gemeente, nummer, datum, tijd
       return held.touch_allocation(k[0], key_number(k[1]), nullptr);
-    case AheadRead::earlier_inputs: {  // hash, size, TR056 key ("-": none), two routes
-      std::int64_t hash = 0;
-      std::from_chars(k[0].data(), k[0].data() + k[0].size(), hash);
-      const bool keyed = k[2] != "-";
+    case AheadRead::earlier_inputs: {  // hash, size, TR056 key (or kNoValue), two routes
+      const std::int64_t hash = key_number(k[0]).value_or(0);
+      const bool keyed = k[2] != kNoValue;
       return held.touch_inputs(hash, keyed ? k[2] : "", keyed ? k[3] : "", keyed ? k[4] : "",
                                {k[5], k[6]});
     }
