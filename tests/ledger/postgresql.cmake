@@ -37,7 +37,8 @@ foreach(f unit/ledger/ledger_test.cpp unit/ledger/reader_test.cpp
                    --no-intro=true)
   # The ingest and reconcile twins (label pg-twin) run the same code as their SQLite runs
   # apart from the driver, which the ledger tests, the differential and the two-instance test
-  # cover: the sanitizer pass leaves the twins out (tools/test.sh).
+  # cover. Like every doctest binary, they run in the sanitizer pass of tools/test.sh (in the
+  # normal pass only with ISTD_TEST_QUICK=1).
   set(labels "unit;postgresql")
   if(NOT area STREQUAL "ledger")
     set(labels "unit;postgresql;pg-twin")
