@@ -26,6 +26,8 @@ PACKAGES=(
   tidy                       # tests: report.html checked by an HTML checker
   clang                      # tests: the sanitizer pass and the libFuzzer targets
   libclang-rt-14-dev         # libFuzzer and the sanitizer runtimes of clang 14
+  lld                        # tests: LLVM's linker for the sanitizer builds (their links, of
+                             # instrumented code, took GNU ld several seconds each)
 )
 
 missing=()

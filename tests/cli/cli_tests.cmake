@@ -92,7 +92,7 @@ add_test(NAME cli_progress
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/progress_test.py
           $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_progress PROPERTIES
-  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas")
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas" COST 15)
 # istd cak: a crash between writing an export and recording it neither loses nor repeats a
 # line; --export N writes an export again byte for byte.
 if(ISTD_TEST_HOOKS)
@@ -110,7 +110,7 @@ add_test(NAME cli_ingest_oversize_and_unreadable
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/oversize_inputs_test.py
           $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli_ingest_oversize_and_unreadable PROPERTIES
-  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas" TIMEOUT 600)
+  ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas" TIMEOUT 600 COST 15)
 # The benchmark corpora (tools/gen_corpus.py) of iWmo, iJw and a mixed batch with requests are
 # clean traffic: every message valid and accepted; an --invalid-rate corpus is invalid exactly
 # where the generator says. Label bench: the sanitizer pass leaves it out (it checks the

@@ -45,7 +45,7 @@ foreach(f unit/ledger/ledger_test.cpp unit/ledger/reader_test.cpp
   endif()
   set_tests_properties(pg/${area}/${stem} PROPERTIES FIXTURES_REQUIRED pg_cluster
     ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas;ISTD_TEST_PG_STATE=${ISTD_PG_STATE}"
-    LABELS "${labels}" TIMEOUT 300 COST 10)
+    LABELS "${labels}" TIMEOUT 300 COST 20)
 endforeach()
 
 # Two istd serve instances on one PostgreSQL ledger under concurrent posting of the same
