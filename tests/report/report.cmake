@@ -7,7 +7,8 @@ add_test(NAME report_sample_month_chromium
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/run_report_test.py
           $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR} ${CMAKE_BINARY_DIR})
 # A generated month of 5,000 clients (20 providers, 50,000 claim lines): a report with many
-# households, groups cut at --report-rows, and the load time printed.
+# households and groups cut at --report-rows. (Its load time is a benchmark figure, measured with
+# check_report.py --timing: BENCHMARKS.md.)
 add_test(NAME report_large_month_chromium
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/run_report_test.py
           $<TARGET_FILE:istd> ${PROJECT_SOURCE_DIR} ${CMAKE_BINARY_DIR} --large 5000)
