@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Builds istd and runs every test: the normal build, then the same tests under
-# AddressSanitizer + UndefinedBehaviorSanitizer, then the threaded tests under
-# ThreadSanitizer. Installs what it needs first (Debian 12). Prints how long each stage took.
+# Builds istd and runs every test, each where it checks most: the tests of the istd binary on
+# a normal build (build-test/), then the unit tests, fuzz replays and again the tests of the
+# binary under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/), then the threaded
+# tests under ThreadSanitizer (build-tsan/). Installs what it needs first (Debian 12). Prints
+# how long each stage took (docs/testing.md).
 #
 #   bash tools/test.sh            # everything
-#   ISTD_TEST_QUICK=1 bash ...    # normal build only (no sanitizer passes)
+#   ISTD_TEST_QUICK=1 bash ...    # normal build only, every test in it (no sanitizer passes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
