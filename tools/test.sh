@@ -126,7 +126,8 @@ if [[ -z "${ISTD_TEST_QUICK:-}" ]]; then
   background_build build-tsan --target istd_threaded_tests istd_server_tests
   # Every test but the browser tests, the slow end-to-end runs and the benchmark corpora (the
   # normal pass runs those on the optimised binary) and the comparisons with the official XSDs
-  # (label oracle: tests/conformance/conformance.cmake).
+  # and of the two ledgers (label oracle: tests/conformance/conformance.cmake,
+  # tests/ledger/postgresql.cmake).
   stage_start "tests under ASan + UBSan (TSan build beside them)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan -j"$JOBS" --output-on-failure --timeout 900 \
