@@ -11,9 +11,8 @@ bash tools/install-deps.sh >/dev/null
 # The istd binary only (the test binaries are tools/test.sh's), -O2 without debug information
 # (it nearly doubles GCC's time), with Ninja for a new build directory (both cores busy to the
 # end). build/ is also the benchmarks' build (BENCHMARKS.md).
-generator=()
-[[ -f build/CMakeCache.txt ]] || generator=(-GNinja)
-cmake "${generator[@]}" -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+source tools/build_dir.sh  # generator DIR
+cmake $(generator build) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -DNDEBUG" -DISTD_TEST_HOOKS=OFF >/dev/null
 cmake --build build -j"${ISTD_JOBS:-2}" --target istd >/dev/null
 

@@ -28,10 +28,7 @@ fi
 
 JOBS=${ISTD_JOBS:-2}
 
-# Ninja for a new build directory: it compiles a target's objects while the libraries it links
-# are still being built (make waits for them), which keeps both cores busy to the end. A build
-# directory that exists keeps the generator it was configured with.
-generator() { [[ -f $1/CMakeCache.txt ]] || echo "-GNinja"; }
+source tools/build_dir.sh  # generator DIR
 T_START=$(date +%s)
 
 # Per-stage wall times, printed at the end (and as each stage ends) so CI time is visible.
@@ -71,22 +68,31 @@ stage_end
 # a core idle much of the time (browsers, servers and databases waiting), and a build at nice 19
 # takes what they leave. Its output goes to a log, shown when it fails.
 BG_PID=""
-# A failing stage ends the script: the build beside it ends with it.
+BG_LOG=""
+# A failing stage ends the script: what runs beside it ends with it.
 trap 'if [[ -n "$BG_PID" ]]; then pkill -TERM -P "$BG_PID" 2>/dev/null || true; fi' EXIT
-background_build() {  # DIR TARGET... ; sets BG_PID
-  local dir=$1
+background() {  # LOG COMMAND... ; runs the command beside the next steps, sets BG_PID
+  BG_LOG=$1
   shift
-  ( nice -n 19 cmake --build "$dir" -j"$JOBS" "$@" > "$dir/background-build.log" 2>&1 ) &
+  ( "$@" > "$BG_LOG" 2>&1 ) &
   BG_PID=$!
 }
-wait_background_build() {  # DIR
+wait_background() {  # WHAT ; waits for it, shows its log and ends the script if it failed
   if ! wait "$BG_PID"; then
     BG_PID=""
-    cat "$1/background-build.log"
-    echo "test: the build in $1 failed" >&2
+    cat "$BG_LOG"
+    echo "test: $1 failed" >&2
     exit 1
   fi
   BG_PID=""
+}
+background_build() {  # DIR TARGET...
+  local dir=$1
+  shift
+  background "$dir/background-build.log" nice -n 19 cmake --build "$dir" -j"$JOBS" "$@"
+}
+wait_background_build() {  # DIR
+  wait_background "the build in $1"
 }
 configure_sanitizer_builds() {
   # A build directory configured with another compiler keeps it: start those afresh.
@@ -144,8 +150,7 @@ if [[ -z "${ISTD_TEST_QUICK:-}" ]]; then
   export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$ROOT/tools/tsan.supp"
   export ISTD_SCHEMAS="$ROOT/schemas"
   # The service tests run beside the others (each binary keeps about one core busy).
-  ( build-tsan/tests/istd_server_tests > build-tsan/server-tests.log 2>&1 ) &
-  BG_PID=$!
+  background build-tsan/server-tests.log build-tsan/tests/istd_server_tests
   build-tsan/tests/istd_threaded_tests --test-suite=ingest
   # The same threaded areas outside that suite (ingest tests registered after it included).
   # "the WAL stays bounded" is left out: it compares WAL sizes that depend on how fast the
@@ -153,13 +158,7 @@ if [[ -z "${ISTD_TEST_QUICK:-}" ]]; then
   build-tsan/tests/istd_threaded_tests --test-suite-exclude=ingest \
     --test-case='ingest:*,parallel:*,background sink:*,progress:*' \
     --test-case-exclude='ingest: the WAL stays bounded*'
-  if ! wait "$BG_PID"; then
-    BG_PID=""
-    cat build-tsan/server-tests.log
-    echo "test: the service tests failed under TSan" >&2
-    exit 1
-  fi
-  BG_PID=""
+  wait_background "the service tests under TSan"
   tail -n 4 build-tsan/server-tests.log
   unset TSAN_OPTIONS ISTD_SCHEMAS
   stage_end

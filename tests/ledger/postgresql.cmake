@@ -37,17 +37,11 @@ foreach(f unit/ledger/ledger_test.cpp unit/ledger/reader_test.cpp
   add_test(NAME pg/${area}/${stem}
            COMMAND istd_core_tests --source-file=*${f} "--test-case-exclude=*(SQLite)*"
                    --no-intro=true)
-  # The ingest and reconcile twins (label pg-twin) run the same code as their SQLite runs
-  # apart from the driver, which the ledger tests, the differential and the two-instance test
-  # cover. Like every doctest binary, they run in the sanitizer pass of tools/test.sh (in the
-  # normal pass only with ISTD_TEST_QUICK=1).
-  set(labels "unit;postgresql")
-  if(NOT area STREQUAL "ledger")
-    set(labels "unit;postgresql;pg-twin")
-  endif()
+  # Like every doctest binary, they run in the sanitizer pass of tools/test.sh (in the normal
+  # pass only with ISTD_TEST_QUICK=1).
   set_tests_properties(pg/${area}/${stem} PROPERTIES FIXTURES_REQUIRED pg_cluster
     ENVIRONMENT "ISTD_SCHEMAS=${PROJECT_SOURCE_DIR}/schemas;ISTD_TEST_PG_STATE=${ISTD_PG_STATE}"
-    LABELS "${labels}" TIMEOUT 300 COST 20)
+    LABELS "unit;postgresql" TIMEOUT 300 COST 20)
 endforeach()
 
 # Two istd serve instances on one PostgreSQL ledger under concurrent posting of the same
