@@ -1591,16 +1591,32 @@ std::string allocation_keys_sql(std::string_view where) {
 }
 constexpr std::string_view kClientWhere = "gemeente = ? AND agb = ? AND bsn = ?";
 
-// allocation_state's second read: the live starts and stops in one (a start's row has NULL for
-// the stop's two last columns; the last column tells them apart).
-const std::string& live_starts_and_stops_sql() {
+// allocation_state in one statement: the current version of the allocation (none when the
+// number is NULL), then its live starts and stops. The allocation's columns come first
+// (kAllocColCount), a start's or stop's after them, NULL where a row has none; the last column
+// says which a row is (2 the allocation, 0 a start, 1 a stop). One statement, not one for the
+// allocation and one for the starts and stops: on PostgreSQL each statement has a fixed cost on
+// the server (its protocol messages, starting and ending its executor) of the order of these
+// lookups themselves.
+constexpr int kAllocColCount = 18;
+constexpr int kStopColCount = 13;
+std::string nulls(int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i) s += i ? ", NULL" : "NULL";
+  return s;
+}
+const std::string& allocation_state_sql() {
   return ISTD_SQL(
-      "SELECT {0}, NULL, NULL, 0 FROM starts WHERE bsn = ?1 AND toewijzing_nummer IS NOT "
-      "DISTINCT FROM ?2 AND agb = ?3 AND gemeente = ?4 AND deleted_by IS NULL AND "
-      "domain = :domain UNION ALL SELECT {1}, 1 FROM stops WHERE bsn = ?1 AND "
+      "SELECT {0}, {3}, 2 FROM (SELECT {0} FROM allocation_versions WHERE gemeente = ?4 AND "
+      "toewijzing_nummer = ?2 AND domain = :domain ORDER BY toewijzingsdatum DESC, "
+      "toewijzingstijd DESC LIMIT 1) a "
+      "UNION ALL SELECT {4}, {1}, NULL, NULL, 0 FROM starts WHERE bsn = ?1 AND "
+      "toewijzing_nummer IS NOT DISTINCT FROM ?2 AND agb = ?3 AND gemeente = ?4 AND "
+      "deleted_by IS NULL AND domain = :domain "
+      "UNION ALL SELECT {4}, {2}, 1 FROM stops WHERE bsn = ?1 AND "
       "toewijzing_nummer IS NOT DISTINCT FROM ?2 AND agb = ?3 AND gemeente = ?4 AND "
       "deleted_by IS NULL AND domain = :domain",
-      kStartCols, kStopCols);
+      kAllocCols, kStartCols, kStopCols, nulls(kStopColCount), nulls(kAllocColCount));
 }
 
 const std::string& client_keys_sql() { return ISTD_SQL("{}", allocation_keys_sql(kClientWhere)); }
@@ -1622,9 +1638,7 @@ const std::string& ahead_sql(int slot) {
 std::vector<const std::string*> ahead_statements(Ledger::Impl::AheadRead r, int slot) {
   using R = Ledger::Impl::AheadRead;
   switch (r) {
-    case R::allocation_state:
-      return {&ahead_sql<current_allocation_sql>(slot),
-              &ahead_sql<live_starts_and_stops_sql>(slot)};
+    case R::allocation_state: return {&ahead_sql<allocation_state_sql>(slot)};
     case R::allocation_history: return {&ahead_sql<allocation_history_sql>(slot)};
     case R::version_at: return {&ahead_sql<version_at_sql>(slot)};
     case R::client_allocations: return {&ahead_sql<client_keys_sql>(slot)};
@@ -1652,10 +1666,9 @@ static const std::string& ahead_earlier_inputs_sql(int slot) {
 
 namespace {
 
-/// Sends (prefetch) the two reads of allocation_state for `k`.
-void send_allocation_reads(Stmt& allocation, Stmt& live, const StartKey& k) {
-  allocation.bind(1, k.gemeente).bind(2, k.toewijzing_nummer).prefetch();
-  live.bind_all(k.bsn, k.toewijzing_nummer, k.agb, k.gemeente).prefetch();
+/// Sends (prefetch) the read of allocation_state for `k`.
+void send_allocation_state(Stmt& s, const StartKey& k) {
+  s.bind_all(k.bsn, k.toewijzing_nummer, k.agb, k.gemeente).prefetch();
 }
 
 // Statements that change only messages and their bytes: they leave the reads sent ahead valid.
@@ -1763,11 +1776,9 @@ void Ledger::expect_allocation_state(const StartKey& k) {
   Impl::CheckedRead checked(*impl_);
   send_ahead(*impl_, Impl::AheadRead::allocation_state,
              {k.gemeente, k.agb, k.bsn, number_key(k.toewijzing_nummer)}, [&](int slot) {
-    auto allocation = impl_->prepare(ahead_sql<current_allocation_sql>(slot));
-    auto live = impl_->prepare(ahead_sql<live_starts_and_stops_sql>(slot));
-    send_allocation_reads(allocation, live, k);
-    allocation.release();
-    live.release();
+    auto s = impl_->prepare(ahead_sql<allocation_state_sql>(slot));
+    send_allocation_state(s, k);
+    s.release();
   });
 }
 
@@ -2016,14 +2027,14 @@ std::vector<StopRecord> Ledger::live_stops(std::string_view agb, std::string_vie
 }
 
 /// allocation_state's answers, read from its two statements.
-static AllocationState read_allocation_state(Stmt& allocation, Stmt& live) {
+static AllocationState read_allocation_state(Stmt& s) {
   AllocationState out;
-  if (allocation.step()) out.allocation = read_alloc(allocation);
-  while (live.step()) {
-    if (live.i64(13) == 0)
-      out.starts.push_back(read_start(live));
-    else
-      out.stops.push_back(read_stop(live));
+  while (s.step()) {
+    switch (s.i64(kAllocColCount + kStopColCount)) {
+      case 2: out.allocation = read_alloc(s); break;
+      case 0: out.starts.push_back(read_start(s, kAllocColCount)); break;
+      default: out.stops.push_back(read_stop(s, kAllocColCount)); break;
+    }
   }
   sort_live(out.starts);
   sort_live(out.stops);
@@ -2036,15 +2047,12 @@ AllocationState Ledger::allocation_state(const StartKey& k) const {
   if (const auto slot = impl_->take_ahead(Impl::AheadRead::allocation_state,
                                           {k.gemeente, k.agb, k.bsn,
                                            number_key(k.toewijzing_nummer)})) {
-    auto allocation = impl_->prepare(ahead_sql<current_allocation_sql>(*slot));
-    auto live = impl_->prepare(ahead_sql<live_starts_and_stops_sql>(*slot));
-    return read_allocation_state(allocation, live);
+    auto s = impl_->prepare(ahead_sql<allocation_state_sql>(*slot));
+    return read_allocation_state(s);
   }
-  // Two statements sent together (one round trip on PostgreSQL), then read.
-  auto allocation = impl_->prepare(current_allocation_sql());
-  auto live = impl_->prepare(live_starts_and_stops_sql());
-  send_allocation_reads(allocation, live, k);
-  return read_allocation_state(allocation, live);
+  auto s = impl_->prepare(allocation_state_sql());
+  send_allocation_state(s, k);
+  return read_allocation_state(s);
 }
 
 std::vector<StartRecord> Ledger::starts_of_bsn(std::string_view bsn, bool include_deleted) const {

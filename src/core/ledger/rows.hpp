@@ -55,26 +55,27 @@ inline constexpr const char* kAllocCols =
     "categorie, code, ingangsdatum, einddatum, reden_wijziging, volume, eenheid, frequentie, "
     "budget, referentie_aanbieder";
 
-inline AllocationVersion read_alloc(const Stmt& s) {
+/// An allocation version from the columns kAllocCols, from column `o` on.
+inline AllocationVersion read_alloc(const Stmt& s, int o = 0) {
   AllocationVersion v;
-  v.id = s.i64(0);
-  v.message_id = s.i64(1);
-  v.gemeente = s.text(2);
-  v.toewijzing_nummer = s.i64(3);
-  v.toewijzingsdatum = s.text(4);
-  v.toewijzingstijd = s.text(5);
-  v.bsn = s.text(6);
-  v.agb = s.text(7);
-  v.categorie = s.opt_text(8);
-  v.code = s.opt_text(9);
-  v.ingangsdatum = s.text(10);
-  v.einddatum = s.opt_text(11);
-  v.reden_wijziging = s.opt_text(12);
-  v.volume = s.opt_i64(13);
-  v.eenheid = s.opt_text(14);
-  v.frequentie = s.opt_text(15);
-  v.budget = s.opt_i64(16);
-  v.referentie_aanbieder = s.opt_text(17);
+  v.id = s.i64(o + 0);
+  v.message_id = s.i64(o + 1);
+  v.gemeente = s.text(o + 2);
+  v.toewijzing_nummer = s.i64(o + 3);
+  v.toewijzingsdatum = s.text(o + 4);
+  v.toewijzingstijd = s.text(o + 5);
+  v.bsn = s.text(o + 6);
+  v.agb = s.text(o + 7);
+  v.categorie = s.opt_text(o + 8);
+  v.code = s.opt_text(o + 9);
+  v.ingangsdatum = s.text(o + 10);
+  v.einddatum = s.opt_text(o + 11);
+  v.reden_wijziging = s.opt_text(o + 12);
+  v.volume = s.opt_i64(o + 13);
+  v.eenheid = s.opt_text(o + 14);
+  v.frequentie = s.opt_text(o + 15);
+  v.budget = s.opt_i64(o + 16);
+  v.referentie_aanbieder = s.opt_text(o + 17);
   return v;
 }
 
@@ -88,29 +89,30 @@ inline constexpr const char* kStopCols =
     "toewijzing_ingangsdatum, inserted_by, deleted_by, reden_beeindiging, einddatum";
 
 template <typename R>
-inline void read_common(const Stmt& s, R& r) {
-  r.id = s.i64(0);
-  r.agb = s.text(1);
-  r.gemeente = s.text(2);
-  r.bsn = s.text(3);
-  r.toewijzing_nummer = s.opt_i64(4);
-  r.categorie = s.opt_text(5);
-  r.code = s.opt_text(6);
-  r.begindatum = s.text(7);
-  r.toewijzing_ingangsdatum = s.opt_text(8);
-  r.inserted_by = s.i64(9);
-  r.deleted_by = s.opt_i64(10);
+inline void read_common(const Stmt& s, R& r, int o) {
+  r.id = s.i64(o + 0);
+  r.agb = s.text(o + 1);
+  r.gemeente = s.text(o + 2);
+  r.bsn = s.text(o + 3);
+  r.toewijzing_nummer = s.opt_i64(o + 4);
+  r.categorie = s.opt_text(o + 5);
+  r.code = s.opt_text(o + 6);
+  r.begindatum = s.text(o + 7);
+  r.toewijzing_ingangsdatum = s.opt_text(o + 8);
+  r.inserted_by = s.i64(o + 9);
+  r.deleted_by = s.opt_i64(o + 10);
 }
-inline StartRecord read_start(const Stmt& s) {
+/// A start (stop) from the columns kStartCols (kStopCols), from column `o` on.
+inline StartRecord read_start(const Stmt& s, int o = 0) {
   StartRecord r;
-  read_common(s, r);
+  read_common(s, r, o);
   return r;
 }
-inline StopRecord read_stop(const Stmt& s) {
+inline StopRecord read_stop(const Stmt& s, int o = 0) {
   StopRecord r;
-  read_common(s, r);
-  r.reden_beeindiging = s.text(11);
-  r.einddatum = s.text(12);
+  read_common(s, r, o);
+  r.reden_beeindiging = s.text(o + 11);
+  r.einddatum = s.text(o + 12);
   return r;
 }
 
