@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <initializer_list>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <tuple>
@@ -559,12 +560,26 @@ const std::filesystem::path& Ledger::file() const { return impl_->file; }
 // now and then (autovacuum, after a minute or more): a ledger that grows fast, such as a first
 // ingest into an empty one, would keep plans made for empty tables (a scan of the whole table
 // for every lookup). So the writer refreshes them itself each time the messages it wrote have
-// doubled; refreshed statistics make the server plan the statements again.
+// doubled; refreshed statistics make the server plan the statements again. Once the statistics
+// describe kSettledMessages message rows, the plans are lookups by key for good and it stops:
+// later refreshes read ever larger tables (the writer waits for them) and change no plan, and
+// autovacuum keeps the statistics of a growing ledger. A writer on a ledger that large already
+// refreshes nothing.
 // Only what the writer's plans depend on: message_bytes and unwritten are read by their key
 // alone, and of messages only the columns lookups select on (the others, the findings and
 // reasons among them, made the refresh more than twice as long).
 void Ledger::Impl::refresh_statistics() {
+  constexpr std::int64_t kSettledMessages = 4096;
   if (pg_messages_written < pg_next_analyze) return;
+  {
+    // reltuples: the rows the statistics describe (-1 before the first refresh).
+    auto s = prepare(
+        "SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE oid = to_regclass('messages')");
+    if (s.step() && s.i64(0) >= kSettledMessages) {
+      pg_next_analyze = std::numeric_limits<std::uint64_t>::max();
+      return;
+    }
+  }
   pg->exec(
       "ANALYZE messages(id, role, type, content_hash, berichtcode, afzender, identificatie, "
       "route_path, reply_to), allocation_versions, starts, stops, declarations, prestaties, "

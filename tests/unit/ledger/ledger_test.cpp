@@ -76,6 +76,20 @@ void commit_elsewhere(const std::string& where, const std::string& sql) {
   REQUIRE_MESSAGE(ok, why);
 }
 
+/// The first column of the first row `sql` gives on a connection of its own to the PostgreSQL
+/// ledger at `where`.
+std::string read_elsewhere(const std::string& where, const std::string& sql) {
+  PGconn* other = PQconnectdb(where.c_str());
+  PGresult* r = PQexec(other, sql.c_str());
+  const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0;
+  const std::string value = ok ? PQgetvalue(r, 0, 0) : "";
+  const std::string why = PQerrorMessage(other);
+  PQclear(r);
+  PQfinish(other);
+  REQUIRE_MESSAGE(ok, why);
+  return value;
+}
+
 /// A ledger at a new place (PostgreSQL in the tests that use commit_elsewhere) holding one
 /// committed message, `m`.
 struct LedgerWithMessage {
@@ -1181,6 +1195,43 @@ TEST_CASE("ledger: an earlier_inputs read sent ahead is used only while no row i
     CHECK(e.taken == std::vector<std::string>{n.route_path});
   }
   tx.commit();
+}
+
+TEST_CASE("ledger: the writer refreshes the planner's statistics only while they describe a small "
+          "ledger") {
+  if (!test::ledger_on_postgresql()) return;
+  TempDir d;
+  const std::string where = test::ledger_at(d.path / "l.db").string();
+  Ledger l(where);
+  int written = 0;
+  auto write = [&](int n) {
+    auto tx = l.begin();
+    for (const int end = written + n; written < end; ++written)
+      l.add_message(input(fmt::format("S{}", written), fmt::format("<s>{}</s>", written)));
+    tx.commit();
+  };
+  // The message rows the statistics describe (reltuples, -1 before any).
+  auto described = [&] {
+    return read_elsewhere(
+        where, "SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE oid = to_regclass('messages')");
+  };
+  write(300);  // 256 written: refreshed at the commit
+  CHECK(described() == "300");
+  write(100);  // not yet doubled
+  CHECK(described() == "300");
+  // Statistics that describe a large ledger (as after its first thousands of messages, or
+  // autovacuum's): the plans are lookups by key for good, and the writer leaves them.
+  commit_elsewhere(where,
+                   "UPDATE pg_class SET reltuples = 100000 WHERE oid = to_regclass('messages')");
+  write(300);  // doubled: 700 written
+  CHECK(described() == "100000");
+  // A writer that opens such a ledger refreshes nothing either.
+  Ledger again(where);
+  auto tx = again.begin();
+  for (int i = 0; i < 300; ++i)
+    again.add_message(input(fmt::format("T{}", i), fmt::format("<t>{}</t>", i)));
+  tx.commit();
+  CHECK(described() == "100000");
 }
 
 TEST_CASE("ledger: reads sent ahead outlive held rows sent that cannot change them") {
