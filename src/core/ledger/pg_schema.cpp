@@ -1,7 +1,7 @@
 // The ledger's schema on PostgreSQL and its migrations (the tables are documented in
 // ledger.hpp; the SQLite migrations are in ledger.cpp). Both backends count the same schema
-// versions: a PostgreSQL ledger is created at the current version in one step, and every later
-// migration is added to both lists.
+// versions: a PostgreSQL ledger is created at version 7 in one step (the baseline), and every
+// later migration is added to both lists.
 #include <fmt/format.h>
 
 #include <string>
@@ -215,6 +215,14 @@ std::string baseline() {
   return sql;
 }
 
+// 7 -> 8: message_bytes and unwritten, parts of a message row written with it, without foreign
+// keys to messages: for each row written the server looked up and locked its message row
+// (ledger.hpp).
+std::string drop_part_keys() {
+  return "ALTER TABLE message_bytes DROP CONSTRAINT message_bytes_id_fkey;"
+         "ALTER TABLE unwritten DROP CONSTRAINT unwritten_id_fkey;";
+}
+
 // A migration brings a PostgreSQL ledger from version `from` to `to`.
 struct Migration {
   int from, to;
@@ -222,6 +230,7 @@ struct Migration {
 };
 const Migration kPgMigrations[] = {
     {0, 7, baseline},
+    {7, 8, drop_part_keys},
 };
 
 }  // namespace

@@ -1197,6 +1197,42 @@ TEST_CASE("ledger: an earlier_inputs read sent ahead is used only while no row i
   tx.commit();
 }
 
+TEST_CASE("ledger: on PostgreSQL message_bytes and unwritten have no foreign key (schema 8); a "
+          "schema 7 ledger loses them when opened") {
+  if (!test::ledger_on_postgresql()) return;
+  TempDir d;
+  const std::string where = test::ledger_at(d.path / "l.db").string();
+  auto keys = [&] {
+    return read_elsewhere(
+        where,
+        "SELECT string_agg(conname, ' ' ORDER BY conname) FROM pg_constraint WHERE contype = 'f' "
+        "AND conrelid IN (to_regclass('message_bytes'), to_regclass('unwritten'), "
+        "to_regclass('starts'))");
+  };
+  {
+    Ledger l(where);
+    CHECK(l.schema_version() == 8);
+  }
+  CHECK(keys() == "starts_deleted_by_fkey starts_inserted_by_fkey");
+  // A ledger as schema 7 left it.
+  commit_elsewhere(where,
+                   "ALTER TABLE message_bytes ADD FOREIGN KEY (id) REFERENCES messages(id);"
+                   "ALTER TABLE unwritten ADD FOREIGN KEY (id) REFERENCES messages(id);"
+                   "UPDATE schema_version SET version = 7");
+  CHECK(keys() ==
+        "message_bytes_id_fkey starts_deleted_by_fkey starts_inserted_by_fkey unwritten_id_fkey");
+  Ledger l(where);
+  CHECK(l.schema_version() == kSchemaVersion);
+  CHECK(keys() == "starts_deleted_by_fkey starts_inserted_by_fkey");
+  auto tx = l.begin();
+  const MessageId m = l.add_message(input("K1", "<k/>"));
+  tx.commit();
+  const auto rows = l.unmaterialised();
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].id == m);
+  CHECK(rows[0].bytes == "<k/>");
+}
+
 TEST_CASE("ledger: the writer refreshes the planner's statistics only while they describe a small "
           "ledger") {
   if (!test::ledger_on_postgresql()) return;
