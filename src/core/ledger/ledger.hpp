@@ -598,7 +598,8 @@ class Ledger {
   /// Input rows whose bytes are exactly `bytes` (hash, then byte comparison), oldest first.
   std::vector<MessageRecord> inputs_with_bytes(
       std::string_view bytes, std::optional<std::int64_t> hash = std::nullopt) const;
-  /// What the intake of a new input asks of earlier rows, read in one statement:
+  /// What the intake of a new input asks of earlier rows, read in one statement (and the rows
+  /// themselves after it, when it finds some):
   /// `same_bytes` as inputs_with_bytes; `same_key` as inputs_by_key for `key` (BerichtCode,
   /// Afzender, Identificatie; empty when no key is given); `taken`: which of `routes` (at most
   /// two, routes the caller expects to add soon) some row has. On PostgreSQL the routes found
