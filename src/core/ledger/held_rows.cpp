@@ -12,34 +12,69 @@
 
 namespace istd::ledger {
 
+namespace {
+
+// The keys of the counts: a TR056 key, and an allocation (gemeente, ToewijzingNummer or none).
+// The separator occurs in none of the values (codes, digits, identifiers of the standard).
+std::string input_key(std::string_view berichtcode, std::string_view afzender,
+                      std::string_view identificatie) {
+  std::string k;
+  k.reserve(berichtcode.size() + afzender.size() + identificatie.size() + 2);
+  k.append(berichtcode).append(1, '\x1f').append(afzender).append(1, '\x1f').append(identificatie);
+  return k;
+}
+std::string allocation_key(std::string_view gemeente, std::optional<std::int64_t> nummer) {
+  std::string k(gemeente);
+  k += nummer ? fmt::format("\x1f{}", *nummer) : std::string("\x1f-");
+  return k;
+}
+
+}  // namespace
+
+void HeldRows::count_in(Counts& c, std::string key, int delta) {
+  const auto it = c.try_emplace(std::move(key), 0).first;
+  if ((it->second += delta) == 0) c.erase(it);
+}
+
+void HeldRows::count(const HeldRow& r, int delta) {
+  if (r.table == HeldTable::messages) {
+    count_in(routes_, r.route, delta);
+    if (r.input) {
+      const auto it = input_hashes_.try_emplace(r.hash, 0).first;
+      if ((it->second += delta) == 0) input_hashes_.erase(it);
+      count_in(input_keys_, input_key(r.berichtcode, r.afzender, r.identificatie), delta);
+    }
+  } else {
+    count_in(allocations_, allocation_key(r.gemeente, r.nummer), delta);
+    count_in(bsns_, r.bsn, delta);
+  }
+}
+
 void HeldRows::add(HeldRow row) {
   row.seq = next_seq_++;
+  count(row, +1);
   rows_.push_back(std::move(row));
 }
 
 bool HeldRows::touch_inputs(std::int64_t hash, std::string_view berichtcode,
                             std::string_view afzender, std::string_view identificatie,
                             const std::vector<std::string>& routes) const {
-  return std::any_of(rows_.begin(), rows_.end(), [&](const HeldRow& r) {
-    if (r.table != HeldTable::messages) return false;
-    if (std::find(routes.begin(), routes.end(), r.route) != routes.end()) return true;
-    return r.input && (r.hash == hash || (r.berichtcode == berichtcode &&
-                                          r.afzender == afzender &&
-                                          r.identificatie == identificatie));
-  });
+  for (const auto& route : routes)
+    if (routes_.count(route)) return true;
+  return input_hashes_.count(hash) ||
+         input_keys_.count(input_key(berichtcode, afzender, identificatie));
 }
 
 bool HeldRows::touch_allocation(std::string_view gemeente, std::optional<std::int64_t> nummer,
                                 const std::string_view* bsn) const {
-  return std::any_of(rows_.begin(), rows_.end(), [&](const HeldRow& r) {
-    if (r.table == HeldTable::messages) return false;
-    return (bsn && r.bsn == *bsn) || (r.gemeente == gemeente && r.nummer == nummer);
-  });
+  if (bsn && bsns_.count(std::string(*bsn))) return true;
+  return allocations_.count(allocation_key(gemeente, nummer)) != 0;
 }
 
 std::vector<HeldRow> HeldRows::take_before(std::uint64_t seq) {
   const auto end = std::find_if(rows_.begin(), rows_.end(),
                                 [&](const HeldRow& r) { return r.seq >= seq; });
+  for (auto it = rows_.begin(); it != end; ++it) count(*it, -1);
   std::vector<HeldRow> out(std::make_move_iterator(rows_.begin()),
                            std::make_move_iterator(end));
   rows_.erase(rows_.begin(), end);
@@ -47,7 +82,18 @@ std::vector<HeldRow> HeldRows::take_before(std::uint64_t seq) {
 }
 
 void HeldRows::drop_from(std::uint64_t seq) {
+  for (const auto& r : rows_)
+    if (r.seq >= seq) count(r, -1);
   std::erase_if(rows_, [&](const HeldRow& r) { return r.seq >= seq; });
+}
+
+void HeldRows::clear() {
+  rows_.clear();
+  input_hashes_.clear();
+  input_keys_.clear();
+  routes_.clear();
+  allocations_.clear();
+  bsns_.clear();
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace istd::ledger {
@@ -54,11 +55,19 @@ class HeldRows {
   std::vector<HeldRow> take_before(std::uint64_t seq);
   /// Drops the rows held from `seq` on (a rollback to a savepoint).
   void drop_from(std::uint64_t seq);
-  void clear() { rows_.clear(); }
+  void clear();
 
  private:
+  // How many held rows have each value the touch_ questions ask about, so that a question
+  // costs a few lookups instead of a look at every held row (they are asked for every message).
+  using Counts = std::unordered_map<std::string, int>;
+  void count(const HeldRow& r, int delta);
+  static void count_in(Counts& c, std::string key, int delta);
+
   std::vector<HeldRow> rows_;
   std::uint64_t next_seq_ = 1;
+  std::unordered_map<std::int64_t, int> input_hashes_;
+  Counts input_keys_, routes_, allocations_, bsns_;
 };
 
 /// The columns of a held row of `table`, as held_insert_sql lists them.
