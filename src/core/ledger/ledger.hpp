@@ -620,7 +620,7 @@ class Ledger {
   std::optional<MessageId> next_message_id();
   /// How many messages after the one judged may have their reads sent ahead (expect_*) at once:
   /// the server then reads for several messages in one go, while the rules judge this one.
-  static constexpr int kMessagesAhead = 3;
+  static constexpr int kMessagesAhead = 8;
 
   // Inputs too large to hold in memory (over-size files istd ingest quarantines byte for byte)
   // are given as an open file: `fd` is read with pread from offset 0 (never moved or changed),
