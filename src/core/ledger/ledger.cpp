@@ -564,21 +564,27 @@ const std::filesystem::path& Ledger::file() const { return impl_->file; }
 // ingest into an empty one, would keep plans made for empty tables (a scan of the whole table
 // for every lookup). So the writer refreshes them itself each time the messages it wrote have
 // doubled; refreshed statistics make the server plan the statements again. Once the statistics
-// describe kSettledMessages message rows, the plans are lookups by key for good and it stops:
-// later refreshes read ever larger tables (the writer waits for them) and change no plan, and
+// describe kSettledMessages message rows and kSettledRows rows of each table the rules look up
+// allocations, starts and stops in, the plans are lookups by key for good and it stops: later
+// refreshes read ever larger tables (the writer waits for them) and change no plan, and
 // autovacuum keeps the statistics of a growing ledger. A writer on a ledger that large already
-// refreshes nothing.
+// refreshes nothing. (Plans made from the statistics of about a thousand messages, with a few
+// hundred starts, scanned for allocation_state instead of looking up.)
 // Only what the writer's plans depend on: message_bytes and unwritten are read by their key
 // alone, and of messages only the columns lookups select on (the others, the findings and
 // reasons among them, made the refresh more than twice as long).
 void Ledger::Impl::refresh_statistics() {
-  constexpr std::int64_t kSettledMessages = 4096;
+  constexpr std::int64_t kSettledMessages = 4096, kSettledRows = 512;
   if (pg_messages_written < pg_next_analyze) return;
   {
-    // reltuples: the rows the statistics describe (-1 before the first refresh).
-    auto s = prepare(
-        "SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE oid = to_regclass('messages')");
-    if (s.step() && s.i64(0) >= kSettledMessages) {
+    // reltuples: the rows the statistics describe (-1 before the first refresh). The smallest
+    // of the tables, messages counted as kSettledRows / kSettledMessages rows each.
+    auto s = prepare(fmt::format(
+        "SELECT CAST(min(CASE WHEN oid = to_regclass('messages') THEN reltuples * {} / {} "
+        "ELSE reltuples END) AS BIGINT) FROM pg_class WHERE oid IN (to_regclass('messages'), "
+        "to_regclass('allocation_versions'), to_regclass('starts'), to_regclass('stops'))",
+        kSettledRows, kSettledMessages));
+    if (s.step() && s.i64(0) >= kSettledRows) {
       pg_next_analyze = std::numeric_limits<std::uint64_t>::max();
       return;
     }
@@ -1383,7 +1389,8 @@ Ledger::EarlierInputs Ledger::earlier_inputs(std::string_view bytes, std::int64_
   }
   // The rows themselves, when there are some (a re-delivery, a TR056 duplicate).
   if (same_hash) out.same_bytes = inputs_with_bytes(bytes, hash);
-  if (same_key) out.same_key = inputs_by_key(key->berichtcode, key->afzender, key->identificatie);
+  if (same_key && key)
+    out.same_key = inputs_by_key(key->berichtcode, key->afzender, key->identificatie);
   if (impl_->pg && impl_->pg->writing()) {  // only a PostgreSQL writer uses them (see above)
     impl_->free_routes.clear();
     for (const auto& r : routes)
@@ -1559,8 +1566,8 @@ std::vector<std::int64_t> Ledger::withdraw_allocations_of(MessageId message_id) 
   return numbers;
 }
 
-// The current version of (gemeente, nummer) (none when nummer is NULL): its statement, shared by
-// current_allocation and allocation_state.
+// The current version of (gemeente, nummer) (none when nummer is NULL), for current_allocation
+// (allocation_state reads it in its own statement).
 static const std::string& current_allocation_sql() {
   return ISTD_SQL(
       "SELECT {} FROM allocation_versions WHERE gemeente = ? AND toewijzing_nummer = ? "
@@ -1618,6 +1625,12 @@ constexpr std::string_view kClientWhere = "gemeente = ? AND agb = ? AND bsn = ?"
 // lookups themselves.
 constexpr int kAllocColCount = 18;
 constexpr int kStopColCount = 13;
+constexpr int column_count(std::string_view columns) {
+  return static_cast<int>(std::count(columns.begin(), columns.end(), ',')) + 1;
+}
+static_assert(column_count(kAllocCols) == kAllocColCount);
+static_assert(column_count(kStopCols) == kStopColCount);
+static_assert(column_count(kStartCols) + 2 == kStopColCount);
 std::string nulls(int n) {
   std::string s;
   for (int i = 0; i < n; ++i) s += i ? ", NULL" : "NULL";
@@ -2044,7 +2057,7 @@ std::vector<StopRecord> Ledger::live_stops(std::string_view agb, std::string_vie
   return out;
 }
 
-/// allocation_state's answers, read from its two statements.
+/// allocation_state's answers, read from its statement.
 static AllocationState read_allocation_state(Stmt& s) {
   AllocationState out;
   while (s.step()) {

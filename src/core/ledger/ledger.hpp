@@ -712,7 +712,7 @@ class Ledger {
                                      std::optional<std::int64_t> nummer) const;
   /// What a new start or stop with key `k` is judged against: current_allocation of its
   /// ToewijzingNummer (none without one), live_starts and live_stops of (agb, gemeente, bsn,
-  /// nummer). On PostgreSQL the reads (two statements) share one round trip.
+  /// nummer), read in one statement.
   AllocationState allocation_state(const StartKey& k) const;
   /// A PostgreSQL writer sends allocation_state's reads for `k` now, so that they share the
   /// round trip of the next read (Ledger::earlier_inputs at a message's arrival). A later
