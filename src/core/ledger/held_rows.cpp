@@ -31,8 +31,9 @@ std::string allocation_key(std::string_view gemeente, std::optional<std::int64_t
 
 }  // namespace
 
-void HeldRows::count_in(Counts& c, std::string key, int delta) {
-  const auto it = c.try_emplace(std::move(key), 0).first;
+void HeldRows::count_in(Counts& c, std::string_view key, int delta) {
+  auto it = c.find(key);
+  if (it == c.end()) it = c.emplace(std::string(key), 0).first;
   if ((it->second += delta) == 0) c.erase(it);
 }
 
@@ -60,15 +61,15 @@ bool HeldRows::touch_inputs(std::int64_t hash, std::string_view berichtcode,
                             std::string_view afzender, std::string_view identificatie,
                             const std::vector<std::string>& routes) const {
   for (const auto& route : routes)
-    if (routes_.count(route)) return true;
-  return input_hashes_.count(hash) ||
-         input_keys_.count(input_key(berichtcode, afzender, identificatie));
+    if (routes_.contains(route)) return true;
+  return input_hashes_.contains(hash) ||
+         input_keys_.contains(input_key(berichtcode, afzender, identificatie));
 }
 
 bool HeldRows::touch_allocation(std::string_view gemeente, std::optional<std::int64_t> nummer,
                                 const std::string_view* bsn) const {
-  if (bsn && bsns_.count(std::string(*bsn))) return true;
-  return allocations_.count(allocation_key(gemeente, nummer)) != 0;
+  if (bsn && bsns_.contains(*bsn)) return true;
+  return allocations_.contains(allocation_key(gemeente, nummer));
 }
 
 std::vector<HeldRow> HeldRows::take_before(std::uint64_t seq) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,9 +61,13 @@ class HeldRows {
  private:
   // How many held rows have each value the touch_ questions ask about, so that a question
   // costs a few lookups instead of a look at every held row (they are asked for every message).
-  using Counts = std::unordered_map<std::string, int>;
+  struct KeyHash {  // lookups by string_view, no copy of the key
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Counts = std::unordered_map<std::string, int, KeyHash, std::equal_to<>>;
   void count(const HeldRow& r, int delta);
-  static void count_in(Counts& c, std::string key, int delta);
+  static void count_in(Counts& c, std::string_view key, int delta);
 
   std::vector<HeldRow> rows_;
   std::uint64_t next_seq_ = 1;

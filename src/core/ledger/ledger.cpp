@@ -574,12 +574,12 @@ const std::filesystem::path& Ledger::file() const { return impl_->file; }
 // alone, and of messages only the columns lookups select on (the others, the findings and
 // reasons among them, made the refresh more than twice as long).
 void Ledger::Impl::refresh_statistics() {
-  constexpr std::int64_t kSettledMessages = 4096, kSettledRows = 512;
+  static constexpr std::int64_t kSettledMessages = 4096, kSettledRows = 512;
   if (pg_messages_written < pg_next_analyze) return;
   {
     // reltuples: the rows the statistics describe (-1 before the first refresh). The smallest
     // of the tables, messages counted as kSettledRows / kSettledMessages rows each.
-    auto s = prepare(fmt::format(
+    auto s = prepare(ISTD_SQL(
         "SELECT CAST(min(CASE WHEN oid = to_regclass('messages') THEN reltuples * {} / {} "
         "ELSE reltuples END) AS BIGINT) FROM pg_class WHERE oid IN (to_regclass('messages'), "
         "to_regclass('allocation_versions'), to_regclass('starts'), to_regclass('stops'))",
@@ -1631,11 +1631,6 @@ constexpr int column_count(std::string_view columns) {
 static_assert(column_count(kAllocCols) == kAllocColCount);
 static_assert(column_count(kStopCols) == kStopColCount);
 static_assert(column_count(kStartCols) + 2 == kStopColCount);
-std::string nulls(int n) {
-  std::string s;
-  for (int i = 0; i < n; ++i) s += i ? ", NULL" : "NULL";
-  return s;
-}
 const std::string& allocation_state_sql() {
   return ISTD_SQL(
       "SELECT {0}, {3}, 2 FROM (SELECT {0} FROM allocation_versions WHERE gemeente = ?4 AND "
@@ -1647,7 +1642,8 @@ const std::string& allocation_state_sql() {
       "UNION ALL SELECT {4}, {2}, 1 FROM stops WHERE bsn = ?1 AND "
       "toewijzing_nummer IS NOT DISTINCT FROM ?2 AND agb = ?3 AND gemeente = ?4 AND "
       "deleted_by IS NULL AND domain = :domain",
-      kAllocCols, kStartCols, kStopCols, nulls(kStopColCount), nulls(kAllocColCount));
+      kAllocCols, kStartCols, kStopCols, repeated("NULL", std::size_t{kStopColCount}),
+      repeated("NULL", std::size_t{kAllocColCount}));
 }
 
 const std::string& client_keys_sql() { return ISTD_SQL("{}", allocation_keys_sql(kClientWhere)); }
