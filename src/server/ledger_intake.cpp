@@ -43,6 +43,7 @@ struct LedgerIntake::Impl {
     // Never committed by the batch size: submit_all() commits each group.
     options.batch_size = std::numeric_limits<std::size_t>::max();
     options.keep_retour = true;  // the answer carries the retour
+    options.durable_commits = true;  // a 202 promises the message survives a power cut
     ingestor.emplace(ledger, schemas, options);
     ingestor->recover();
     reader.emplace(db);

@@ -46,6 +46,10 @@ struct Options {
   /// of the next batch (default). Off: written in line, so durability points come in a fixed
   /// order (the crash tests' deterministic fault injection).
   bool background_files = true;
+  /// Every commit is durable when it returns (the service: its answer follows the commit).
+  /// Off (batch ingest), with background files: a batch's commit does not wait for the disk;
+  /// the file thread makes it durable before it flags the batch's files written.
+  bool durable_commits = false;
   /// How much lower (nice increment) the file threads run than the calling (ledger) thread:
   /// the ledger thread is the serial stage of an ingest and should not wait for a core.
   int helper_nice = 5;

@@ -490,10 +490,12 @@ OpenOptions::Sync Ledger::synchronous() const { return impl_->sync; }
 void Ledger::set_synchronous(OpenOptions::Sync sync) {
   impl_->sync = sync;
   if (impl_->pg) {
-    // A commit is durable when it returns unless the caller asked for no syncing at all (the
-    // server then still never corrupts the ledger; it may lose the last commits on a crash).
-    impl_->exec(sync == OpenOptions::Sync::off ? "SET synchronous_commit = off"
-                                              : "SET synchronous_commit = on");
+    // `full`: a commit is durable when it returns. `normal` and `off`: it returns before the
+    // server's WAL is on disk (`normal` as SQLite's in WAL mode: durable at the next
+    // sync_wal()). The server never corrupts the ledger either way; a crash of the server's
+    // machine may lose the commits not yet durable, a crash of istd loses nothing committed.
+    impl_->exec(sync == OpenOptions::Sync::full ? "SET synchronous_commit = on"
+                                               : "SET synchronous_commit = off");
     return;
   }
   switch (sync) {
@@ -510,7 +512,20 @@ void Ledger::set_synchronous(OpenOptions::Sync sync) {
 }
 
 void Ledger::sync_wal() const {
-  if (impl_->pg) return;
+  if (impl_->pg) {
+    // The server writes its WAL in order, so every commit before a durable one is durable too.
+    // A commit that waits for the disk and writes a WAL record without touching a table (a
+    // logical-decoding message, ignored by everything but logical decoding), on a connection of
+    // its own: the writer's connection goes on meanwhile.
+    std::lock_guard lock(impl_->flusher_mu);
+    if (!impl_->flusher) {
+      auto c = std::make_unique<pg::Connection>(impl_->file.native(), false);
+      c->exec("SET synchronous_commit = on");
+      impl_->flusher = std::move(c);
+    }
+    impl_->flusher->exec("SELECT pg_logical_emit_message(true, 'istd', 'durable')");
+    return;
+  }
   const std::string wal = impl_->file.string() + "-wal";
   const int fd = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {

@@ -521,11 +521,15 @@ class Ledger {
   /// Changes this connection's synchronous setting. `normal` (WAL mode): a commit writes the
   /// WAL without waiting for the disk; it becomes durable at the next sync_wal() or checkpoint
   /// (a crash of the process loses nothing; a power cut may lose commits after the last sync,
-  /// never the database's consistency).
+  /// never the database's consistency). On PostgreSQL `normal` and `off` are
+  /// `synchronous_commit = off` (durable at the next sync_wal(), or when the server's WAL
+  /// writer gets to them), `full` is `on`.
   void set_synchronous(OpenOptions::Sync sync);
   OpenOptions::Sync synchronous() const;
   /// fdatasync of the WAL file: every commit written before the call is durable after it. Any
-  /// thread may call it (it does not use the connection). No WAL file: nothing to do.
+  /// thread may call it (it does not use the connection). No WAL file: nothing to do. On
+  /// PostgreSQL: the same promise, kept by a commit that waits for the server's disk, on a
+  /// connection of its own opened at the first call.
   /// @throws RuntimeError when the sync fails.
   void sync_wal() const;
   /// A RESTART checkpoint: copies the whole WAL into the database and makes the next commit

@@ -14,6 +14,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <initializer_list>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +46,9 @@ struct Ledger::Impl {
   std::string where;           // how messages name the ledger
   sqlite3* db = nullptr;                // SQLite ledgers
   std::unique_ptr<pg::Connection> pg;   // PostgreSQL ledgers
+  // PostgreSQL: sync_wal()'s connection (opened at its first call; any thread may call it).
+  std::mutex flusher_mu;
+  std::unique_ptr<pg::Connection> flusher;
   int version = 0;
   OpenOptions::Sync sync = OpenOptions::Sync::full;
   // PostgreSQL: messages this connection wrote, and the count at which it next refreshes the

@@ -35,12 +35,15 @@ Materialiser::Materialiser(Ledger& ledger, FileOptions options)
     }
   }
   // The ledger's commits need not wait for the disk here: the file thread makes them durable
-  // (fdatasync of the WAL) before it syncs the files of their batches, and nothing is flagged
+  // (Ledger::sync_wal: an fdatasync of SQLite's WAL, a commit that waits for PostgreSQL's
+  // disk) before it syncs the files of their batches, and nothing is flagged
   // written before both are on disk. A commit's fsync otherwise stops the ledger thread, the
   // serial stage, ~20 ms per batch. A killed process loses nothing; after a power cut the
   // rerun redoes the batches whose commits were lost and writes the same files (routes and
-  // retour numbers follow from the input order). Only when the ledger was opened FULL.
-  if (opt_.sync_files && ledger_.synchronous() == ledger::OpenOptions::Sync::full) {
+  // retour numbers follow from the input order). Only when the ledger was opened FULL and the
+  // writer does not answer anyone after a commit (durable_commits: the service).
+  if (!opt_.durable_commits && opt_.sync_files &&
+      ledger_.synchronous() == ledger::OpenOptions::Sync::full) {
     ledger_.set_synchronous(ledger::OpenOptions::Sync::normal);
     relaxed_sync_ = true;
   }

@@ -38,6 +38,10 @@ struct FileOptions {
   /// Write the files of committed batches on a background thread (default). Off: written in
   /// line, so durability points come in a fixed order (deterministic fault injection).
   bool background = true;
+  /// Every commit of the writer is durable when it returns. Off, with `background`: commits
+  /// do not wait for the disk; the file thread makes them durable before it syncs the files
+  /// of their batches.
+  bool durable_commits = false;
   /// How much lower (nice increment) the file threads run than the ledger thread.
   int helper_nice = 5;
   /// With background files: the ledger thread checkpoints between two batches once the WAL

@@ -455,11 +455,20 @@ TEST_CASE(
   }
   CHECK(led.synchronous() == ledger::OpenOptions::Sync::full);
 
-  // Not relaxed: without an output dir (no file thread to sync the WAL), or a ledger opened
-  // with another setting, or files not synced. Then each commit waits for the disk itself and
-  // there is no separate WAL sync.
+  // Not relaxed: without an output dir (no file thread to sync the WAL), for a writer that
+  // answers after each commit (durable_commits), or a ledger opened with another setting, or
+  // files not synced. Then each commit waits for the disk itself and there is no separate WAL
+  // sync.
   {
     ingest::Options o;
+    ingest::Ingestor ing(led, bundle(), o);
+    CHECK(led.synchronous() == ledger::OpenOptions::Sync::full);
+  }
+  {
+    ingest::Options o;  // a writer that answers after each commit (the service)
+    o.out_dir = dir.path / "out3";
+    o.today = model::Date{2025, 12, 1};
+    o.durable_commits = true;
     ingest::Ingestor ing(led, bundle(), o);
     CHECK(led.synchronous() == ledger::OpenOptions::Sync::full);
   }

@@ -1197,6 +1197,32 @@ TEST_CASE("ledger: an earlier_inputs read sent ahead is used only while no row i
   tx.commit();
 }
 
+TEST_CASE("ledger: on PostgreSQL a commit at Sync::normal leaves the disk to sync_wal(), which "
+          "makes every commit before it durable") {
+  if (!test::ledger_on_postgresql()) return;
+  TempDir d;
+  const std::string where = test::ledger_at(d.path / "l.db").string();
+  Ledger l(where);
+  l.set_synchronous(OpenOptions::Sync::normal);
+  CHECK(l.synchronous() == OpenOptions::Sync::normal);
+  for (int i = 0; i < 3; ++i) {
+    {
+      auto tx = l.begin();
+      l.add_message(input(fmt::format("W{}", i), fmt::format("<w>{}</w>", i)));
+      tx.commit();
+    }
+    // Where the server's WAL ends now: the commit is before it. The server's WAL writer flushes
+    // what commits leave only every 200 ms, so without sync_wal the check below nearly always
+    // fails (shown by making sync_wal do nothing).
+    const std::string end = read_elsewhere(where, "SELECT CAST(pg_current_wal_insert_lsn() AS TEXT)");
+    l.sync_wal();
+    CHECK(read_elsewhere(where, fmt::format("SELECT pg_current_wal_flush_lsn() >= '{}'", end)) ==
+          "t");
+  }
+  l.set_synchronous(OpenOptions::Sync::full);
+  CHECK(l.message_count() == 3);
+}
+
 TEST_CASE("ledger: on PostgreSQL message_bytes and unwritten have no foreign key (schema 8); a "
           "schema 7 ledger loses them when opened") {
   if (!test::ledger_on_postgresql()) return;

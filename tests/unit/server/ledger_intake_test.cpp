@@ -3,6 +3,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <mutex>
+#include <string>
+#include <vector>
+
 #include "core/ledger/ledger.hpp"
 #include "server/ledger_intake.hpp"
 #include "server_test_util.hpp"
@@ -276,6 +281,38 @@ TEST_CASE("server ledger: posts queued together are committed as one group, in o
   intake.close();
   // Committed: the 301, the 305 and its 306 (the duplicate stored nothing).
   CHECK(rows(db) == 3);
+}
+
+TEST_CASE("server ledger: a commit is durable before the answer - no WAL sync is left to the "
+          "file thread") {
+  // Batch ingest lets its commits return before the disk has them and has the file thread
+  // make them durable later (point "wal"); the service answers right after its commit, so its
+  // commits wait for the disk themselves.
+  TempDir dir;
+  const auto db = dir.path / "ledger.db";
+  std::mutex mu;
+  std::vector<std::string> points;
+  ingest::Options o = ingest_options();
+  o.out_dir = dir.path / "out";
+  o.sync_files = true;
+  o.durability_point = [&](std::string_view p) {
+    std::lock_guard lk(mu);
+    points.emplace_back(p);
+  };
+  {
+    server::LedgerIntake intake(db, bundle(), o);
+    Validator v(bundle(), ValidateOptions{});
+    std::vector<server::Submission> group(1);
+    group[0].input = ingest::prepare(jw301());
+    group[0].result = v.validate(jw301(), "request");
+    REQUIRE(intake.submit_all(group).size() == 1);
+    intake.close();
+  }
+  CHECK(rows(db) == 1);
+  std::lock_guard lk(mu);
+  CHECK(std::count(points.begin(), points.end(), "commit") >= 1);
+  CHECK(std::count(points.begin(), points.end(), "sync") >= 1);  // the files were synced
+  CHECK(std::count(points.begin(), points.end(), "wal") == 0);
 }
 
 }  // TEST_SUITE
