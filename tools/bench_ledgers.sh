@@ -9,7 +9,8 @@
 # throwaway server (tools/pg_cluster.sh, fsync on: the server's commits are durable, as in
 # production), alternating, each with --out (retour files written). Reported: the best
 # messages/s of each backend and their ratio (the target: PostgreSQL >= 0.5 x SQLite), and that
-# both ledgers gave identical outputs. Figures go to BENCHMARKS.md.
+# both ledgers gave identical outputs. Each run starts after a sync (and on PostgreSQL a
+# CHECKPOINT), so that none writes what the one before it left. Figures go to BENCHMARKS.md.
 #
 # The output trees (two files a message a run) go under --out-base, by default /dev/shm when it
 # is a tmpfs with room for two of them: on ext4, creating tens of thousands of files shortly
@@ -31,7 +32,7 @@ while (($#)); do
     --repeat) REPEAT=$2; shift 2 ;;
     --jobs) JOBS=$2; shift 2 ;;
     --out-base) OUT_BASE=$2; shift 2 ;;
-    *) sed -n '2,19p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,20p' "$0" >&2; exit 2 ;;
   esac
 done
 WORK=$(mktemp -d /tmp/istd-bench-ledgers.XXXXXX)
@@ -68,6 +69,11 @@ for r in $(seq 1 "$REPEAT"); do
       psql -qAt "$URL" -c "DROP SCHEMA IF EXISTS b CASCADE; CREATE SCHEMA b" 2>/dev/null
       db="$URL&options=-csearch_path%3Db"
     fi
+    # Every run starts with nothing of the runs before it left to write: the kernel's dirty
+    # pages (the previous run's ledger and output tree) and, on PostgreSQL, the server's (the
+    # dropped schema's pages, which its checkpointer would otherwise write during this run).
+    [[ $backend == postgresql ]] && psql -qAt "$URL" -c "CHECKPOINT" >/dev/null
+    sync
     start=$(date +%s.%N)
     "$ISTD" ingest --db "$db" --out "$out" -j "$JOBS" --format json "$WORK/corpus" \
       > "$WORK/$backend.json" || [[ $? == 1 ]]

@@ -168,6 +168,15 @@ class CommandIngest : public Command {
                    "core)")
         ->check(CLI::Range(0, 256))
         ->capture_default_str();
+    app.add_option("--helper-priority", helper_priority_,
+                   "How the helper threads (validation, file writing, printing) share the "
+                   "machine with the ledger writer. idle: they use only cores nothing else "
+                   "needs, so the ledger writer (and a PostgreSQL ledger's server) never waits "
+                   "for them; fastest when istd has the machine to itself. low: a lower "
+                   "priority (nice +5) that keeps them a share of cores other programs keep "
+                   "busy; use it when other work fills every core and the run crawls")
+        ->check(CLI::IsMember({"idle", "low"}))
+        ->capture_default_str();
     app.add_option("--batch", batch_,
                    "Messages per ledger transaction (a crash loses at most one uncommitted "
                    "batch, which a rerun redoes)")
@@ -196,6 +205,13 @@ class CommandIngest : public Command {
     ingest::Options iopt;
     iopt.side = side_ == "aanbieder" ? ingest::Side::aanbieder : ingest::Side::gemeente;
     iopt.today = resolve_today(today_);
+    // By default the validation, file and printer threads take only the cores that the ledger
+    // thread (the serial stage) and a PostgreSQL server answering it leave: those two wait for
+    // each other, and a wake-up that finds the cores taken by helpers delays both. Every queue
+    // between the threads is bounded, so a ledger thread that waits for its helpers leaves
+    // them its core; only other programs that fill every core starve them (--helper-priority
+    // low).
+    iopt.helpers.idle = helper_priority_ == "idle";
     iopt.out_dir = out_;
     iopt.batch_size = static_cast<std::size_t>(batch_);
     iopt.taakgericht.insert(taakgericht_.begin(), taakgericht_.end());
@@ -237,7 +253,7 @@ class CommandIngest : public Command {
           auto hold = progress.hold_for_stdout();
           std::fwrite(out.data(), 1, out.size(), stdout);
         },
-        [&] { util::lower_this_thread_priority(iopt.helper_nice); });
+        [&] { util::lower_this_thread_priority(iopt.helpers); });
     const auto started = std::chrono::steady_clock::now();
     const std::size_t limit = vopt.max_message_bytes;
 
@@ -246,7 +262,7 @@ class CommandIngest : public Command {
         [&] {
           // Validation threads yield to this (ledger) thread, the serial stage. With -j 1 the
           // validator runs on this thread: no change then.
-          if (jobs > 1) util::lower_this_thread_priority(iopt.helper_nice);
+          if (jobs > 1) util::lower_this_thread_priority(iopt.helpers);
           return std::make_unique<Validator>(bundle, vopt);
         },
         [&](std::unique_ptr<Validator>& v, std::size_t i) {
@@ -453,6 +469,7 @@ class CommandIngest : public Command {
   std::string woonplaatsbeginsel_warning_ = "on";
   int jobs_ = 1;
   int batch_ = 1024;
+  std::string helper_priority_ = "idle";
   std::string max_size_ = "25M";
   bool quiet_ = false;
   std::string report_, lang_ = "nl";

@@ -14,6 +14,11 @@ add_test(NAME cli_validate_bad_flag_is_usage_error
   COMMAND ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd> "-DARGS=validate;--format;yaml;x.xml"
           -DEXPECT_RC=2 -DALLOW_STDERR=1 -DEXPECT_STDERR_CONTAINS=--format
           -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
+add_test(NAME cli_ingest_bad_helper_priority_is_usage_error
+  COMMAND ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd>
+          "-DARGS=ingest;--helper-priority;high;--db;x.db;x.xml"
+          -DEXPECT_RC=2 -DALLOW_STDERR=1 -DEXPECT_STDERR_CONTAINS=--helper-priority
+          -P ${CMAKE_CURRENT_LIST_DIR}/run_cli_test.cmake)
 add_test(NAME cli_validate_bad_schema_dir_is_config_error
   COMMAND ${CMAKE_COMMAND} -DISTD=$<TARGET_FILE:istd>
           "-DARGS=validate;--schemas;${CMAKE_CURRENT_LIST_DIR};${PROJECT_SOURCE_DIR}/fixtures"

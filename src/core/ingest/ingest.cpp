@@ -20,7 +20,7 @@ output::FileOptions file_options(const Options& o) {
   f.sync_files = o.sync_files;
   f.background = o.background_files;
   f.durable_commits = o.durable_commits;
-  f.helper_nice = o.helper_nice;
+  f.helpers = o.helpers;
   f.wal_restart_bytes = o.wal_restart_bytes;
   f.durability_point = o.durability_point;
   return f;

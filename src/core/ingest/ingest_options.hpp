@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/model.hpp"
+#include "core/util/thread_priority.hpp"
 
 namespace istd::ingest {
 
@@ -50,9 +51,10 @@ struct Options {
   /// Off (batch ingest), with background files: a batch's commit does not wait for the disk;
   /// the file thread makes it durable before it flags the batch's files written.
   bool durable_commits = false;
-  /// How much lower (nice increment) the file threads run than the calling (ledger) thread:
-  /// the ledger thread is the serial stage of an ingest and should not wait for a core.
-  int helper_nice = 5;
+  /// How the file threads yield to the calling (ledger) thread: the ledger thread is the
+  /// serial stage of an ingest and should not wait for a core (idle: batch ingest only, see
+  /// util::HelperPriority).
+  util::HelperPriority helpers;
   /// With background files: when the ledger's WAL has grown past this size, the ledger thread
   /// checkpoints between two batches, so that SQLite starts the WAL over (it otherwise grows
   /// by every batch until the run ends).

@@ -27,10 +27,11 @@ namespace istd::output {
 // directory (one directory is always written by the same thread).
 class HelperWriter {
  public:
-  HelperWriter(std::filesystem::path out_dir, std::function<void(std::string_view)> point, int nice)
+  HelperWriter(std::filesystem::path out_dir, std::function<void(std::string_view)> point,
+               util::HelperPriority priority)
       : tree_(std::move(out_dir)), point_(std::move(point)) {
-    thread_ = std::thread([this, nice] {
-      util::lower_this_thread_priority(nice);
+    thread_ = std::thread([this, priority] {
+      util::lower_this_thread_priority(priority);
       loop();
     });
   }
@@ -119,18 +120,18 @@ class FileWriter {
  public:
   /// `before_sync` runs before each sync of the tree (the ledger's WAL sync, see Materialiser).
   FileWriter(std::filesystem::path out_dir, bool sync, std::function<void(std::string_view)> point,
-             std::unique_ptr<ledger::Ledger> checkpointer, std::mutex* wal_mu, int nice,
-             std::function<void()> before_sync)
+             std::unique_ptr<ledger::Ledger> checkpointer, std::mutex* wal_mu,
+             util::HelperPriority priority, std::function<void()> before_sync)
       : before_sync_(std::move(before_sync)),
         wal_mu_(wal_mu),
         tree_(out_dir),
-        helper_(out_dir, point, nice),
+        helper_(out_dir, point, priority),
         out_dir_(std::move(out_dir)),
         sync_(sync),
         point_(std::move(point)),
         checkpointer_(std::move(checkpointer)) {
-    thread_ = std::thread([this, nice] {
-      util::lower_this_thread_priority(nice);
+    thread_ = std::thread([this, priority] {
+      util::lower_this_thread_priority(priority);
       loop();
     });
   }

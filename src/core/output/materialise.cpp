@@ -50,7 +50,7 @@ Materialiser::Materialiser(Ledger& ledger, FileOptions options)
   std::function<void()> wal_sync;
   if (relaxed_sync_) wal_sync = [this] { sync_wal(); };
   writer_ = std::make_unique<FileWriter>(opt_.out_dir, opt_.sync_files, opt_.durability_point,
-                                         std::move(checkpointer), &wal_mu_, opt_.helper_nice,
+                                         std::move(checkpointer), &wal_mu_, opt_.helpers,
                                          std::move(wal_sync));
 }
 

@@ -24,6 +24,7 @@
 
 #include "core/ledger/ledger.hpp"
 #include "core/output/routed_files.hpp"
+#include "core/util/thread_priority.hpp"
 
 namespace istd::output {
 
@@ -42,8 +43,8 @@ struct FileOptions {
   /// do not wait for the disk; the file thread makes them durable before it syncs the files
   /// of their batches.
   bool durable_commits = false;
-  /// How much lower (nice increment) the file threads run than the ledger thread.
-  int helper_nice = 5;
+  /// How the file threads yield to the ledger thread.
+  util::HelperPriority helpers;
   /// With background files: the ledger thread checkpoints between two batches once the WAL
   /// has grown past this size, so SQLite starts the WAL over.
   std::uint64_t wal_restart_bytes = 64ull << 20;

@@ -1,5 +1,6 @@
 #include "core/util/thread_priority.hpp"
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -8,17 +9,21 @@
 
 namespace istd::util {
 
-void lower_this_thread_priority(int increment) {
-  if (increment <= 0) return;
+void lower_this_thread_priority(const HelperPriority& p) {
 #ifdef __linux__
+  if (p.idle) {
+    const sched_param none{};
+    if (::sched_setscheduler(0, SCHED_IDLE, &none) == 0) return;  // 0: the calling thread
+  }
+  if (p.nice <= 0) return;
   // On Linux, PRIO_PROCESS with a thread id applies to that thread only.
   const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
   errno = 0;
   const int now = ::getpriority(PRIO_PROCESS, tid);
   if (now == -1 && errno != 0) return;
-  (void)::setpriority(PRIO_PROCESS, tid, now + increment);
+  (void)::setpriority(PRIO_PROCESS, tid, now + p.nice);
 #else
-  (void)increment;
+  (void)p;
 #endif
 }
 
