@@ -492,8 +492,9 @@ void Ledger::set_synchronous(OpenOptions::Sync sync) {
   if (impl_->pg) {
     // `full`: a commit is durable when it returns. `normal` and `off`: it returns before the
     // server's WAL is on disk (`normal` as SQLite's in WAL mode: durable at the next
-    // sync_wal()). The server never corrupts the ledger either way; a crash of the server's
-    // machine may lose the commits not yet durable, a crash of istd loses nothing committed.
+    // sync_wal()). The server never corrupts the ledger either way; a crash of the database
+    // server or its machine may lose the commits not yet durable, a crash of istd loses nothing
+    // committed.
     impl_->exec(sync == OpenOptions::Sync::full ? "SET synchronous_commit = on"
                                                : "SET synchronous_commit = off");
     return;
@@ -516,14 +517,22 @@ void Ledger::sync_wal() const {
     // The server writes its WAL in order, so every commit before a durable one is durable too.
     // A commit that waits for the disk and writes a WAL record without touching a table (a
     // logical-decoding message, ignored by everything but logical decoding), on a connection of
-    // its own: the writer's connection goes on meanwhile.
+    // its own: the writer's connection goes on meanwhile. One script, one transaction: the
+    // setting holds for it even behind a pooler that hands each statement another session.
     std::lock_guard lock(impl_->flusher_mu);
-    if (!impl_->flusher) {
-      auto c = std::make_unique<pg::Connection>(impl_->file.native(), false);
-      c->exec("SET synchronous_commit = on");
-      impl_->flusher = std::move(c);
+    try {
+      if (!impl_->flusher)
+        impl_->flusher = std::make_unique<pg::Connection>(impl_->file.native(), false);
+      impl_->flusher->exec(
+          "BEGIN; SET LOCAL synchronous_commit = on; "
+          "SELECT pg_logical_emit_message(true, 'istd', 'durable'); COMMIT");
+    } catch (const std::exception& e) {
+      impl_->flusher.reset();  // the next call starts over on a new connection
+      throw RuntimeError(fmt::format(
+          "{} (while making the commits durable: a commit that waits for the server's disk, on "
+          "a second connection)",
+          e.what()));
     }
-    impl_->flusher->exec("SELECT pg_logical_emit_message(true, 'istd', 'durable')");
     return;
   }
   const std::string wal = impl_->file.string() + "-wal";

@@ -469,7 +469,9 @@ struct OpenOptions {
   /// Create the file and schema when missing (default). When false a missing file is an error.
   bool create = true;
   /// SQLite synchronous mode: FULL (default, B8) or NORMAL (WAL: a power loss may lose the last
-  /// commits but never corrupts; process crashes lose nothing). Tests may use OFF.
+  /// commits but never corrupts; process crashes lose nothing). Tests may use OFF. On
+  /// PostgreSQL FULL is `synchronous_commit = on`, NORMAL and OFF are `off` (see
+  /// set_synchronous).
   enum class Sync { full, normal, off } sync = Sync::full;
 };
 
@@ -529,8 +531,9 @@ class Ledger {
   /// fdatasync of the WAL file: every commit written before the call is durable after it. Any
   /// thread may call it (it does not use the connection). No WAL file: nothing to do. On
   /// PostgreSQL: the same promise, kept by a commit that waits for the server's disk, on a
-  /// connection of its own opened at the first call.
-  /// @throws RuntimeError when the sync fails.
+  /// connection of its own opened at the first call (and kept while the ledger is open).
+  /// @throws RuntimeError when the sync fails (PostgreSQL: also when that connection or the
+  /// commit is refused).
   void sync_wal() const;
   /// A RESTART checkpoint: copies the whole WAL into the database and makes the next commit
   /// start the WAL over (write it from its beginning again). For the writer, between its

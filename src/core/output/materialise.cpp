@@ -11,6 +11,20 @@ namespace istd::output {
 
 using ledger::Ledger;
 
+namespace {
+
+/// Whether Ledger::sync_wal works for `ledger` (it makes durable what is committed so far).
+bool can_sync_wal(const Ledger& ledger) {
+  try {
+    ledger.sync_wal();
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
 Materialiser::Materialiser(Ledger& ledger, FileOptions options)
     : ledger_(ledger), opt_(std::move(options)) {
   if (opt_.out_dir.empty()) return;
@@ -42,8 +56,11 @@ Materialiser::Materialiser(Ledger& ledger, FileOptions options)
   // rerun redoes the batches whose commits were lost and writes the same files (routes and
   // retour numbers follow from the input order). Only when the ledger was opened FULL and the
   // writer does not answer anyone after a commit (durable_commits: the service).
+  // And only when the file thread can make them durable: on PostgreSQL that takes a second
+  // connection and a function a server may refuse (docs/postgresql.md); tried once here, and
+  // when it fails every commit waits for the disk itself, as without --out.
   if (!opt_.durable_commits && opt_.sync_files &&
-      ledger_.synchronous() == ledger::OpenOptions::Sync::full) {
+      ledger_.synchronous() == ledger::OpenOptions::Sync::full && can_sync_wal(ledger_)) {
     ledger_.set_synchronous(ledger::OpenOptions::Sync::normal);
     relaxed_sync_ = true;
   }
@@ -127,9 +144,11 @@ void Materialiser::committed() {
     write_large();
     // Between batches, with no transaction open: copies the rest of the WAL (what the file
     // thread's checkpoints have not) and the next commit starts the WAL over (see FileWriter).
+    // Not when the file thread is checkpointing (it runs at a lower priority: this thread
+    // must not wait for it): then again after the next batch, as when SQLite is busy.
     if (checkpoint_off_ && ledger_.wal_in_use() > opt_.wal_restart_bytes) {
-      std::lock_guard lk(wal_mu_);
-      ledger_.checkpoint_restart();  // when busy, again after the next batch
+      std::unique_lock lk(wal_mu_, std::try_to_lock);
+      if (lk.owns_lock()) ledger_.checkpoint_restart();  // when busy, again after the next batch
     }
     return;
   }

@@ -15,7 +15,8 @@ struct HelperPriority {
   /// a core no other thread wants, and a thread that wakes up (the serial stage, or a database
   /// server answering it) never waits for it. Only for helpers whose queues are bounded (a
   /// serial stage that waits for them frees its core for them) in a process where nothing else
-  /// of normal priority can keep every core busy: batch ingest, not the service.
+  /// of normal priority can keep every core busy: batch ingest, not the service. Its disk
+  /// priority stays best effort (the idle class would otherwise make it idle too).
   bool idle = false;
 };
 

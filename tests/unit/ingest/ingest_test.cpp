@@ -5,12 +5,14 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <string>
 #include <vector>
 #include <nlohmann/json.hpp>
 
+#include "core/errors.hpp"
 #include "core/ingest/timeline.hpp"
 #include "core/util/read_file.hpp"
 #include "ingest_env.hpp"
@@ -419,6 +421,54 @@ std::string joined(const std::vector<std::string>& v) {
   return out;
 }
 }  // namespace
+
+TEST_CASE("ingest: on PostgreSQL, when the server refuses the commit that makes earlier ones "
+          "durable, every commit waits for the disk itself") {
+  if (!test::ledger_on_postgresql()) return;
+  TempDir dir;
+  const std::string url = test::ledger_at(dir.path / "ledger.db").string();
+  const std::string schema = url.substr(url.rfind("%3D") + 3);
+  auto run = [&](const std::string& sql) {
+    PGconn* c = PQconnectdb(url.c_str());
+    PGresult* r = PQexec(c, sql.c_str());
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    const std::string why = PQerrorMessage(c);
+    PQclear(r);
+    PQfinish(c);
+    REQUIRE_MESSAGE(ok, why);
+  };
+  // A role that owns the ledger's schema but may not write a logical-decoding message (as
+  // where an administrator took that right away). Only this test's role is refused: the other
+  // tests connect as a superuser.
+  const std::string role = schema + "_r";
+  run("CREATE ROLE " + role + " LOGIN; ALTER SCHEMA " + schema + " OWNER TO " + role +
+      "; REVOKE EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, text) FROM PUBLIC");
+  struct Restore {
+    std::function<void()> f;
+    ~Restore() { f(); }
+  } restore{[&] {
+    run("GRANT EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, text) TO PUBLIC");
+  }};
+  std::string as_role = url;
+  as_role.replace(as_role.find("://") + 3, as_role.find('@') - as_role.find("://") - 3, role);
+  ledger::Ledger led(as_role);
+  REQUIRE(led.synchronous() == ledger::OpenOptions::Sync::full);
+  CHECK_THROWS_AS(led.sync_wal(), istd::RuntimeError);
+  Validator v(bundle(), ValidateOptions{});
+  ingest::Options o;
+  o.out_dir = dir.path / "out";
+  o.today = model::Date{2025, 12, 1};
+  {
+    ingest::Ingestor ing(led, bundle(), o);
+    CHECK(led.synchronous() == ledger::OpenOptions::Sync::full);  // not relaxed
+    const std::string xml = "<not-an-iwmo-message/>";
+    auto out = ing.process(xml, v.validate(xml, "a.xml"));
+    ing.flush();
+    CHECK(std::filesystem::exists(dir.path / "out" / out.route));
+    CHECK(led.unmaterialised().empty());
+  }
+  CHECK(led.message_count() == 1);
+}
 
 TEST_CASE(
     "ingest: with files synced by the file thread, commits do not wait for the disk - "

@@ -302,9 +302,10 @@ TEST_CASE("server ledger: a commit is durable before the answer - no WAL sync is
   {
     server::LedgerIntake intake(db, bundle(), o);
     Validator v(bundle(), ValidateOptions{});
+    const std::string body = jw301();  // outlives the submission, which refers to its bytes
     std::vector<server::Submission> group(1);
-    group[0].input = ingest::prepare(jw301());
-    group[0].result = v.validate(jw301(), "request");
+    group[0].input = ingest::prepare(body);
+    group[0].result = v.validate(body, "request");
     REQUIRE(intake.submit_all(group).size() == 1);
     intake.close();
   }
