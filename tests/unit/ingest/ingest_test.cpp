@@ -431,11 +431,11 @@ TEST_CASE("ingest: on PostgreSQL, when the server refuses the commit that makes 
   auto run = [&](const std::string& sql) {
     PGconn* c = PQconnectdb(url.c_str());
     PGresult* r = PQexec(c, sql.c_str());
-    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    const bool done = PQresultStatus(r) == PGRES_COMMAND_OK;
     const std::string why = PQerrorMessage(c);
     PQclear(r);
     PQfinish(c);
-    REQUIRE_MESSAGE(ok, why);
+    REQUIRE_MESSAGE(done, why);
   };
   // A role that owns the ledger's schema but may not write a logical-decoding message (as
   // where an administrator took that right away). Only this test's role is refused: the other
