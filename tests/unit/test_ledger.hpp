@@ -4,6 +4,7 @@
 // whole process, so a test that reopens its ledger finds its rows again.
 #pragma once
 
+#include <doctest/doctest.h>
 #include <libpq-fe.h>
 #include <unistd.h>
 
@@ -48,6 +49,32 @@ inline std::filesystem::path ledger_at(const std::filesystem::path& file) {
   const std::string url = base + "&options=-csearch_path%3D" + schema;
   urls.emplace(file.string(), url);
   return url;
+}
+
+/// Runs `sql` on a connection of its own to the PostgreSQL ledger at `where`, committed at once:
+/// another process writing while a transaction of the test is open.
+inline void commit_elsewhere(const std::string& where, const std::string& sql) {
+  PGconn* other = PQconnectdb(where.c_str());
+  PGresult* r = PQexec(other, sql.c_str());
+  const bool done = PQresultStatus(r) == PGRES_COMMAND_OK;
+  const std::string why = PQerrorMessage(other);
+  PQclear(r);
+  PQfinish(other);
+  REQUIRE_MESSAGE(done, why);
+}
+
+/// The first column of the first row `sql` gives on a connection of its own to the PostgreSQL
+/// ledger at `where`.
+inline std::string read_elsewhere(const std::string& where, const std::string& sql) {
+  PGconn* other = PQconnectdb(where.c_str());
+  PGresult* r = PQexec(other, sql.c_str());
+  const bool found = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0;
+  const std::string value = found ? PQgetvalue(r, 0, 0) : "";
+  const std::string why = PQerrorMessage(other);
+  PQclear(r);
+  PQfinish(other);
+  REQUIRE_MESSAGE(found, why);
+  return value;
 }
 
 }  // namespace istd::test

@@ -428,26 +428,20 @@ TEST_CASE("ingest: on PostgreSQL, when the server refuses the commit that makes 
   TempDir dir;
   const std::string url = test::ledger_at(dir.path / "ledger.db").string();
   const std::string schema = url.substr(url.rfind("%3D") + 3);
-  auto run = [&](const std::string& sql) {
-    PGconn* c = PQconnectdb(url.c_str());
-    PGresult* r = PQexec(c, sql.c_str());
-    const bool done = PQresultStatus(r) == PGRES_COMMAND_OK;
-    const std::string why = PQerrorMessage(c);
-    PQclear(r);
-    PQfinish(c);
-    REQUIRE_MESSAGE(done, why);
-  };
   // A role that owns the ledger's schema but may not write a logical-decoding message (as
   // where an administrator took that right away). Only this test's role is refused: the other
   // tests connect as a superuser.
   const std::string role = schema + "_r";
-  run("CREATE ROLE " + role + " LOGIN; ALTER SCHEMA " + schema + " OWNER TO " + role +
-      "; REVOKE EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, text) FROM PUBLIC");
+  commit_elsewhere(url, "CREATE ROLE " + role + " LOGIN; ALTER SCHEMA " + schema + " OWNER TO " +
+                            role +
+                            "; REVOKE EXECUTE ON FUNCTION "
+                            "pg_logical_emit_message(boolean, text, text) FROM PUBLIC");
   struct Restore {
     std::function<void()> f;
     ~Restore() { f(); }
   } restore{[&] {
-    run("GRANT EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, text) TO PUBLIC");
+    commit_elsewhere(
+        url, "GRANT EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, text) TO PUBLIC");
   }};
   std::string as_role = url;
   as_role.replace(as_role.find("://") + 3, as_role.find('@') - as_role.find("://") - 3, role);

@@ -64,31 +64,8 @@ StartRecord start(MessageId by, const std::string& begindatum) {
   return s;
 }
 
-/// Runs `sql` on a connection of its own to the PostgreSQL ledger at `where`, committed at once:
-/// another process writing while a transaction of the test is open.
-void commit_elsewhere(const std::string& where, const std::string& sql) {
-  PGconn* other = PQconnectdb(where.c_str());
-  PGresult* r = PQexec(other, sql.c_str());
-  const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-  const std::string why = PQerrorMessage(other);
-  PQclear(r);
-  PQfinish(other);
-  REQUIRE_MESSAGE(ok, why);
-}
-
-/// The first column of the first row `sql` gives on a connection of its own to the PostgreSQL
-/// ledger at `where`.
-std::string read_elsewhere(const std::string& where, const std::string& sql) {
-  PGconn* other = PQconnectdb(where.c_str());
-  PGresult* r = PQexec(other, sql.c_str());
-  const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0;
-  const std::string value = ok ? PQgetvalue(r, 0, 0) : "";
-  const std::string why = PQerrorMessage(other);
-  PQclear(r);
-  PQfinish(other);
-  REQUIRE_MESSAGE(ok, why);
-  return value;
-}
+using test::commit_elsewhere;
+using test::read_elsewhere;
 
 /// A ledger at a new place (PostgreSQL in the tests that use commit_elsewhere) holding one
 /// committed message, `m`.
@@ -1214,7 +1191,8 @@ TEST_CASE("ledger: on PostgreSQL a commit at Sync::normal leaves the disk to syn
     // Where the server's WAL ends now: the commit is before it. The server's WAL writer flushes
     // what commits leave only every 200 ms, so without sync_wal the check below nearly always
     // fails (shown by making sync_wal do nothing).
-    const std::string end = read_elsewhere(where, "SELECT CAST(pg_current_wal_insert_lsn() AS TEXT)");
+    const std::string end =
+        read_elsewhere(where, "SELECT CAST(pg_current_wal_insert_lsn() AS TEXT)");
     l.sync_wal();
     CHECK(read_elsewhere(where, fmt::format("SELECT pg_current_wal_flush_lsn() >= '{}'", end)) ==
           "t");
